@@ -1,0 +1,1 @@
+"""Pure domain helpers: no Textual, no SQLAlchemy."""

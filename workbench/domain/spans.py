@@ -1,0 +1,176 @@
+"""Span arithmetic: the one module that owns positions in a source.
+
+A position is a 0-based, end-exclusive Unicode code-point offset into the
+stored plain text of a source (the REFI-QDA convention). A span is a pair
+``(start, end)`` with ``0 <= start <= end``. Every other module goes through
+these helpers rather than doing offset arithmetic of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+
+class Span(NamedTuple):
+    """A half-open range ``[start, end)`` of code points."""
+
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    def __contains__(self, position: object) -> bool:  # type: ignore[override]
+        return isinstance(position, int) and self.start <= position < self.end
+
+
+def check_span(start: int, end: int, text_length: int) -> str | None:
+    """Return why ``(start, end)`` is not a valid span of a text, or None if it is."""
+    if start < 0:
+        return f"start {start} is negative"
+    if end < start:
+        return f"end {end} is before start {start}"
+    if end > text_length:
+        return f"end {end} is past the end of the text ({text_length} characters)"
+    if end == start:
+        return f"span {start}-{end} is empty"
+    return None
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Number of code points shared by two spans."""
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True when two spans share at least one code point."""
+    return overlap(a, b) > 0
+
+
+def intersection(a: tuple[int, int], b: tuple[int, int]) -> Span | None:
+    """The shared part of two spans, or None when they do not overlap."""
+    start, end = max(a[0], b[0]), min(a[1], b[1])
+    return Span(start, end) if start < end else None
+
+
+def hull(a: tuple[int, int], b: tuple[int, int]) -> Span:
+    """The smallest span covering both spans."""
+    return Span(min(a[0], b[0]), max(a[1], b[1]))
+
+
+def merge(spans: Iterable[tuple[int, int]]) -> list[Span]:
+    """Union of spans as sorted, disjoint, non-touching spans (empty spans dropped).
+
+    Touching spans (one ends where the next starts) merge: as sets of
+    characters they cannot be told apart from one span covering both.
+    """
+    result: list[Span] = []
+    for start, end in sorted(s for s in spans if s[1] > s[0]):
+        if result and start <= result[-1].end:
+            if end > result[-1].end:
+                result[-1] = Span(result[-1].start, end)
+        else:
+            result.append(Span(start, end))
+    return result
+
+
+def covered_length(spans: Iterable[tuple[int, int]]) -> int:
+    """Number of code points covered by at least one span."""
+    return sum(s.length for s in merge(spans))
+
+
+def intersect_all(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> list[Span]:
+    """Intersection of two span sets, by a linear sweep over their merged forms."""
+    left, right = merge(a), merge(b)
+    i = j = 0
+    result: list[Span] = []
+    while i < len(left) and j < len(right):
+        start = max(left[i].start, right[j].start)
+        end = min(left[i].end, right[j].end)
+        if start < end:
+            result.append(Span(start, end))
+        if left[i].end < right[j].end:
+            i += 1
+        else:
+            j += 1
+    return result
+
+
+def subtract(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> list[Span]:
+    """The parts of span set ``a`` not covered by span set ``b``."""
+    result: list[Span] = []
+    cutters = merge(b)
+    j = 0
+    for start, end in merge(a):
+        while j < len(cutters) and cutters[j].end <= start:
+            j += 1
+        k = j
+        cursor = start
+        while k < len(cutters) and cutters[k].start < end:
+            if cutters[k].start > cursor:
+                result.append(Span(cursor, cutters[k].start))
+            cursor = max(cursor, cutters[k].end)
+            k += 1
+        if cursor < end:
+            result.append(Span(cursor, end))
+    return result
+
+
+def spans_at(spans: Sequence[tuple[int, int]], position: int) -> list[int]:
+    """Indices of the spans that contain ``position``."""
+    return [i for i, (start, end) in enumerate(spans) if start <= position < end]
+
+
+def snap_to_units(span: tuple[int, int], units: Sequence[tuple[int, int]]) -> Span:
+    """Widen a span to the boundaries of the units (sentences, turns) it touches.
+
+    ``units`` must be sorted by start. A span that touches no unit is returned unchanged.
+    """
+    touched = [u for u in units if overlaps(u, span)]
+    if not touched:
+        return Span(span[0], span[1])
+    return Span(min(span[0], touched[0][0]), max(span[1], touched[-1][1]))
+
+
+def shift(span: tuple[int, int], offset: int) -> Span:
+    """Move a span by ``offset`` code points (e.g. from a line to its source)."""
+    return Span(span[0] + offset, span[1] + offset)
+
+
+def strip_span(text: str, start: int, end: int) -> Span:
+    """Shrink ``[start, end)`` of ``text`` so it neither begins nor ends with white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def line_spans(text: str) -> list[Span]:
+    """Spans of each line of ``text`` (without the ``\\n``), including empty lines."""
+    spans: list[Span] = []
+    start = 0
+    while True:
+        newline = text.find("\n", start)
+        if newline < 0:
+            spans.append(Span(start, len(text)))
+            return spans
+        spans.append(Span(start, newline))
+        start = newline + 1
+
+
+def utf16_to_code_points(text: str, position: int) -> int:
+    """Convert a UTF-16 code-unit offset into ``text`` to a code-point offset."""
+    units = 0
+    for index, char in enumerate(text):
+        if units >= position:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text)
+
+
+def code_points_to_utf16(text: str, position: int) -> int:
+    """Convert a code-point offset into ``text`` to a UTF-16 code-unit offset."""
+    return position + sum(1 for char in text[:position] if ord(char) > 0xFFFF)

@@ -1,0 +1,1 @@
+"""Services: the operations users perform, over the store. No Textual here."""

@@ -1,0 +1,213 @@
+"""The project's codebook: loading YAML, listing, finding and creating codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workbench.domain.codebook import CodeSpec, parse_codebook, slugify
+from workbench.errors import InputError, NotFoundError
+from workbench.store.engine import Project
+from workbench.store.models import Code, Codebook, Coding
+
+INDUCTIVE_ROOT = "inductive"
+PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC")
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    id: int
+    key: str
+    name: str
+    parent_key: str | None
+    origin: str
+    definition: str | None
+    when_to_use: str | None
+    when_not_to_use: str | None
+    example: str | None
+    keywords: tuple[str, ...]
+    colour: str | None
+    depth: int
+    path: str  # "Bond / Trust"
+    codings: int
+    version: int
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    codebook: str
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def load_codebook(project: Project, path: Path) -> LoadReport:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(path, f"cannot read the codebook ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "the codebook is not UTF-8 text; save it as UTF-8") from None
+    spec = parse_codebook(text, str(path))
+    with project.session() as session:
+        return apply_codebook(session, spec.name, spec.description, spec.codes, str(path))
+
+
+def apply_codebook(
+    session: Session, name: str, description: str | None, specs: list[CodeSpec], origin_path: str | None
+) -> LoadReport:
+    """Merge codes into the project by id: new ones added, changed ones updated. Nothing is deleted."""
+    book = session.scalar(select(Codebook).where(Codebook.name == name))
+    if book is None:
+        book = Codebook(name=name, description=description, loaded_from=origin_path)
+        session.add(book)
+    else:
+        book.description, book.loaded_from = description, origin_path
+    session.flush()
+    existing = {c.key: c for c in session.scalars(select(Code))}
+    added, updated, unchanged = [], [], []
+    for position, spec in enumerate(specs):
+        values = {
+            "name": spec.name,
+            "origin": spec.origin,
+            "definition": spec.definition,
+            "when_to_use": spec.when_to_use,
+            "when_not_to_use": spec.when_not_to_use,
+            "example": spec.example,
+            "keywords": list(spec.keywords),
+            "colour": spec.colour or PALETTE[position % len(PALETTE)],
+            "position": position,
+            "codebook_id": book.id,
+        }
+        code = existing.get(spec.key)
+        if code is None:
+            code = Code(key=spec.key, **values)
+            session.add(code)
+            existing[spec.key] = code
+            added.append(spec.key)
+        else:
+            changed = {k: v for k, v in values.items() if getattr(code, k) != v and not (k == "colour" and not spec.colour)}
+            for k, v in changed.items():
+                setattr(code, k, v)
+            (updated if changed else unchanged).append(spec.key)
+    session.flush()
+    for spec in specs:
+        parent_id = existing[spec.parent].id if spec.parent else None
+        if existing[spec.key].parent_id != parent_id:
+            existing[spec.key].parent_id = parent_id
+            if spec.key not in added and spec.key not in updated:
+                unchanged.remove(spec.key)
+                updated.append(spec.key)
+    return LoadReport(name, added, updated, unchanged)
+
+
+def list_codes(session: Session) -> list[CodeInfo]:
+    """All codes in tree order (parents before children, siblings by position)."""
+    codes = session.scalars(select(Code)).all()
+    counts = dict(session.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
+    by_parent: dict[int | None, list[Code]] = {}
+    for code in codes:
+        by_parent.setdefault(code.parent_id, []).append(code)
+    keys = {c.id: c.key for c in codes}
+    result: list[CodeInfo] = []
+
+    def walk(parent_id: int | None, depth: int, prefix: str) -> None:
+        for code in sorted(by_parent.get(parent_id, []), key=lambda c: (c.position, c.name.lower())):
+            path = f"{prefix}{code.name}"
+            result.append(
+                CodeInfo(
+                    code.id,
+                    code.key,
+                    code.name,
+                    keys.get(code.parent_id) if code.parent_id else None,
+                    code.origin,
+                    code.definition,
+                    code.when_to_use,
+                    code.when_not_to_use,
+                    code.example,
+                    tuple(code.keywords or ()),
+                    code.colour,
+                    depth,
+                    path,
+                    counts.get(code.id, 0),
+                    code.version,
+                )
+            )
+            walk(code.id, depth + 1, path + " / ")
+
+    walk(None, 0, "")
+    return result
+
+
+def find_code(session: Session, ref: str) -> Code | None:
+    """A code by id (key) or, failing that, by name (case-insensitive, unique)."""
+    ref = ref.strip()
+    code = session.scalar(select(Code).where(Code.key == ref))
+    if code is not None:
+        return code
+    matches = session.scalars(select(Code).where(func.lower(Code.name) == ref.lower())).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def require_code(session: Session, ref: str) -> Code:
+    code = find_code(session, ref)
+    if code is None:
+        raise NotFoundError(f"no code {ref!r}; see 'workbench codebook show'")
+    return code
+
+
+def inductive_root(session: Session) -> Code:
+    root = session.scalar(select(Code).where(Code.key == INDUCTIVE_ROOT))
+    if root is None:
+        root = Code(key=INDUCTIVE_ROOT, name="Inductive codes", origin="inductive", keywords=[], position=10_000,
+                    definition="Codes created while coding, not derived from the framework.")
+        session.add(root)
+        session.flush()
+    return root
+
+
+def create_inductive_code(session: Session, name: str, parent: Code | None = None, coder_id: int | None = None) -> Code:
+    """A new inductive code, under ``parent`` or else the inductive root.
+
+    ``name`` is either a display name ("Feeling judged", key derived from it)
+    or a dotted id ("inductive.feeling_judged", from a spreadsheet), whose
+    prefix names the parent when such a code exists.
+    """
+    name = name.strip()
+    if not name:
+        raise InputError("code", "a code needs a name")
+    if _looks_like_key(name):
+        prefix, _, last = name.rpartition(".")
+        parent = parent or session.scalar(select(Code).where(Code.key == prefix)) or inductive_root(session)
+        key, display = name, last.replace("_", " ").replace("-", " ").capitalize()
+    else:
+        parent = parent or inductive_root(session)
+        key, display = f"{parent.key}.{slugify(name)}", name
+    taken = set(session.scalars(select(Code.key).where(Code.key.like(f"{key}%"))))
+    unique, number = key, 2
+    while unique in taken:
+        unique, number = f"{key}_{number}", number + 1
+    siblings = session.scalar(select(func.count()).select_from(Code).where(Code.parent_id == parent.id)) or 0
+    code = Code(
+        key=unique,
+        name=display,
+        parent_id=parent.id,
+        origin="inductive",
+        keywords=[],
+        colour=PALETTE[(siblings + 3) % len(PALETTE)],
+        position=siblings,
+        codebook_id=parent.codebook_id,
+        created_by_id=coder_id,
+    )
+    session.add(code)
+    session.flush()
+    return code
+
+
+def _looks_like_key(name: str) -> bool:
+    from workbench.domain.codebook import CODE_ID
+
+    return "." in name and bool(CODE_ID.match(name))

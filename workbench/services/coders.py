@@ -1,0 +1,50 @@
+"""Coders: the people (and the consensus layer) who code."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.store.models import Coder
+
+CODER_ENV = "WORKBENCH_CODER"
+
+
+def default_coder_name() -> str:
+    """``$WORKBENCH_CODER``, else the login name."""
+    name = os.environ.get(CODER_ENV, "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "coder"
+
+
+def check_coder_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 100 or any(ch in name for ch in "\n\r\t,"):
+        raise WorkbenchError(f"coder name {name!r} is not usable; use a short name without commas")
+    return name
+
+
+def get_or_create_coder(session: Session, name: str) -> Coder:
+    name = check_coder_name(name)
+    coder = session.scalar(select(Coder).where(Coder.name == name))
+    if coder is None:
+        coder = Coder(name=name)
+        session.add(coder)
+        session.flush()
+    return coder
+
+
+def require_coder(session: Session, name: str) -> Coder:
+    coder = session.scalar(select(Coder).where(Coder.name == name))
+    if coder is None:
+        known = ", ".join(session.scalars(select(Coder.name).order_by(Coder.name))) or "none yet"
+        raise NotFoundError(f"no coder {name!r} in this project (coders: {known})")
+    return coder

@@ -1,0 +1,220 @@
+"""Importing transcripts: one file, one transaction.
+
+A file that cannot be read is reported with its name and reason and leaves
+the project as it was; the rest of a batch goes on. Re-importing content
+already in the project (same stored text) is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from workbench.domain.spans import Span, line_spans, shift, strip_span
+from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
+from workbench.errors import InputError, WorkbenchError
+from workbench.services import participants as people
+from workbench.services.readers import SUPPORTED_SUFFIXES, read_transcript
+from workbench.store.engine import Project
+from workbench.store.models import SOURCE_KINDS, Segment, Source, Turn
+
+FOCUS_GROUP_NAME = re.compile(r"(?i)(focus[ _-]?group|(?<![a-z])fg\d*(?![a-z]))")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    status: str  # "imported" | "skipped" | "failed"
+    message: str
+    source: str | None = None
+    words: int = 0
+
+
+@dataclass
+class ImportReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def imported(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "imported"]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    kind: str | None = None
+    speaker_map: dict[str, str] = field(default_factory=dict)
+    interviewer_labels: tuple[str, ...] = ()
+    spacy_model: str | None = None
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files to import: given files as they are, folders recursively (supported types only)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith((".", "~$"))
+                )
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(path, "no such file or folder")
+    return files
+
+
+def import_paths(
+    project: Project,
+    paths: Iterable[Path],
+    options: ImportOptions | None = None,
+    attributes: Path | None = None,
+    progress: Callable[[FileResult], None] | None = None,
+) -> ImportReport:
+    options = options or ImportOptions()
+    if options.kind is not None and options.kind not in SOURCE_KINDS:
+        raise WorkbenchError(f"unknown kind {options.kind!r}; use one of {', '.join(SOURCE_KINDS)}")
+    files = expand_paths(paths)
+    attribute_rows = people.read_attributes_csv(attributes) if attributes else None
+    if options.interviewer_labels:
+        with project.session() as session:
+            people.add_interviewer_labels(session, list(options.interviewer_labels))
+    report = ImportReport()
+    for path in files:
+        try:
+            result = import_file(project, path, options)
+        except WorkbenchError as error:
+            message = str(error)
+            result = FileResult(str(path), "failed", message if message.startswith(str(path)) else f"{path}: {message}")
+        report.results.append(result)
+        if progress is not None:
+            progress(result)
+    if attribute_rows is not None:
+        with project.session() as session:
+            people.apply_attributes(session, attribute_rows)
+    return report
+
+
+def import_file(project: Project, path: Path, options: ImportOptions) -> FileResult:
+    read = read_transcript(path)
+    parsed = split_turns(read.text, read.cue_times)
+    if not parsed.turns:
+        raise InputError(path, "has no text to code")
+    content_hash = hashlib.sha256(read.text.encode("utf-8")).hexdigest()
+    body_spans = [t.body for t in parsed.turns]
+    segments = _segment(parsed, body_spans, options.spacy_model)
+    with project.session() as session:
+        existing = session.scalar(select(Source.name).where(Source.content_hash == content_hash))
+        if existing is not None:
+            return FileResult(str(path), "skipped", f"{path}: same content as source {existing!r}; skipped", existing)
+        name = _unique_name(session, path.stem)
+        kind = options.kind or _guess_kind(path, parsed)
+        words = count_words(read.text, body_spans)
+        source = Source(
+            name=name,
+            kind=kind,
+            text=read.text,
+            content_hash=content_hash,
+            original_filename=str(path),
+            original_format=read.format,
+            encoding=read.encoding,
+            word_count=words,
+        )
+        session.add(source)
+        session.flush()
+        _insert_turns_and_segments(session, source, parsed, segments, options)
+    return FileResult(str(path), "imported", f"{path}: imported as {name!r} ({kind}, {words} words)", name, words)
+
+
+def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None) -> list[list[Span]]:
+    """Sentence spans (in source offsets) of every turn, via spaCy, line by line."""
+    from workbench.services.nlp import sentence_spans
+
+    text = parsed.text
+    pieces: list[tuple[int, Span]] = []  # (turn index, line span in the source)
+    for index, body in enumerate(bodies):
+        for line in line_spans(text[body.start : body.end]):
+            stripped = strip_span(text, body.start + line.start, body.start + line.end)
+            if stripped.length:
+                pieces.append((index, stripped))
+    result: list[list[Span]] = [[] for _ in bodies]
+    texts = (text[span.start : span.end] for _, span in pieces)
+    for (index, line), sentences in zip(pieces, sentence_spans(texts, model), strict=True):
+        result[index].extend(shift(s, line.start) for s in sentences)
+    return result
+
+
+def _insert_turns_and_segments(
+    session: Session, source: Source, parsed: ParsedTranscript, segments: list[list[Span]], options: ImportOptions
+) -> None:
+    interviewers = people.interviewer_labels(session)
+    cache: dict[str, object] = {}
+    rows = []
+    for ordinal, turn in enumerate(parsed.turns):
+        role, participant_id = None, None
+        if turn.label is not None:
+            role, pid = people.resolve_speaker(
+                turn.label,
+                source_name=source.name,
+                kind=source.kind,
+                interviewers=interviewers,
+                speaker_map=options.speaker_map,
+            )
+            if pid is not None:
+                participant_id = people.get_or_create(session, pid, cache).id  # type: ignore[arg-type]
+        rows.append(
+            {
+                "source_id": source.id,
+                "ordinal": ordinal,
+                "speaker_label": turn.label,
+                "speaker_role": role,
+                "participant_id": participant_id,
+                "label_start": turn.label_start,
+                "start": turn.body.start,
+                "end": turn.body.end,
+                "time_start_ms": turn.time_start_ms,
+                "time_end_ms": turn.time_end_ms,
+            }
+        )
+    turn_ids = session.scalars(insert(Turn).returning(Turn.id, sort_by_parameter_order=True), rows).all()
+    segment_rows = []
+    ordinal = 0
+    for turn_id, spans in zip(turn_ids, segments, strict=True):
+        for span in spans:
+            segment_rows.append(
+                {"source_id": source.id, "turn_id": turn_id, "ordinal": ordinal, "start": span.start, "end": span.end}
+            )
+            ordinal += 1
+    if segment_rows:
+        session.execute(insert(Segment), segment_rows)
+
+
+def _unique_name(session: Session, stem: str) -> str:
+    taken = set(session.scalars(select(Source.name).where(Source.name.like(f"{stem}%"))))
+    if stem not in taken:
+        return stem
+    number = 2
+    while f"{stem} ({number})" in taken:
+        number += 1
+    return f"{stem} ({number})"
+
+
+def _guess_kind(path: Path, parsed: ParsedTranscript) -> str:
+    if FOCUS_GROUP_NAME.search(str(path.name)) or FOCUS_GROUP_NAME.search(path.parent.name):
+        return "focus-group"
+    if "interview" in str(path).lower():
+        return "interview"
+    speakers = {t.label for t in parsed.turns if t.label}
+    return "focus-group" if len(speakers) > 2 else "interview"

@@ -1,0 +1,82 @@
+"""spaCy, offline: sentence segments and lemmas.
+
+By default a blank English pipeline with the rule-based ``sentencizer`` and
+the lookup lemmatizer, whose tables come from the installed
+``spacy-lookups-data`` package — nothing is downloaded. When a trained
+pipeline is installed and named in ``$WORKBENCH_SPACY_MODEL`` (e.g.
+``en_core_web_sm``), it is used instead. The pipeline is loaded once per
+process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from workbench.domain.spans import Span
+from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+MODEL_ENV = "WORKBENCH_SPACY_MODEL"
+BATCH_SIZE = 256
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(model: str | None = None) -> Language:
+    """The configured pipeline: a trained one if named and installed, else blank English."""
+    import spacy
+
+    name = model if model is not None else os.environ.get(MODEL_ENV, "").strip()
+    if name:
+        if not spacy.util.is_package(name):
+            raise WorkbenchError(
+                f"spaCy pipeline {name!r} is not installed; install it or unset {MODEL_ENV} to use the built-in one"
+            )
+        return spacy.load(name, exclude=["ner", "textcat", "parser"] if _has_senter(name) else ["ner", "textcat"])
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    try:
+        nlp.initialize()
+    except (OSError, ValueError) as error:
+        raise WorkbenchError(f"spaCy lookup tables are missing ({error}); reinstall spacy-lookups-data") from None
+    return nlp
+
+
+def _has_senter(name: str) -> bool:
+    import spacy
+
+    meta = spacy.info(name) or {}
+    components = meta.get("components", []) if isinstance(meta, dict) else []
+    return "senter" in components
+
+
+def sentence_spans(texts: Iterable[str], model: str | None = None) -> Iterator[list[Span]]:
+    """For each text, the spans of its sentences (white space trimmed), relative to that text."""
+    nlp = load_pipeline(model)
+    disable = [name for name in nlp.pipe_names if name in ("lemmatizer", "tagger", "attribute_ruler", "tok2vec")]
+    if "sentencizer" not in nlp.pipe_names and "senter" not in nlp.pipe_names and "parser" not in nlp.pipe_names:
+        disable = []
+    for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, disable=disable):
+        spans = []
+        for sent in doc.sents:
+            start, end = sent.start_char, sent.end_char
+            text = doc.text
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append(Span(start, end))
+        yield spans
+
+
+def lemmas(text: str, model: str | None = None) -> list[tuple[int, int, str]]:
+    """Tokens of ``text`` as ``(start, end, lowercased lemma)``."""
+    nlp = load_pipeline(model)
+    doc = nlp(text)
+    return [(t.idx, t.idx + len(t.text), (t.lemma_ or t.text).lower()) for t in doc if not t.is_space]

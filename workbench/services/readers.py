@@ -1,0 +1,182 @@
+"""Readers: a transcript file → stored plain text (+ cue times for subtitles).
+
+The stored plain text is what offsets refer to:
+
+* ``.txt``/``.md``: the decoded text with line ends normalised to ``\\n``;
+* ``.docx``: the paragraphs joined by ``\\n``;
+* ``.vtt``/``.srt``: one line per cue, ``Speaker: text`` (cue text lines
+  joined by a space), with the cue times kept for the turn.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import InputError
+
+TEXT_SUFFIXES = {".txt", ".md"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    text: str
+    format: str
+    encoding: str | None = None
+    cue_times: list[tuple[int, int]] | None = None
+
+
+def read_transcript(path: Path) -> ReadFile:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(path, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .docx, .vtt or .srt")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(path, f"file is {size // 2**20} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit")
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror})") from None
+    if not data.strip():
+        raise InputError(path, "file is empty; nothing to import")
+    if suffix == ".docx":
+        result = _read_docx(path, data)
+    else:
+        text, encoding = decode_text(path, data)
+        if suffix == ".vtt":
+            result = _read_vtt(path, text, encoding)
+        elif suffix == ".srt":
+            result = _read_srt(path, text, encoding)
+        else:
+            result = ReadFile(text=text, format=suffix.lstrip("."), encoding=encoding)
+    if not result.text.strip():
+        raise InputError(path, "file has no text; nothing to import")
+    return result
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode transcript bytes (UTF-8 with or without BOM, UTF-16 with BOM, cp1252).
+
+    Line ends become ``\\n``. Binary data and text in none of these encodings are refused.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = _strict(path, data[3:], "utf-8"), "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = _strict(path, data, "utf-16"), "utf-16"
+    else:
+        if b"\x00" in data:
+            raise InputError(path, "looks like a binary file, not text; export the transcript as .txt, .docx, .vtt or .srt")
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = _strict(path, data, "cp1252"), "cp1252"
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(text[:65536]) // 100):
+        raise InputError(path, "looks like a binary file, not text; export the transcript as .txt, .docx, .vtt or .srt")
+    return normalise_newlines(text), encoding
+
+
+def _strict(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            path, f"cannot decode byte {data[error.start]:#04x} as UTF-8 or Windows-1252; save the file as UTF-8", line
+        ) from None
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_docx(path: Path, data: bytes) -> ReadFile:
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputError(path, "is password-protected or an old .doc file; remove the password or save as .docx")
+    if not zipfile.is_zipfile(path):
+        raise InputError(path, "is not a valid .docx file (not a zip package); re-save it from Word")
+    import docx  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise InputError(path, f"is not a readable .docx file ({error}); re-save it from Word") from None
+    except Exception as error:  # noqa: BLE001 - lxml/zip errors of a damaged package
+        raise InputError(path, f"is a damaged .docx file ({type(error).__name__}); re-save it from Word") from None
+    paragraphs = [normalise_newlines(p.text).replace("\n", " ") for p in document.paragraphs]
+    return ReadFile(text="\n".join(paragraphs), format="docx")
+
+
+_CUE_TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+CUE_TIMING = re.compile(rf"^\s*(?P<start>{_CUE_TIME})\s+-->\s+(?P<end>{_CUE_TIME})(?:\s+.*)?$")
+VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+TAG = re.compile(r"</?[^>]*>")
+
+
+def _cue_line(text_lines: list[str]) -> str:
+    text = " ".join(line.strip() for line in text_lines if line.strip())
+    voice = VOICE.search(text)
+    if voice:
+        speaker = voice.group(1).strip()
+        body = TAG.sub("", text[: voice.start()] + text[voice.end() :]).strip()
+        return f"{speaker}: {body}"
+    return TAG.sub("", text).strip()
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&")
+
+
+def _read_cues(path: Path, lines: list[str], first: int, fmt: str) -> ReadFile:
+    from workbench.domain.transcript import parse_timestamp
+
+    out: list[str] = []
+    times: list[tuple[int, int]] = []
+    index = first
+    while index < len(lines):
+        line = lines[index]
+        if not line.strip():
+            index += 1
+            continue
+        block_start = index
+        block: list[str] = []
+        while index < len(lines) and lines[index].strip():
+            block.append(lines[index])
+            index += 1
+        if fmt == "vtt" and block[0].startswith(("NOTE", "STYLE", "REGION")):
+            continue
+        timing_at = next((i for i, b in enumerate(block[:2]) if "-->" in b), None)
+        if timing_at is None:
+            raise InputError(path, "expected a cue timing line like '00:00:01.000 --> 00:00:04.000'", block_start + 1)
+        match = CUE_TIMING.match(block[timing_at])
+        if not match:
+            raise InputError(path, f"malformed cue timing {block[timing_at].strip()!r}", block_start + timing_at + 1)
+        start, end = parse_timestamp(match.group("start")), parse_timestamp(match.group("end"))
+        if end < start:
+            raise InputError(path, "cue ends before it starts", block_start + timing_at + 1)
+        text = _unescape(_cue_line(block[timing_at + 1 :]))
+        if not text:
+            continue
+        out.append(text)
+        times.append((start, end))
+    if not out:
+        raise InputError(path, "has no cues with text; nothing to import")
+    return ReadFile(text="\n".join(out), format=fmt, cue_times=times)
+
+
+def _read_vtt(path: Path, text: str, encoding: str) -> ReadFile:
+    lines = text.split("\n")
+    if not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        raise InputError(path, "is not WebVTT: the first line must be 'WEBVTT'", 1)
+    result = _read_cues(path, lines, 1, "vtt")
+    return ReadFile(result.text, result.format, encoding, result.cue_times)
+
+
+def _read_srt(path: Path, text: str, encoding: str) -> ReadFile:
+    result = _read_cues(path, text.split("\n"), 0, "srt")
+    return ReadFile(result.text, result.format, encoding, result.cue_times)

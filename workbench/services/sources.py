@@ -1,0 +1,93 @@
+"""Sources: listing, finding, reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workbench.errors import NotFoundError
+from workbench.store.models import Coder, Coding, Participant, Segment, Source, Turn
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    id: int
+    name: str
+    kind: str
+    participants: list[str]
+    turns: int
+    segments: int
+    words: int
+    characters: int
+    codings: int
+    coded_by_coder: int  # codings of the coder asked about (0 when none asked)
+    original_format: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "participants": self.participants,
+            "turns": self.turns,
+            "segments": self.segments,
+            "words": self.words,
+            "characters": self.characters,
+            "codings": self.codings,
+            "format": self.original_format,
+        }
+
+
+def list_sources(session: Session, coder: str | None = None) -> list[SourceSummary]:
+    turns = dict(session.execute(select(Turn.source_id, func.count()).group_by(Turn.source_id)).all())
+    segments = dict(session.execute(select(Segment.source_id, func.count()).group_by(Segment.source_id)).all())
+    codings = dict(session.execute(select(Coding.source_id, func.count()).group_by(Coding.source_id)).all())
+    mine: dict[int, int] = {}
+    if coder:
+        mine = dict(
+            session.execute(
+                select(Coding.source_id, func.count())
+                .join(Coder, Coder.id == Coding.coder_id)
+                .where(Coder.name == coder)
+                .group_by(Coding.source_id)
+            ).all()
+        )
+    speakers: dict[int, list[str]] = {}
+    for source_id, pid in session.execute(
+        select(Turn.source_id, Participant.pid).join(Participant, Participant.id == Turn.participant_id).distinct()
+    ):
+        speakers.setdefault(source_id, []).append(pid)
+    rows = session.execute(
+        select(Source.id, Source.name, Source.kind, Source.word_count, func.length(Source.text), Source.original_format)
+        .order_by(Source.name)
+    ).all()
+    return [
+        SourceSummary(
+            id=row[0],
+            name=row[1],
+            kind=row[2],
+            participants=sorted(speakers.get(row[0], [])),
+            turns=turns.get(row[0], 0),
+            segments=segments.get(row[0], 0),
+            words=row[3],
+            characters=row[4] or 0,
+            codings=codings.get(row[0], 0),
+            coded_by_coder=mine.get(row[0], 0),
+            original_format=row[5],
+        )
+        for row in rows
+    ]
+
+
+def find_source(session: Session, name: str) -> Source | None:
+    return session.scalar(select(Source).where(Source.name == name))
+
+
+def require_source(session: Session, name: str) -> Source:
+    source = find_source(session, name)
+    if source is None:
+        known = session.scalars(select(Source.name).order_by(Source.name).limit(6)).all()
+        hint = f" (sources: {', '.join(known)}{', ...' if len(known) == 6 else ''})" if known else " (no sources yet)"
+        raise NotFoundError(f"no source {name!r}{hint}")
+    return source

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the engine, sessions and the migration runner."""

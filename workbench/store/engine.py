@@ -1,0 +1,145 @@
+"""Opening a project: engine, pragmas, migrations on open, sessions.
+
+``Project.open(url)`` accepts a file path (SQLite, the embedded default) or
+any SQLAlchemy URL (``postgresql+psycopg://...``). Opening migrates the
+database to the current schema, backing up an existing SQLite file first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from workbench.errors import ProjectError, WorkbenchError
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def database_url(path_or_url: str) -> str:
+    """Turn a ``--db`` value into a SQLAlchemy URL (a plain path means SQLite)."""
+    if "://" in path_or_url:
+        return path_or_url
+    return f"sqlite:///{Path(path_or_url).expanduser().resolve()}"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Let SQLAlchemy manage transactions; see the SQLAlchemy SQLite docs,
+    # "Serializable isolation / Savepoints / Transactional DDL".
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    # BEGIN IMMEDIATE takes the write lock up front, so two processes wait
+    # on the busy timeout instead of failing half-way through a transaction.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        engine = create_engine(url, future=True)
+    except (ArgumentError, ImportError, SQLAlchemyError) as error:
+        raise ProjectError(f"cannot use database {url!r}: {error}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+@dataclass
+class Project:
+    """An open project database. Use :meth:`session` for each operation."""
+
+    url: str
+    engine: Engine
+    _sessions: sessionmaker[Session]
+    backup_path: Path | None = None
+
+    @classmethod
+    def open(cls, path_or_url: str, *, create: bool = True) -> Project:
+        """Open (and migrate) a project. ``create=False`` refuses a missing SQLite file."""
+        url = database_url(path_or_url)
+        sqlite_path = _sqlite_path(url)
+        if sqlite_path is not None:
+            if not sqlite_path.parent.is_dir():
+                raise ProjectError(
+                    f"{sqlite_path}: the folder {sqlite_path.parent} does not exist; create it or choose another --db"
+                )
+            if not sqlite_path.exists():
+                if not create:
+                    raise ProjectError(f"{sqlite_path}: no project here; run 'workbench init' first or check --db")
+                if not os.access(sqlite_path.parent, os.W_OK):
+                    raise ProjectError(f"{sqlite_path}: the folder is not writable; choose another --db")
+            elif sqlite_path.is_dir():
+                raise ProjectError(f"{sqlite_path}: is a folder, not a project file; choose a file for --db")
+            else:
+                _refuse_non_sqlite(sqlite_path)
+        engine = make_engine(url)
+        from workbench.store.migrate import upgrade_to_head
+
+        try:
+            backup = upgrade_to_head(engine, sqlite_path)
+        except WorkbenchError:
+            engine.dispose()
+            raise
+        except OperationalError as error:
+            engine.dispose()
+            raise ProjectError(f"cannot open the project database {path_or_url}: {error.orig}") from None
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        return cls(url=url, engine=engine, _sessions=sessions, backup_path=backup)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except WorkbenchError:
+            session.rollback()
+            raise
+        except OperationalError as error:
+            session.rollback()
+            raise ProjectError(f"the database refused the change: {error.orig}") from None
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def table_names(self) -> list[str]:
+        return inspect(self.engine).get_table_names()
+
+
+def _refuse_non_sqlite(path: Path) -> None:
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header and header != b"SQLite format 3\x00":
+        raise ProjectError(f"{path}: is not a workbench project (not a SQLite database); choose another --db")

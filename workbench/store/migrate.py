@@ -1,0 +1,95 @@
+"""Migrations on open: Alembic, run from code, shipped inside the wheel."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+
+from workbench.errors import ProjectError
+from workbench.resources import bundled
+
+
+def alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(bundled("migrations")))
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_to_head(engine: Engine, sqlite_path: Path | None) -> Path | None:
+    """Bring the database to the head revision; return the backup made, if any.
+
+    A new (empty) database is created at head. A workbench database behind
+    head is backed up (SQLite: a copy beside it) and upgraded. A database
+    with tables but no workbench revision, or with a revision this version
+    does not know (made by a newer version), is refused untouched.
+    """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config()
+    script = ScriptDirectory.from_config(config)
+    head = script.get_current_head()
+    tables = set(inspect(engine).get_table_names())
+    current = current_revision(engine) if "alembic_version" in tables else None
+    if current == head:
+        return None
+    if current is None and tables - {"alembic_version"}:
+        raise ProjectError(f"{_where(engine)}: is not a workbench project (it has other tables); choose another --db")
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception:
+            raise ProjectError(
+                f"{_where(engine)}: was made by a newer version of the workbench (schema {current}); upgrade the workbench"
+            ) from None
+    backup = None
+    if current is not None and sqlite_path is not None:
+        backup = _backup_sqlite(engine, sqlite_path, current)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return backup
+
+
+def _where(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _backup_sqlite(engine: Engine, path: Path, revision: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
+    raw = engine.raw_connection()
+    try:
+        import sqlite3
+
+        destination = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+        finally:
+            destination.close()
+    except Exception as error:  # noqa: BLE001 - any failure to back up stops the upgrade
+        raise ProjectError(f"{path}: could not back up before upgrading ({error}); nothing was changed") from None
+    finally:
+        raw.close()
+    shutil.copymode(path, target)
+    return target
