@@ -254,3 +254,27 @@ class Setting(Base):
 
     def __repr__(self) -> str:
         return f"Setting({self.key!r}={self.value!r})"
+
+
+class Suggestion(Base):
+    """A code suggested for a segment from the codebook's keywords; not a coding until accepted."""
+
+    __tablename__ = "suggestion"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status"),
+        UniqueConstraint("source_id", "code_id", "coder_id", "start", "end"),
+        Index("ix_suggestion_source_coder", "source_id", "coder_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    matched: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"Suggestion({self.code_id}, {self.start}-{self.end}, {self.status})"
