@@ -1,0 +1,77 @@
+"""Shared fixtures: a temporary project and small transcript files written by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.store.engine import Project
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+CODEBOOK_YAML = """\
+codebook: Test alliance
+description: A small codebook for tests.
+codes:
+  - id: bond
+    name: Bond
+    definition: Trust and warmth between client and therapist.
+    keywords: [trust, warm]
+    colour: "#1f77b4"
+    children:
+      - id: bond.presence
+        name: Presence
+        definition: Feeling the therapist is there between sessions.
+        keywords: [present, there for]
+  - id: task
+    name: Task
+    definition: Agreement on the work of therapy.
+    keywords: [homework, module]
+  - id: inductive
+    name: Inductive codes
+    origin: inductive
+"""
+
+INTERVIEW_TXT = (
+    "Interview 1 — P01\n"
+    "Interviewer: How did the online part change things?\n"
+    "P01: I trust the app more than I expected. Clients do the homework at home.\n"
+    "It’s a bit frustrating when the log-in fails.\n"
+    "Interviewer: And the bond?\n"
+    "P01: Warm, mostly. I feel present even between sessions.\n"
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    opened = Project.open(str(tmp_path / "project.db"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def codebook_file(tmp_path: Path) -> Path:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(CODEBOOK_YAML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def interview_file(tmp_path: Path) -> Path:
+    path = tmp_path / "P01-interview.txt"
+    path.write_text(INTERVIEW_TXT, encoding="utf-8")
+    return path
+
+
+def table_counts(project: Project) -> dict[str, int]:
+    """Rows per table: the fingerprint tests compare before and after a failure."""
+    from sqlalchemy import func, select
+
+    from workbench.store.models import Base
+
+    with project.session() as session:
+        return {
+            name: session.scalar(select(func.count()).select_from(table)) or 0
+            for name, table in Base.metadata.tables.items()
+        }

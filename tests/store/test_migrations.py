@@ -1,0 +1,88 @@
+"""Migrations on open: empty → head, no drift, backups, refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from workbench.errors import ProjectError
+from workbench.store.engine import Project
+from workbench.store.migrate import alembic_config, current_revision, head_revision
+from workbench.store.models import Base
+
+
+def test_a_new_project_is_created_at_head_with_sqlite_settings(tmp_path):
+    project = Project.open(str(tmp_path / "p.db"))
+    assert current_revision(project.engine) == head_revision()
+    with project.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+    assert project.backup_path is None
+
+
+def test_models_and_migrations_do_not_drift(tmp_path):
+    project = Project.open(str(tmp_path / "p.db"))
+    with project.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_an_old_project_is_backed_up_and_upgraded(tmp_path):
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text("INSERT INTO coder (name, created_at) VALUES ('ana', '2025-01-01')"))
+    engine.dispose()
+    project = Project.open(str(path))
+    assert current_revision(project.engine) == head_revision()
+    assert project.backup_path is not None and project.backup_path.exists()
+    backup = sqlite3.connect(project.backup_path)
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert backup.execute("SELECT name FROM coder").fetchall() == [("ana",)]
+    backup.close()
+
+
+def test_a_project_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "new.db"
+    Project.open(str(path)).close()
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectError, match="newer version of the workbench"):
+        Project.open(str(path))
+    assert path.read_bytes() == before
+
+
+def test_foreign_files_are_refused(tmp_path):
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE invoices (id INTEGER)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(ProjectError, match="not a workbench project"):
+        Project.open(str(other))
+    text_file = tmp_path / "notes.db"
+    text_file.write_text("hello")
+    with pytest.raises(ProjectError, match="not a workbench project"):
+        Project.open(str(text_file))
+
+
+def test_bad_paths_get_clear_errors(tmp_path):
+    with pytest.raises(ProjectError, match="does not exist"):
+        Project.open(str(tmp_path / "missing" / "p.db"))
+    with pytest.raises(ProjectError, match="run 'workbench init' first"):
+        Project.open(str(tmp_path / "absent.db"), create=False)
+    with pytest.raises(ProjectError, match="is a folder"):
+        Project.open(str(tmp_path))
