@@ -39,7 +39,7 @@ INTERVIEW_TXT = (
     "P01: I trust the app more than I expected. Clients do the homework at home.\n"
     "It’s a bit frustrating when the log-in fails.\n"
     "Interviewer: And the bond?\n"
-    "P01: Warm, mostly. I feel present even between sessions.\n"
+    "P01: Warm, mostly. Trust matters. I feel present even between sessions.\n"
 )
 
 

@@ -76,7 +76,12 @@ def sentence_spans(texts: Iterable[str], model: str | None = None) -> Iterator[l
 
 
 def lemmas(text: str, model: str | None = None) -> list[tuple[int, int, str]]:
-    """Tokens of ``text`` as ``(start, end, lowercased lemma)``."""
+    """Tokens of ``text`` as ``(start, end, lowercased lemma)``.
+
+    The lookup tables are case-sensitive ("Clients" is not in them), so the
+    text is lemmatised in lower case when that keeps every offset in place.
+    """
     nlp = load_pipeline(model)
-    doc = nlp(text)
+    lowered = text.lower()
+    doc = nlp(lowered if len(lowered) == len(text) else text)
     return [(t.idx, t.idx + len(t.text), (t.lemma_ or t.text).lower()) for t in doc if not t.is_space]

@@ -56,7 +56,7 @@ def compute_suggestions(
         coder_id = get_or_create_coder(session, coder).id
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
     for code_id, keywords in codes:
-        patterns = list(nlp.pipe([k for k in (keywords or []) if k.strip()]))
+        patterns = list(nlp.pipe([k.strip().lower() for k in (keywords or []) if k.strip()]))
         if patterns:
             matcher.add(str(code_id), patterns)
     total = 0
@@ -75,10 +75,13 @@ def _suggest_source(project: Project, nlp, matcher, source_id: int, coder_id: in
         ).all()
     found: dict[tuple[int, int, int], str] = {}
     for seg_start, seg_end in segments:
-        doc = nlp(text[seg_start:seg_end])
+        segment = text[seg_start:seg_end]
+        lowered = segment.lower()  # the lookup tables are case-sensitive
+        doc = nlp(lowered if len(lowered) == len(segment) else segment)
         for match_id, token_start, token_end in matcher(doc):
             code_id = int(nlp.vocab.strings[match_id])
-            found.setdefault((code_id, seg_start, seg_end), doc[token_start:token_end].text)
+            span = doc[token_start:token_end]
+            found.setdefault((code_id, seg_start, seg_end), segment[span.start_char : span.end_char])
     with project.session() as session:
         decided = set(
             session.execute(
