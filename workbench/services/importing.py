@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.domain.spans import Span, line_spans, shift, strip_span
@@ -21,9 +21,15 @@ from workbench.domain.transcript import ParsedTranscript, count_words, split_tur
 from workbench.errors import InputError, WorkbenchError
 from workbench.services import participants as people
 from workbench.services.readers import SUPPORTED_SUFFIXES, read_transcript
+from workbench.store.bulk import insert_rows
 from workbench.store.engine import Project
 from workbench.store.models import SOURCE_KINDS, Segment, Source, Turn
 
+TURN_COLUMNS = (
+    "source_id", "ordinal", "speaker_label", "speaker_role", "participant_id",
+    "label_start", "start", "end", "time_start_ms", "time_end_ms",
+)
+SEGMENT_COLUMNS = ("source_id", "turn_id", "ordinal", "start", "end")
 FOCUS_GROUP_NAME = re.compile(r"(?i)(focus[ _-]?group|(?<![a-z])fg\d*(?![a-z]))")
 
 
@@ -175,30 +181,20 @@ def _insert_turns_and_segments(
             if pid is not None:
                 participant_id = people.get_or_create(session, pid, cache).id  # type: ignore[arg-type]
         rows.append(
-            {
-                "source_id": source.id,
-                "ordinal": ordinal,
-                "speaker_label": turn.label,
-                "speaker_role": role,
-                "participant_id": participant_id,
-                "label_start": turn.label_start,
-                "start": turn.body.start,
-                "end": turn.body.end,
-                "time_start_ms": turn.time_start_ms,
-                "time_end_ms": turn.time_end_ms,
-            }
+            (source.id, ordinal, turn.label, role, participant_id, turn.label_start, turn.body.start, turn.body.end,
+             turn.time_start_ms, turn.time_end_ms)
         )
-    turn_ids = session.scalars(insert(Turn).returning(Turn.id, sort_by_parameter_order=True), rows).all()
+    connection = session.connection()
+    insert_rows(connection, Turn.__table__, TURN_COLUMNS, rows)
+    ids_by_ordinal = dict(connection.execute(select(Turn.ordinal, Turn.id).where(Turn.source_id == source.id)).all())
     segment_rows = []
     ordinal = 0
-    for turn_id, spans in zip(turn_ids, segments, strict=True):
+    for turn_ordinal, spans in enumerate(segments):
+        turn_id = ids_by_ordinal[turn_ordinal]
         for span in spans:
-            segment_rows.append(
-                {"source_id": source.id, "turn_id": turn_id, "ordinal": ordinal, "start": span.start, "end": span.end}
-            )
+            segment_rows.append((source.id, turn_id, ordinal, span.start, span.end))
             ordinal += 1
-    if segment_rows:
-        session.execute(insert(Segment), segment_rows)
+    insert_rows(connection, Segment.__table__, SEGMENT_COLUMNS, segment_rows)
 
 
 def _unique_name(session: Session, stem: str) -> str:

@@ -25,12 +25,15 @@ MODEL_ENV = "WORKBENCH_SPACY_MODEL"
 BATCH_SIZE = 256
 
 
-@lru_cache(maxsize=2)
 def load_pipeline(model: str | None = None) -> Language:
     """The configured pipeline: a trained one if named and installed, else blank English."""
+    return _load(model if model is not None else os.environ.get(MODEL_ENV, "").strip())
+
+
+@lru_cache(maxsize=2)
+def _load(name: str) -> Language:
     import spacy
 
-    name = model if model is not None else os.environ.get(MODEL_ENV, "").strip()
     if name:
         if not spacy.util.is_package(name):
             raise WorkbenchError(
@@ -57,22 +60,29 @@ def _has_senter(name: str) -> bool:
 
 def sentence_spans(texts: Iterable[str], model: str | None = None) -> Iterator[list[Span]]:
     """For each text, the spans of its sentences (white space trimmed), relative to that text."""
+    import numpy
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
     nlp = load_pipeline(model)
-    disable = [name for name in nlp.pipe_names if name in ("lemmatizer", "tagger", "attribute_ruler", "tok2vec")]
-    if "sentencizer" not in nlp.pipe_names and "senter" not in nlp.pipe_names and "parser" not in nlp.pipe_names:
-        disable = []
+    keep = {"sentencizer", "senter", "parser", "tok2vec", "tagger", "attribute_ruler"}
+    disable = [name for name in nlp.pipe_names if name not in keep or name in ("tagger", "attribute_ruler")]
+    if "parser" in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        disable = [name for name in nlp.pipe_names if name not in ("tok2vec", "parser")]
     for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, disable=disable):
-        spans = []
-        for sent in doc.sents:
-            start, end = sent.start_char, sent.end_char
-            text = doc.text
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append(Span(start, end))
-        yield spans
+        # Read sentence boundaries from arrays rather than iterating Span objects:
+        # the per-token Python objects cost more than the sentencizer itself.
+        array = doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE])
+        words = array[array[:, 3] == 0]
+        if not len(words):
+            yield []
+            continue
+        starts = numpy.flatnonzero(words[:, 2] == 1)
+        if not len(starts) or starts[0] != 0:
+            starts = numpy.concatenate(([0], starts))
+        ends = numpy.concatenate((starts[1:], [len(words)])) - 1
+        begin = words[starts, 0]
+        finish = words[ends, 0] + words[ends, 1]
+        yield [Span(int(a), int(b)) for a, b in zip(begin, finish) if b > a]
 
 
 def lemmas(text: str, model: str | None = None) -> list[tuple[int, int, str]]:

@@ -20,6 +20,7 @@ from workbench.errors import InputError
 TEXT_SUFFIXES = {".txt", ".md"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = _strict(path, data, "cp1252"), "cp1252"
-    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > max(8, len(text[:65536]) // 100):
+    sample = text[:65536]
+    if len(CONTROL_CHARACTERS.findall(sample)) > max(8, len(sample) // 100):
         raise InputError(path, "looks like a binary file, not text; export the transcript as .txt, .docx, .vtt or .srt")
     return normalise_newlines(text), encoding
 

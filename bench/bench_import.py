@@ -1,0 +1,138 @@
+"""Import throughput against its limit: spaCy alone + a bare SQLite insert of the same rows.
+
+Generates a corpus (default 2,000,000 words in 200 transcripts), then measures
+1. spaCy's pipeline alone on the same text pieces the importer segments,
+2. a bare sqlite3 executemany insert of the same sources, turns and segments,
+3. ``workbench import`` of the files into a new project (``import_paths``).
+Prints words/s for each and the ratio import / (spaCy + insert).
+
+    .venv/bin/python bench/bench_import.py [--words 2000000] [--files 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from workbench.domain.spans import line_spans, strip_span  # noqa: E402
+from workbench.domain.transcript import split_turns  # noqa: E402
+
+WORDS = (
+    "the client app module session therapist homework trust goal task felt really think online week messages "
+    "between sessions structure time contact face digital support progress mood I you we it was is and but so "
+    "because when then maybe quite often sometimes never always worked helped difficult easy login screen"
+).split()
+
+
+def generate(folder: Path, words: int, files: int, seed: int = 7) -> int:
+    rng = random.Random(seed)
+    per_file = words // files
+    total = 0
+    for index in range(files):
+        lines, count = [], 0
+        speakers = ["Interviewer", f"P{index % 90 + 1:02d}"] if index % 4 else ["Moderator", "P01", "P02", "P03", "P04"]
+        while count < per_file:
+            sentences = []
+            for _ in range(rng.randint(1, 6)):
+                n = rng.randint(4, 22)
+                sentence = " ".join(rng.choice(WORDS) for _ in range(n))
+                sentences.append(sentence[0].upper() + sentence[1:] + rng.choice(".?!."))
+                count += n
+            lines.append(f"{rng.choice(speakers)}: {' '.join(sentences)}")
+        (folder / f"transcript-{index:03d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        total += count
+    return total
+
+
+def pieces_of(text: str) -> list[str]:
+    """The line pieces inside turns that the importer hands to spaCy."""
+    parsed = split_turns(text)
+    out = []
+    for turn in parsed.turns:
+        for line in line_spans(text[turn.body.start : turn.body.end]):
+            span = strip_span(text, turn.body.start + line.start, turn.body.start + line.end)
+            if span.length:
+                out.append(text[span.start : span.end])
+    return out
+
+
+def bench_spacy(texts: list[str]) -> tuple[float, list[list[tuple[int, int]]]]:
+    from workbench.services.nlp import load_pipeline, sentence_spans
+
+    load_pipeline()
+    started = time.perf_counter()
+    results = []
+    for text in texts:
+        results.append(list(sentence_spans(pieces_of(text))))
+    return time.perf_counter() - started, results
+
+
+def bench_insert(texts: list[str], sentence_counts: list[int]) -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        connection = sqlite3.connect(Path(folder) / "bare.db")
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("CREATE TABLE source (id INTEGER PRIMARY KEY, name TEXT, text TEXT)")
+        connection.execute("CREATE TABLE turn (id INTEGER PRIMARY KEY, source_id INT, ordinal INT, label TEXT, start INT, \"end\" INT)")
+        connection.execute("CREATE TABLE segment (id INTEGER PRIMARY KEY, source_id INT, turn_id INT, ordinal INT, start INT, \"end\" INT)")
+        started = time.perf_counter()
+        for index, (text, segments) in enumerate(zip(texts, sentence_counts)):
+            with connection:
+                cursor = connection.execute("INSERT INTO source (name, text) VALUES (?, ?)", (f"s{index}", text))
+                source_id = cursor.lastrowid
+                turns = text.count("\n")
+                connection.executemany(
+                    "INSERT INTO turn (source_id, ordinal, label, start, \"end\") VALUES (?, ?, ?, ?, ?)",
+                    [(source_id, i, "P01", i, i + 1) for i in range(turns)],
+                )
+                connection.executemany(
+                    "INSERT INTO segment (source_id, turn_id, ordinal, start, \"end\") VALUES (?, ?, ?, ?, ?)",
+                    [(source_id, 1, i, i, i + 1) for i in range(segments)],
+                )
+        elapsed = time.perf_counter() - started
+        connection.close()
+    return elapsed
+
+
+def bench_import(folder: Path) -> float:
+    from workbench.services.importing import import_paths
+    from workbench.store.engine import Project
+
+    with tempfile.TemporaryDirectory() as db_folder:
+        project = Project.open(str(Path(db_folder) / "bench.db"))
+        started = time.perf_counter()
+        report = import_paths(project, [folder])
+        elapsed = time.perf_counter() - started
+        assert not report.failed, report.failed[:3]
+        project.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--words", type=int, default=2_000_000)
+    parser.add_argument("--files", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        corpus = Path(folder)
+        words = generate(corpus, args.words, args.files)
+        texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+        print(f"corpus: {words:,} words in {len(texts)} files")
+        spacy_s, results = bench_spacy(texts)
+        insert_s = bench_insert(texts, [sum(len(r) for r in per) for per in results])
+        import_s = bench_import(corpus)
+    limit = spacy_s + insert_s
+    print(f"spaCy alone (blank en + sentencizer): {spacy_s:7.2f} s  {words / spacy_s:>10,.0f} words/s")
+    print(f"bare SQLite insert of the same rows:  {insert_s:7.2f} s  {words / insert_s:>10,.0f} words/s")
+    print(f"workbench import:                     {import_s:7.2f} s  {words / import_s:>10,.0f} words/s")
+    print(f"ratio import / (spaCy + insert):      {import_s / limit:7.2f}  (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
