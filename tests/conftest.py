@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,11 +46,40 @@ INTERVIEW_TXT = (
 )
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    opened = Project.open(str(tmp_path / "project.db"))
-    yield opened
-    opened.close()
+PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(params=BACKENDS)
+def project(request, tmp_path: Path) -> Project:
+    """A new, migrated project: SQLite always, and PostgreSQL when ``$WORKBENCH_TEST_PG_URL`` names a server."""
+    if request.param == "sqlite":
+        opened = Project.open(str(tmp_path / "project.db"))
+        yield opened
+        opened.close()
+        return
+    with fresh_pg_database() as url:
+        opened = Project.open(url)
+        yield opened
+        opened.close()
+
+
+@contextmanager
+def fresh_pg_database():
+    """A throwaway database on the test server, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"wb_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture
