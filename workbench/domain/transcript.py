@@ -69,7 +69,7 @@ def _plausible_label(label: str) -> bool:
     return all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedTurn:
     label: str | None
     label_start: int
@@ -96,6 +96,8 @@ class _Open:
 
 def parse_speaker_line(line: str) -> tuple[str, int, int | None] | None:
     """If ``line`` starts with a speaker label, return (label, body offset, time in ms)."""
+    if ":" not in line:
+        return None
     match = SPEAKER_LINE.match(line)
     if not match or not _plausible_label(match.group("label")):
         return None

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.spans import Span, line_spans, shift, strip_span
+from workbench.domain.spans import Span, line_spans, strip_span
 from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
 from workbench.errors import InputError, WorkbenchError
 from workbench.services import participants as people
@@ -144,42 +144,54 @@ def import_file(project: Project, path: Path, options: ImportOptions) -> FileRes
     return FileResult(str(path), "imported", f"{path}: imported as {name!r} ({kind}, {words} words)", name, words)
 
 
-def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None) -> list[list[Span]]:
-    """Sentence spans (in source offsets) of every turn, via spaCy, line by line."""
-    from workbench.services.nlp import sentence_spans
+def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None) -> list[list[tuple[int, int]]]:
+    """Sentence spans (source offsets) of every turn, via spaCy, line by line."""
+    from workbench.services.nlp import segment_text
 
     text = parsed.text
-    pieces: list[tuple[int, Span]] = []  # (turn index, line span in the source)
+    pieces: list[tuple[int, int]] = []
+    owner: list[int] = []  # turn index of each piece
     for index, body in enumerate(bodies):
+        if "\n" not in text[body.start : body.end]:
+            pieces.append((body.start, body.end))
+            owner.append(index)
+            continue
         for line in line_spans(text[body.start : body.end]):
             stripped = strip_span(text, body.start + line.start, body.start + line.end)
             if stripped.length:
-                pieces.append((index, stripped))
-    result: list[list[Span]] = [[] for _ in bodies]
-    texts = (text[span.start : span.end] for _, span in pieces)
-    for (index, line), sentences in zip(pieces, sentence_spans(texts, model), strict=True):
-        result[index].extend(shift(s, line.start) for s in sentences)
+                pieces.append((stripped.start, stripped.end))
+                owner.append(index)
+    result: list[list[tuple[int, int]]] = [[] for _ in bodies]
+    piece_index = 0
+    for sentence in segment_text(text, pieces, model):
+        while sentence[0] >= pieces[piece_index][1]:
+            piece_index += 1
+        result[owner[piece_index]].append(sentence)
     return result
 
 
 def _insert_turns_and_segments(
-    session: Session, source: Source, parsed: ParsedTranscript, segments: list[list[Span]], options: ImportOptions
+    session: Session,
+    source: Source,
+    parsed: ParsedTranscript,
+    segments: list[list[tuple[int, int]]],
+    options: ImportOptions,
 ) -> None:
     interviewers = people.interviewer_labels(session)
-    cache: dict[str, object] = {}
-    rows = []
-    for ordinal, turn in enumerate(parsed.turns):
-        role, participant_id = None, None
-        if turn.label is not None:
+    speakers: dict[str, tuple[str, int | None]] = {}  # label → (role, participant row id)
+
+    def speaker(label: str) -> tuple[str, int | None]:
+        if label not in speakers:
             role, pid = people.resolve_speaker(
-                turn.label,
-                source_name=source.name,
-                kind=source.kind,
-                interviewers=interviewers,
+                label, source_name=source.name, kind=source.kind, interviewers=interviewers,
                 speaker_map=options.speaker_map,
             )
-            if pid is not None:
-                participant_id = people.get_or_create(session, pid, cache).id  # type: ignore[arg-type]
+            speakers[label] = (role, people.get_or_create(session, pid).id if pid is not None else None)
+        return speakers[label]
+
+    rows = []
+    for ordinal, turn in enumerate(parsed.turns):
+        role, participant_id = speaker(turn.label) if turn.label is not None else (None, None)
         rows.append(
             (source.id, ordinal, turn.label, role, participant_id, turn.label_start, turn.body.start, turn.body.end,
              turn.time_start_ms, turn.time_end_ms)
@@ -191,16 +203,16 @@ def _insert_turns_and_segments(
     ordinal = 0
     for turn_ordinal, spans in enumerate(segments):
         turn_id = ids_by_ordinal[turn_ordinal]
-        for span in spans:
-            segment_rows.append((source.id, turn_id, ordinal, span.start, span.end))
+        for start, end in spans:
+            segment_rows.append((source.id, turn_id, ordinal, start, end))
             ordinal += 1
     insert_rows(connection, Segment.__table__, SEGMENT_COLUMNS, segment_rows)
 
 
 def _unique_name(session: Session, stem: str) -> str:
-    taken = set(session.scalars(select(Source.name).where(Source.name.like(f"{stem}%"))))
-    if stem not in taken:
+    if session.scalar(select(Source.id).where(Source.name == stem)) is None:
         return stem
+    taken = set(session.scalars(select(Source.name).where(Source.name.like(f"{stem} (%)"))))
     number = 2
     while f"{stem} ({number})" in taken:
         number += 1

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from workbench.domain.spans import Span
+from workbench.domain.spans import Span, strip_span
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -60,29 +60,31 @@ def _has_senter(name: str) -> bool:
 
 def sentence_spans(texts: Iterable[str], model: str | None = None) -> Iterator[list[Span]]:
     """For each text, the spans of its sentences (white space trimmed), relative to that text."""
-    import numpy
-    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+    for text in texts:
+        yield [Span(a, b) for a, b in segment_text(text, [(0, len(text))], model)]
 
+
+def segment_text(text: str, pieces: list[tuple[int, int]], model: str | None = None) -> list[tuple[int, int]]:
+    """Sentence spans, as offsets into ``text``, of the given non-overlapping pieces of it.
+
+    This is the import's hot path: it avoids per-token Python objects and
+    ``Doc.text`` (which rebuilds the string on each access).
+    """
     nlp = load_pipeline(model)
-    keep = {"sentencizer", "senter", "parser", "tok2vec", "tagger", "attribute_ruler"}
-    disable = [name for name in nlp.pipe_names if name not in keep or name in ("tagger", "attribute_ruler")]
-    if "parser" in nlp.pipe_names and "senter" not in nlp.pipe_names:
-        disable = [name for name in nlp.pipe_names if name not in ("tok2vec", "parser")]
-    for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, disable=disable):
-        # Read sentence boundaries from arrays rather than iterating Span objects:
-        # the per-token Python objects cost more than the sentencizer itself.
-        array = doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE])
-        words = array[array[:, 3] == 0]
-        if not len(words):
-            yield []
-            continue
-        starts = numpy.flatnonzero(words[:, 2] == 1)
-        if not len(starts) or starts[0] != 0:
-            starts = numpy.concatenate(([0], starts))
-        ends = numpy.concatenate((starts[1:], [len(words)])) - 1
-        begin = words[starts, 0]
-        finish = words[ends, 0] + words[ends, 1]
-        yield [Span(int(a), int(b)) for a, b in zip(begin, finish) if b > a]
+    keep = {"sentencizer", "senter", "parser", "tok2vec"}
+    if "senter" in nlp.pipe_names or "sentencizer" in nlp.pipe_names:
+        keep.discard("parser")
+    disable = [name for name in nlp.pipe_names if name not in keep]
+    result: list[tuple[int, int]] = []
+    inputs = ((text[start:end], start) for start, end in pieces)
+    for doc, offset in nlp.pipe(inputs, batch_size=BATCH_SIZE, disable=disable, as_tuples=True):
+        for sent in doc.sents:
+            start, end = offset + sent.start_char, offset + sent.end_char
+            if start < end and (text[start].isspace() or text[end - 1].isspace()):
+                start, end = strip_span(text, start, end)
+            if start < end:
+                result.append((start, end))
+    return result
 
 
 def lemmas(text: str, model: str | None = None) -> list[tuple[int, int, str]]:
