@@ -107,7 +107,9 @@ def _coder(args: argparse.Namespace) -> str:
 def _open(args: argparse.Namespace, create: bool = False):  # type: ignore[no-untyped-def]
     from workbench.store.engine import Project
 
-    return Project.open(_db(args), create=create)
+    project = Project.open(_db(args), create=create)
+    project.actor = _coder(args)
+    return project
 
 
 def _print_json(value: Any) -> None:

@@ -93,14 +93,14 @@ def apply_codebook(
             for k, v in changed.items():
                 setattr(code, k, v)
             (updated if changed else unchanged).append(spec.key)
-    session.flush()
-    for spec in specs:
-        parent_id = existing[spec.parent].id if spec.parent else None
-        if existing[spec.key].parent_id != parent_id:
-            existing[spec.key].parent_id = parent_id
-            if spec.key not in added and spec.key not in updated:
+    for spec in specs:  # relationships, not ids: new codes get their parent in the same INSERT
+        code, parent = existing[spec.key], existing[spec.parent] if spec.parent else None
+        if code.parent is not parent:
+            code.parent = parent
+            if spec.key in unchanged:
                 unchanged.remove(spec.key)
                 updated.append(spec.key)
+    session.flush()
     return LoadReport(name, added, updated, unchanged)
 
 

@@ -67,17 +67,17 @@ class CodingSession:
     # Reading -----------------------------------------------------------------
     def codings(self, source_id: int) -> list[CodingInfo]:
         """The codings shown: everyone's, or only this coder's in blind mode."""
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             return codings_for_source(session, source_id, self.coder if self.blind else None)
 
     def codes(self) -> list[CodeInfo]:
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             return list_codes(session)
 
     # Coding --------------------------------------------------------------------
     def apply(self, source_id: int, code_key: str, start: int, end: int, memo: str | None = None) -> int:
         """Code ``[start, end)``; merge with own overlapping codings of the same code. Returns the coding id."""
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             source, code = self._source_code(session, source_id, code_key, start, end)
             mine = self._own(session, source.id, code.id)
             touching = [c for c in mine if c.start <= end and c.end >= start]
@@ -103,7 +103,7 @@ class CodingSession:
 
     def uncode(self, source_id: int, code_key: str, start: int, end: int) -> int:
         """Remove ``[start, end)`` from this coder's codings of a code; returns how many codings changed."""
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             source, code = self._source_code(session, source_id, code_key, start, end)
             hit = [c for c in self._own(session, source.id, code.id) if c.start < end and c.end > start]
             change = _Change(f"uncode {code.name}")
@@ -126,7 +126,7 @@ class CodingSession:
 
         Returns True when the span is now coded.
         """
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             source, code = self._source_code(session, source_id, code_key, start, end)
             spans = [(c.start, c.end) for c in self._own(session, source.id, code.id)]
         if not subtract([(start, end)], spans):
@@ -137,7 +137,7 @@ class CodingSession:
 
     def remove(self, coding_id: int) -> None:
         """Delete one coding (anyone's, unless blind: then only one's own)."""
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             coding = session.get(Coding, coding_id)
             if coding is None:
                 raise WorkbenchError("that coding no longer exists (removed elsewhere?)")
@@ -148,7 +148,7 @@ class CodingSession:
         self._record(change)
 
     def set_coding_memo(self, coding_id: int, text: str) -> None:
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             coding = session.get(Coding, coding_id)
             if coding is None:
                 raise WorkbenchError("that coding no longer exists (removed elsewhere?)")
@@ -160,7 +160,7 @@ class CodingSession:
 
     def create_code(self, name: str, parent_key: str | None = None) -> CodeInfo:
         """A new inductive code (under the inductive root unless a parent is given)."""
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             parent = require_code(session, parent_key) if parent_key else None
             code = create_inductive_code(session, name, parent, coder_id=self.coder_id)
             key = code.key
@@ -182,12 +182,12 @@ class CodingSession:
 
     # Memos on sources and codes -------------------------------------------------------
     def memo(self, target_kind: str, target_id: int) -> str:
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             memo = self._memo(session, target_kind, target_id)
             return memo.text if memo else ""
 
     def set_memo(self, target_kind: str, target_id: int, text: str) -> None:
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             memo = self._memo(session, target_kind, target_id)
             if memo is None:
                 if text.strip():
@@ -229,7 +229,7 @@ class CodingSession:
         return change.description
 
     def _swap(self, take_out: list[_Row], put_back: list[_Row]) -> None:
-        with self.project.session() as session:
+        with self.project.session(actor=self.coder) as session:
             for row in take_out:
                 coding = session.get(Coding, row.id)
                 if coding is not None:

@@ -74,6 +74,7 @@ class Project:
     engine: Engine
     _sessions: sessionmaker[Session]
     backup_path: Path | None = None
+    actor: str | None = None
 
     @classmethod
     def open(cls, path_or_url: str, *, create: bool = True) -> Project:
@@ -106,12 +107,23 @@ class Project:
             engine.dispose()
             raise ProjectError(f"cannot open the project database {path_or_url}: {error.orig}") from None
         sessions = sessionmaker(engine, expire_on_commit=False)
+        from workbench.store.audit import fill_created_ids, record_changes
+
+        event.listen(sessions, "before_flush", record_changes)
+        event.listen(sessions, "after_flush_postexec", fill_created_ids)
         return cls(url=url, engine=engine, _sessions=sessions, backup_path=backup)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error."""
+    def session(self, actor: str | None = None, note: str | None = None) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error.
+
+        ``actor`` (else :attr:`actor`) is the coder the audit trail names for
+        the changes; ``note`` is stored with them.
+        """
         session = self._sessions()
+        session.info["actor"] = actor or self.actor
+        if note:
+            session.info["audit_note"] = note
         try:
             yield session
             session.commit()

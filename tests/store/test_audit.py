@@ -1,0 +1,43 @@
+"""The audit trail records who created, changed and deleted codings and codes, with before/after."""
+
+from sqlalchemy import select
+
+from workbench.services.codebooks import load_codebook
+from workbench.services.coding_session import CodingSession
+from workbench.services.documents import load_document
+from workbench.services.importing import import_paths
+from workbench.store.models import AuditEntry, Code, Coder
+
+
+def entries(project):
+    with project.session() as session:
+        rows = session.execute(
+            select(AuditEntry, Coder.name).outerjoin(Coder, Coder.id == AuditEntry.coder_id).order_by(AuditEntry.id)
+        ).all()
+        return [(e.action, e.entity_kind, e.entity_id, e.before, e.after, name) for e, name in rows]
+
+
+def test_coding_actions_are_audited_with_the_coder(project, interview_file, codebook_file):
+    import_paths(project, [interview_file])
+    load_codebook(project, codebook_file)
+    doc = load_document(project, "P01-interview")
+    ana = CodingSession(project, "ana")
+    coding_id = ana.apply(doc.id, "bond", 10, 20)
+    ana.remove(coding_id)
+    log = [e for e in entries(project) if e[1] == "coding"]
+    assert [(e[0], e[2], e[5]) for e in log] == [("create", coding_id, "ana"), ("delete", coding_id, "ana")]
+    assert log[0][4]["start"] == 10 and log[0][4]["end"] == 20
+    assert log[1][3]["code_id"] == log[0][4]["code_id"]
+
+
+def test_code_changes_keep_before_and_after(project, codebook_file):
+    load_codebook(project, codebook_file)
+    with project.session(actor=None, note="refined after review") as session:
+        code = session.scalar(select(Code).where(Code.key == "bond"))
+        code.definition = "Trust, warmth and respect."
+    (update,) = [e for e in entries(project) if e[0] == "update"]
+    assert update[1] == "code"
+    assert update[3] == {"definition": "Trust and warmth between client and therapist."}
+    assert update[4] == {"definition": "Trust, warmth and respect."}
+    with project.session() as session:
+        assert session.scalar(select(AuditEntry.note).where(AuditEntry.action == "update")) == "refined after review"

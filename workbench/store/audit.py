@@ -1,0 +1,93 @@
+"""The audit trail: who created, changed or deleted which coding, code, theme or adjudication.
+
+A ``before_flush`` listener on every project session turns ORM changes of the
+audited models into append-only :class:`AuditEntry` rows in the same
+transaction, with the before and after values of the changed columns. The
+actor is the coder named in ``session.info["actor"]`` (set by
+``Project.session(actor=...)`` or ``Project.actor``). Bulk inserts through
+Core (transcript import) are not audited: they create sources, not analysis.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Theme
+
+AUDITED: dict[type, str] = {Coding: "coding", Code: "code", Theme: "theme", Adjudication: "adjudication"}
+SKIPPED_COLUMNS = {"created_at", "updated_at", "version"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _snapshot(obj: object) -> dict[str, Any]:
+    state = inspect(obj)
+    return {
+        attr.key: _plain(attr.value)
+        for attr in state.attrs
+        if attr.key in state.mapper.columns and attr.key not in SKIPPED_COLUMNS
+    }
+
+
+def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before, after = {}, {}
+    for attr in state.attrs:
+        if attr.key not in state.mapper.columns or attr.key in SKIPPED_COLUMNS:
+            continue
+        history = attr.history
+        if history.has_changes():
+            before[attr.key] = _plain(history.deleted[0]) if history.deleted else None
+            after[attr.key] = _plain(history.added[0]) if history.added else None
+    return before, after
+
+
+def record_changes(session: Session, _context: object, _instances: object) -> None:
+    entries: list[AuditEntry] = []
+    for obj in list(session.new):
+        kind = AUDITED.get(type(obj))
+        if kind:
+            entries.append(AuditEntry(action="create", entity_kind=kind, entity_id=None, after=_snapshot(obj)))
+            entries[-1]._pending_target = obj  # type: ignore[attr-defined]
+    for obj in list(session.dirty):
+        kind = AUDITED.get(type(obj))
+        if kind and session.is_modified(obj, include_collections=False):
+            before, after = _changes(obj)
+            if after:
+                entries.append(AuditEntry(action="update", entity_kind=kind, entity_id=obj.id, before=before, after=after))  # type: ignore[attr-defined]
+    for obj in list(session.deleted):
+        kind = AUDITED.get(type(obj))
+        if kind:
+            entries.append(AuditEntry(action="delete", entity_kind=kind, entity_id=obj.id, before=_snapshot(obj)))  # type: ignore[attr-defined]
+    if not entries:
+        return
+    actor = session.info.get("actor")
+    coder_id = None
+    if actor:
+        with session.no_autoflush:
+            coder_id = session.scalar(select(Coder.id).where(Coder.name == actor))
+    note = session.info.get("audit_note")
+    for entry in entries:
+        entry.coder_id = coder_id
+        entry.note = note
+        session.add(entry)
+    session.info.setdefault("_audit_pending", []).extend(e for e in entries if hasattr(e, "_pending_target"))
+
+
+def fill_created_ids(session: Session, _context: object) -> None:
+    """After the flush, created rows have ids: copy them into their audit entries."""
+    pending = session.info.pop("_audit_pending", [])
+    for entry in pending:
+        target = entry._pending_target
+        entry.entity_id = target.id
+        if entry.after is not None:
+            entry.after = {**entry.after, "id": target.id}
+        del entry._pending_target
