@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--coder", dest="csv_coder", help="only this coder's codings")
 
+    p = commands.add_parser("backup", help="copy the project to a file (safe while others are coding)")
+    p.add_argument("file", type=Path, metavar="OUT")
+
     p = commands.add_parser("demo", help="build the demo project (once) and open it")
     p.add_argument("--db", dest="demo_db", help="where to keep the demo project (default: your user data folder)")
     p.add_argument("--no-tui", action="store_true", help="only build it and print its summary")

@@ -171,6 +171,14 @@ def _tui_available() -> bool:
     return importlib.util.find_spec("workbench.tui.app") is not None and sys.stdout.isatty()
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from workbench.store.backup import backup
+
+    target = backup(_open(args), args.file)
+    print(f"project backed up to {target}")
+    return 0
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     if not _tui_available():
         raise WorkbenchError("the terminal UI needs an interactive terminal; use the other commands in scripts")
@@ -188,5 +196,6 @@ COMMANDS = {
     "codebook": cmd_codebook,
     "codings": cmd_codings,
     "demo": cmd_demo,
+    "backup": cmd_backup,
     "open": cmd_open,
 }
