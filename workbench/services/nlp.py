@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 MODEL_ENV = "WORKBENCH_SPACY_MODEL"
 BATCH_SIZE = 256
+MAX_PIECE = 100_000  # characters handed to spaCy at once (its own limit is 1,000,000)
 
 
 def load_pipeline(model: str | None = None) -> Language:
@@ -76,7 +77,7 @@ def segment_text(text: str, pieces: list[tuple[int, int]], model: str | None = N
         keep.discard("parser")
     disable = [name for name in nlp.pipe_names if name not in keep]
     result: list[tuple[int, int]] = []
-    inputs = ((text[start:end], start) for start, end in pieces)
+    inputs = ((text[start:end], start) for start, end in _chunked(text, pieces))
     for doc, offset in nlp.pipe(inputs, batch_size=BATCH_SIZE, disable=disable, as_tuples=True):
         for sent in doc.sents:
             start, end = offset + sent.start_char, offset + sent.end_char
@@ -85,6 +86,21 @@ def segment_text(text: str, pieces: list[tuple[int, int]], model: str | None = N
             if start < end:
                 result.append((start, end))
     return result
+
+
+def _chunked(text: str, pieces: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Cut pieces longer than :data:`MAX_PIECE` (a transcript on one huge line) at a sentence
+    end or space, so spaCy's length limit is never hit and memory stays bounded."""
+    for start, end in pieces:
+        while end - start > MAX_PIECE:
+            window = text[start + MAX_PIECE // 2 : start + MAX_PIECE]
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            if cut < 0:
+                cut = window.rfind(" ")
+            cut = start + MAX_PIECE // 2 + cut + 1 if cut >= 0 else start + MAX_PIECE
+            yield start, cut
+            start = cut
+        yield start, end
 
 
 def lemmas(text: str, model: str | None = None) -> list[tuple[int, int, str]]:
