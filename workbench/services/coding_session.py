@@ -79,7 +79,7 @@ class CodingSession:
         """Code ``[start, end)``; merge with own overlapping codings of the same code. Returns the coding id."""
         with self.project.session(actor=self.coder) as session:
             source, code = self._source_code(session, source_id, code_key, start, end)
-            mine = self._own(session, source.id, code.id)
+            mine = self._own(session, source.id, code.id, start, end)
             touching = [c for c in mine if c.start <= end and c.end >= start]
             merged = merge([(start, end), *((c.start, c.end) for c in touching)])[0]
             memos = [c.memo for c in touching if c.memo] + ([memo] if memo else [])
@@ -105,7 +105,7 @@ class CodingSession:
         """Remove ``[start, end)`` from this coder's codings of a code; returns how many codings changed."""
         with self.project.session(actor=self.coder) as session:
             source, code = self._source_code(session, source_id, code_key, start, end)
-            hit = [c for c in self._own(session, source.id, code.id) if c.start < end and c.end > start]
+            hit = [c for c in self._own(session, source.id, code.id, start, end) if c.start < end and c.end > start]
             change = _Change(f"uncode {code.name}")
             for coding in hit:
                 change.removed.append(_row(coding))
@@ -128,7 +128,7 @@ class CodingSession:
         """
         with self.project.session(actor=self.coder) as session:
             source, code = self._source_code(session, source_id, code_key, start, end)
-            spans = [(c.start, c.end) for c in self._own(session, source.id, code.id)]
+            spans = [(c.start, c.end) for c in self._own(session, source.id, code.id, start, end)]
         if not subtract([(start, end)], spans):
             self.uncode(source_id, code_key, start, end)
             return False
@@ -258,13 +258,16 @@ class CodingSession:
             raise WorkbenchError(f"cannot code {start}-{end}: {problem}")
         return source, require_code(session, code_key)
 
-    def _own(self, session: Session, source_id: int, code_id: int) -> list[Coding]:
+    def _own(self, session: Session, source_id: int, code_id: int, start: int, end: int) -> list[Coding]:
+        """This coder's codings of a code that overlap or touch ``[start, end)``."""
         return list(
             session.scalars(
                 select(Coding).where(
-                    Coding.source_id == source_id, Coding.code_id == code_id, Coding.coder_id == self.coder_id
+                    Coding.source_id == source_id,
+                    Coding.coder_id == self.coder_id,
+                    Coding.code_id == code_id,
+                    Coding.start <= end,
+                    Coding.end >= start,
                 )
             )
         )
-
-
