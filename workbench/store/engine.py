@@ -8,6 +8,7 @@ database to the current schema, backing up an existing SQLite file first.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from workbench.errors import ProjectError, WorkbenchError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+LOCK_RETRIES = 3
 
 
 def database_url(path_or_url: str) -> str:
@@ -51,8 +53,17 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-un
 
 def _on_sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
     # BEGIN IMMEDIATE takes the write lock up front, so two processes wait
-    # on the busy timeout instead of failing half-way through a transaction.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # on the busy timeout instead of failing half-way through a transaction;
+    # taking the lock is the one step that can meet "database is locked", so
+    # it is retried (each try already waits the busy timeout).
+    for attempt in range(LOCK_RETRIES):
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as error:
+            if "locked" not in str(error.orig) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def make_engine(url: str) -> Engine:
@@ -105,7 +116,10 @@ class Project:
             raise
         except OperationalError as error:
             engine.dispose()
-            raise ProjectError(f"cannot open the project database {path_or_url}: {error.orig}") from None
+            raise ProjectError(
+                f"{path_or_url}: cannot open or create the project database ({error.orig}); "
+                "check that the folder is writable, or choose another --db"
+            ) from None
         sessions = sessionmaker(engine, expire_on_commit=False)
         from workbench.store.audit import fill_created_ids, record_changes
 
@@ -132,7 +146,9 @@ class Project:
             raise
         except OperationalError as error:
             session.rollback()
-            raise ProjectError(f"the database refused the change: {error.orig}") from None
+            reason = str(error.orig)
+            hint = "another coder kept the project busy; try again" if "locked" in reason else "nothing was changed"
+            raise ProjectError(f"the database refused the change ({reason}); {hint}") from None
         except BaseException:
             session.rollback()
             raise
