@@ -1,0 +1,153 @@
+"""The Retrieve screen: picking codes and filters, the table, the context pane, jumping to a source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from harness import HarnessApp, build_project, settle
+from textual.widgets import DataTable, Input, SelectionList, Static
+
+from workbench.store.engine import Project
+from workbench.tui.context import WorkbenchContext
+from workbench.tui.screens.retrieve import RetrieveScreen
+
+SIZE = (100, 30)
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    project = build_project(tmp_path)
+    yield project
+    project.close()
+
+
+def make_app(project: Project, codes: list[str] | None = None, blind: bool = False) -> HarnessApp:
+    return HarnessApp(WorkbenchContext(project, "ana", blind=blind), lambda: RetrieveScreen(codes))
+
+
+def texts(screen: RetrieveScreen) -> list[str]:
+    return [row.text for row in screen.rows]
+
+
+def table_cells(screen: RetrieveScreen) -> list[list[str]]:
+    table = screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def start(pilot) -> RetrieveScreen:
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, RetrieveScreen)
+    return screen
+
+
+async def test_given_codes_are_retrieved_with_sub_codes_and_shown_in_the_table(project: Project) -> None:
+    async with make_app(project, ["bond"]).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        assert texts(screen) == ["I trusted my therapist", "We agreed on goals together"]
+        assert table_cells(screen) == [
+            ["P01", "■ Trust", "I trusted my therapist", "P01", "P01", "ana"],
+            ["P02", "■ Bond", "We agreed on goals together", "P02", "P02", "ben"],
+        ]
+        status = str(screen.query_one("#retrieve-status", Static).render())
+        assert "2 segment(s) · 2 source(s) · with sub-codes" in status
+        await pilot.press("c")
+        await settle(pilot)
+        assert texts(screen) == ["We agreed on goals together"]
+
+
+async def test_context_pane_shows_the_quote_with_its_surroundings(project: Project) -> None:
+    async with make_app(project, ["bond", "usability"]).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        screen.query_one(DataTable).focus()
+        await pilot.press("down")
+        context = str(screen.query_one("#retrieve-context-text", Static).render())
+        assert context.startswith("P01 · P01 · Feedback · ana")
+        assert "P01: I trusted my therapist" in context  # whole lines before
+        assert "The app never told me whether my entry was saved." in context
+
+
+async def test_space_picks_codes_and_the_filter_narrows_the_list(project: Project) -> None:
+    async with make_app(project).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        assert screen.rows == []
+        assert "Pick codes" in str(screen.query_one("#retrieve-status", Static).render())
+        await pilot.press("slash", *"feed", "enter")
+        codes = screen.query_one("#retrieve-codes", SelectionList)
+        assert codes.has_focus and codes.option_count == 1
+        await pilot.press("space")
+        await settle(pilot)
+        assert texts(screen) == ["The app never told me whether my entry was saved"]
+        screen.query_one("#retrieve-filter", Input).value = ""
+        await settle(pilot)
+        assert codes.option_count == 7 and codes.selected == ["usability.feedback"]
+        await pilot.press("down", "down", "space")  # Goals, from the top of the list
+        await settle(pilot)
+        assert sorted(texts(screen)) == sorted(
+            ["The app never told me whether my entry was saved", "We agreed on goals together",
+             "Setting goals with my therapist helped."]
+        )
+
+
+async def test_participant_attribute_and_source_kind_filters(project: Project) -> None:
+    async with make_app(project, ["goals", "bond"]).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        assert len(screen.rows) == 4
+        attributes = screen.query_one("#retrieve-attributes", SelectionList)
+        attributes.select(("gender", "female"))
+        await settle(pilot)
+        assert {row.participant for row in screen.rows} == {"P01"}
+        assert texts(screen) == ["Setting goals with my therapist helped.", "I trusted my therapist"]
+        kinds = screen.query_one("#retrieve-kinds", SelectionList)
+        kinds.focus()
+        await pilot.press("space")  # the first kind: focus-group
+        await settle(pilot)
+        assert [row.source for row in screen.rows] == ["group"]
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.rows == [] and attributes.selected == [] and kinds.selected == []
+
+
+async def test_enter_posts_jump_to_and_calls_the_app_hook(project: Project) -> None:
+    async with make_app(project, ["task"]).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        row = screen.rows[0]
+        screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.jumps == [("P02", row.start, row.end)]
+        assert pilot.app.opened == [("P02", row.start, row.end)]
+        await pilot.press("o")
+        await pilot.pause()
+        assert len(pilot.app.opened) == 2
+
+
+async def test_blind_mode_shows_only_the_coders_own_segments(project: Project) -> None:
+    async with make_app(project, ["bond", "task"], blind=True).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        assert {row.coder for row in screen.rows} == {"ana"}
+        assert "ana's codings only" in str(screen.query_one("#retrieve-status", Static).render())
+
+
+async def test_unknown_codes_are_dropped_with_a_warning_and_q_goes_back(project: Project) -> None:
+    async with make_app(project, ["gone"]).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        assert screen.rows == [] and any("No code gone" in n for n in pilot.app.notices)
+        await pilot.press("q")
+        assert not isinstance(pilot.app.screen, RetrieveScreen)
+
+
+def test_bindings_have_ids_and_tooltips() -> None:
+    for binding in RetrieveScreen.BINDINGS:
+        assert binding.id and binding.id.startswith("retrieve.") and binding.tooltip
+
+
+def test_snapshot(project: Project, snap_compare) -> None:
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one(DataTable).focus()
+        await pilot.press("down")
+
+    assert snap_compare(make_app(project, ["bond", "goals"]), terminal_size=(80, 24), run_before=ready)
