@@ -153,7 +153,10 @@ def _read_cues(path: Path, lines: list[str], first: int, fmt: str) -> ReadFile:
             continue
         timing_at = next((i for i, b in enumerate(block[:2]) if "-->" in b), None)
         if timing_at is None:
-            raise InputError(path, "expected a cue timing line like '00:00:01.000 --> 00:00:04.000'", block_start + 1)
+            cut = " (the file seems cut off)" if index >= len(lines) - 1 else ""
+            raise InputError(
+                path, f"expected a cue timing line like '00:00:01.000 --> 00:00:04.000'{cut}", block_start + 1
+            )
         match = CUE_TIMING.match(block[timing_at])
         if not match:
             raise InputError(path, f"malformed cue timing {block[timing_at].strip()!r}", block_start + timing_at + 1)
