@@ -174,3 +174,48 @@ def utf16_to_code_points(text: str, position: int) -> int:
 def code_points_to_utf16(text: str, position: int) -> int:
     """Convert a code-point offset into ``text`` to a UTF-16 code-unit offset."""
     return position + sum(1 for char in text[:position] if ord(char) > 0xFFFF)
+
+
+def astral_utf16_starts(text: str) -> list[int]:
+    """UTF-16 offsets at which the characters outside the BMP (two code units each) begin, ascending."""
+    starts: list[int] = []
+    for index, char in enumerate(text):
+        if ord(char) > 0xFFFF:
+            starts.append(index + len(starts))
+    return starts
+
+
+def utf16_offsets_to_code_points(text: str, positions: Iterable[int], starts: Sequence[int] | None = None) -> list[int]:
+    """Many UTF-16 offsets → code-point offsets at once (``starts`` from :func:`astral_utf16_starts`).
+
+    An offset between the two halves of a surrogate pair falls back to the
+    start of that character; offsets past the end are not clamped.
+    """
+    from bisect import bisect_left
+
+    starts = astral_utf16_starts(text) if starts is None else starts
+    return [position - bisect_left(starts, position) for position in positions]
+
+
+def utf16_splits_pair(starts: Sequence[int], position: int) -> bool:
+    """True when a UTF-16 offset falls inside a surrogate pair (``starts`` from :func:`astral_utf16_starts`)."""
+    from bisect import bisect_left
+
+    index = bisect_left(starts, position - 1)
+    return index < len(starts) and starts[index] == position - 1
+
+
+def crlf_offsets_to_lf(text: str, positions: Iterable[int]) -> list[int]:
+    """Offsets counted on ``text`` with CRLF line ends → offsets once each CRLF is one ``\\n``.
+
+    An offset between ``\\r`` and ``\\n`` lands on the ``\\n``. Lone ``\\r``
+    characters count one either way, so they shift nothing.
+    """
+    from bisect import bisect_left
+
+    returns: list[int] = []
+    at = text.find("\r\n")
+    while at >= 0:
+        returns.append(at)
+        at = text.find("\r\n", at + 2)
+    return [position - bisect_left(returns, position) for position in positions]

@@ -114,34 +114,81 @@ def import_paths(
 
 
 def import_file(project: Project, path: Path, options: ImportOptions) -> FileResult:
+    from workbench.interop import is_refi_path
+
+    if is_refi_path(path):  # REFI-QDA codebook or project: its own importer, still one transaction
+        from workbench.interop import import_refi
+
+        report = import_refi(project, path, options)
+        return FileResult(str(path), "imported", "\n".join(report.lines()), None, 0)
     read = read_transcript(path)
-    parsed = split_turns(read.text, read.cue_times)
-    if not parsed.turns:
-        raise InputError(path, "has no text to code")
-    content_hash = hashlib.sha256(read.text.encode("utf-8")).hexdigest()
-    body_spans = [t.body for t in parsed.turns]
-    segments = _segment(parsed, body_spans, options.spacy_model)
+    prepared = prepare_text(path, read.text, read.cue_times, options.spacy_model)
     with project.session() as session:
-        existing = session.scalar(select(Source.name).where(Source.content_hash == content_hash))
+        existing = session.scalar(select(Source.name).where(Source.content_hash == prepared.content_hash))
         if existing is not None:
             return FileResult(str(path), "skipped", f"{path}: same content as source {existing!r}; skipped", existing)
-        name = _unique_name(session, path.stem)
-        kind = options.kind or _guess_kind(path, parsed)
-        words = count_words(read.text, body_spans)
-        source = Source(
-            name=name,
-            kind=kind,
-            text=read.text,
-            content_hash=content_hash,
-            original_filename=str(path),
-            original_format=read.format,
-            encoding=read.encoding,
-            word_count=words,
+        kind = options.kind or _guess_kind(path, prepared.parsed)
+        source = add_text_source(
+            session, prepared, name=path.stem, kind=kind, original_filename=str(path),
+            original_format=read.format, encoding=read.encoding, options=options,
         )
-        session.add(source)
-        session.flush()
-        _insert_turns_and_segments(session, source, parsed, segments, options)
+    name, kind, words = source.name, source.kind, prepared.words
     return FileResult(str(path), "imported", f"{path}: imported as {name!r} ({kind}, {words} words)", name, words)
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    """Plain text split into turns and segmented, ready to store (computed outside any transaction)."""
+
+    text: str
+    parsed: ParsedTranscript
+    segments: list[list[tuple[int, int]]]
+    content_hash: str
+    words: int
+
+
+def prepare_text(
+    where: object, text: str, cue_times: list[tuple[int, int]] | None = None, spacy_model: str | None = None
+) -> PreparedText:
+    parsed = split_turns(text, cue_times)
+    if not parsed.turns:
+        raise InputError(where, "has no text to code")
+    body_spans = [t.body for t in parsed.turns]
+    return PreparedText(
+        text=text,
+        parsed=parsed,
+        segments=_segment(parsed, body_spans, spacy_model),
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        words=count_words(text, body_spans),
+    )
+
+
+def add_text_source(
+    session: Session,
+    prepared: PreparedText,
+    *,
+    name: str,
+    kind: str | None,
+    original_filename: str,
+    original_format: str,
+    encoding: str | None,
+    options: ImportOptions,
+) -> Source:
+    """Store prepared text as a new source (name made unique, kind guessed when None) with turns and segments."""
+    source = Source(
+        name=_unique_name(session, name),
+        kind=kind or _guess_kind(Path(name), prepared.parsed),
+        text=prepared.text,
+        content_hash=prepared.content_hash,
+        original_filename=original_filename,
+        original_format=original_format,
+        encoding=encoding,
+        word_count=prepared.words,
+    )
+    session.add(source)
+    session.flush()
+    _insert_turns_and_segments(session, source, prepared.parsed, prepared.segments, options)
+    return source
 
 
 def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None) -> list[list[tuple[int, int]]]:
