@@ -48,4 +48,9 @@ def build_demo(project: Project) -> DemoBuild:
     for csv_path in sorted((transcripts / "codings").glob("*.csv")):
         result = import_codings_csv(project, csv_path, default_coder=csv_path.stem, create_missing=True)
         messages.append(f"codings of {', '.join(result.coders)}: {result.imported}")
+    if (transcripts / "themes.yaml").exists():
+        from workbench.services.theme_map import load_theme_map
+
+        themes = load_theme_map(project, transcripts / "themes.yaml")
+        messages.append(f"theme map: {len(themes.added)} themes in {themes.categories} categories, {themes.exemplars} exemplars")
     return DemoBuild(True, messages)

@@ -1,0 +1,207 @@
+"""The Themes screen, driven key by key; every change is checked in the database."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from textual.app import App
+from textual.widgets import OptionList, Tree
+
+from workbench.services import themes
+from workbench.services.codebooks import load_codebook
+from workbench.services.codings import add_coding
+from workbench.services.coders import get_or_create_coder
+from workbench.services.importing import ImportOptions, import_paths
+from workbench.store.engine import Project
+from workbench.store.models import Code, Exemplar, Source, Theme
+from workbench.tui.context import WorkbenchContext
+from workbench.tui.screens.themes import ThemesScreen
+
+pytestmark = pytest.mark.anyio
+SIZE = (110, 36)
+
+CODEBOOK = """\
+codebook: Alliance
+codes:
+  - id: bond
+    name: Bond
+    children:
+      - id: bond.trust
+        name: Trust
+  - id: usability
+    name: Usability
+    children:
+      - id: usability.login
+        name: Logging in
+"""
+
+TEXT = """\
+Interviewer: How was it?
+P01: I trusted my therapist from the first session.
+Interviewer: And the app?
+P01: The log-in failed every single morning.
+"""
+
+
+class Harness(App[None]):
+    """Holds a context like the real App and shows the Themes screen."""
+
+    def __init__(self, context: WorkbenchContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def on_mount(self) -> None:
+        self.push_screen(ThemesScreen())
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    project = Project.open(str(tmp_path / "p.db"))
+    (tmp_path / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    load_codebook(project, tmp_path / "codebook.yaml")
+    (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
+    import_paths(project, [tmp_path / "P01.txt"], ImportOptions(kind="interview"))
+    with project.session() as session:
+        source = session.scalar(select(Source))
+        for key, phrase in (("bond.trust", "I trusted my therapist"), ("usability.login", "The log-in failed")):
+            start = source.text.index(phrase)
+            add_coding(session, source=source, code=session.scalar(select(Code).where(Code.key == key)),
+                       coder=get_or_create_coder(session, "ana"), start=start, end=start + len(phrase))
+    themes.create_category(project, "Contact")
+    themes.create_theme(project, "Feeling held", category="Contact", codes=["bond.trust"])
+    yield project
+    project.close()
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot, condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the screen"
+        await pilot.pause(0.02)
+
+
+def theme_rows(project: Project) -> list[tuple[str, str, str | None]]:
+    return [(t.label, t.name, t.category) for t in themes.list_themes(project)]
+
+
+async def open_screen(pilot) -> ThemesScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ThemesScreen)
+    await until(pilot, lambda: screen.selected == ("category", "Contact"))  # the first node, once the tree is built
+    await settle(pilot)
+    return screen
+
+
+async def test_the_tree_shows_categories_themes_and_segments(project):
+    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+        screen = await open_screen(pilot)
+        tree = screen.query_one(Tree)
+        assert [str(node.label).split("  ")[0] for node in tree.root.children] == ["Contact"]
+        assert screen.select("theme", "F1")
+        await settle(pilot)
+        assert screen.theme.label == "F1"
+        await until(pilot, lambda: len(screen.segments) == 1)
+        assert screen.segments[0].text == "I trusted my therapist" and screen.segments[0].participant == "P01"
+
+
+async def test_create_type_codes_and_category_with_the_keyboard(project):
+    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+        screen = await open_screen(pilot)
+        screen.select("theme", "F1")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Locked out", "enter")
+        await settle(pilot)
+        assert theme_rows(project) == [("F1", "Feeling held", "Contact"), ("F2", "Locked out", "Contact")]
+        await until(pilot, lambda: screen.theme is not None and screen.theme.label == "F2")
+
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press(*"barrier", "enter")
+        await settle(pilot)
+        assert [row[0] for row in theme_rows(project)] == ["F1", "B1"]
+        await until(pilot, lambda: screen.theme is not None and screen.theme.label == "B1")
+
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"logging", "enter")
+        await settle(pilot)
+        assert themes.get_theme(project, "B1").codes == ("usability.login",)
+        assert themes.get_theme(project, "B1").derived_dimensions == ("usability",)
+
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press(*"no category", "enter")
+        await settle(pilot)
+        assert themes.get_theme(project, "B1").category is None
+
+
+async def test_star_picks_an_exemplar_and_unstars_it(project):
+    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+        screen = await open_screen(pilot)
+        screen.select("theme", "F1")
+        await settle(pilot)
+        await until(pilot, lambda: len(screen.segments) == 1)
+        await pilot.press("asterisk")
+        await settle(pilot)
+        with project.session() as session:
+            assert len(session.scalars(select(Exemplar)).all()) == 1
+        await until(pilot, lambda: screen.segments and screen.segments[0].starred)
+        await pilot.press("asterisk")
+        await settle(pilot)
+        with project.session() as session:
+            assert session.scalars(select(Exemplar)).all() == []
+
+
+async def test_reorder_rename_and_delete(project):
+    themes.create_theme(project, "Second", category="Contact")
+    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+        screen = await open_screen(pilot)
+        screen.select("theme", "F2")
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        assert [row[0] for row in theme_rows(project)] == ["F2", "F1"]
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"First now", "enter")
+        await settle(pilot)
+        assert themes.get_theme(project, "F2").name == "First now"
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        with project.session() as session:
+            assert session.scalars(select(Theme.label)).all() == ["F1"]
+
+
+async def test_every_binding_has_an_id_and_a_tooltip():
+    for binding in ThemesScreen.BINDINGS:
+        assert binding.id and binding.id.startswith("themes.") and binding.tooltip, binding
+    assert "asterisk" in {binding.key for binding in ThemesScreen.BINDINGS}
+
+
+async def test_the_segment_list_shows_only_your_codings_when_blind(project):
+    with project.session() as session:
+        source = session.scalar(select(Source))
+        start = source.text.index("trusted")
+        add_coding(session, source=source, code=session.scalar(select(Code).where(Code.key == "bond.trust")),
+                   coder=get_or_create_coder(session, "ben"), start=start, end=start + 7)
+    async with Harness(WorkbenchContext(project, "ben", blind=True)).run_test(size=SIZE) as pilot:
+        screen = await open_screen(pilot)
+        screen.select("theme", "F1")
+        await settle(pilot)
+        await until(pilot, lambda: len(screen.segments) == 1)
+        assert screen.segments[0].coder == "ben"
+        assert screen.query_one("#themes-segments", OptionList).option_count == 1

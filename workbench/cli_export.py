@@ -1,0 +1,64 @@
+"""CLI handlers for the theme map and the theme, codebook and table exports (parsers live in :mod:`workbench.cli`).
+
+``workbench themes load FILE`` / ``themes export FILE``;
+``workbench export themes OUT.docx [--coder NAME | --consensus] [--quotes N]``;
+``workbench export codebook OUT.docx``;
+``workbench export table OUT.csv|OUT.xlsx --what themes|matrix|codes [--coder NAME | --consensus]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from workbench.cli import _open
+
+
+def _layer(args: argparse.Namespace) -> tuple[str | None, bool]:
+    """The layer asked for: the subcommand's --coder or --consensus, else an explicit global --coder, else the default."""
+    consensus = bool(getattr(args, "consensus", False))
+    coder = getattr(args, "layer_coder", None) or (None if consensus else getattr(args, "coder", None))
+    return coder, consensus
+
+
+def cmd_themes(args: argparse.Namespace) -> int:
+    from workbench.services.theme_map import export_theme_map, load_theme_map
+
+    if args.action == "load":
+        project = _open(args)
+        coder = args.exemplar_coder or getattr(args, "coder", None)
+        report = load_theme_map(project, args.file, coder, replace=args.replace)
+        removed = f", {len(report.removed)} removed" if report.removed else ""
+        print(
+            f"theme map {args.file}: {len(report.added)} themes added, {len(report.updated)} updated{removed}; "
+            f"{report.categories} categories, {report.exemplars} exemplars"
+        )
+        return 0
+    count = export_theme_map(_open(args), args.file)
+    print(f"{count} themes written to {args.file}")
+    return 0
+
+
+def cmd_export_themes(args: argparse.Namespace) -> int:
+    from workbench.services.export_word_themes import write_themes_docx
+
+    coder, consensus = _layer(args)
+    summary = write_themes_docx(_open(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes)
+    print(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {summary.path}")
+    return 0
+
+
+def cmd_export_codebook(args: argparse.Namespace) -> int:
+    from workbench.services.export_word_codebook import write_codebook_docx
+
+    summary = write_codebook_docx(_open(args), args.file)
+    print(f"{summary.codes} codes in {summary.groups} groups written to {summary.path}")
+    return 0
+
+
+def cmd_export_table(args: argparse.Namespace) -> int:
+    from workbench.services.export_tables import export_table
+
+    coder, consensus = _layer(args)
+    summary = export_table(_open(args), args.file, args.what, coder=coder, consensus=consensus)
+    print(f"{summary.what}: {summary.rows} rows × {summary.columns} columns ({summary.layer}) written to {summary.path}")
+    return 0
