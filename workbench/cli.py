@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("open", help="open the project in the terminal UI")
     p.add_argument("--blind", action="store_true", help="show only your own codings (second-coder view)")
 
-    p = commands.add_parser("import", help="import transcripts (.txt .md .docx .vtt .srt; folders recursively)")
+    p = commands.add_parser(
+        "import", help="import transcripts (.txt .md .docx .vtt .srt; folders recursively) or REFI-QDA (.qdpx .qde .qdc)"
+    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--kind", choices=["interview", "focus-group", "other"], help="kind of data collection (default: guessed)")
     p.add_argument("--attributes", type=Path, metavar="FILE.csv", help="participant attributes (participant column + attributes)")
@@ -69,13 +71,81 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--coder", dest="csv_coder", help="only this coder's codings")
 
+    p = commands.add_parser("audit", help="who created, changed or deleted codings, codes, themes (newest first)")
+    p.add_argument("--code", help="only entries about this code (id or name)")
+    p.add_argument("--source", help="only entries about codings in this source")
+    p.add_argument("--limit", type=int, default=None, help="at most this many entries")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--csv", type=Path, metavar="OUT.csv", help="write the entries to a CSV file")
+
     p = commands.add_parser("backup", help="copy the project to a file (safe while others are coding)")
     p.add_argument("file", type=Path, metavar="OUT")
+
+    def agreement_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--coders", nargs="+", required=True, metavar="CODER", help="two or more coders to compare")
+        p.add_argument("--unit", choices=["character", "segment", "turn"], default="character",
+                       help="what counts: characters (NVivo; two coders), sentence segments or speaker turns")
+        p.add_argument("--overlap", type=float, default=0.9, metavar="SHARE",
+                       help="segment matching (MAXQDA): codings match at this overlap share (default 0.9)")
+        p.add_argument("--min-share", type=float, metavar="SHARE",
+                       help="a segment or turn carries a code when codings cover this share of it (default: any overlap)")
+        p.add_argument("--resamples", type=int, default=200, help="bootstrap resamples for the CIs (default 200; 0: none)")
+        p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+        p.add_argument("--undefined-as-one", action="store_true",
+                       help="count sources neither coder used a code in as kappa 1 in the means (NVivo's display)")
+
+    p = commands.add_parser("agreement", help="inter-coder agreement per code (kappa, alpha, % agreement)")
+    agreement_options(p)
+    p.add_argument("--json", action="store_true")
+    p = commands.add_parser("review", help="review two coders' disagreements into a consensus layer")
+    p.add_argument("--coders", nargs="+", required=True, metavar="CODER", help="the two coders: first second")
+    p.add_argument("--consensus", default="consensus", metavar="NAME", help="coder of the consensus layer (default consensus)")
+    p.add_argument("--status", action="store_true", help="print the progress instead of opening the Review screen")
+    export = commands.add_parser("export", help="export reports: agreement, themes, codebook, table, qdpx").add_subparsers(
+        dest="action", metavar="WHAT", parser_class=_Parser, required=True
+    )
+    p = export.add_parser("agreement", help="the agreement report as .csv or .docx")
+    p.add_argument("file", type=Path, metavar="OUT")
+    agreement_options(p)
+
+    themes = commands.add_parser("themes", help="load or export the theme map (YAML)").add_subparsers(
+        dest="action", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    p = themes.add_parser("load", help="load a theme map: typology, categories, themes, codes, exemplars")
+    p.add_argument("file", type=Path)
+    p.add_argument("--replace", action="store_true", help="delete themes and categories that are not in the file")
+    p.add_argument("--coder", dest="exemplar_coder", metavar="NAME", help="whose codings exemplar quotes resolve to (default: the file's)")
+    p = themes.add_parser("export", help="write the project's theme map as YAML")
+    p.add_argument("file", type=Path)
+
+    # `export` (created above) gains: themes, codebook (Word) and table (CSV/Excel)
+    p = export.add_parser("themes", help="the themes as a Word document (summary table, then each theme with quotes)")
+    p.add_argument("file", type=Path, metavar="OUT.docx")
+    _layer_options(p)
+    p.add_argument("--quotes", type=int, default=3, metavar="N", help="exemplar quotes per theme (default 3)")
+    p = export.add_parser("codebook", help="the codebook as a Word table (.docx) or a REFI-QDA codebook (.qdc)")
+    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc")
+    p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")
+    p.add_argument("file", type=Path, metavar="OUT.qdpx")
+    p = export.add_parser("table", help="a roll-up table as CSV or Excel")
+    p.add_argument("file", type=Path, metavar="OUT.csv|OUT.xlsx")
+    p.add_argument("--what", choices=["themes", "matrix", "codes"], default="themes",
+                   help="themes: per-theme counts; matrix: theme x participant; codes: code x theme (default themes)")
+    _layer_options(p)
+
+    p = commands.add_parser("suggest", help="suggest codes from the codebook's keywords (for --coder; review them in the TUI)")
+    p.add_argument("--source", action="append", default=[], metavar="NAME", help="only this source (repeatable; default: all)")
 
     p = commands.add_parser("demo", help="build the demo project (once) and open it")
     p.add_argument("--db", dest="demo_db", help="where to keep the demo project (default: your user data folder)")
     p.add_argument("--no-tui", action="store_true", help="only build it and print its summary")
     return parser
+
+
+def _layer_options(parser: argparse.ArgumentParser) -> None:
+    layer = parser.add_mutually_exclusive_group()
+    layer.add_argument("--coder", dest="layer_coder", metavar="NAME", help="count this coder's codings")
+    layer.add_argument("--consensus", action="store_true", help="count the consensus layer (the coder named 'consensus')")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,7 +174,7 @@ def _db(args: argparse.Namespace) -> str:
 def _coder(args: argparse.Namespace) -> str:
     from workbench.services.coders import check_coder_name, default_coder_name
 
-    return check_coder_name(args.coder or default_coder_name())
+    return check_coder_name(getattr(args, "coder", None) or default_coder_name())
 
 
 def _open(args: argparse.Namespace, create: bool = False):  # type: ignore[no-untyped-def]

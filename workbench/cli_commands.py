@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 from workbench.cli import EXIT_PARTIAL, _coder, _db, _open, _print_json
+from workbench.cli_export import cmd_export_codebook, cmd_export_table, cmd_export_themes, cmd_themes
+from workbench.cli_agreement import cmd_agreement, cmd_export_agreement, cmd_review
+from workbench.cli_interop import cmd_export_codebook as cmd_export_codebook_any, cmd_export_qdpx
 from workbench.errors import WorkbenchError
 
 
@@ -147,6 +150,17 @@ def cmd_codings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from workbench.services.suggestions import compute_suggestions
+
+    project = _open(args)
+    coder = _coder(args)
+    pending = compute_suggestions(project, coder, args.source or None)
+    where = f" on {', '.join(args.source)}" if args.source else ""
+    print(f"{pending} suggestions pending for {coder}{where}; review them in the TUI (s on the Coding screen)")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from workbench.services.demo import build_demo, default_demo_path
     from workbench.store.engine import Project
@@ -171,6 +185,22 @@ def _tui_available() -> bool:
     return importlib.util.find_spec("workbench.tui.app") is not None and sys.stdout.isatty()
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from workbench.services.audit_log import audit_rows, write_audit_csv
+
+    rows = audit_rows(_open(args), code=args.code, source=args.source, limit=args.limit)
+    if args.csv:
+        write_audit_csv(rows, args.csv)
+        print(f"{len(rows)} audit entries written to {args.csv}")
+    elif args.json:
+        _print_json([row.as_json() for row in rows])
+    else:
+        for row in rows:
+            note = f"  — {row.note}" if row.note else ""
+            print(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.coder or '-':<12} {row.action:<7} {row.entity_kind:<12} {row.summary}{note}")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from workbench.store.backup import backup
 
@@ -187,6 +217,19 @@ def cmd_open(args: argparse.Namespace) -> int:
     return run_app(_db(args), coder=_coder(args), blind=getattr(args, "blind", False))
 
 
+EXPORTS = {  # workbench export WHAT: one handler per WHAT
+    "agreement": cmd_export_agreement,
+    "themes": cmd_export_themes,
+    "codebook": cmd_export_codebook_any,  # .qdc → REFI-QDA (cli_interop), else the Word codebook above
+    "table": cmd_export_table,
+    "qdpx": cmd_export_qdpx,
+}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    return EXPORTS[args.action](args)
+
+
 COMMANDS = {
     "init": cmd_init,
     "import": cmd_import,
@@ -195,7 +238,13 @@ COMMANDS = {
     "text": cmd_text,
     "codebook": cmd_codebook,
     "codings": cmd_codings,
+    "suggest": cmd_suggest,
     "demo": cmd_demo,
     "backup": cmd_backup,
+    "audit": cmd_audit,
     "open": cmd_open,
+    "agreement": cmd_agreement,
+    "review": cmd_review,
+    "export": cmd_export,
+    "themes": cmd_themes,
 }

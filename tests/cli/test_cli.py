@@ -100,3 +100,20 @@ def test_a_real_process_prints_no_traceback(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.startswith("workbench: ") and "Traceback" not in result.stderr
+
+
+def test_audit_lists_changes_per_source_and_exports_csv(db, capsys, interview_file, codebook_file, tmp_path):
+    run(capsys, "--db", db, "import", str(interview_file))
+    run(capsys, "--db", db, "codebook", "load", str(codebook_file))
+    csv_in = tmp_path / "in.csv"
+    csv_in.write_text("source,code,start,end\nP01-interview,bond,80,118\n", encoding="utf-8")
+    run(capsys, "--db", db, "codings", "import", str(csv_in))
+    code, out, _ = run(capsys, "--db", db, "audit", "--source", "P01-interview", "--json")
+    entries = json.loads(out)
+    assert [(e["action"], e["entity"], e["coder"], e["summary"]) for e in entries] == [
+        ("create", "coding", "tester", "bond in P01-interview 80-118")
+    ]
+    code, out, _ = run(capsys, "--db", db, "audit", "--code", "task", "--json")
+    assert [(e["action"], e["entity"], e["summary"]) for e in json.loads(out)] == [("create", "code", "task")]
+    assert run(capsys, "--db", db, "audit", "--csv", str(tmp_path / "audit.csv"))[0] == 0
+    assert (tmp_path / "audit.csv").read_text(encoding="utf-8").startswith("at,coder,action,entity")
