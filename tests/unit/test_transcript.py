@@ -19,6 +19,8 @@ def turns(text):
         ("R: Well, yes.", "R", "Well, yes.", None),
         ("(01:02:03.5) Dr Okafor: Right.", "Dr Okafor", "Right.", 3_723_500),
         ("Zoë: Oui.", "Zoë", "Oui.", None),
+        ("Łukasz: Tak.", "Łukasz", "Tak.", None),
+        ("Dr Ōtsuka (00:00:05): Hai.", "Dr Ōtsuka", "Hai.", 5_000),
     ],
 )
 def test_speaker_styles(line, label, body, millis):

@@ -25,7 +25,7 @@ DEFAULT_INTERVIEWER_LABELS = frozenset(
 GENERIC_RESPONDENT_LABELS = frozenset({"r", "respondent", "interviewee", "participant", "a"})
 
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-_LABEL = r"(?P<label>[A-Za-zÀ-ÖØ-öø-ÿ][\w.'’\-]*(?: [A-Za-zÀ-ÖØ-öø-ÿ0-9][\w.'’\-]*){0,3})"
+_LABEL = r"(?P<label>[^\W\d_][\w.'’\-]*(?: [^\W_][\w.'’\-]*){0,3})"  # letters of any script
 SPEAKER_LINE = re.compile(
     rf"^[ \t]*(?:[\[(](?P<t1>{_TIME})[\])][ \t]*)?{_LABEL}[ \t]*(?:[\[(](?P<t2>{_TIME})[\])])?[ \t]*:[ \t]*(?P<body>.*)$"
 )
