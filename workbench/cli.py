@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--undefined-as-one", action="store_true",
                        help="count sources neither coder used a code in as kappa 1 in the means (NVivo's display)")
 
-    p = commands.add_parser("agreement", help="inter-coder agreement per code (kappa, alpha, % agreement)")
+    p = commands.add_parser("agreement", help="inter-coder agreement per code (kappa, alpha, %% agreement)")
     agreement_options(p)
     p.add_argument("--json", action="store_true")
     p = commands.add_parser("review", help="review two coders' disagreements into a consensus layer")
