@@ -8,6 +8,7 @@ these helpers rather than doing offset arithmetic of its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -219,3 +220,34 @@ def crlf_offsets_to_lf(text: str, positions: Iterable[int]) -> list[int]:
         returns.append(at)
         at = text.find("\r\n", at + 2)
     return [position - bisect_left(returns, position) for position in positions]
+
+
+# --- moving a boundary (reviewing and editing spans) ---------------------------------------------
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def next_word(text: str, position: int, direction: int, edge: str = "start") -> int:
+    """The nearest word start (or end, ``edge="end"``) strictly after (direction +1) or before (-1) ``position``.
+
+    The text's end or start when there is none.
+    """
+    side = 0 if edge == "start" else 1
+    if direction > 0:
+        return next((m.span()[side] for m in _WORD.finditer(text, position) if m.span()[side] > position), len(text))
+    bounds = [m.span()[side] for m in _WORD.finditer(text, 0, position)]
+    return next((b for b in reversed(bounds) if b < position), 0)
+
+
+def move_boundary(text: str, span: tuple[int, int], which: str, step: int, by: str = "char") -> Span:
+    """Shift the start or end of ``span`` by a character or to the next word start/end (``step`` ±1).
+
+    The span stays non-empty and inside ``text``.
+    """
+    start, end = span
+    position = start if which == "start" else end
+    moved = position + step if by == "char" else next_word(text, position, step, which if which == "start" else "end")
+    moved = max(0, min(len(text), moved))
+    if which == "start":
+        return Span(min(moved, end - 1), end)
+    return Span(start, max(moved, start + 1))

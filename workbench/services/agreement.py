@@ -27,13 +27,14 @@ CIs are seeded percentile bootstraps (``resamples``, default 200; 0: none).
 Characters are not independent, so the character level resamples *sentence
 blocks* (a segment with the text up to the next one) and gives the interval
 of the pooled value; the other units resample units. Two coders use the exact
-2x2 :func:`table_bootstrap`; more use :func:`workbench.agreement.bootstrap_ci`.
+2x2 :func:`~workbench.agreement.bootstrap.table_bootstrap`; more use
+:func:`workbench.agreement.bootstrap_ci`. The report's frozen dataclasses are
+in :mod:`workbench.services.agreement_report`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,110 +51,30 @@ from workbench.agreement import (
     percent_agreement,
 )
 from workbench.agreement import bootstrap_ci as _bootstrap_ci
-from workbench.agreement.comparison import Table2x2, compare_characters, match_segments, segment_values_by_code
-from workbench.domain.spans import intersect_all, merge
+from workbench.agreement.bootstrap import Interval, table_bootstrap
+from workbench.agreement.characters import character_blocks, compare_characters
+from workbench.agreement.counts import Table2x2, table_alpha, table_values, unit_tables
+from workbench.agreement.matching import match_segments
+from workbench.agreement.segments import segment_values_by_code
 from workbench.errors import WorkbenchError
+from workbench.services.agreement_report import (
+    AgreementReport,
+    CodeAgreement,
+    OverallAgreement,
+    SourceAgreement,
+    Unmatched,
+)
 from workbench.services.coders import require_coder
 from workbench.store.engine import Project
 from workbench.store.models import Code, Coding, Segment, Source, Turn
+
+# Still importable from here: Interval, table_values and the report dataclasses (agreement_report).
 
 UNITS = ("character", "segment", "turn")
 DEFAULT_RESAMPLES = 200
 DEFAULT_SEED = 0
 DEFAULT_CONFIDENCE = 0.95
 BINARY = (0, 1)
-Interval = tuple[float, float] | None
-
-
-@dataclass(frozen=True)
-class SourceAgreement:
-    """One code in one source. Counts are characters or units; ``first_only``/``second_only`` for two coders only."""
-
-    source: str
-    size: int
-    kappa: float | None
-    kappa_undefined: str | None
-    percent: float | None
-    both: int
-    first_only: int | None
-    second_only: int | None
-    neither: int
-    mixed: int  # coded by some coders but not all (= first_only + second_only for two)
-
-
-@dataclass(frozen=True)
-class Unmatched:
-    coder: str
-    source: str
-    start: int
-    end: int
-    best_overlap: float
-
-
-@dataclass(frozen=True)
-class CodeAgreement:
-    code: str
-    name: str
-    kappa: float | None
-    kappa_kind: str  # "cohen" or "fleiss"
-    kappa_basis: str
-    kappa_ci: Interval
-    kappa_undefined: str | None
-    percent: float | None
-    percent_ci: Interval
-    alpha: float | None
-    alpha_ci: Interval
-    table: Table2x2 | None  # pooled counts (two coders)
-    sources: tuple[SourceAgreement, ...]
-    fleiss: float | None = None  # segment and turn levels
-    kappa_mean: float | None = None  # character level: over sources
-    kappa_weighted: float | None = None
-    kappa_pooled: float | None = None
-    percent_mean: float | None = None
-    percent_weighted: float | None = None
-    percent_pooled: float | None = None
-    undefined_sources: int = 0
-    matched: int | None = None  # segment matching (two coders)
-    unmatched: tuple[Unmatched, ...] = ()
-    matched_percent: float | None = None
-
-
-@dataclass(frozen=True)
-class OverallAgreement:
-    kappa: float | None
-    kappa_ci: Interval
-    percent: float | None
-    percent_ci: Interval
-    alpha: float | None
-    alpha_ci: Interval
-    basis: str
-    mean_kappa: float | None  # unweighted means over codes
-    mean_alpha: float | None
-    mean_percent: float | None
-    matching_percent: float | None = None
-    matching_kappa_n: float | None = None
-    matching_codes: int | None = None
-
-
-@dataclass(frozen=True)
-class AgreementReport:
-    coders: tuple[str, ...]
-    unit: str
-    overlap: float
-    min_share: float | None
-    resamples: int
-    seed: int | None
-    confidence: float
-    sources: tuple[str, ...]
-    skipped_sources: tuple[str, ...]
-    codes: tuple[CodeAgreement, ...]  # worst kappa first; undefined last
-    overall: OverallAgreement
-    notes: tuple[str, ...]
-
-    def as_json(self) -> dict[str, object]:
-        from workbench.services.export_agreement import report_json
-
-        return report_json(self)
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -226,95 +147,6 @@ def _load(project: Project, coder_names: Sequence[str], unit: str) -> _Data:
     return _Data(tuple(names), frozen, lengths, units, blocks, code_names, skipped)
 
 
-# --- the exact bootstrap of 2x2 tables ----------------------------------------------------------
-
-
-def table_values(tables: np.ndarray) -> dict[str, np.ndarray]:
-    """Kappa, percent and binary alpha of many 2x2 tables (rows: both, first only, second only, neither).
-
-    Cohen's kappa as :func:`~workbench.agreement.kappa_from_counts`; Krippendorff's
-    nominal alpha for two coders and no missing values, from the coincidence
-    matrix: alpha = 1 - (2N - 1)(b + c) / (n0 n1), n1 = 2a + b + c, n0 = 2d + b + c.
-    NaN where undefined. Tests check both against the metric functions.
-    """
-    t = np.asarray(tables, dtype=np.float64).reshape(-1, 4)
-    a, b, c, d = t.T
-    n = a + b + c + d
-    first, second = a + b, a + c
-    chance = first * second + (n - first) * (n - second)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = np.where(n * n - chance > 0, (n * (a + d) - chance) / (n * n - chance), np.nan)
-        percent = np.where(n > 0, 100.0 * (a + d) / n, np.nan)
-        n1, n0 = 2 * a + b + c, 2 * d + b + c
-        alpha = np.where(n0 * n1 > 0, 1 - (2 * n - 1) * (b + c) / (n0 * n1), np.nan)
-    return {"kappa": kappa, "percent": percent, "alpha": alpha}
-
-
-def table_bootstrap(
-    blocks: np.ndarray, resamples: int, seed: int | None, confidence: float
-) -> dict[str, Interval]:
-    """Percentile intervals of kappa, percent and alpha of the summed table, resampling whole blocks.
-
-    ``blocks`` is (B, 4): one 2x2 table per block (a unit, or a sentence block of
-    characters). Each resample draws B blocks with replacement
-    (``numpy.random.default_rng(seed).integers``; the same draws for every code of
-    a report) and sums their tables. Resamples where a value is undefined are
-    skipped; an interval is ``None`` when half the resamples or more are
-    undefined, or when there are no resamples.
-    """
-    blocks = np.asarray(blocks, dtype=np.float64).reshape(-1, 4)
-    if resamples < 1 or len(blocks) == 0:
-        return {"kappa": None, "percent": None, "alpha": None}
-    draws = _draws(len(blocks), resamples, seed)
-    values = table_values(np.concatenate([draws[i : i + 64].astype(np.float64) @ blocks for i in range(0, resamples, 64)]))
-    tail = (1 - confidence) / 2
-    result: dict[str, Interval] = {}
-    for name, estimates in values.items():
-        defined = estimates[~np.isnan(estimates)]
-        if 2 * len(defined) <= resamples:
-            result[name] = None
-        else:
-            low, high = np.quantile(defined, [tail, 1 - tail])
-            result[name] = (float(low), float(high))
-    return result
-
-
-@functools.lru_cache(maxsize=4)
-def _draws(count: int, resamples: int, seed: int | None) -> np.ndarray:
-    """(resamples, count): how often each block is drawn in each resample (small counts: uint16)."""
-    picks = np.random.default_rng(seed).integers(0, count, size=(resamples, count))
-    flat = (picks + np.arange(resamples)[:, None] * count).ravel()
-    draws = np.bincount(flat, minlength=resamples * count).reshape(resamples, count).astype(np.uint16)
-    draws.flags.writeable = False
-    return draws
-
-
-def _counts_alpha(table: Table2x2) -> float | None:
-    """Krippendorff's binary alpha of a 2x2 table of units (see :func:`table_values`)."""
-    alpha = float(table_values(np.array(table.counts))["alpha"][0])
-    return None if np.isnan(alpha) else alpha
-
-
-def _covered(spans: list, positions: np.ndarray) -> np.ndarray:
-    """Characters covered by ``spans`` before each position (piecewise linear, exact)."""
-    merged = merge(spans)
-    if not merged:
-        return np.zeros(len(positions))
-    knots = np.array([x for span in merged for x in span], dtype=np.float64)
-    covered = np.repeat(np.concatenate(([0.0], np.cumsum(knots[1::2] - knots[0::2]))), 2)[1:-1]
-    return np.interp(positions, knots, covered)
-
-
-def character_blocks(first: list, second: list, block_starts: list[int], length: int) -> np.ndarray:
-    """(blocks, 4) tables of one code in one source, one row per sentence block; rows sum to the source's table."""
-    edges = np.array([*block_starts, length], dtype=np.float64)
-    a = np.diff(_covered(first, edges))
-    b = np.diff(_covered(second, edges))
-    both = np.diff(_covered(intersect_all(first, second), edges))
-    sizes = np.diff(edges)
-    return np.rint(np.column_stack([both, a - both, b - both, sizes - a - b + both])).astype(np.int64)
-
-
 # --- the comparison -----------------------------------------------------------------------------
 
 
@@ -385,7 +217,7 @@ def _characters(data: _Data, options: tuple, undefined_as: float | None) -> tupl
         all_blocks.append(blocks)
         pooled = Table2x2(*(int(x) for x in blocks.sum(axis=0)))
         ci = table_bootstrap(blocks, *options)
-        alpha = _counts_alpha(pooled)
+        alpha = table_alpha(pooled)
         sources = tuple(
             SourceAgreement(
                 str(cell.source), cell.table.total, cell.table.kappa, cell.table.kappa_undefined, cell.table.percent,
@@ -405,7 +237,7 @@ def _characters(data: _Data, options: tuple, undefined_as: float | None) -> tupl
     table = Table2x2(*(int(x) for x in total.sum(axis=0)))
     ci = table_bootstrap(total, *options)
     overall = OverallAgreement(
-        table.kappa, ci["kappa"], table.percent, ci["percent"], _counts_alpha(table), ci["alpha"],
+        table.kappa, ci["kappa"], table.percent, ci["percent"], table_alpha(table), ci["alpha"],
         "pooled over codes and sources (one summed table of characters x codes)", *_means(results),
     )  # fmt: skip
     return results, overall
@@ -417,12 +249,6 @@ def _means(results: list[CodeAgreement]) -> tuple[float | None, float | None, fl
         return sum(defined) / len(defined) if defined else None
 
     return mean([r.kappa for r in results]), mean([r.alpha for r in results]), mean([r.percent for r in results])
-
-
-def _unit_tables(rows: np.ndarray) -> np.ndarray:
-    """(units, 4) one-hot 2x2 tables from two coders' 1/0 rows."""
-    first, second = rows.astype(bool)
-    return np.column_stack([first & second, first & ~second, ~first & second, ~first & ~second]).astype(np.int64)
 
 
 def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
@@ -439,8 +265,8 @@ def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[lis
         percent, alpha = percent_agreement(rows, categories=BINARY), krippendorff_alpha(rows, categories=BINARY)
         table = None
         if two:
-            table = Table2x2(*(int(x) for x in _unit_tables(rows).sum(axis=0)))
-            ci = table_bootstrap(_unit_tables(rows), *options)
+            table = Table2x2(*(int(x) for x in unit_tables(rows).sum(axis=0)))
+            ci = table_bootstrap(unit_tables(rows), *options)
         else:
             ci = {name: _bootstrap_ci(metric, rows, resamples=resamples, seed=seed, confidence=confidence,
                                       categories=BINARY) if resamples else None
@@ -482,7 +308,7 @@ def _segments_overall(stacked: list[np.ndarray], two: bool, options: tuple, resu
     alpha, percent = krippendorff_alpha(rows, categories=BINARY), percent_agreement(rows, categories=BINARY)
     if two:
         kappa = cohen_kappa(rows, categories=BINARY)
-        units = sum((_unit_tables(r) for r in stacked), np.zeros((stacked[0].shape[1], 4), dtype=np.int64))
+        units = sum((unit_tables(r) for r in stacked), np.zeros((stacked[0].shape[1], 4), dtype=np.int64))
         ci = table_bootstrap(units, *options)  # resample units, every code of a unit together
     else:
         kappa, ci = fleiss_kappa(rows, categories=BINARY), {"kappa": None, "percent": None, "alpha": None}

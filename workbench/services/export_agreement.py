@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.services.agreement import AgreementReport, CodeAgreement, SourceAgreement
+from workbench.services.agreement_report import AgreementReport, CodeAgreement, SourceAgreement
 from workbench.services.codings import write_atomically
 
 FORMATS = (".csv", ".docx")

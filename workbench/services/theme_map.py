@@ -1,32 +1,10 @@
 """The theme map as YAML: load it into a project, export it from one.
 
-A theme map makes an analysis reproducible and reviewable in version control::
-
-    theme_map: Working alliance in blended CBT      # a title (optional)
-    coder: ana                 # whose codings exemplar quotes resolve to (optional)
-    typology:                  # optional; default facilitator (F), barrier (B)
-      - {name: facilitator, prefix: F}
-      - {name: barrier, prefix: B}
-    categories:
-      - name: Experience of time
-        description: ...
-    themes:
-      - label: F1
-        name: Expansion of time
-        type: facilitator      # a type name (or its prefix)
-        category: Experience of time
-        description: ...
-        codes: [inductive.time_between_sessions, usability.accessibility]
-        dimensions: [task, usability]   # optional override of the derived dimensions
-        exemplars:             # optional; given, it replaces the theme's exemplars
-          - source: P01-interview
-            quote: "So the time between sessions kind of expands"
-            coder: ana         # optional; else the top-level coder, else the loader's
-
-A quote is matched in the source's text ignoring the difference between
-straight and curly quotes, dashes and runs of white space; it resolves to the
-tightest coding of the chosen coder, of one of the theme's codes, that
-contains it. A quote shorter than its coding is stored as a trimmed exemplar.
+A theme map makes an analysis reproducible and reviewable in version control;
+the format, and how a quote is found in a source, are described in
+:mod:`workbench.domain.theme_map`. A quote resolves to the tightest coding of
+the chosen coder, of one of the theme's codes, that contains it. A quote
+shorter than its coding is stored as a trimmed exemplar.
 
 Loading checks everything first and reports problems as ``file:line``; then
 it applies the map in one transaction (types, categories and themes are
@@ -36,14 +14,28 @@ matched by name and label, and updated), so a failure changes nothing. With
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from workbench.domain.theme_map import (
+    CATEGORY_KEYS,
+    EXEMPLAR_KEYS,
+    THEME_KEYS,
+    TOP_KEYS,
+    TYPE_KEYS,
+    ExemplarSpec,
+    Flow,
+    Item,
+    ThemeMapSpec,
+    ThemeSpec,
+    dump_theme_map,
+    find_quote,
+    parse_theme_map,
+)
 from workbench.errors import InputError
 from workbench.services import themes as svc
 from workbench.services.codings import write_atomically
@@ -53,51 +45,9 @@ from workbench.store.models import (
     Code, Coder, Coding, Exemplar, Source, Theme, ThemeCategory, ThemeCode, ThemeType,
 )
 
-TOP_KEYS = ("theme_map", "description", "coder", "typology", "categories", "themes", "version")
-TYPE_KEYS = ("name", "prefix")
-CATEGORY_KEYS = ("name", "description")
-THEME_KEYS = ("label", "name", "type", "category", "description", "codes", "dimensions", "exemplars")
-EXEMPLAR_KEYS = ("source", "quote", "coder")
+# Still importable from here: the format's key lists, spec dataclasses, parse_theme_map and find_quote.
+
 MAX_LISTED = 20
-_FOLD = {"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
-         "–": "-", "—": "-", "‐": "-", "‑": "-", "…": "..."}
-
-
-@dataclass(frozen=True)
-class Item:
-    """A scalar from the file with the line it is on."""
-
-    value: str
-    line: int
-
-
-@dataclass
-class ExemplarSpec:
-    source: Item
-    quote: Item
-    coder: Item | None
-
-
-@dataclass
-class ThemeSpec:
-    line: int
-    label: Item
-    name: Item
-    type: Item
-    category: Item | None
-    description: str | None
-    codes: list[Item]
-    dimensions: list[Item] | None
-    exemplars: list[ExemplarSpec] | None
-
-
-@dataclass
-class ThemeMapSpec:
-    title: str | None
-    coder: Item | None
-    typology: list[tuple[Item, Item]] | None
-    categories: list[tuple[Item, str | None]] = field(default_factory=list)
-    themes: list[ThemeSpec] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -123,46 +73,6 @@ def load_theme_map(project: Project, path: Path, coder: str | None = None, *, re
     spec = parse_theme_map(text, str(path))
     with project.session() as session:
         return apply_theme_map(session, spec, str(path), coder, replace=replace)
-
-
-def parse_theme_map(text: str, path: str = "<theme map>") -> ThemeMapSpec:
-    """The file's structure, checked (every error names its line); references are checked on apply."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise InputError(path, f"YAML syntax error: {error.problem}", line) from None
-    except yaml.YAMLError as error:
-        raise InputError(path, f"YAML error: {error}") from None
-    if root is None:
-        raise InputError(path, "the theme map is empty", 1)
-    top = _mapping(root, path, TOP_KEYS, "the theme map")
-    spec = ThemeMapSpec(_text(top, "theme_map", path), _item(top, "coder", path), None)
-    if "typology" in top:
-        spec.typology = []
-        for node in _sequence(top["typology"], path, "typology"):
-            fields = _mapping(node, path, TYPE_KEYS, "a theme type")
-            spec.typology.append((_item(fields, "name", path, node), _item(fields, "prefix", path, node)))  # type: ignore[arg-type]
-    for node in _sequence(top.get("categories"), path, "categories"):
-        fields = _mapping(node, path, CATEGORY_KEYS, "a category")
-        spec.categories.append((_item(fields, "name", path, node), _text(fields, "description", path)))  # type: ignore[arg-type]
-    if "themes" not in top:
-        raise InputError(path, "missing 'themes:' list", _line(root))
-    for node in _sequence(top["themes"], path, "themes"):
-        fields = _mapping(node, path, THEME_KEYS, "a theme")
-        exemplars = None
-        if "exemplars" in fields:
-            exemplars = []
-            for ex in _sequence(fields["exemplars"], path, "exemplars"):
-                ex_fields = _mapping(ex, path, EXEMPLAR_KEYS, "an exemplar")
-                exemplars.append(ExemplarSpec(_item(ex_fields, "source", path, ex), _item(ex_fields, "quote", path, ex),  # type: ignore[arg-type]
-                                              _item(ex_fields, "coder", path)))
-        spec.themes.append(ThemeSpec(
-            _line(node), _item(fields, "label", path, node), _item(fields, "name", path, node),  # type: ignore[arg-type]
-            _item(fields, "type", path, node), _item(fields, "category", path), _text(fields, "description", path),  # type: ignore[arg-type]
-            _items(fields, "codes", path), _items(fields, "dimensions", path) if "dimensions" in fields else None, exemplars,
-        ))
-    return spec
 
 
 def apply_theme_map(session: Session, spec: ThemeMapSpec, path: str, coder: str | None = None, *, replace: bool = False) -> ThemeMapReport:
@@ -212,7 +122,7 @@ def export_theme_map(project: Project, path: Path) -> int:
     with project.session() as session:
         document = theme_map_document(session)
     header = "# Theme map exported by Thematic Workbench; load it with: workbench themes load FILE\n"
-    text = header + yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    text = header + dump_theme_map(document)
     write_atomically(path, text)
     return len(document["themes"])
 
@@ -239,9 +149,9 @@ def theme_map_document(session: Session) -> dict[str, Any]:
             entry["category"] = info.category
         if info.description:
             entry["description"] = info.description
-        entry["codes"] = _Flow(info.codes)
+        entry["codes"] = Flow(info.codes)
         if info.overridden:
-            entry["dimensions"] = _Flow(info.dimensions)
+            entry["dimensions"] = Flow(info.dimensions)
         entry["exemplars"] = exemplars.get(info.id, [])
         themes.append(entry)
     categories = [
@@ -250,44 +160,10 @@ def theme_map_document(session: Session) -> dict[str, Any]:
     ]
     return {
         **({"theme_map": title} if title else {}),
-        "typology": [_Flow({"name": t.name, "prefix": t.prefix}) for t in types],
+        "typology": [Flow({"name": t.name, "prefix": t.prefix}) for t in types],
         "categories": categories,
         "themes": themes,
     }
-
-
-# Quote matching -------------------------------------------------------------------------
-
-
-def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` where ``quote`` occurs, ignoring quote and dash styles and runs of white space."""
-    folded, index = _fold(text)
-    needle = _fold(quote)[0].strip()
-    if not needle:
-        return []
-    spans, at = [], folded.find(needle)
-    while at >= 0:
-        spans.append((index[at], index[at + len(needle) - 1] + 1))
-        at = folded.find(needle, at + 1)
-    return spans
-
-
-def _fold(text: str) -> tuple[str, list[int]]:
-    out: list[str] = []
-    index: list[int] = []
-    space = False
-    for i, char in enumerate(text):
-        if char.isspace():
-            if not space:
-                out.append(" ")
-                index.append(i)
-            space = True
-            continue
-        space = False
-        for folded in _FOLD.get(char, char):
-            out.append(folded)
-            index.append(i)
-    return "".join(out), index
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -433,80 +309,6 @@ def _apply(session: Session, spec: ThemeMapSpec, type_of: dict[str, ThemeType], 
     return ThemeMapReport(added, updated, removed, len(spec.categories), exemplars)
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _mapping(node: yaml.Node, path: str, allowed: tuple[str, ...], what: str) -> dict[str, yaml.Node]:
-    if not isinstance(node, yaml.MappingNode):
-        raise InputError(path, f"expected {what} as a mapping of key: value", _line(node))
-    result: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        if key not in allowed:
-            raise InputError(path, f"unknown key {key!r} in {what}; expected one of {', '.join(allowed)}", _line(key_node))
-        if key in result:
-            raise InputError(path, f"key {key!r} given twice", _line(key_node))
-        result[key] = value_node
-    return result
-
-
-def _sequence(node: yaml.Node | None, path: str, what: str) -> list[yaml.Node]:
-    if node is None or isinstance(node, yaml.ScalarNode) and node.value in ("", "null", "~"):
-        return []
-    if not isinstance(node, yaml.SequenceNode):
-        raise InputError(path, f"'{what}' must be a list (items starting with '- ')", _line(node))
-    return list(node.value)
-
-
-def _item(fields: dict[str, yaml.Node], key: str, path: str, required_in: yaml.Node | None = None) -> Item | None:
-    node = fields.get(key)
-    if node is None:
-        if required_in is not None:
-            raise InputError(path, f"missing {key!r}", _line(required_in))
-        return None
-    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-        raise InputError(path, f"{key!r} must be non-empty text", _line(node))
-    return Item(" ".join(str(node.value).split()) if key != "quote" else str(node.value).strip(), _line(node))
-
-
-def _items(fields: dict[str, yaml.Node], key: str, path: str) -> list[Item]:
-    nodes = _sequence(fields.get(key), path, key)
-    if not all(isinstance(n, yaml.ScalarNode) and str(n.value).strip() for n in nodes):
-        raise InputError(path, f"'{key}' must be a list of keys", _line(fields[key]))
-    return [Item(str(n.value).strip(), _line(n)) for n in nodes]
-
-
-def _text(fields: dict[str, yaml.Node], key: str, path: str) -> str | None:
-    node = fields.get(key)
-    if node is None:
-        return None
-    if not isinstance(node, yaml.ScalarNode):
-        raise InputError(path, f"{key!r} must be text", _line(node))
-    return str(node.value).strip() or None
-
-
 def _short(quote: str, limit: int = 60) -> str:
     quote = " ".join(quote.split())
     return f"“{quote if len(quote) <= limit else quote[: limit - 1] + '…'}”"
-
-
-class _Flow(list):
-    """A list (or, given a dict, a mapping) written in YAML's inline style."""
-
-    def __init__(self, items: Any) -> None:
-        super().__init__(items.items() if isinstance(items, dict) else items)
-        self.mapping = isinstance(items, dict)
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
-    if data.mapping:
-        return dumper.represent_mapping("tag:yaml.org,2002:map", list(data), flow_style=True)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(data), flow_style=True)
-
-
-_Dumper.add_representer(_Flow, _represent_flow)
