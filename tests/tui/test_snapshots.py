@@ -1,0 +1,56 @@
+"""Snapshots of the key screens at fixed sizes (regenerate with ``pytest --snapshot-update`` and read the SVGs)."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def coding_with_suggestions(pilot: Pilot) -> None:
+    """The interview, suggestions on, the cursor on a sentence two coders coded (Bond and Trust)."""
+    await settle(pilot)
+    pilot.app.open_source_at("P01-interview")
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    await pilot.press("j", "j")
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_sources_screen(snap_compare, make_tui_app):
+    assert snap_compare(make_tui_app(), terminal_size=(100, 30), run_before=settle)
+
+
+def test_coding_screen_with_overlaps_and_suggestions(snap_compare, make_tui_app):
+    assert snap_compare(make_tui_app(), terminal_size=(100, 30), run_before=coding_with_suggestions)
+
+
+def test_coding_screen_at_80_by_24(snap_compare, make_tui_app):
+    assert snap_compare(make_tui_app(), terminal_size=(80, 24), run_before=coding_with_suggestions)
+
+
+def test_coding_screen_light_theme_with_definition(snap_compare, make_tui_app):
+    async def run_before(pilot: Pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await coding_with_suggestions(pilot)
+        await pilot.press("tab", "d")
+        await pilot.pause()
+
+    assert snap_compare(make_tui_app(), terminal_size=(110, 32), run_before=run_before)
+
+
+def test_help_screen(snap_compare, make_tui_app):
+    async def run_before(pilot: Pilot) -> None:
+        await coding_with_suggestions(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_tui_app(), terminal_size=(100, 30), run_before=run_before)

@@ -1,0 +1,103 @@
+"""The Sources screen: the table, the filter (kind, participant attribute, name) and Enter."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from workbench.services.sources import SourceSummary
+from workbench.tui.screens.coding import CodingScreen
+from workbench.tui.screens.sources import SourcesScreen, matches
+
+pytestmark = pytest.mark.anyio
+SIZE = (100, 30)
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def rows(pilot: Pilot) -> dict[str, list[str]]:
+    table = pilot.app.screen.query_one(DataTable)
+    return {str(key.value): [str(cell) for cell in table.get_row(key)] for key in table.rows}
+
+
+async def test_lists_sources_with_kind_participants_length_and_my_codings(make_tui_app):
+    async with make_tui_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SourcesScreen)
+        table = rows(pilot)
+        assert set(table) == {"P01-interview", "FG1-focus-group"}
+        name, kind, people, words, turns, codings, mine, percent = table["P01-interview"]
+        assert (kind, people, turns, codings, mine) == ("interview", "P01", "4", "3", "1")
+        assert int(words) > 40
+        assert percent.endswith("%") and percent != "0%"
+        assert table["FG1-focus-group"][1:3] == ["focus-group", "P02, P03"]
+        assert table["FG1-focus-group"][6:] == ["0", "0%"]
+
+
+@pytest.mark.parametrize(
+    "query, shown",
+    [
+        ("kind:focus", {"FG1-focus-group"}),
+        ("kind:interview", {"P01-interview"}),
+        ("site=northgate", {"FG1-focus-group"}),
+        ("site=eastbrook", {"P01-interview", "FG1-focus-group"}),
+        ("gender=female", {"P01-interview"}),
+        ("p03", {"FG1-focus-group"}),
+        ("kind:focus gender=female", set()),
+    ],
+)
+async def test_f_filters_by_kind_attribute_or_name(make_tui_app, query, shown):
+    async with make_tui_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        assert isinstance(pilot.app.focused, Input)
+        await pilot.press(*query, "enter")
+        await settle(pilot)
+        assert set(rows(pilot)) == shown
+        assert isinstance(pilot.app.focused, DataTable)
+        await pilot.press("escape")
+        assert len(rows(pilot)) == 2
+
+
+async def test_enter_opens_the_highlighted_source_and_q_comes_back(make_tui_app):
+    async with make_tui_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CodingScreen) and screen.source_name == "P01-interview"
+        await pilot.press("1")  # Bond on the first sentence: the Sources screen counts it when we come back
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SourcesScreen)
+        assert rows(pilot)["P01-interview"][6] == "2"
+
+
+async def test_q_on_the_sources_quits(make_tui_app):
+    async with make_tui_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not pilot.app.is_running
+
+
+def test_matches_needs_every_word():
+    source = SourceSummary(1, "P07-interview", "interview", ["P07"], 3, 9, 120, 700, 0, 0, "txt")
+    people = {"P07": {"Site": "Northgate", "role": "client"}}
+    assert matches(source, "", people)
+    assert matches(source, "kind:int site=NORTHGATE p07", people)
+    assert not matches(source, "kind:int site=eastbrook", people)
+    assert not matches(source, "p08", people)
+
+
+async def test_blind_mode_hides_everyone_elses_counts(make_tui_app):
+    async with make_tui_app(blind=True).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert rows(pilot)["P01-interview"][5:7] == ["—", "1"]

@@ -1,0 +1,178 @@
+"""The Textual App: wires the screens, the global keys and the command palette, and nothing else.
+
+``make_app(db, coder, blind)`` builds the App around an opened project
+without running it (tests call it with a temporary project);
+``run_app(...)`` is what ``workbench open`` runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from workbench.errors import WorkbenchError
+from workbench.services.coding_session import CodingSession
+from workbench.services.documents import SourceDocument, load_document
+from workbench.store.engine import Project
+from workbench.tui.context import WorkbenchContext
+from workbench.tui.messages import Notice
+from workbench.tui.screens.coding import CodingScreen
+from workbench.tui.screens.help import BindingEntry, HelpScreen, collect_bindings
+from workbench.tui.screens.sources import SourcesScreen
+
+
+class WorkbenchCommands(Provider):
+    """Every key of the current screen (and the App's) as a command, generated from the bindings."""
+
+    def _entries(self) -> list[BindingEntry]:
+        return [e for e in collect_bindings(self.screen) if e.binding.action != "command_palette"]
+
+    def _run(self, entry: BindingEntry):  # type: ignore[no-untyped-def]
+        return partial(self.app.run_action, entry.binding.action, entry.node)
+
+    @staticmethod
+    def _help(entry: BindingEntry) -> str:
+        return f"{entry.keys} · {entry.scope} · {entry.binding.tooltip}"
+
+    async def discover(self) -> Hits:
+        for entry in self._entries():
+            yield DiscoveryHit(entry.title, self._run(entry), help=self._help(entry))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for entry in self._entries():
+            score = matcher.match(entry.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(entry.title), self._run(entry), help=self._help(entry))
+
+
+class WorkbenchApp(App[int]):
+    """Thematic Workbench."""
+
+    CSS_PATH = "workbench.tcss"
+    TITLE = "Thematic Workbench"
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen, with what it does"),
+        Binding("f2", "sources", "Sources", show=False, id="app.sources", tooltip="Back to the list of sources"),
+        Binding("f3", "codebook", "Codebook", show=False, id="app.codebook", tooltip="Edit the codebook"),
+        Binding("f4", "retrieve", "Retrieve", show=False, id="app.retrieve",
+                tooltip="Retrieve coded segments (of the code highlighted in the codebook panel, on the Coding screen)"),
+    ]
+
+    def __init__(self, context: WorkbenchContext, coding: CodingSession) -> None:
+        super().__init__()
+        self.context = context
+        self.coding = coding
+        self.coding_lock = threading.Lock()  # one coding action at a time, in order
+        self.sub_title = self.coder_label
+
+    @property
+    def coder_label(self) -> str:
+        return f"coder: {self.context.coder}" + (" (blind: only your codings)" if self.context.blind else "")
+
+    def on_mount(self) -> None:
+        self.push_screen(SourcesScreen())
+
+    # Navigation --------------------------------------------------------------------------------
+    def open_source_at(self, source_name: str, start: int | None = None, end: int | None = None) -> None:
+        """Show a source on the Coding screen, with ``[start, end)`` selected when given.
+
+        Reuses the Coding screen just under the current one when it shows that
+        source (e.g. after Retrieve was opened from it). Otherwise the source is
+        read in a worker first and the Coding screen pushed with it, so the
+        screen paints once, with the text (reading and mounting at the same
+        time only compete for the GIL); a slow read shows a loading indicator.
+        """
+        span = (start, end) if start is not None and end is not None else None
+        stack = self.screen_stack
+        below = stack[-2] if len(stack) >= 2 else None
+        if isinstance(below, CodingScreen) and below.source_name == source_name and below.document is not None:
+            self.pop_screen()
+            if span is not None:
+                below.view.select(*span)
+            return
+        origin = self.screen
+        timer = self.set_timer(0.15, lambda: origin.set_loading(True))
+        self._read_source(source_name, span, origin, timer)
+
+    @work(thread=True, exclusive=True, group="open-source", exit_on_error=False)
+    def _read_source(self, name: str, span: tuple[int, int] | None, origin: Screen, timer: Timer) -> None:
+        try:
+            document = load_document(self.context.project, name)
+        except WorkbenchError as error:
+            document = None
+            self.post_message(Notice(str(error), "error"))
+        self.post_message(self.SourceRead(document, span, origin, timer))
+
+    class SourceRead(Message):
+        def __init__(self, document: SourceDocument | None, span: tuple[int, int] | None, origin: Screen,
+                     timer: Timer) -> None:
+            super().__init__()
+            self.document, self.span, self.origin, self.timer = document, span, origin, timer
+
+    def on_workbench_app_source_read(self, message: SourceRead) -> None:
+        message.timer.stop()
+        message.origin.set_loading(False)
+        if message.document is not None:
+            self.push_screen(CodingScreen(message.document.name, message.span, document=message.document))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_sources(self) -> None:
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, SourcesScreen):
+            self.pop_screen()
+
+    def action_codebook(self) -> None:
+        from workbench.tui.screens.codebook import CodebookScreen
+
+        if not isinstance(self.screen, CodebookScreen):
+            self.push_screen(CodebookScreen())
+
+    def action_retrieve(self) -> None:
+        from workbench.tui.screens.retrieve import RetrieveScreen
+
+        if isinstance(self.screen, RetrieveScreen):
+            return
+        keys = None
+        if isinstance(self.screen, CodingScreen) and self.screen.panel.highlighted is not None:
+            keys = [self.screen.panel.highlighted.key]
+        self.push_screen(RetrieveScreen(keys))
+
+    # Messages from workers ---------------------------------------------------------------------
+    def on_notice(self, message: Notice) -> None:
+        self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            text = str(error) if isinstance(error, WorkbenchError) else f"Unexpected error: {type(error).__name__}: {error}"
+            self.notify(text, severity="error", timeout=8)
+
+
+def make_app(db: str, coder: str, blind: bool = False) -> WorkbenchApp:
+    """Open the project (migrating it) and build the App, without running it."""
+    project = Project.open(db, create=False)
+    context = WorkbenchContext(project, coder, blind)
+    return WorkbenchApp(context, CodingSession(project, coder, blind))
+
+
+def run_app(db: str, coder: str, blind: bool = False) -> int:
+    """Run the terminal UI on a project; returns the exit code."""
+    app = make_app(db, coder, blind)
+    try:
+        app.run()
+    finally:
+        app.context.project.close()
+    return app.return_code or 0

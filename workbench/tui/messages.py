@@ -1,0 +1,85 @@
+"""Messages shared across screens; workers post these with their results and never touch widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from workbench.services.codebooks import CodeInfo
+from workbench.services.codings import CodingInfo
+from workbench.services.documents import SourceDocument
+from workbench.services.participants import ParticipantInfo
+from workbench.services.search import Hit
+from workbench.services.sources import SourceSummary
+from workbench.services.suggestions import SuggestionView
+
+
+@dataclass
+class SourcesLoaded(Message):
+    """The Sources screen's table and the participants (for the attribute filter)."""
+
+    sources: list[SourceSummary]
+    participants: list[ParticipantInfo]
+
+
+@dataclass
+class DocumentLoaded(Message):
+    """A source's text, turns and segments, ready to lay out."""
+
+    document: SourceDocument
+
+
+@dataclass
+class CodingsLoaded(Message):
+    """The codings shown on a source, as the database has them after action number ``seq``."""
+
+    source_id: int
+    codings: list[CodingInfo]
+    seq: int = 0
+
+
+@dataclass
+class CodesLoaded(Message):
+    """The codebook in tree order."""
+
+    codes: list[CodeInfo]
+
+
+@dataclass
+class SuggestionsLoaded(Message):
+    """Pending suggestions of the current coder on a source."""
+
+    source_id: int
+    suggestions: list[SuggestionView]
+
+
+@dataclass
+class SearchFinished(Message):
+    query: str
+    hits: list[Hit]
+
+
+@dataclass
+class MemoLoaded(Message):
+    """A memo's current text, read in a worker, ready to edit."""
+
+    kind: str  # "coding" | "source" | "code"
+    target_id: int
+    title: str
+    text: str
+
+
+@dataclass
+class Notice(Message):
+    """Something a worker wants the user to know (shown as a notification)."""
+
+    text: str
+    severity: str = "information"
+
+
+@dataclass
+class CodingsChanged(Message):
+    """Codings of a source were written; screens showing counts refresh."""
+
+    source_id: int

@@ -1,0 +1,214 @@
+"""Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one.
+
+The filter (``f``) takes words that must all match: ``kind:focus`` (kind
+starts with), ``key=value`` (some participant of the source has that
+attribute, its value starting so, e.g. ``site=east`` or ``role="service lead"``), anything else is looked for in the name
+and the participant ids.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from workbench.domain.spans import covered_length
+from workbench.errors import WorkbenchError
+from workbench.services.codings import codings_for_source
+from workbench.services.participants import ParticipantInfo, list_participants
+from workbench.services.sources import SourceSummary, list_sources
+from workbench.tui.messages import Notice, SourcesLoaded
+
+COVERAGE_LIMIT = 20_000  # compute "% coded" only when the coder has at most this many codings
+
+
+def matches(source: SourceSummary, query: str, attributes: dict[str, dict[str, str]]) -> bool:
+    """Does a source pass the filter ``query`` (see the module docstring)?"""
+    try:
+        words = shlex.split(query.lower())
+    except ValueError:  # an unclosed quote while typing
+        words = query.lower().replace('"', " ").replace("'", " ").split()
+    for word in words:
+        if word.startswith("kind:"):
+            if not source.kind.lower().startswith(word[5:]):
+                return False
+        elif "=" in word:
+            key, _, value = word.partition("=")
+            if not any(
+                k.lower() == key and v.lower().startswith(value)
+                for pid in source.participants
+                for k, v in attributes.get(pid, {}).items()
+            ):
+                return False
+        elif word not in source.name.lower() and not any(word in p.lower() for p in source.participants):
+            return False
+    return True
+
+
+class SourcesScreen(Screen):
+    """The table of sources; the first screen."""
+
+    AUTO_FOCUS = "#sources-table"
+
+    BINDINGS = [
+        Binding("enter", "open_source", "Open", id="sources.open", priority=True,
+                tooltip="Open the highlighted source in the Coding screen"),
+        Binding("f", "filter", "Filter", id="sources.filter",
+                tooltip="Filter by name, kind:interview or a participant attribute such as site=Eastbrook"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="sources.clear-filter",
+                tooltip="Clear the filter and show every source"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="sources.reload", tooltip="Read the sources again from the project"),
+        Binding("q", "app.quit", "Quit", id="sources.quit", tooltip="Quit the workbench (every change is already saved)"),
+    ]
+
+    class CoverageLoaded(Message):
+        def __init__(self, coverage: dict[str, float]) -> None:
+            super().__init__()
+            self.coverage = coverage
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[SourceSummary] = []
+        self.participants: list[ParticipantInfo] = []
+        self.coverage: dict[str, float] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Filter: name, kind:focus, attribute=value (Esc clears)", id="sources-filter")
+        yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="sources-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Source", key="name")
+        table.add_column("Kind", key="kind")
+        table.add_column("Participants", key="participants")
+        table.add_column("Words", key="words")
+        table.add_column("Turns", key="turns")
+        table.add_column("Codings", key="codings")
+        table.add_column("Mine", key="mine")
+        table.add_column("% mine", key="coverage")
+        table.loading = True
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    # Loading -------------------------------------------------------------------------------
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="sources", exit_on_error=False)
+    def _load(self) -> None:
+        context = self.app.context  # type: ignore[attr-defined]
+        try:
+            with context.project.session() as session:
+                sources = list_sources(session, context.coder)
+                participants = list_participants(session)
+            self.post_message(SourcesLoaded(sources, participants))
+            if sum(s.coded_by_coder for s in sources) <= COVERAGE_LIMIT:
+                coverage = {}
+                with context.project.session() as session:
+                    for source in sources:
+                        spans = [(c.start, c.end) for c in codings_for_source(session, source.id, context.coder)]
+                        coverage[source.name] = 100 * covered_length(spans) / max(1, source.characters)
+                self.post_message(self.CoverageLoaded(coverage))
+        except WorkbenchError as error:
+            self.post_message(Notice(str(error), "error"))
+
+    def on_sources_loaded(self, message: SourcesLoaded) -> None:
+        self.sources, self.participants = message.sources, message.participants
+        self._fill()
+
+    def on_sources_screen_coverage_loaded(self, message: CoverageLoaded) -> None:
+        self.coverage = message.coverage
+        self._fill()
+
+    # Table ------------------------------------------------------------------------------------
+    @property
+    def filter_text(self) -> str:
+        return self.query_one("#sources-filter", Input).value.strip()
+
+    def shown_sources(self) -> list[SourceSummary]:
+        attributes = {p.id: p.attributes for p in self.participants}
+        return [s for s in self.sources if matches(s, self.filter_text, attributes)]
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        current = self.highlighted_name
+        table.clear()
+        shown = self.shown_sources()
+        for s in shown:
+            people = ", ".join(s.participants)
+            people = people if len(people) <= 28 else people[:27] + "…"
+            percent = f"{self.coverage[s.name]:.0f}%" if s.name in self.coverage else "—"
+            everyone = "—" if self.app.context.blind else str(s.codings)  # type: ignore[attr-defined]
+            table.add_row(s.name, s.kind, people, f"{s.words:,}", str(s.turns), everyone,
+                          str(s.coded_by_coder), percent, key=s.name)
+        table.loading = False
+        if current is not None and any(s.name == current for s in shown):
+            table.move_cursor(row=table.get_row_index(current))
+        self._status(len(shown))
+
+    def _status(self, shown: int) -> None:
+        keys = sorted({k for p in self.participants for k in p.attributes})
+        total = len(self.sources)
+        text = f"{shown} of {total} sources" if self.filter_text else f"{total} sources"
+        if self.filter_text:
+            text += f" · filter: {self.filter_text}"
+        if keys:
+            text += f" · participant attributes: {', '.join(keys)}"
+        if not total:
+            text = "No sources yet: import transcripts with 'workbench import PATH', then reopen."
+        self.query_one("#sources-status", Static).update(text)
+
+    @property
+    def highlighted_name(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        except Exception:  # noqa: BLE001 - no cursor row
+            return None
+
+    # Actions ------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_source":  # Enter in the filter box submits the filter instead
+            return self.is_mounted and not isinstance(self.focused, Input)
+        return True
+
+    def action_open_source(self) -> None:
+        name = self.highlighted_name
+        if name is not None:
+            self.app.open_source_at(name)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#sources-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.app.open_source_at(str(event.row_key.value))  # type: ignore[attr-defined]
+
+    def action_filter(self) -> None:
+        box = self.query_one("#sources-filter", Input)
+        box.add_class("-open")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#sources-filter", Input)
+        box.value = ""
+        box.remove_class("-open")
+        self.query_one(DataTable).focus()
+        self._fill()
+
+    @on(Input.Changed, "#sources-filter")
+    def _filter_changed(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#sources-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
