@@ -73,19 +73,10 @@ def _two(coders: list[str]) -> tuple[str, str]:
 
 
 def _run_review_tui(args: argparse.Namespace, first: str, second: str) -> int:
-    from workbench.tui.app import make_app
+    from workbench.tui.app import run_app
     from workbench.tui.screens.review import ReviewScreen
 
-    app = make_app(_db(args), coder=_coder(args))
-
-    async def open_review(pilot) -> None:  # type: ignore[no-untyped-def]  # runs once the app is up
-        pilot.app.push_screen(ReviewScreen(first, second, args.consensus))
-
-    try:
-        app.run(auto_pilot=open_review)
-    finally:
-        app.context.project.close()
-    return app.return_code or 0
+    return run_app(_db(args), coder=_coder(args), start=lambda: ReviewScreen(first, second, args.consensus))
 
 
 # --- text output ----------------------------------------------------------------------------------

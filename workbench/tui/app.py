@@ -8,6 +8,7 @@ without running it (tests call it with a temporary project);
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import partial
 
 from textual import work
@@ -67,12 +68,20 @@ class WorkbenchApp(App[int]):
         Binding("f3", "codebook", "Codebook", show=False, id="app.codebook", tooltip="Edit the codebook"),
         Binding("f4", "retrieve", "Retrieve", show=False, id="app.retrieve",
                 tooltip="Retrieve coded segments (of the code highlighted in the codebook panel, on the Coding screen)"),
+        Binding("f5", "themes", "Themes", show=False, id="app.themes",
+                tooltip="Themes: facilitators and barriers, their codes, categories and exemplar quotes"),
+        Binding("f6", "review", "Review", show=False, id="app.review",
+                tooltip="Compare two coders and adjudicate their disagreements into a consensus layer"),
+        Binding("f7", "audit", "Audit", show=False, id="app.audit",
+                tooltip="Who changed what: the audit trail of the current source or code, or of the project"),
     ]
 
-    def __init__(self, context: WorkbenchContext, coding: CodingSession) -> None:
+    def __init__(self, context: WorkbenchContext, coding: CodingSession,
+                 start: Callable[[], Screen] | None = None) -> None:
         super().__init__()
         self.context = context
         self.coding = coding
+        self.start_screen = start
         self.coding_lock = threading.Lock()  # one coding action at a time, in order
         self.sub_title = self.coder_label
 
@@ -82,6 +91,13 @@ class WorkbenchApp(App[int]):
 
     def on_mount(self) -> None:
         self.push_screen(SourcesScreen())
+        if self.start_screen is not None:
+            self.push_screen(self.start_screen())
+
+    def on_app_focus(self) -> None:
+        """Back in the terminal window: show what other coders did meanwhile (new codes, codings)."""
+        if isinstance(self.screen, CodingScreen):
+            self.screen.action_refresh()
 
     # Navigation --------------------------------------------------------------------------------
     def open_source_at(self, source_name: str, start: int | None = None, end: int | None = None) -> None:
@@ -150,6 +166,55 @@ class WorkbenchApp(App[int]):
             keys = [self.screen.panel.highlighted.key]
         self.push_screen(RetrieveScreen(keys))
 
+    def action_themes(self) -> None:
+        from workbench.tui.screens.themes import ThemesScreen
+
+        if not isinstance(self.screen, ThemesScreen):
+            self.push_screen(ThemesScreen())
+
+    def action_review(self) -> None:
+        """Pick the two coders (the consensus layer excluded), then open the Review screen."""
+        from workbench.tui.screens.review import ReviewScreen
+        from workbench.tui.widgets.code_picker import Picker
+
+        if isinstance(self.screen, ReviewScreen):
+            return
+        coders = [(name, f"{name}  ({count} codings)") for name, count in self._coders_with_codings()]
+        if len(coders) < 2:
+            self.notify("A review needs two coders with codings in this project.", severity="warning")
+            return
+
+        def second(first: str | None) -> None:
+            if first is None:
+                return
+            others = [c for c in coders if c[0] != first]
+            self.push_screen(
+                Picker(f"Review {first} against…", others),
+                lambda other: self.push_screen(ReviewScreen(first, other)) if other else None,
+            )
+
+        self.push_screen(Picker("Review: the first coder", coders), second)
+
+    def _coders_with_codings(self) -> list[tuple[str, int]]:
+        from sqlalchemy import func, select
+
+        from workbench.store.models import Coder, Coding
+
+        with self.context.project.session() as session:
+            rows = session.execute(
+                select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
+                .where(Coder.name != "consensus").group_by(Coder.name).order_by(func.count(Coding.id).desc())
+            ).all()
+        return [(name, count) for name, count in rows]
+
+    def action_audit(self) -> None:
+        from workbench.tui.screens.audit import AuditScreen
+
+        if isinstance(self.screen, AuditScreen):
+            return
+        source = self.screen.source_name if isinstance(self.screen, CodingScreen) else None
+        self.push_screen(AuditScreen(source=source))
+
     # Messages from workers ---------------------------------------------------------------------
     def on_notice(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
@@ -161,16 +226,20 @@ class WorkbenchApp(App[int]):
             self.notify(text, severity="error", timeout=8)
 
 
-def make_app(db: str, coder: str, blind: bool = False) -> WorkbenchApp:
-    """Open the project (migrating it) and build the App, without running it."""
+def make_app(db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None) -> WorkbenchApp:
+    """Open the project (migrating it) and build the App, without running it.
+
+    ``start`` builds a screen to show above the Sources screen (e.g. ``workbench review``).
+    """
     project = Project.open(db, create=False)
+    project.actor = coder  # the audit trail names the coder for every change made in the UI
     context = WorkbenchContext(project, coder, blind)
-    return WorkbenchApp(context, CodingSession(project, coder, blind))
+    return WorkbenchApp(context, CodingSession(project, coder, blind), start)
 
 
-def run_app(db: str, coder: str, blind: bool = False) -> int:
+def run_app(db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None) -> int:
     """Run the terminal UI on a project; returns the exit code."""
-    app = make_app(db, coder, blind)
+    app = make_app(db, coder, blind, start)
     try:
         app.run()
     finally:

@@ -65,6 +65,9 @@ class CodingScreen(Screen):
         _b("tab", "app.focus_next", "Next panel", "next-panel", "Move between the transcript, the codebook and the memo", show=False),
         _b("shift+tab", "app.focus_previous", "Previous panel", "previous-panel", "Move to the previous panel", show=False),
         _b("escape", "clear", "Clear", "clear", "Close the search bar, then clear the search hits", show=False),
+        _b("ctrl+r", "refresh", "Refresh", "refresh",
+           "Read codes and codings again: shows other coders' new codes and codings (also when the terminal regains focus)",
+           show=False),
         _b("q", "back", "Back", "back", "Back to the sources (every change is already saved)"),
     ]
 
@@ -156,6 +159,10 @@ class CodingScreen(Screen):
     def on_screen_resume(self) -> None:
         """Back from another screen (the codebook, retrieval): codes or codings may have changed."""
         if self.document is not None and not getattr(self, "_covered_by_modal", True):
+            self._load_codings(self.document.id, self._seq)
+
+    def action_refresh(self) -> None:
+        if self.document is not None:
             self._load_codings(self.document.id, self._seq)
 
     def on_codes_loaded(self, message: CodesLoaded) -> None:
