@@ -41,21 +41,6 @@ class CodingInfo:
     created_at: datetime | None = None
 
 
-def _info(coding: Coding) -> CodingInfo:
-    return CodingInfo(
-        coding.id,
-        coding.source.name,
-        coding.code.key,
-        coding.code.name,
-        coding.code.colour,
-        coding.coder.name,
-        coding.start,
-        coding.end,
-        coding.memo,
-        coding.created_at,
-    )
-
-
 def add_coding(
     session: Session, *, source: Source, code: Code, coder: Coder, start: int, end: int, memo: str | None = None
 ) -> Coding:
@@ -69,10 +54,23 @@ def add_coding(
 
 
 def codings_for_source(session: Session, source_id: int, coder: str | None = None) -> list[CodingInfo]:
-    query = select(Coding).where(Coding.source_id == source_id).order_by(Coding.start, Coding.end, Coding.id)
+    """A source's codings in text order (one coder's, or everyone's).
+
+    One Core query over columns, not ORM objects: the Coding screen reloads
+    this after every action, and a focus group may hold thousands of codings.
+    """
+    query = (
+        select(Coding.id, Source.name, Code.key, Code.name, Code.colour, Coder.name, Coding.start, Coding.end,
+               Coding.memo, Coding.created_at)
+        .join(Source, Source.id == Coding.source_id)
+        .join(Code, Code.id == Coding.code_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Coding.source_id == source_id)
+        .order_by(Coding.start, Coding.end, Coding.id)
+    )
     if coder is not None:
-        query = query.join(Coder, Coder.id == Coding.coder_id).where(Coder.name == coder)
-    return [_info(c) for c in session.scalars(query)]
+        query = query.where(Coder.name == coder)
+    return [CodingInfo(*row) for row in session.execute(query)]
 
 
 @dataclass(frozen=True)
