@@ -7,7 +7,6 @@ service call in a thread, so the event loop never waits on the database.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -22,10 +21,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from workbench.errors import ConflictError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.services import codebook_edit as edit
 from workbench.services.codebooks import CodeInfo
 from workbench.store.engine import Project
+from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import CodeChoice, CodeFields, CodeForm, CodeTargetPicker, NamePrompt
 from workbench.tui.widgets.confirm import ConfirmScreen
 
@@ -304,17 +304,8 @@ class CodebookScreen(Screen):
 
     async def _change(self, operation: Callable[[Project], Any], done: str | None = None) -> Any:
         """Run a service call in a thread; a WorkbenchError becomes a notification and None."""
-        try:
-            result = await asyncio.to_thread(operation, self.project)
-        except ConflictError as error:
-            self.notify(str(error), title="Changed elsewhere", severity="warning", timeout=8, markup=False)
-            return None
-        except WorkbenchError as error:
-            self.notify(str(error), title="Not done", severity="error", timeout=8, markup=False)
-            return None
-        if done:
-            self.notify(done, markup=False)
-        return result
+        ok, result = await call_service(self, self.project, operation, done)
+        return result if ok else None
 
     def _require_selection(self) -> CodeInfo | None:
         code = self.selected

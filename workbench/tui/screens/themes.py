@@ -10,7 +10,6 @@ and runs the service call in a thread, then reloads.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -26,13 +25,14 @@ from textual.widgets import Footer, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from workbench.errors import ConflictError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.services import rollups
 from workbench.services import themes as service
 from workbench.services.codebooks import CodeInfo
 from workbench.services.rollups import ThemeSegment
 from workbench.services.themes import CategoryInfo, Dimension, ThemeInfo, ThemeTypeInfo
 from workbench.store.engine import Project
+from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker
 from workbench.tui.widgets.confirm import ConfirmScreen
@@ -363,17 +363,8 @@ class ThemesScreen(Screen):
 
     async def _change(self, operation: Callable[[Project], Any], done: str | None = None) -> Any:
         """Run a service call in a thread; a WorkbenchError becomes a notification and None."""
-        try:
-            result = await asyncio.to_thread(operation, self.project)
-        except ConflictError as error:
-            self.notify(str(error), title="Changed elsewhere", severity="warning", timeout=8, markup=False)
-            return None
-        except WorkbenchError as error:
-            self.notify(str(error), title="Not done", severity="error", timeout=8, markup=False)
-            return None
-        if done:
-            self.notify(done, markup=False)
-        return True if result is None else result
+        ok, result = await call_service(self, self.project, operation, done)
+        return (True if result is None else result) if ok else None
 
     def _require_theme(self) -> ThemeInfo | None:
         if self.theme is None:
