@@ -142,6 +142,7 @@ def main() -> None:
     print(f"bare SQLite insert of the same rows:  {insert_s:7.2f} s  {words / insert_s:>10,.0f} words/s")
     print(f"workbench import:                     {import_s:7.2f} s  {words / import_s:>10,.0f} words/s")
     print(f"ratio import / (spaCy tokenizer+sentencizer + insert): {import_s / limit:.2f}  (target <= 1.5)")
+    print(f"ratio import / (whole default pipeline + insert):     {import_s / (spacy_full_s + insert_s):.2f}")
 
 
 if __name__ == "__main__":
