@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from workbench.cli import EXIT_PARTIAL, _coder, _db, _open, _print_json
-from workbench.cli_export import cmd_export_codebook, cmd_export_table, cmd_export_themes, cmd_themes
+from workbench.cli_export import cmd_export_table, cmd_export_themes, cmd_themes
 from workbench.cli_agreement import cmd_agreement, cmd_export_agreement, cmd_review
 from workbench.cli_interop import cmd_export_codebook as cmd_export_codebook_any, cmd_export_qdpx
 from workbench.errors import WorkbenchError

@@ -23,16 +23,20 @@ import numpy as np
 import pytest
 
 from workbench.agreement import cohen_kappa, kappa_from_counts, krippendorff_alpha
+from workbench.agreement.counts import table_values
 from workbench.errors import WorkbenchError
 from workbench.services.agreement import (
     character_blocks,
     compute_agreement,
     table_bootstrap,
-    table_values,
 )
 from workbench.services.codebooks import load_codebook
 from workbench.services.codings import import_codings_csv
-from workbench.services.export_agreement import agreement_csv, agreement_docx, export_agreement
+from workbench.services.export_agreement import (
+    agreement_csv,
+    agreement_docx,
+    export_agreement,
+)
 from workbench.services.importing import import_paths
 from workbench.store.engine import Project
 

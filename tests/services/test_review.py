@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from workbench.domain import spans
 from workbench.domain.spans import Span
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.services import review
+from workbench.services import disagreements, review
 from workbench.services.codebook_edit import get_code
 from workbench.services.codebooks import load_codebook
 from workbench.services.codings import import_codings_csv
@@ -61,7 +62,7 @@ def test_disagreements_and_agreed_regions(project: Project) -> None:
     assert (state.agreed_regions, state.seeded, state.progress()) == (2, 2, (0, 5))
     assert consensus(project) == [("contact", "s2", 69, 106), ("trust", "s2", 31, 68)]
     trust = state.disagreements[2]
-    assert trust.pieces == (review.Piece(48, 94, "both"), review.Piece(94, 130, "first"))
+    assert trust.pieces == (disagreements.Piece(48, 94, "both"), disagreements.Piece(94, 130, "first"))
     assert trust.first_spans == (Span(48, 130),) and trust.second_spans == (Span(48, 94),)
     assert trust.first_memos == ("trusted and read the diary",) and trust.speaker == "P01"
     assert trust.text.startswith("P01: I trusted") and trust.context_start == 43
@@ -149,12 +150,12 @@ def test_refining_a_definition_is_audited(project: Project) -> None:
 
 def test_moving_boundaries_by_char_and_word() -> None:
     text = "The buttons were too small to tap. Saving took ages."
-    assert review.move_boundary(text, (4, 11), "start", -1) == Span(3, 11)
-    assert review.move_boundary(text, (4, 11), "start", 1, "word") == Span(10, 11)  # kept non-empty
-    assert review.move_boundary(text, (4, 33), "end", -1, "word") == Span(4, 29)  # "to" ends at 29
-    assert review.move_boundary(text, (4, 33), "end", 1, "word") == Span(4, 41)  # "Saving" ends at 41
-    assert review.move_boundary(text, (0, 5), "start", -1, "word") == Span(0, 5)
-    assert review.next_word(text, 13, -1) == 12 and review.next_word(text, 0, 1, "end") == 3
+    assert spans.move_boundary(text, (4, 11), "start", -1) == Span(3, 11)
+    assert spans.move_boundary(text, (4, 11), "start", 1, "word") == Span(10, 11)  # kept non-empty
+    assert spans.move_boundary(text, (4, 33), "end", -1, "word") == Span(4, 29)  # "to" ends at 29
+    assert spans.move_boundary(text, (4, 33), "end", 1, "word") == Span(4, 41)  # "Saving" ends at 41
+    assert spans.move_boundary(text, (0, 5), "start", -1, "word") == Span(0, 5)
+    assert spans.next_word(text, 13, -1) == 12 and spans.next_word(text, 0, 1, "end") == 3
 
 
 def test_listing_before_any_review_writes_nothing(project: Project) -> None:

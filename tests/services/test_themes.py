@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from workbench.errors import ConflictError, InputError, NotFoundError, WorkbenchError
-from workbench.services import themes
+from workbench.services import theme_categories, themes
 from workbench.services.codebooks import load_codebook
-from workbench.services.codings import add_coding
 from workbench.services.coders import get_or_create_coder
+from workbench.services.codings import add_coding
 from workbench.services.importing import ImportOptions, import_paths
 from workbench.services.rollups import resolve_layer, theme_segments
 from workbench.services.theme_map import export_theme_map, find_quote, load_theme_map
@@ -178,17 +178,17 @@ def write(tmp_path: Path, text: str, name: str = "themes.yaml") -> Path:
 
 
 def test_labels_follow_the_typology_and_a_type_change_relabels(project):
-    assert [t.name for t in themes.list_types(project)] == ["facilitator", "barrier"]
+    assert [t.name for t in theme_categories.list_types(project)] == ["facilitator", "barrier"]
     first = themes.create_theme(project, "Feeling held", codes=["bond.trust"])
     second = themes.create_theme(project, "Locked out", "barrier")
     third = themes.create_theme(project, "Night work", "facilitator")
     assert (first.label, second.label, third.label) == ("F1", "B1", "F2")
     moved = themes.set_theme_type(project, "F2", "barrier")
     assert moved.label == "B2" and moved.type == "barrier"
-    themes.add_type(project, "neutral", "N")
+    theme_categories.add_type(project, "neutral", "N")
     assert themes.create_theme(project, "Mixed", "neutral").label == "N1"
     with pytest.raises(WorkbenchError, match="prefix 'N' is taken"):
-        themes.add_type(project, "other", "N")
+        theme_categories.add_type(project, "other", "N")
 
 
 def test_dimensions_derive_from_top_level_codes_and_can_be_overridden(project):
@@ -222,8 +222,8 @@ def test_codes_toggle_and_one_code_serves_several_themes(project):
 
 
 def test_categories_order_and_pair_themes(project):
-    themes.create_category(project, "Contact")
-    themes.create_category(project, "Technology")
+    theme_categories.create_category(project, "Contact")
+    theme_categories.create_category(project, "Technology")
     themes.create_theme(project, "Locked out", "barrier", category="Technology")
     themes.create_theme(project, "Held", category="Contact")
     themes.create_theme(project, "Distance", "barrier", category="Contact")
@@ -231,9 +231,9 @@ def test_categories_order_and_pair_themes(project):
     assert [(t.label, t.category) for t in themes.list_themes(project)] == [
         ("F1", "Contact"), ("B2", "Contact"), ("B1", "Technology"), ("F2", None)]
     themes.move_theme(project, "B2", -1)
-    themes.move_category(project, "Technology", -1)
+    theme_categories.move_category(project, "Technology", -1)
     assert [t.label for t in themes.list_themes(project)] == ["B1", "B2", "F1", "F2"]
-    themes.delete_category(project, "Technology")
+    theme_categories.delete_category(project, "Technology")
     assert themes.get_theme(project, "B1").category is None
 
 
@@ -289,7 +289,7 @@ def test_load_applies_typology_categories_themes_codes_and_exemplars(project, tm
     report = load_theme_map(project, write(tmp_path, THEME_MAP))
     assert report.added == ["F1", "B1", "N1"] and report.exemplars == 2 and report.categories == 2
     listed = {t.label: t for t in themes.list_themes(project)}
-    assert [t.name for t in themes.list_types(project)] == ["facilitator", "barrier", "neutral"]
+    assert [t.name for t in theme_categories.list_types(project)] == ["facilitator", "barrier", "neutral"]
     assert listed["F1"].category == "Contact" and listed["F1"].codes == ("bond.trust", "inductive.time")
     assert listed["B1"].dimensions == ("usability", "task") and listed["B1"].overridden
     assert listed["N1"].type == "neutral" and listed["N1"].category is None
@@ -370,9 +370,9 @@ def test_a_quote_outside_the_themes_codes_is_refused(project, tmp_path):
 def test_replace_removes_what_the_file_does_not_have(project, tmp_path):
     load_theme_map(project, write(tmp_path, THEME_MAP))
     themes.create_theme(project, "Extra", category="Contact")
-    themes.create_category(project, "Leftover")
+    theme_categories.create_category(project, "Leftover")
     report = load_theme_map(project, write(tmp_path, THEME_MAP), replace=True)
     assert report.removed == ["F2"]
-    assert [c.name for c in themes.list_categories(project)] == ["Contact", "Technology"]
+    assert [c.name for c in theme_categories.list_categories(project)] == ["Contact", "Technology"]
     with project.session() as session:
         assert session.scalar(select(func.count()).select_from(Theme)) == 3

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from textual.app import App
 from textual.widgets import OptionList, Tree
 
-from workbench.services import themes
+from workbench.services import theme_categories, themes
 from workbench.services.codebooks import load_codebook
-from workbench.services.codings import add_coding
 from workbench.services.coders import get_or_create_coder
+from workbench.services.codings import add_coding
 from workbench.services.importing import ImportOptions, import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Code, Exemplar, Source, Theme
@@ -70,7 +70,7 @@ def project(tmp_path: Path):
             start = source.text.index(phrase)
             add_coding(session, source=source, code=session.scalar(select(Code).where(Code.key == key)),
                        coder=get_or_create_coder(session, "ana"), start=start, end=start + len(phrase))
-    themes.create_category(project, "Contact")
+    theme_categories.create_category(project, "Contact")
     themes.create_theme(project, "Feeling held", category="Contact", codes=["bond.trust"])
     yield project
     project.close()

@@ -27,7 +27,7 @@ This module gathers their public names; each module's docstring gives the rules.
 from __future__ import annotations
 
 from workbench.agreement.characters import CharacterAgreement, CharacterCell, character_table, compare_characters
-from workbench.agreement.codings import CoderCodings, SpanLike
+from workbench.agreement.codings import CoderCodings
 from workbench.agreement.counts import Table2x2
 from workbench.agreement.matching import CodeMatching, CodingRow, SegmentMatching, match_segments, merge_overlapping
 from workbench.agreement.segments import SegmentValues, segment_values, segment_values_by_code

@@ -43,7 +43,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from workbench.agreement.counts import brennan_prediger_from_counts, kappa_from_counts, percent_from_counts
 from workbench.agreement.reliability import (
     Coded,
     category_shares,
@@ -52,7 +51,7 @@ from workbench.agreement.reliability import (
     only_category,
     pairable_units,
 )
-from workbench.agreement.undefined import UndefinedMetric, explain_undefined, none_when_undefined
+from workbench.agreement.undefined import UndefinedMetric, none_when_undefined
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
@@ -239,28 +238,14 @@ CORES: dict[Callable[..., Any], Callable[..., float]] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # bootstrap_ci lives in workbench.agreement.bootstrap, which imports this module
-    if name == "bootstrap_ci":
-        from workbench.agreement.bootstrap import bootstrap_ci
-
-        return bootstrap_ci
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
+    "CORES",
     "LEVELS",
     "Level",
-    "UndefinedMetric",
-    "bootstrap_ci",
-    "brennan_prediger_from_counts",
     "brennan_prediger_kappa",
     "cohen_kappa",
-    "explain_undefined",
     "fleiss_kappa",
     "gwet_ac1",
-    "kappa_from_counts",
     "krippendorff_alpha",
     "percent_agreement",
-    "percent_from_counts",
 ]

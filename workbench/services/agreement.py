@@ -51,9 +51,9 @@ from workbench.agreement import (
     percent_agreement,
 )
 from workbench.agreement import bootstrap_ci as _bootstrap_ci
-from workbench.agreement.bootstrap import Interval, table_bootstrap
+from workbench.agreement.bootstrap import table_bootstrap
 from workbench.agreement.characters import character_blocks, compare_characters
-from workbench.agreement.counts import Table2x2, table_alpha, table_values, unit_tables
+from workbench.agreement.counts import Table2x2, table_alpha, unit_tables
 from workbench.agreement.matching import match_segments
 from workbench.agreement.segments import segment_values_by_code
 from workbench.errors import WorkbenchError

@@ -34,15 +34,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.spans import check_span, merge, move_boundary, next_word, subtract
+from workbench.domain.spans import check_span, merge, subtract
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.services.codebooks import CodeInfo, list_codes
 from workbench.services.coders import get_or_create_coder
 from workbench.services.disagreements import (
-    CONTEXT_CHARS,
-    DECISIONS,
     Disagreement,
-    Piece,
     ReviewCoders,
     ReviewState,
     consensus_spans,

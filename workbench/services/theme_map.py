@@ -22,16 +22,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.theme_map import (
-    CATEGORY_KEYS,
-    EXEMPLAR_KEYS,
-    THEME_KEYS,
-    TOP_KEYS,
-    TYPE_KEYS,
-    ExemplarSpec,
     Flow,
     Item,
     ThemeMapSpec,
-    ThemeSpec,
     dump_theme_map,
     find_quote,
     parse_theme_map,

@@ -30,7 +30,8 @@ from workbench.services import rollups
 from workbench.services import themes as service
 from workbench.services.codebooks import CodeInfo
 from workbench.services.rollups import ThemeSegment
-from workbench.services.themes import CategoryInfo, Dimension, ThemeInfo, ThemeTypeInfo
+from workbench.services.theme_categories import CategoryInfo, ThemeTypeInfo
+from workbench.services.themes import Dimension, ThemeInfo
 from workbench.store.engine import Project
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt

@@ -25,9 +25,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from workbench.domain.spans import Span
+from workbench.domain.spans import Span, move_boundary
 from workbench.services.codebooks import CodeInfo
-from workbench.services.review import Disagreement, move_boundary
+from workbench.services.review import Disagreement
 
 STYLES = {
     "first": "bold underline #000000 on #F28E2B",
