@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import zipfile
 from pathlib import Path
 
@@ -11,9 +13,11 @@ from sqlalchemy import select
 
 from tests.conftest import table_counts
 from workbench.errors import InputError
+from workbench.services import importing
 from workbench.services.importing import ImportOptions, import_paths
 from workbench.services.participants import list_participants
 from workbench.services.sources import list_sources
+from workbench.store.engine import Project
 from workbench.store.models import Segment, Source, Turn
 
 
@@ -222,3 +226,71 @@ def test_attributes_csv_without_participant_column_is_refused_before_importing(p
     with pytest.raises(InputError, match=r"people.csv:1: no participant column"):
         import_paths(project, [interview_file], attributes=bad)
     assert table_counts(project) == before
+
+
+def _stored(project):
+    """Everything an import writes, in an order that does not depend on row ids."""
+    with project.session() as session:
+        return (
+            session.execute(
+                select(Source.name, Source.kind, Source.content_hash, Source.word_count, Source.encoding)
+                .order_by(Source.name)
+            ).all(),
+            session.execute(
+                select(Source.name, Turn.ordinal, Turn.speaker_label, Turn.speaker_role, Turn.start, Turn.end,
+                       Turn.time_start_ms)
+                .join(Source, Turn.source_id == Source.id)
+                .order_by(Source.name, Turn.ordinal)
+            ).all(),
+            session.execute(
+                select(Source.name, Segment.ordinal, Segment.start, Segment.end)
+                .join(Source, Segment.source_id == Source.id)
+                .order_by(Source.name, Segment.ordinal)
+            ).all(),
+            sorted((p.id, tuple(p.sources)) for p in list_participants(session)),
+        )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked: Linux only")
+def test_segmenting_in_a_second_process_stores_exactly_what_one_process_does(project, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for number in range(1, 6):
+        (folder / f"P0{number}-interview.txt").write_text(
+            f"Interviewer: How was week {number}? Tell me more.\nP0{number}: It was fine. The app helped.\n"
+            f"P0{number}: Then I stopped. Dr. Ames said so.\n",
+            encoding="utf-8",
+        )
+    (folder / "FG1.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v P02>Both of us, yes.\n\n"
+        "00:00:05.000 --> 00:00:07.500\n<v Moderator>Thanks. Next?\n",
+        encoding="utf-8",
+    )
+    (folder / "P03-copy.txt").write_bytes((folder / "P03-interview.txt").read_bytes())
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02 not text")
+    (folder / "empty.txt").write_bytes(b"")
+
+    two = import_paths(project, [folder], ImportOptions(processes=2))
+    reference = Project.open(str(tmp_path / "one-process.db"))
+    one = import_paths(reference, [folder], ImportOptions(processes=1))
+
+    assert [(r.status, r.message.replace(str(folder), "")) for r in two.results] == [
+        (r.status, r.message.replace(str(folder), "")) for r in one.results
+    ]
+    assert [r.status for r in two.results].count("failed") == 2
+    assert [r.status for r in two.results].count("skipped") == 1
+    assert _stored(project) == _stored(reference)
+    reference.close()
+
+
+def test_a_second_process_only_for_a_large_batch_on_a_machine_that_can_fork(tmp_path, monkeypatch):
+    files = []
+    for name in ("a.txt", "b.txt"):
+        files.append(tmp_path / name)
+        files[-1].write_text("P01: Short.\n", encoding="utf-8")
+    can_fork = sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2
+    assert not importing._use_worker(files, ImportOptions())  # a few bytes: not worth a process
+    monkeypatch.setattr(importing, "PARALLEL_MIN_BYTES", 10)
+    assert importing._use_worker(files, ImportOptions()) == can_fork
+    assert not importing._use_worker(files, ImportOptions(processes=1))
+    assert not importing._use_worker(files[:1], ImportOptions(processes=2))  # one file: nothing to overlap

@@ -8,8 +8,14 @@ already in the project (same stored text) is skipped.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterable
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from multiprocessing.pool import AsyncResult
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +36,8 @@ TURN_COLUMNS = (
     "label_start", "start", "end", "time_start_ms", "time_end_ms",
 )
 SEGMENT_COLUMNS = ("source_id", "turn_id", "ordinal", "start", "end")
+PARALLEL_MIN_BYTES = 2_000_000  # below this, starting a second process costs more than it saves
+PARALLEL_WINDOW = 4  # files segmented ahead of the store, at most
 FOCUS_GROUP_NAME = re.compile(r"(?i)(focus[ _-]?group|(?<![a-z])fg\d*(?![a-z]))")
 
 
@@ -61,6 +69,7 @@ class ImportOptions:
     speaker_map: dict[str, str] = field(default_factory=dict)
     interviewer_labels: tuple[str, ...] = ()
     spacy_model: str | None = None
+    processes: int | None = None  # 1: segment in this process; 2: in a second one; None: decide by batch size
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -89,6 +98,13 @@ def import_paths(
     attributes: Path | None = None,
     progress: Callable[[FileResult], None] | None = None,
 ) -> ImportReport:
+    """Import files and folders in the given order, each file in its own transaction.
+
+    Reading and segmenting (spaCy) is separate from storing: on a large batch
+    a second process segments the next files while this one stores (see
+    :func:`_prepared`). Stores run here, one at a time and in order, so
+    duplicate detection and the report are exactly as if sequential.
+    """
     options = options or ImportOptions()
     if options.kind is not None and options.kind not in SOURCE_KINDS:
         raise WorkbenchError(f"unknown kind {options.kind!r}; use one of {', '.join(SOURCE_KINDS)}")
@@ -98,12 +114,8 @@ def import_paths(
         with project.session() as session:
             people.add_interviewer_labels(session, list(options.interviewer_labels))
     report = ImportReport()
-    for path in files:
-        try:
-            result = import_file(project, path, options)
-        except WorkbenchError as error:
-            message = str(error)
-            result = FileResult(str(path), "failed", message if message.startswith(str(path)) else f"{path}: {message}")
+    for work in _prepared(files, options):
+        result = _store_file(project, work, options)
         report.results.append(result)
         if progress is not None:
             progress(result)
@@ -113,27 +125,107 @@ def import_paths(
     return report
 
 
-def import_file(project: Project, path: Path, options: ImportOptions) -> FileResult:
+@dataclass(frozen=True)
+class _ReadyFile:
+    """A file read and segmented, ready to store (or a REFI-QDA file, for its own importer)."""
+
+    path: Path
+    format: str
+    encoding: str | None
+    prepared: PreparedText | None  # None: a REFI-QDA file
+
+
+def _prepare_file(path: Path, options: ImportOptions) -> _ReadyFile | FileResult:
+    """Read and segment one file, outside any transaction; a failure comes back as its result."""
     from workbench.interop import is_refi_path
 
-    if is_refi_path(path):  # REFI-QDA codebook or project: its own importer, still one transaction
-        from workbench.interop import import_refi
+    if is_refi_path(path):
+        return _ReadyFile(path, "refi-qda", None, None)
+    try:
+        read = read_transcript(path)
+        prepared = prepare_text(path, read.text, read.cue_times, options.spacy_model)
+    except WorkbenchError as error:
+        return _failed(path, error)
+    return _ReadyFile(path, read.format, read.encoding, prepared)
 
-        report = import_refi(project, path, options)
-        return FileResult(str(path), "imported", "\n".join(report.lines()), None, 0)
-    read = read_transcript(path)
-    prepared = prepare_text(path, read.text, read.cue_times, options.spacy_model)
-    with project.session() as session:
-        existing = session.scalar(select(Source.name).where(Source.content_hash == prepared.content_hash))
-        if existing is not None:
-            return FileResult(str(path), "skipped", f"{path}: same content as source {existing!r}; skipped", existing)
-        kind = options.kind or _guess_kind(path, prepared.parsed)
-        source = add_text_source(
-            session, prepared, name=path.stem, kind=kind, original_filename=str(path),
-            original_format=read.format, encoding=read.encoding, options=options,
+
+def _prepared(files: list[Path], options: ImportOptions) -> Iterator[_ReadyFile | FileResult]:
+    """Each file read and segmented, in order: in a second process when that pays.
+
+    It pays on a batch of at least :data:`PARALLEL_MIN_BYTES` when the machine
+    has two cores and can fork (Linux): spaCy is loaded here first, so the
+    forked worker shares it, and at most :data:`PARALLEL_WINDOW` files are
+    ahead of the store, so memory stays bounded. ``options.processes=1`` keeps
+    everything in this process.
+    """
+    if not _use_worker(files, options):
+        for path in files:
+            yield _prepare_file(path, options)
+        return
+    from workbench.services.nlp import load_pipeline
+
+    load_pipeline(options.spacy_model)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        queue = iter(files)
+        pending: deque[AsyncResult[_ReadyFile | FileResult]] = deque(
+            pool.apply_async(_prepare_file, (path, options)) for path in islice(queue, PARALLEL_WINDOW)
         )
-    name, kind, words = source.name, source.kind, prepared.words
+        while pending:
+            work = pending.popleft().get()
+            following = next(queue, None)
+            if following is not None:
+                pending.append(pool.apply_async(_prepare_file, (following, options)))
+            yield work
+
+
+def _use_worker(files: list[Path], options: ImportOptions) -> bool:
+    if options.processes == 1 or len(files) < 2:
+        return False
+    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+        return False
+    if options.processes == 2:
+        return True
+    return sum(_size(path) for path in files) >= PARALLEL_MIN_BYTES
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _store_file(project: Project, work: _ReadyFile | FileResult, options: ImportOptions) -> FileResult:
+    """Store one prepared file in one transaction (a REFI-QDA file through its own importer)."""
+    if isinstance(work, FileResult):
+        return work
+    path = work.path
+    try:
+        if work.prepared is None:
+            from workbench.interop import import_refi
+
+            refi = import_refi(project, path, options)
+            return FileResult(str(path), "imported", "\n".join(refi.lines()), None, 0)
+        prepared = work.prepared
+        with project.session() as session:
+            existing = session.scalar(select(Source.name).where(Source.content_hash == prepared.content_hash))
+            if existing is not None:
+                return FileResult(str(path), "skipped", f"{path}: same content as source {existing!r}; skipped", existing)
+            kind = options.kind or _guess_kind(path, prepared.parsed)
+            source = add_text_source(
+                session, prepared, name=path.stem, kind=kind, original_filename=str(path),
+                original_format=work.format, encoding=work.encoding, options=options,
+            )
+            name, kind = source.name, source.kind
+    except WorkbenchError as error:
+        return _failed(path, error)
+    words = prepared.words
     return FileResult(str(path), "imported", f"{path}: imported as {name!r} ({kind}, {words} words)", name, words)
+
+
+def _failed(path: Path, error: WorkbenchError) -> FileResult:
+    message = str(error)
+    return FileResult(str(path), "failed", message if message.startswith(str(path)) else f"{path}: {message}")
 
 
 @dataclass(frozen=True)
