@@ -19,19 +19,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, LoadingIndicator, Static, Tree
+from textual.widgets import Footer, Header, LoadingIndicator, Static, Tree
 from textual.worker import Worker
 
 from workbench.errors import WorkbenchError
 from workbench.services.codebooks import CodeInfo
 from workbench.services.codings import CodingInfo
 from workbench.services.documents import SourceDocument, load_document
-from workbench.services.search import search
 from workbench.services.suggestions import SuggestionView, compute_suggestions, pending_suggestions
 from workbench.tui.messages import CodesLoaded, CodingsLoaded, DocumentLoaded, MemoLoaded, Notice, SearchFinished, SuggestionsLoaded
 from workbench.tui.widgets.code_picker import CREATE, CodePicker, Picker, coding_choice, suggestion_choice
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.memo_editor import MemoEditor
+from workbench.tui.widgets.search_bar import SearchBar
 from workbench.tui.widgets.transcript_model import PENDING_ID, preview_apply, preview_toggle
 from workbench.tui.widgets.transcript_view import TranscriptView
 
@@ -98,7 +98,7 @@ class CodingScreen(Screen):
         with Horizontal(id="coding-body"):
             with Vertical(id="transcript-pane"):
                 yield TranscriptView(id="transcript")
-                yield Input(placeholder="Search (lemma-aware) · Enter to search · Esc to close", id="search-bar")
+                yield SearchBar(id="search-bar")
                 yield MemoEditor(id="memo-editor")
             yield CodebookPanel(id="codebook-panel")
         with Horizontal(id="status-bar"):
@@ -147,6 +147,7 @@ class CodingScreen(Screen):
             return
         self.document = message.document
         self.view.set_document(message.document)
+        self.query_one(SearchBar).text_to_search = message.document.text
         self.view.loading = False
         if self.span is not None:
             self.view.select(*self.span)
@@ -349,25 +350,10 @@ class CodingScreen(Screen):
 
     # Search -------------------------------------------------------------------------------------
     def action_search(self) -> None:
-        bar = self.query_one("#search-bar", Input)
-        bar.add_class("-open")
-        bar.focus()
-
-    @on(Input.Submitted, "#search-bar")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        if self.document is None or not event.value.strip():
-            return
-        event.input.loading = True
-        self._search(self.document.text, event.value.strip())
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, text: str, query: str) -> None:
-        self.post_message(SearchFinished(query, search(text, query)))
+        self.query_one(SearchBar).open()
 
     def on_search_finished(self, message: SearchFinished) -> None:
-        bar = self.query_one("#search-bar", Input)
-        bar.loading = False
-        bar.remove_class("-open")
+        self.query_one(SearchBar).close()
         self.view.set_hits(message.hits)
         self.view.focus()
         if not message.hits:
@@ -377,9 +363,9 @@ class CodingScreen(Screen):
         self.view.next_hit(step)
 
     def action_clear(self) -> None:
-        bar = self.query_one("#search-bar", Input)
-        if bar.has_class("-open"):
-            bar.remove_class("-open")
+        bar = self.query_one(SearchBar)
+        if bar.is_open:
+            bar.close()
             self.view.focus()
         elif self.view.hits:
             self.view.set_hits([])

@@ -47,7 +47,8 @@ def _scope(node: DOMNode) -> str:
 def collect_bindings(screen: Screen) -> list[BindingEntry]:
     """Bindings of ``screen``, its widgets from this package, and the App (not Textual's system ones)."""
     nodes: list[DOMNode] = [screen]
-    nodes += [w for w in screen.query("*") if type(w).__module__.startswith("workbench.") and w.BINDINGS]
+    # Widgets of this package that declare keys of their own (a SearchBar only inherits Input's editing keys)
+    nodes += [w for w in screen.query("*") if type(w).__module__.startswith("workbench.") and "BINDINGS" in vars(type(w))]
     nodes.append(screen.app)
     entries: list[BindingEntry] = []
     seen: set[tuple[str, str]] = set()
