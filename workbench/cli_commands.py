@@ -220,7 +220,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 EXPORTS = {  # workbench export WHAT: one handler per WHAT
     "agreement": cmd_export_agreement,
     "themes": cmd_export_themes,
-    "codebook": cmd_export_codebook_any,  # .qdc → REFI-QDA (cli_interop), else the Word codebook above
+    "codebook": cmd_export_codebook_any,  # .qdc → REFI-QDA (cli_interop), else the Word codebook (cli_export)
     "table": cmd_export_table,
     "qdpx": cmd_export_qdpx,
 }

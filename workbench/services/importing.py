@@ -14,9 +14,9 @@ import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.pool import AsyncResult
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -69,7 +69,7 @@ class ImportOptions:
     speaker_map: dict[str, str] = field(default_factory=dict)
     interviewer_labels: tuple[str, ...] = ()
     spacy_model: str | None = None
-    processes: int | None = None  # 1: segment in this process; 2: in a second one; None: decide by batch size
+    processes: int | None = None  # 1: segment here; 2: in a second process where the machine can; None: by batch size
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -166,13 +166,13 @@ def _prepared(files: list[Path], options: ImportOptions) -> Iterator[_ReadyFile 
 
     load_pipeline(options.spacy_model)
     with multiprocessing.get_context("fork").Pool(1) as pool:
-        queue = iter(files)
+        remaining = iter(files)
         pending: deque[AsyncResult[_ReadyFile | FileResult]] = deque(
-            pool.apply_async(_prepare_file, (path, options)) for path in islice(queue, PARALLEL_WINDOW)
+            pool.apply_async(_prepare_file, (path, options)) for path in islice(remaining, PARALLEL_WINDOW)
         )
         while pending:
             work = pending.popleft().get()
-            following = next(queue, None)
+            following = next(remaining, None)
             if following is not None:
                 pending.append(pool.apply_async(_prepare_file, (following, options)))
             yield work
