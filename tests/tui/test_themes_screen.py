@@ -147,6 +147,65 @@ async def test_create_type_codes_and_category_with_the_keyboard(project):
         assert themes.get_theme(project, "B1").category is None
 
 
+async def test_describe_a_theme_over_several_lines_and_clear_a_category_description(project):
+    theme_categories.update_category(project, "Contact", description="Old words")
+    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+        screen = await open_screen(pilot)
+        screen.select("theme", "F1")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"Held between sessions.", "enter", *"Also: trust.", "ctrl+s")
+        await settle(pilot)
+        assert themes.get_theme(project, "F1").description == "Held between sessions.\nAlso: trust."
+
+        await pilot.press("e")  # Escape leaves the description as it was
+        await pilot.pause()
+        await pilot.press(*" more", "escape")
+        await settle(pilot)
+        assert themes.get_theme(project, "F1").description == "Held between sessions.\nAlso: trust."
+
+        screen.select("category", "Contact")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", "ctrl+s")  # line start, delete to its end: an empty text clears it
+        await settle(pilot)
+        (contact,) = theme_categories.list_categories(project)
+        assert contact.description is None
+
+
+async def test_new_category_dimensions_and_move_down(project):
+    themes.create_theme(project, "Second", category="Contact")
+    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+        screen = await open_screen(pilot)
+        await pilot.press("N")
+        await pilot.pause()
+        await pilot.press(*"Experience of time", "enter")
+        await settle(pilot)
+        assert [c.name for c in theme_categories.list_categories(project)] == ["Contact", "Experience of time"]
+
+        screen.select("theme", "F1")
+        await settle(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press(*"usability", "enter")
+        await settle(pilot)
+        theme = themes.get_theme(project, "F1")
+        assert theme.overridden and theme.dimensions == ("bond", "usability")
+        await until(pilot, lambda: screen.theme is not None and screen.theme.overridden)
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press(*"derived", "enter")
+        await settle(pilot)
+        theme = themes.get_theme(project, "F1")
+        assert not theme.overridden and theme.dimensions == ("bond",)
+
+        await pilot.press("J")
+        await settle(pilot)
+        assert [row[0] for row in theme_rows(project)] == ["F2", "F1"]
+
+
 async def test_star_picks_an_exemplar_and_unstars_it(project):
     async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot)

@@ -37,6 +37,7 @@ from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker
 from workbench.tui.widgets.confirm import ConfirmScreen
+from workbench.tui.widgets.text_prompt import TextPrompt
 
 TYPE_COLOURS = ("green", "red", "blue", "magenta", "yellow", "cyan")
 NEW, NONE, DERIVED = "\x00new", "\x00none", "\x00derived"
@@ -252,14 +253,14 @@ class ThemesScreen(Screen):
     async def action_describe(self) -> None:
         theme, category = self.theme, self.category
         if theme is not None:
-            text = await self.app.push_screen_wait(NamePrompt(f"Description of {theme.label} {theme.name}", theme.description or ""))
+            text = await self.app.push_screen_wait(TextPrompt(f"Description of {theme.label} {theme.name}", theme.description or ""))
             if text is not None and await self._change(
                 lambda p: service.update_theme(p, theme.label, expected_version=theme.version, description=text)
             ):
                 self.reload(("theme", theme.label))
         elif category is not None:
             current = next((c.description or "" for c in self.categories if c.name == category), "")
-            text = await self.app.push_screen_wait(NamePrompt(f"Description of {category}", current))
+            text = await self.app.push_screen_wait(TextPrompt(f"Description of {category}", current))
             if text is not None and await self._change(lambda p: service.update_category(p, category, description=text)):
                 self.reload(("category", category))
 
