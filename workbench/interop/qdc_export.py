@@ -10,8 +10,6 @@ go back as ``isCodable="false"``. Themes become Sets of their codes, with
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workbench.atomic import write_bytes
 from workbench.domain.codebook import COLOUR, normalise_colour
 from workbench.errors import WorkbenchError
 from workbench.interop.guids import GuidMap
@@ -106,22 +105,6 @@ def add_sets(parent: etree._Element, themes: list[ThemeSet], guids: GuidMap, cod
                 sub(element, "MemberCode", **{member: code_guids[key]})
 
 
-def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file beside ``out``, then rename: a failed export leaves no half file."""
-    if out.parent and not out.parent.exists():
-        raise WorkbenchError(f"{out}: the folder {out.parent} does not exist; create it or choose another path")
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent or Path("."))
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, out)
-    except OSError as error:
-        raise WorkbenchError(f"{out}: cannot write the file ({error.strerror})") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def export_codebook(project: Project, out: Path) -> RefiExportReport:
     """Write the project's codebook (and themes as sets) as a ``.qdc``."""
     if out.suffix.lower() != ".qdc":
@@ -138,5 +121,5 @@ def export_codebook(project: Project, out: Path) -> RefiExportReport:
         code_guids = add_codes(root, codes, guids)
         add_sets(root, themes, guids, code_guids, "guid")
     data = serialise(root)
-    write_atomically(out, lambda path: path.write_bytes(data))
+    write_bytes(out, data)
     return RefiExportReport(str(out), "codebook", codes=len(codes), themes=len(themes))

@@ -29,9 +29,10 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workbench.atomic import replacing
 from workbench.errors import WorkbenchError
 from workbench.interop.guids import GuidMap
-from workbench.interop.qdc_export import add_codes, add_sets, theme_sets, write_atomically
+from workbench.interop.qdc_export import add_codes, add_sets, theme_sets
 from workbench.interop.report import RefiExportReport
 from workbench.interop.xml import PROJECT_NS, PROJECT_SCHEMA, new_root, serialise, sub
 from workbench.services.codebooks import list_codes
@@ -79,7 +80,8 @@ def export_project(project: Project, out: Path, name: str | None = None) -> Refi
                 info.external_attr = 0o644 << 16
                 package.writestr(info, payload)
 
-    write_atomically(out, write)
+    with replacing(out) as temporary:
+        write(temporary)
     return builder.report(str(out))
 
 

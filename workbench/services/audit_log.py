@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from workbench.atomic import write_text
 from workbench.services.codebooks import require_code
-from workbench.services.codings import write_atomically
 from workbench.services.sources import require_source
 from workbench.store.engine import Project
 from workbench.store.models import AuditEntry, Code, Coder, Source
@@ -96,4 +96,4 @@ def write_audit_csv(rows: list[AuditRow], path: Path) -> None:
             json.dumps(row.before, ensure_ascii=False) if row.before else "",
             json.dumps(row.after, ensure_ascii=False) if row.after else "", row.note or "",
         ])
-    write_atomically(path, buffer.getvalue())
+    write_text(path, buffer.getvalue())

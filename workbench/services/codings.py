@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workbench.atomic import write_text
 from workbench.domain.spans import check_span
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.services.codebooks import create_inductive_code, find_code
@@ -218,26 +219,5 @@ def export_codings_csv(project: Project, path: Path, coder: str | None = None) -
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         writer.writerow([*row[:5], row[5] or ""])
-    write_atomically(path, buffer.getvalue())
+    write_text(path, buffer.getvalue())
     return len(rows)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a text file via a temporary sibling, so a failure leaves nothing partial."""
-    import os
-    import tempfile
-
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WorkbenchError(f"{path}: the folder {folder} does not exist")
-    try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise WorkbenchError(f"{path}: cannot write here ({error.strerror})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except OSError as error:
-        Path(temp).unlink(missing_ok=True)
-        raise WorkbenchError(f"{path}: cannot write ({error.strerror})") from None

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
+from workbench.atomic import write_bytes, write_text
 from workbench.errors import WorkbenchError
 from workbench.services.agreement_report import AgreementReport, CodeAgreement, SourceAgreement
-from workbench.services.codings import write_atomically
 
 FORMATS = (".csv", ".docx")
 CSV_COLUMNS = (
@@ -238,22 +236,8 @@ def check_format(path: Path) -> str:
 def export_agreement(report: AgreementReport, path: Path) -> str:
     """Write the report as .csv or .docx (by the file's suffix); returns the format written."""
     if check_format(path) == ".csv":
-        write_atomically(path, agreement_csv(report))
+        write_text(path, agreement_csv(report))
         return "csv"
-    _write_bytes(path, agreement_docx(report))
+    write_bytes(path, agreement_docx(report))
     return "docx"
 
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WorkbenchError(f"{path}: the folder {folder} does not exist")
-    try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except OSError as error:
-        if "temp" in locals():
-            Path(temp).unlink(missing_ok=True)
-        raise WorkbenchError(f"{path}: cannot write ({error.strerror})") from None

@@ -13,10 +13,10 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.atomic import write_bytes, write_text
 from workbench.errors import WorkbenchError
 from workbench.services import rollups
-from workbench.services.codings import write_atomically
-from workbench.services.export_word import check_output, write_bytes_atomically
+from workbench.services.export_word import check_output
 from workbench.store.engine import Project
 
 TABLES = ("themes", "matrix", "codes")
@@ -47,9 +47,9 @@ def export_table(project: Project, path: Path, what: str = "themes", coder: str 
     if excel:
         buffer = io.BytesIO()
         frame.to_excel(buffer, sheet_name=SHEET_NAMES[what], engine="openpyxl")
-        write_bytes_atomically(path, buffer.getvalue())
+        write_bytes(path, buffer.getvalue())
     else:
-        write_atomically(path, frame.to_csv(lineterminator="\n"))
+        write_text(path, frame.to_csv(lineterminator="\n"))
     return TableExport(path, what, len(frame.index), len(frame.columns), data.layer.name)
 
 

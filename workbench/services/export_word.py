@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from workbench.atomic import write_bytes
 from workbench.errors import WorkbenchError
 
 TABLE_STYLE = "Light List Accent 1"
@@ -37,26 +37,10 @@ def check_output(path: Path, suffixes: Sequence[str]) -> None:
         raise WorkbenchError(f"{path}: cannot write here (permission denied); choose another path")
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write a binary file via a temporary sibling and ``os.replace``: all or nothing."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise WorkbenchError(f"{path}: cannot write here ({error.strerror}); choose another path") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except OSError as error:
-        Path(temp).unlink(missing_ok=True)
-        raise WorkbenchError(f"{path}: cannot write ({error.strerror})") from None
-
-
 def save_docx(document: Any, path: Path) -> None:
     buffer = io.BytesIO()
     document.save(buffer)
-    write_bytes_atomically(path, buffer.getvalue())
+    write_bytes(path, buffer.getvalue())
 
 
 def new_document(title: str) -> Any:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from workbench.atomic import write_text
 from workbench.domain.theme_map import (
     Flow,
     Item,
@@ -31,7 +32,6 @@ from workbench.domain.theme_map import (
 )
 from workbench.errors import InputError
 from workbench.services import themes as svc
-from workbench.services.codings import write_atomically
 from workbench.services.rollups import CONSENSUS_CODER
 from workbench.store.engine import Project
 from workbench.store.models import (
@@ -116,7 +116,7 @@ def export_theme_map(project: Project, path: Path) -> int:
         document = theme_map_document(session)
     header = "# Theme map exported by Thematic Workbench; load it with: workbench themes load FILE\n"
     text = header + dump_theme_map(document)
-    write_atomically(path, text)
+    write_text(path, text)
     return len(document["themes"])
 
 

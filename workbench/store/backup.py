@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from workbench.atomic import replacing
 from workbench.errors import ProjectError, WorkbenchError
 from workbench.store.engine import Project
 
@@ -25,25 +24,16 @@ def backup(project: Project, target: Path) -> Path:
     source = make_url(project.url).database
     if source and Path(source).resolve() == target.resolve():
         raise WorkbenchError(f"{target}: is the project itself; choose another file for the backup")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise WorkbenchError(f"{target}: the folder {folder} does not exist")
-    try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise WorkbenchError(f"{target}: cannot write here ({error.strerror})") from None
-    os.close(handle)
     raw = project.engine.raw_connection()
     try:
-        destination = sqlite3.connect(temp)
-        try:
-            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
-            destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        finally:
-            destination.close()
-        os.replace(temp, target)
-    except (sqlite3.Error, OSError) as error:
-        Path(temp).unlink(missing_ok=True)
+        with replacing(target) as temporary:
+            destination = sqlite3.connect(temporary)
+            try:
+                raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+                destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                destination.close()
+    except sqlite3.Error as error:
         raise ProjectError(f"{target}: backup failed ({error}); nothing was written") from None
     finally:
         raw.close()
