@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coders", nargs="+", required=True, metavar="CODER", help="the two coders: first second")
     p.add_argument("--consensus", default="consensus", metavar="NAME", help="coder of the consensus layer (default consensus)")
     p.add_argument("--status", action="store_true", help="print the progress instead of opening the Review screen")
-    export = commands.add_parser("export", help="export reports: agreement, themes, codebook, table, qdpx").add_subparsers(
+    export = commands.add_parser("export", help="export reports: agreement, themes, codebook, segments, table, qdpx").add_subparsers(
         dest="action", metavar="WHAT", parser_class=_Parser, required=True
     )
     p = export.add_parser("agreement", help="the agreement report as .csv or .docx")
@@ -127,6 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc")
     p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")
     p.add_argument("file", type=Path, metavar="OUT.qdpx")
+    p = export.add_parser("segments", help="coded segments (what Retrieve shows) as a Word report, CSV or Excel")
+    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.csv|OUT.xlsx")
+    p.add_argument("--code", action="append", default=[], metavar="KEY", help="only this code (repeatable; default: every code)")
+    p.add_argument("--no-children", action="store_true", help="leave out the sub-codes of the codes given")
+    p.add_argument("--coder", dest="layer_coder", metavar="NAME", help="only this coder's codings (default: every coder's)")
+    p.add_argument("--where", action="append", default=[], metavar="ATTRIBUTE=VALUE",
+                   help="only participants with this attribute value (repeatable; values of one attribute are alternatives)")
+    p.add_argument("--kind", action="append", default=[], metavar="KIND", help="only sources of this kind (repeatable)")
     p = export.add_parser("table", help="a roll-up table as CSV or Excel")
     p.add_argument("file", type=Path, metavar="OUT.csv|OUT.xlsx")
     p.add_argument("--what", choices=["themes", "matrix", "codes"], default="themes",

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from workbench.cli import EXIT_PARTIAL, _coder, _db, _open, _print_json
-from workbench.cli_export import cmd_export_table, cmd_export_themes, cmd_themes
+from workbench.cli_export import cmd_export_segments, cmd_export_table, cmd_export_themes, cmd_themes
 from workbench.cli_agreement import cmd_agreement, cmd_export_agreement, cmd_review
 from workbench.cli_interop import cmd_export_codebook as cmd_export_codebook_any, cmd_export_qdpx
 from workbench.errors import WorkbenchError
@@ -221,6 +221,7 @@ EXPORTS = {  # workbench export WHAT: one handler per WHAT
     "agreement": cmd_export_agreement,
     "themes": cmd_export_themes,
     "codebook": cmd_export_codebook_any,  # .qdc → REFI-QDA (cli_interop), else the Word codebook (cli_export)
+    "segments": cmd_export_segments,
     "table": cmd_export_table,
     "qdpx": cmd_export_qdpx,
 }

@@ -3,6 +3,7 @@
 ``workbench themes load FILE`` / ``themes export FILE``;
 ``workbench export themes OUT.docx [--coder NAME | --consensus] [--quotes N]``;
 ``workbench export codebook OUT.docx``;
+``workbench export segments OUT.docx|OUT.csv|OUT.xlsx [--code KEY]… [--coder NAME] [--where ATTR=VALUE]… [--kind KIND]…``;
 ``workbench export table OUT.csv|OUT.xlsx --what themes|matrix|codes [--coder NAME | --consensus]``.
 """
 
@@ -52,6 +53,28 @@ def cmd_export_codebook(args: argparse.Namespace) -> int:
 
     summary = write_codebook_docx(_open(args), args.file)
     print(f"{summary.codes} codes in {summary.groups} groups written to {summary.path}")
+    return 0
+
+
+def cmd_export_segments(args: argparse.Namespace) -> int:
+    from workbench.errors import WorkbenchError
+    from workbench.services.export_segments import SegmentQuery, export_segments
+
+    wanted: dict[str, set[str]] = {}
+    for condition in args.where:
+        name, equals, value = condition.partition("=")
+        if not equals or not name.strip() or not value.strip():
+            raise WorkbenchError(f"--where {condition!r}: write ATTRIBUTE=VALUE, e.g. --where role=therapist")
+        wanted.setdefault(name.strip(), set()).add(value.strip())
+    query = SegmentQuery(
+        codes=args.code, include_children=not args.no_children, coder=args.layer_coder,
+        attribute_filter=wanted or None, source_kinds=args.kind or None,
+    )
+    summary = export_segments(_open(args), args.file, query)
+    print(
+        f"{summary.segments} coded segments of {summary.codes} codes from {summary.sources} sources "
+        f"({summary.participants} participants) written to {summary.path}"
+    )
     return 0
 
 

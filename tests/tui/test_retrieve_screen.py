@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import HarnessApp, build_project, settle
+from harness import HarnessApp, build_project, settle, wait_for
 from textual.widgets import DataTable, Input, SelectionList, Static
 
 from workbench.store.engine import Project
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.screens.retrieve import RetrieveScreen
+from workbench.tui.widgets.code_form import NamePrompt
 
 SIZE = (100, 30)
 pytestmark = pytest.mark.anyio
@@ -151,3 +152,28 @@ def test_snapshot(project: Project, snap_compare) -> None:
         await pilot.press("down")
 
     assert snap_compare(make_app(project, ["bond", "goals"]), terminal_size=(80, 24), run_before=ready)
+
+
+async def test_e_writes_the_segments_shown_to_the_file_named(project: Project, tmp_path: Path) -> None:
+    import docx
+
+    out = tmp_path / "bond.docx"
+    async with make_app(project, ["bond"], blind=True).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        assert texts(screen) == ["I trusted my therapist"]  # blind: ana's own only
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
+        await pilot.press("ctrl+u", *str(out), "enter")
+        await wait_for(pilot, out.exists)
+        await settle(pilot)
+    document = docx.Document(str(out))
+    assert [p.text for p in document.paragraphs if p.style.name == "Quote"] == ["“I trusted my therapist” (P01 · P01)"]
+
+
+async def test_e_with_nothing_shown_writes_nothing(project: Project, tmp_path: Path) -> None:
+    async with make_app(project).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert pilot.app.screen is screen  # no prompt: there is nothing to export
+    assert list(tmp_path.glob("*.docx")) == []

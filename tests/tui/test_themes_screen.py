@@ -264,3 +264,45 @@ async def test_the_segment_list_shows_only_your_codings_when_blind(project):
         await until(pilot, lambda: len(screen.segments) == 1)
         assert screen.segments[0].coder == "ben"
         assert screen.query_one("#themes-segments", OptionList).option_count == 1
+
+
+async def test_w_writes_the_word_document_from_the_layer_chosen(project, tmp_path):
+    import docx
+
+    from workbench.tui.widgets.code_form import NamePrompt
+    from workbench.tui.widgets.code_picker import Picker
+
+    with project.session() as session:  # a consensus layer: the export asks which codings to count
+        source = session.scalar(select(Source))
+        start = source.text.index("I trusted my therapist")
+        add_coding(session, source=source, code=session.scalar(select(Code).where(Code.key == "bond.trust")),
+                   coder=get_or_create_coder(session, "consensus"), start=start, end=start + 9)
+    out = tmp_path / "themes.docx"
+    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+        await open_screen(pilot)
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
+        await pilot.press("ctrl+u", *str(out), "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, Picker))
+        await pilot.press(*"consensus", "enter")
+        await until(pilot, out.exists)
+        await settle(pilot)
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "Feeling held" in text and "“I trusted”" in text  # the consensus coding's span, not ana's
+
+
+async def test_w_in_blind_mode_counts_only_the_coders_own_codings(project, tmp_path):
+    import docx
+
+    from workbench.tui.widgets.code_form import NamePrompt
+
+    out = tmp_path / "mine.docx"
+    async with Harness(WorkbenchContext(project, "ana", blind=True)).run_test(size=SIZE) as pilot:
+        await open_screen(pilot)
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
+        await pilot.press("ctrl+u", *str(out), "enter")  # one layer: no question
+        await until(pilot, out.exists)
+        await settle(pilot)
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "“I trusted my therapist”" in text and "coded by ana" in text

@@ -44,6 +44,7 @@ class RetrievedSegment:
     before: str
     after: str
     memo: str | None = None
+    time_ms: int | None = None  # when the turn starts, where the transcript has times
 
 
 def retrieve(
@@ -81,7 +82,7 @@ def retrieve(
         allowed = _participants_matching(session, wanted) if wanted else None
         result: list[RetrievedSegment] = []
         for coding, key, name, colour, coder_name, source_name, kind in rows:
-            label, participant = _speaker_at(speakers.get(coding.source_id), coding.start)
+            label, participant, time_ms = _speaker_at(speakers.get(coding.source_id), coding.start)
             if allowed is not None and participant not in allowed:
                 continue
             text = texts[coding.source_id]
@@ -103,6 +104,7 @@ def retrieve(
                     before=before,
                     after=after,
                     memo=coding.memo,
+                    time_ms=time_ms,
                 )
             )
     return result
@@ -194,31 +196,31 @@ def _code_ids(session: Session, keys: list[str], include_children: bool) -> set[
     return ids
 
 
-_Speakers = tuple[list[int], list[tuple[str | None, str | None]]]
+_Speakers = tuple[list[int], list[tuple[str | None, str | None, int | None]]]
 
 
 def _speakers(session: Session, source_ids: set[int]) -> dict[int, _Speakers]:
-    """Per source: turn label starts (sorted) and (speaker label, participant id) of each turn."""
+    """Per source: turn label starts (sorted) and (speaker label, participant id, start time) of each turn."""
     rows = session.execute(
-        select(Turn.source_id, Turn.label_start, Turn.speaker_label, Participant.pid)
+        select(Turn.source_id, Turn.label_start, Turn.speaker_label, Participant.pid, Turn.time_start_ms)
         .outerjoin(Participant, Participant.id == Turn.participant_id)
         .where(Turn.source_id.in_(source_ids))
         .order_by(Turn.source_id, Turn.label_start, Turn.ordinal)
     ).all()
     result: dict[int, _Speakers] = {}
-    for source_id, label_start, label, pid in rows:
+    for source_id, label_start, label, pid, time_ms in rows:
         starts, who = result.setdefault(source_id, ([], []))
         starts.append(label_start)
-        who.append((label, pid))
+        who.append((label, pid, time_ms))
     return result
 
 
-def _speaker_at(speakers: _Speakers | None, position: int) -> tuple[str | None, str | None]:
+def _speaker_at(speakers: _Speakers | None, position: int) -> tuple[str | None, str | None, int | None]:
     if not speakers:
-        return None, None
+        return None, None, None
     starts, who = speakers
     index = bisect_right(starts, position) - 1
-    return who[index] if index >= 0 else (None, None)
+    return who[index] if index >= 0 else (None, None, None)
 
 
 def _participants_matching(session: Session, wanted: dict[str, set[str]]) -> set[str]:

@@ -130,8 +130,7 @@ def resolve_layer(session: Session, coder: str | None = None, consensus: bool = 
     if coder:
         found = require_coder(session, coder)
         return Layer(found.id, found.name, False)
-    coding_coders = select(Coding.id).where(Coding.coder_id == Coder.id).exists()
-    names = dict(session.execute(select(Coder.name, Coder.id).where(coding_coders)).all())
+    names = coders_with_codings(session)
     if CONSENSUS_CODER in names:
         return Layer(names[CONSENSUS_CODER], CONSENSUS_CODER, True)
     if len(names) == 1:
@@ -140,6 +139,12 @@ def resolve_layer(session: Session, coder: str | None = None, consensus: bool = 
     if not names:
         raise WorkbenchError("no codings in this project yet; code some transcripts first")
     raise WorkbenchError(f"several coders ({', '.join(sorted(names))}); choose one with --coder NAME or --consensus")
+
+
+def coders_with_codings(session: Session) -> dict[str, int]:
+    """Name → id of every coder (the consensus layer included) who has codings."""
+    coding_coders = select(Coding.id).where(Coding.coder_id == Coder.id).exists()
+    return dict(session.execute(select(Coder.name, Coder.id).where(coding_coders)).all())
 
 
 def participants_by_source(session: Session, source_ids: Iterable[int]) -> dict[int, tuple[list[int], list[str | None]]]:

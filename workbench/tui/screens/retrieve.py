@@ -29,7 +29,9 @@ from workbench.errors import WorkbenchError
 from workbench.services import codebook_edit as edit
 from workbench.services import retrieve as service
 from workbench.services.codebooks import CodeInfo
+from workbench.services.export_segments import SegmentQuery
 from workbench.services.retrieve import RetrievedSegment
+from workbench.tui.exports import export_segments_file
 from workbench.tui.widgets.code_form import fuzzy_highlight
 
 EXCERPT_CHARS = 70
@@ -106,6 +108,8 @@ class RetrieveScreen(Screen):
         Binding("c", "toggle_children", "Sub-codes", id="retrieve.children", tooltip="Include or leave out sub-codes"),
         Binding("x", "clear_filters", "Clear", id="retrieve.clear", tooltip="Unpick every code and filter"),
         Binding("o", "open_segment", "Open", id="retrieve.open", tooltip="Open the highlighted segment in its source (or Enter)"),
+        Binding("e", "export", "Export", id="retrieve.export",
+                tooltip="Write the segments shown to a Word report, CSV or Excel file"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="retrieve.refresh", tooltip="Run the query again"),
         Binding("q,escape", "back", "Back", id="retrieve.back", tooltip="Leave the retrieval screen"),
     ]
@@ -340,6 +344,18 @@ class RetrieveScreen(Screen):
 
     def action_refresh(self) -> None:
         self._request(force=True)
+
+    @work(exit_on_error=False, group="retrieve-export")
+    async def action_export(self) -> None:
+        request = self._last
+        if request is None or not self.rows:
+            self.notify("Nothing to export: pick codes with coded segments first", severity="warning")
+            return
+        query = SegmentQuery(
+            codes=request.codes, include_children=request.include_children, coder=request.coder,
+            attribute_filter=request.attribute_filter() or None, source_kinds=request.kinds or None,
+        )
+        await export_segments_file(self, self.app.context, query)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         search = self.query_one("#retrieve-filter", Input)

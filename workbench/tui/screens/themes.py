@@ -33,6 +33,7 @@ from workbench.services.rollups import ThemeSegment
 from workbench.services.theme_categories import CategoryInfo, ThemeTypeInfo
 from workbench.services.themes import Dimension, ThemeInfo
 from workbench.store.engine import Project
+from workbench.tui.exports import export_themes_docx
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker
@@ -70,6 +71,8 @@ class ThemesScreen(Screen):
         Binding("K,ctrl+up", "move(-1)", "Up", show=False, id="themes.move_up", tooltip="Move the theme or category up"),
         Binding("J,ctrl+down", "move(1)", "Down", show=False, id="themes.move_down", tooltip="Move the theme or category down"),
         Binding("d", "delete", "Delete", id="themes.delete", tooltip="Delete the theme (or category); codings stay"),
+        Binding("w", "export_word", "Word", id="themes.word",
+                tooltip="Write the themes to a Word document: summary table, then each theme with its quotes"),
         Binding("q,escape", "back", "Back", id="themes.back", tooltip="Leave the Themes screen"),
     ]
 
@@ -356,6 +359,10 @@ class ThemesScreen(Screen):
             if await self.app.push_screen_wait(ConfirmScreen(f"Delete {selected[1]}?", question, "Delete")):
                 await self._change(lambda p: service.delete_category(p, selected[1]), f"Deleted {selected[1]}")  # type: ignore[arg-type]
                 self.reload()
+
+    @work(exit_on_error=False, group="themes-export")
+    async def action_export_word(self) -> None:
+        await export_themes_docx(self, self.app.context)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
