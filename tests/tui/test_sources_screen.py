@@ -101,3 +101,34 @@ async def test_blind_mode_hides_everyone_elses_counts(make_tui_app):
     async with make_tui_app(blind=True).run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert rows(pilot)["P01-interview"][5:7] == ["—", "1"]
+
+
+async def test_i_imports_a_folder_in_a_worker_and_the_table_shows_the_new_sources(make_tui_app, tmp_path):
+    import asyncio
+
+    from workbench.tui.widgets.code_form import NamePrompt
+
+    folder = tmp_path / "new batch"
+    folder.mkdir()
+    (folder / "P07-interview.txt").write_text("Interviewer: How was it?\nP07: The app kept me going.\n", encoding="utf-8")
+    (folder / "P08-interview.txt").write_text("Interviewer: And you?\nP08: I forgot to log in.\n", encoding="utf-8")
+    (folder / "broken.txt").write_bytes(b"\x00\x01 not text")
+    async with make_tui_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, NamePrompt):
+                break
+            await asyncio.sleep(0.02)
+        await pilot.press(*str(folder), "enter")
+        for _ in range(250):
+            if {"P07-interview", "P08-interview"} <= set(rows(pilot)):
+                break
+            await asyncio.sleep(0.02)
+        await settle(pilot)
+        table = rows(pilot)
+        assert table["P07-interview"][1:3] == ["interview", "P07"]
+        assert "broken" not in table
+        messages = [n.message for n in pilot.app._notifications]
+        assert "2 imported, 0 skipped, 1 failed" in messages
+        assert any(m.startswith(str(folder / "broken.txt")) and "binary" in m for m in messages)

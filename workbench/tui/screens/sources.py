@@ -1,4 +1,5 @@
-"""Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one.
+"""Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one,
+``i`` to import more (a file or a folder, in a thread worker, file by file as ``workbench import``).
 
 The filter (``f``) takes words that must all match: ``kind:focus`` (kind
 starts with), ``key=value`` (some participant of the source has that
@@ -9,6 +10,7 @@ and the participant ids.
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,9 +22,11 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from workbench.domain.spans import covered_length
 from workbench.errors import WorkbenchError
 from workbench.services.codings import codings_for_source
+from workbench.services.importing import FileResult, ImportOptions, ImportReport, import_paths
 from workbench.services.participants import ParticipantInfo, list_participants
 from workbench.services.sources import SourceSummary, list_sources
 from workbench.tui.messages import Notice, SourcesLoaded
+from workbench.tui.widgets.code_form import NamePrompt
 
 COVERAGE_LIMIT = 20_000  # compute "% coded" only when the coder has at most this many codings
 
@@ -62,6 +66,8 @@ class SourcesScreen(Screen):
                 tooltip="Filter by name, kind:interview or a participant attribute such as site=Eastbrook"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="sources.clear-filter",
                 tooltip="Clear the filter and show every source"),
+        Binding("i", "import_files", "Import", id="sources.import",
+                tooltip="Import transcripts: a file or a folder (.txt, .md, .docx, .vtt, .srt, REFI-QDA .qdpx/.qdc)"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="sources.reload", tooltip="Read the sources again from the project"),
         Binding("q", "app.quit", "Quit", id="sources.quit", tooltip="Quit the workbench (every change is already saved)"),
     ]
@@ -70,6 +76,16 @@ class SourcesScreen(Screen):
         def __init__(self, coverage: dict[str, float]) -> None:
             super().__init__()
             self.coverage = coverage
+
+    class ImportProgress(Message):
+        def __init__(self, result: FileResult, done: int) -> None:
+            super().__init__()
+            self.result, self.done = result, done
+
+    class ImportFinished(Message):
+        def __init__(self, report: ImportReport) -> None:
+            super().__init__()
+            self.report = report
 
     def __init__(self) -> None:
         super().__init__()
@@ -164,7 +180,7 @@ class SourcesScreen(Screen):
         if keys:
             text += f" · participant attributes: {', '.join(keys)}"
         if not total:
-            text = "No sources yet: import transcripts with 'workbench import PATH', then reopen."
+            text = "No sources yet: press i to import transcripts (or run 'workbench import PATH')."
         self.query_one("#sources-status", Static).update(text)
 
     @property
@@ -212,3 +228,47 @@ class SourcesScreen(Screen):
     @on(Input.Submitted, "#sources-filter")
     def _filter_done(self) -> None:
         self.query_one(DataTable).focus()
+
+    # Importing ----------------------------------------------------------------------------------
+    @work(exit_on_error=False, group="sources-import-ask")
+    async def action_import_files(self) -> None:
+        path = await self.app.push_screen_wait(
+            NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt, or .qdpx/.qdc):")
+        )
+        if path:
+            self.query_one("#sources-status", Static).update(f"Importing {path} …")
+            self._import(Path(path).expanduser())
+
+    @work(thread=True, exclusive=True, group="sources-import", exit_on_error=False)
+    def _import(self, path: Path) -> None:
+        done = 0
+
+        def progress(result: FileResult) -> None:
+            nonlocal done
+            done += 1
+            self.post_message(self.ImportProgress(result, done))
+
+        try:  # one process: forking from inside the app's threads is not safe
+            report = import_paths(self.app.context.project, [path], ImportOptions(processes=1), progress=progress)  # type: ignore[attr-defined]
+        except WorkbenchError as error:
+            self.post_message(Notice(str(error), "error"))
+            self._load()
+            return
+        self.post_message(self.ImportFinished(report))
+
+    def on_sources_screen_import_progress(self, message: ImportProgress) -> None:
+        name = Path(message.result.path).name
+        self.query_one("#sources-status", Static).update(f"Importing … {message.done} file(s) done, last {name}: {message.result.status}")
+
+    def on_sources_screen_import_finished(self, message: ImportFinished) -> None:
+        report = message.report
+        skipped = sum(r.status == "skipped" for r in report.results)
+        summary = f"{len(report.imported)} imported, {skipped} skipped, {len(report.failed)} failed"
+        if not report.results:
+            summary = "No transcripts there (.txt .md .docx .vtt .srt .qdpx .qdc)"
+        self.notify(summary, title="Import", severity="error" if report.failed else "information", markup=False)
+        for failure in report.failed[:3]:
+            self.notify(failure.message, title="Not imported", severity="error", timeout=12, markup=False)
+        if len(report.failed) > 3:
+            self.notify(f"… and {len(report.failed) - 3} more; 'workbench import' lists them all", severity="error")
+        self._load()
