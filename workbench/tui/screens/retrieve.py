@@ -32,6 +32,7 @@ from workbench.services.codebooks import CodeInfo
 from workbench.services.export_segments import SegmentQuery
 from workbench.services.retrieve import RetrievedSegment
 from workbench.tui.exports import export_segments_file
+from workbench.tui.render import excerpt, segment_context
 from workbench.tui.widgets.code_form import fuzzy_highlight
 
 EXCERPT_CHARS = 70
@@ -290,8 +291,8 @@ class RetrieveScreen(Screen):
         for index, row in enumerate(rows):
             table.add_row(
                 Text(row.participant or "—"),
-                Text.assemble(("■ ", row.colour or "grey50"), _excerpt(row.code_name, CODE_CHARS)),
-                Text(_excerpt(row.text, EXCERPT_CHARS)),
+                Text.assemble(("■ ", row.colour or "grey50"), excerpt(row.code_name, CODE_CHARS)),
+                Text(excerpt(row.text, EXCERPT_CHARS)),
                 Text(row.source),
                 Text(row.speaker or "—"),
                 Text(row.coder),
@@ -305,7 +306,7 @@ class RetrieveScreen(Screen):
         self._show_context(self._row_at(event.cursor_row))
 
     def _show_context(self, row: RetrievedSegment | None) -> None:
-        self.query_one("#retrieve-context-text", Static).update(_context(row) if row else "")
+        self.query_one("#retrieve-context-text", Static).update(segment_context(row) if row else "")
 
     def _row_at(self, index: int) -> RetrievedSegment | None:
         return self.rows[index] if 0 <= index < len(self.rows) else None
@@ -382,11 +383,6 @@ def _refill(selection_list: SelectionList, options: list[tuple[Content, object]]
     selection_list.highlighted = 0 if options else None
 
 
-def _excerpt(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def _status(request: _Request, rows: list[RetrievedSegment]) -> str:
     if not request.codes:
         return "Pick codes on the left (space) to see their coded segments"
@@ -397,25 +393,3 @@ def _status(request: _Request, rows: list[RetrievedSegment]) -> str:
     if request.coder:
         parts.append(f"{request.coder}'s codings only")
     return " · ".join(parts)
-
-
-def _context(row: RetrievedSegment) -> Content:
-    who = row.participant or row.speaker or "no speaker"
-    if row.speaker and row.participant and row.speaker != row.participant:
-        who = f"{row.participant} ({row.speaker})"
-    colour = row.colour or "#808080"
-    parts: list[str | tuple[str, str]] = [
-        (f"{row.source} · {who} · {row.code_name} · {row.coder} · {row.start}–{row.end}\n", "bold"),
-        (row.before, "dim"),
-        (row.text, f"bold {_readable_on(colour)} on {colour}"),
-        (row.after, "dim"),
-    ]
-    if row.memo:
-        parts += ["\n", (f"Memo: {row.memo}", "italic")]
-    return Content.assemble(*parts)
-
-
-def _readable_on(colour: str) -> str:
-    """Black or white, whichever reads better on ``colour`` (#RRGGBB)."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#000000" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "#FFFFFF"

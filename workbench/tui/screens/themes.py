@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, Tree
@@ -34,6 +33,7 @@ from workbench.services.theme_categories import CategoryInfo, ThemeTypeInfo
 from workbench.services.themes import Dimension, ThemeInfo
 from workbench.store.engine import Project
 from workbench.tui.exports import export_themes_docx
+from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker
@@ -197,11 +197,11 @@ class ThemesScreen(Screen):
         theme = self.theme
         if theme is None:
             category = next((c for c in self.categories if c.name == self.category), None)
-            detail.update(_category_detail(category) if self.selected else "No themes yet. Press n to create one, N for a category.")
+            detail.update(category_detail(category) if self.selected else "No themes yet. Press n to create one, N for a category.")
             self.segments, self._segments_label = [], None
             self.query_one("#themes-segments", OptionList).clear_options()
             return
-        detail.update(_theme_detail(theme, {d.key: d.name for d in self.dimensions}))
+        detail.update(theme_detail(theme, {d.key: d.name for d in self.dimensions}))
         highlighted = self.query_one("#themes-segments", OptionList).highlighted
         self.load_segments(theme.label, highlighted if self._segments_label == theme.label else None)
 
@@ -211,7 +211,7 @@ class ThemesScreen(Screen):
         self.segments, self._segments_label = message.segments, message.label
         options = self.query_one("#themes-segments", OptionList)
         options.clear_options()
-        options.add_options(Option(_segment_prompt(s)) for s in message.segments)
+        options.add_options(Option(theme_segment_prompt(s)) for s in message.segments)
         if message.segments:
             options.highlighted = min(message.keep or 0, len(message.segments) - 1)
 
@@ -385,32 +385,3 @@ class ThemesScreen(Screen):
             error = event.worker.error
             message = str(error) if isinstance(error, WorkbenchError) else f"Unexpected problem: {error!r}"
             self.notify(message, title="Themes", severity="error", timeout=10, markup=False)
-
-
-def _theme_detail(theme: ThemeInfo, dimension_names: dict[str, str]) -> Content:
-    dims = ", ".join(dimension_names.get(d, d) for d in theme.dimensions) or "none"
-    source = "set by you; v resets" if theme.overridden else "derived from the codes"
-    codes = "\n".join(f"  {name}  [{key}]" for key, name in zip(theme.codes, theme.code_names)) or "  none yet (press c)"
-    return Content.assemble(
-        (f"{theme.label} {theme.name}\n", "bold"),
-        (f"{theme.type} · {theme.category or 'no category'} · {theme.exemplars} exemplar(s)\n\n", "dim"),
-        (theme.description or "No description yet (press e).", "" if theme.description else "dim italic"), "\n\n",
-        ("Codes\n", "bold underline"), codes, "\n\n",
-        ("Dimensions  ", "bold underline"), dims, (f"  ({source})", "dim"),
-    )
-
-
-def _category_detail(category: CategoryInfo | None) -> Content:
-    if category is None:
-        return Content("Themes without a category. Press g on a theme to put it under one.")
-    return Content.assemble((f"{category.name}\n\n", "bold"), category.description or ("No description yet (press e).", "dim italic"))
-
-
-def _segment_prompt(segment: ThemeSegment) -> Content:
-    who = f" ({segment.participant})" if segment.participant else ""
-    text = " ".join(segment.text.split())
-    return Content.assemble(
-        ("★ " if segment.starred else "  ", "bold yellow"),
-        (f"{segment.source}{who} · {segment.code_key} · {segment.coder}\n", "dim"),
-        "  ", text if len(text) <= 240 else text[:239] + "…",
-    )
