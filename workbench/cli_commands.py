@@ -119,6 +119,7 @@ def cmd_codebook(args: argparse.Namespace) -> int:
                     "example": c.example,
                     "keywords": list(c.keywords),
                     "colour": c.colour,
+                    "codable": c.codable,
                     "codings": c.codings,
                 }
                 for c in codes
@@ -128,7 +129,8 @@ def cmd_codebook(args: argparse.Namespace) -> int:
     if not codes:
         print("no codes yet; load a codebook with 'workbench codebook load FILE.yaml'")
     for c in codes:
-        print(f"{'  ' * c.depth}{c.name}  [{c.key}]  {c.origin}  {c.codings} codings")
+        folder = "" if c.codable else "  (folder, not codable)"
+        print(f"{'  ' * c.depth}{c.name}  [{c.key}]  {c.origin}{folder}  {c.codings} codings")
     return 0
 
 

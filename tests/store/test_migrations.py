@@ -86,3 +86,30 @@ def test_bad_paths_get_clear_errors(tmp_path):
         Project.open(str(tmp_path / "absent.db"), create=False)
     with pytest.raises(ProjectError, match="is a folder"):
         Project.open(str(tmp_path))
+
+
+def test_0004_moves_remembered_refi_folders_into_the_codable_column(tmp_path):
+    import json
+
+    from alembic import command
+
+    path = tmp_path / "folders.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        for key in ("feelings", "feelings.joy"):
+            connection.execute(text(
+                "INSERT INTO code (key, name, origin, keywords, position, version, created_at, updated_at) "
+                "VALUES (:key, :key, 'deductive', '[]', 0, 1, '2025-01-01', '2025-01-01')"
+            ), {"key": key})
+        guids = {"code": {"abc": "feelings"}, "folders": ["feelings"]}
+        connection.execute(text("INSERT INTO setting (key, value) VALUES ('refi_qda.guids', :v)"), {"v": json.dumps(guids)})
+    engine.dispose()
+    project = Project.open(str(path))
+    with project.engine.connect() as connection:
+        assert dict(connection.execute(text("SELECT key, codable FROM code")).all()) == {"feelings": 0, "feelings.joy": 1}
+        setting = connection.execute(text("SELECT value FROM setting WHERE key = 'refi_qda.guids'")).scalar()
+    assert json.loads(setting) == {"code": {"abc": "feelings"}}
+    project.close()

@@ -259,3 +259,17 @@ async def test_a_new_code_under_a_collapsed_parent_is_revealed(project: Project)
         await pilot.press("enter")
         await settle(pilot)
         assert screen.selected.key == "usability.error_messages"
+
+
+async def test_the_form_makes_a_code_a_folder(project: Project) -> None:
+    from textual.widgets import Checkbox
+
+    async with make_app(project).run_test(size=SIZE) as pilot:
+        screen = await open_on(pilot, "usability")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CodeForm))
+        pilot.app.screen.query_one("#form-codable", Checkbox).focus()
+        await pilot.press("space", "ctrl+s")
+        await settle(pilot)
+        assert code_row(project, "usability").codable is False
+        assert "folder (not codable)" in str(screen.query_one("#codebook-detail-text", Static).render())

@@ -321,3 +321,27 @@ async def test_mouse_click_moves_the_cursor_and_drag_selects(make_tui_app):
         assert selected(pilot) == "Setting"  # the characters under the press and the release are both in
         assert transcript.selection.head_at_end
         assert screen.document is not None
+
+
+async def test_a_folder_gets_no_number_and_is_not_offered_by_the_picker(make_tui_app, tui_project):
+    from workbench.services import codebook_edit as edit
+    from workbench.services.codebooks import list_codes
+    from workbench.tui.widgets.codebook_panel import CodebookPanel
+
+    with tui_project.project.session() as session:
+        bond = next(c for c in list_codes(session) if c.key == "bond")
+    edit.update_code(tui_project.project, "bond", expected_version=bond.version, codable=False)
+    async with make_tui_app().run_test(size=SIZE) as pilot:
+        screen = await open_coding(pilot)
+        panel = screen.query_one(CodebookPanel)
+        assert [c.key for c in panel.numbered()][:3] == ["bond.trust", "bond.warmth", "goals"]
+        await goto(pilot, "Tell me about the first weeks.")
+        await pilot.press("1")
+        await settle(pilot)
+        assert ("bond.trust", "me") in {(c.code_key, c.coder) for c in view(pilot).codings_at()}
+        await pilot.press("c")
+        await settle(pilot)
+        picker = pilot.app.screen
+        assert isinstance(picker, CodePicker)
+        values = {picker.value_of(option.id) for option in picker.options_for("") if option.id}
+        assert ("code", "bond") not in values and ("code", "bond.trust") in values

@@ -15,6 +15,7 @@
         example: ...
         keywords: [trust, rapport]               # words, lemmas or phrases
         colour: "#1f77b4"                        # #RGB or #RRGGBB (`color` also accepted)
+        codable: false                           # a folder that only groups codes (default true)
         children: [...]
 
 Children inherit ``origin: inductive`` from an inductive parent. Every error
@@ -33,8 +34,9 @@ from workbench.errors import InputError
 CODE_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 TEXT_FIELDS = ("definition", "when_to_use", "when_not_to_use", "example")
-CODE_KEYS = {"id", "name", "parent", "origin", "keywords", "colour", "color", "children", *TEXT_FIELDS}
+CODE_KEYS = {"id", "name", "parent", "origin", "keywords", "colour", "color", "codable", "children", *TEXT_FIELDS}
 TOP_KEYS = {"codebook", "description", "codes", "version"}
+BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class CodeSpec:
     example: str | None = None
     keywords: tuple[str, ...] = ()
     colour: str | None = None
+    codable: bool = True
     line: int = 0
 
 
@@ -162,8 +165,14 @@ def _codes(node: yaml.Node, parent: str | None, parent_origin: str | None, path:
             if not isinstance(kw_node, yaml.SequenceNode) or not all(isinstance(k, yaml.ScalarNode) for k in kw_node.value):
                 raise InputError(path, "keywords must be a list of words or phrases", _line(kw_node))
             keywords = tuple(str(k.value).strip() for k in kw_node.value if str(k.value).strip())
+        codable = _scalar(fields, "codable", path, line)
+        if codable is not None and codable.lower() not in BOOLEANS:
+            raise InputError(path, f"codable must be true or false, not {codable!r}", _line(fields["codable"][1]))
         texts = {f: _scalar(fields, f, path, line) for f in TEXT_FIELDS}
-        out.append(CodeSpec(key, name, own_parent or parent, origin, keywords=keywords, colour=colour, line=line, **texts))
+        out.append(CodeSpec(
+            key, name, own_parent or parent, origin, keywords=keywords, colour=colour,
+            codable=BOOLEANS[codable.lower()] if codable is not None else True, line=line, **texts,
+        ))
         if "children" in fields:
             _codes(fields["children"][1], key, origin, path, out)
 

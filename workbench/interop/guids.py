@@ -11,8 +11,8 @@ Design (no schema change needed):
 * GUIDs read from imported files are remembered in one JSON setting
   (``refi_qda.guids``: ``{kind: {guid: key}}``). Export prefers a remembered
   GUID, so a project that came from NVivo goes back with NVivo's GUIDs, and a
-  re-import matches codes by GUID before it tries names. Codes that were
-  non-codable folders in the file are remembered there too (``folders``).
+  re-import matches codes by GUID before it tries names. (Non-codable
+  folders are a column of the code, ``Code.codable``.)
 """
 
 from __future__ import annotations
@@ -68,7 +68,6 @@ class GuidMap:
         setting = session.get(Setting, GUIDS_SETTING)
         data = json.loads(setting.value) if setting is not None else {}
         self.by_guid: dict[str, dict[str, str]] = {kind: dict(data.get(kind, {})) for kind in KINDS}
-        self.folders: set[str] = set(data.get("folders", []))
         self.namespace = project_namespace(session)
         self._first: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
         for kind, mapping in self.by_guid.items():
@@ -93,8 +92,6 @@ class GuidMap:
 
     def save(self) -> None:
         payload = {kind: self.by_guid[kind] for kind in KINDS if self.by_guid[kind]}
-        if self.folders:
-            payload["folders"] = sorted(self.folders)  # type: ignore[assignment]
         value = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         setting = self._session.get(Setting, GUIDS_SETTING)
         if setting is None:

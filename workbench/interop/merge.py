@@ -15,8 +15,9 @@ made from the path of names (``parent_key.slug``). A matched code keeps its
 key and its place in the tree. Two codes of one file with the same name under
 one parent stay apart: the second is added as "Name (2)" (*renamed*). The
 GUIDs of added codes and of codes matched by GUID or id are remembered (a
-name match is not: the next import matches by name again), and so are
-non-codable folders (the workbench itself does not stop anyone coding them).
+name match is not: the next import matches by name again). Added codes, and
+codes matched by GUID or id, take the file's ``isCodable``: a non-codable
+folder only groups codes, and no new coding can use it.
 
 Sets that list codes become themes (a theme is a set of codes); a set
 written by our export (its description starts ``Theme F1; type: …``) gets
@@ -80,10 +81,7 @@ def merge_codes(
         if how != "name":  # a name match is a different tool's code: not linked for good, nor made a folder
             guids.remember("code", parsed.guid, code.key)
             by_guid[parsed.guid] = code
-            if parsed.codable:
-                guids.folders.discard(code.key)
-            else:
-                guids.folders.add(code.key)
+            code.codable = parsed.codable
         report.folders += not parsed.codable
         result[parsed.guid] = code.id
     return result

@@ -3,8 +3,8 @@
 A code's Description carries its definition, then our other fields as
 labelled lines ("When to use:", "When not to use:", "Example:",
 "Keywords:") and last "Workbench id: <key>", so a re-import restores them and
-keeps the key. Colours are ``#RRGGBB``. Codes imported as non-codable folders
-go back as ``isCodable="false"``. Themes become Sets of their codes, with
+keeps the key. Colours are ``#RRGGBB``. Folders (codes that are not
+codable) go out as ``isCodable="false"``. Themes become Sets of their codes, with
 "Theme F1; type: facilitator; category: …" heading the Set's Description.
 """
 
@@ -78,7 +78,7 @@ def add_codes(
             "Code",
             guid=guid,
             name=code.name,
-            isCodable="false" if code.key in guids.folders else "true",
+            isCodable="true" if code.codable else "false",
             color=colour,
         )
         description = join_code_description(

@@ -158,7 +158,7 @@ class _Writer:
         self.guids.save()
         if self.folder_codings:
             self.report.warnings.append(
-                f"{self.folder_codings} codings apply non-codable folders; they are kept (the folders are ordinary codes here)"
+                f"{self.folder_codings} codings apply non-codable folders; they are kept (new codings cannot use the folders)"
             )
 
     # --- coders --------------------------------------------------------------------------------

@@ -118,6 +118,7 @@ def create_code(
     example: str | None = None,
     keywords: Iterable[str] = (),
     colour: str | None = None,
+    codable: bool = True,
 ) -> CodeInfo:
     """A new code, last among its siblings.
 
@@ -148,6 +149,7 @@ def create_code(
             codebook_id=parent.codebook_id if parent else None,
             keywords=_check_keywords(keywords),
             colour=_check_colour(colour) if colour else PALETTE[(len(siblings) + 3) % len(PALETTE)],
+            codable=codable,
             position=max((s.position for s in siblings), default=-1) + 1,
             created_by_id=get_or_create_coder(session, coder).id if coder else None,
             **{f: _clean_text(v) for f, v in zip(TEXT_FIELDS, (definition, when_to_use, when_not_to_use, example))},
@@ -169,8 +171,10 @@ def update_code(
     example: str | None = UNSET,
     keywords: Iterable[str] = UNSET,
     colour: str | None = UNSET,
+    codable: bool = UNSET,
 ) -> CodeInfo:
-    """Change the given fields (the others stay); blank text clears a field.
+    """Change the given fields (the others stay); blank text clears a field. A code that is made a
+    folder (``codable=False``) keeps the codings it has; new codings cannot use it.
 
     Raises :class:`ConflictError` when the code's version is no longer ``expected_version``.
     """
@@ -184,6 +188,8 @@ def update_code(
         values["keywords"] = _check_keywords(keywords)
     if colour is not UNSET:
         values["colour"] = _check_colour(colour) if colour else None
+    if codable is not UNSET:
+        values["codable"] = bool(codable)
     with project.session() as session:
         code = _require(session, key)
         _check_version(code, expected_version)
@@ -238,6 +244,11 @@ def merge_codes(project: Project, source_key: str, target_key: str) -> MergeRepo
         if target.id in _subtree_ids(session, source.id):
             raise WorkbenchError(
                 f"cannot merge {source.name!r} into its own sub-code {target.name!r}; merge the other way or move it out first"
+            )
+        if not target.codable and session.scalar(select(Coding.id).where(Coding.code_id == source.id).limit(1)):
+            raise WorkbenchError(
+                f"{target.name!r} is a folder that only groups codes; its codings would have nowhere to go — "
+                "merge into a codable code, or move the code under the folder instead"
             )
         kept = {
             (c.coder_id, c.source_id, c.start, c.end): c

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.codebook import CodeSpec, parse_codebook, slugify
-from workbench.errors import InputError, NotFoundError
+from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding
 
@@ -34,6 +34,7 @@ class CodeInfo:
     path: str  # "Bond / Trust"
     codings: int
     version: int
+    codable: bool = True  # False: a folder that only groups codes
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def apply_codebook(
             "example": spec.example,
             "keywords": list(spec.keywords),
             "colour": spec.colour or PALETTE[position % len(PALETTE)],
+            "codable": spec.codable,
             "position": position,
             "codebook_id": book.id,
         }
@@ -134,6 +136,7 @@ def list_codes(session: Session) -> list[CodeInfo]:
                     path,
                     counts.get(code.id, 0),
                     code.version,
+                    code.codable,
                 )
             )
             walk(code.id, depth + 1, path + " / ")
@@ -150,6 +153,15 @@ def find_code(session: Session, ref: str) -> Code | None:
         return code
     matches = session.scalars(select(Code).where(func.lower(Code.name) == ref.lower())).all()
     return matches[0] if len(matches) == 1 else None
+
+
+def require_codable(code: Code) -> None:
+    """Refuse a folder (a code that only groups codes) as the code of a new coding."""
+    if not code.codable:
+        raise WorkbenchError(
+            f"{code.name!r} is a folder that only groups codes; code with one of its sub-codes "
+            "(or make it codable in the Codebook screen)"
+        )
 
 
 def require_code(session: Session, ref: str) -> Code:

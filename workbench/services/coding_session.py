@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.spans import check_span, merge, subtract
 from workbench.errors import WorkbenchError
-from workbench.services.codebooks import CodeInfo, create_inductive_code, list_codes, require_code
+from workbench.services.codebooks import CodeInfo, create_inductive_code, list_codes, require_codable, require_code
 from workbench.services.coders import get_or_create_coder
 from workbench.services.codings import CodingInfo, codings_for_source
 from workbench.store.engine import Project
@@ -79,6 +79,7 @@ class CodingSession:
         """Code ``[start, end)``; merge with own overlapping codings of the same code. Returns the coding id."""
         with self.project.session(actor=self.coder) as session:
             source, code = self._source_code(session, source_id, code_key, start, end)
+            require_codable(code)
             mine = self._own(session, source.id, code.id, start, end)
             touching = [c for c in mine if c.start <= end and c.end >= start]
             merged = merge([(start, end), *((c.start, c.end) for c in touching)])[0]

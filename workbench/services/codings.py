@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from workbench.atomic import write_text
 from workbench.domain.spans import check_span
 from workbench.errors import InputError, NotFoundError, WorkbenchError
-from workbench.services.codebooks import create_inductive_code, find_code
+from workbench.services.codebooks import create_inductive_code, find_code, require_codable
 from workbench.services.coders import check_coder_name, get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import Code, Coder, Coding, Source
@@ -48,6 +48,7 @@ def add_coding(
     problem = check_span(start, end, len(source.text))
     if problem:
         raise WorkbenchError(f"cannot code {source.name} {start}-{end}: {problem}")
+    require_codable(code)
     coding = Coding(source_id=source.id, code_id=code.id, coder_id=coder.id, start=start, end=end, memo=memo)
     session.add(coding)
     session.flush()
@@ -170,6 +171,9 @@ def import_codings_csv(project: Project, path: Path, default_coder: str, create_
                     created.append(codes[row.code].key)  # type: ignore[union-attr]
             if codes[row.code] is None:
                 errors.append((row.line, f"no code {row.code!r} (use --create-missing-codes to create it)"))
+                continue
+            if not codes[row.code].codable:  # type: ignore[union-attr]
+                errors.append((row.line, f"code {row.code!r} is a folder that only groups codes; use one of its sub-codes"))
                 continue
             problem = check_span(row.start, row.end, len(source.text))
             if problem:

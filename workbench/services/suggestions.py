@@ -46,7 +46,7 @@ def compute_suggestions(
 
     nlp = load_pipeline()
     with project.session() as session:
-        codes = session.execute(select(Code.id, Code.keywords)).all()
+        codes = session.execute(select(Code.id, Code.keywords).where(Code.codable.is_(True))).all()
         sources = session.execute(
             select(Source.id, Source.name).where(Source.name.in_(source_names)) if source_names else select(Source.id, Source.name)
         ).all()

@@ -344,7 +344,8 @@ def _choice(code: CodeInfo) -> CodeChoice:
 
 def _fields(code: CodeInfo) -> CodeFields:
     return CodeFields(
-        code.name, code.definition, code.when_to_use, code.when_not_to_use, code.example, code.keywords, code.colour
+        code.name, code.definition, code.when_to_use, code.when_not_to_use, code.example, code.keywords, code.colour,
+        code.codable,
     )
 
 
@@ -353,7 +354,8 @@ def _detail(code: CodeInfo) -> Content:
         ("■ ", code.colour or "grey50"),
         (code.name, "bold"),
         "\n",
-        (f"{code.key} · {code.origin} · {code.codings} coding(s) · {code.colour or 'no colour'}\n", "dim"),
+        (f"{code.key} · {code.origin}{'' if code.codable else ' · folder (not codable)'} · {code.codings} coding(s) · "
+         f"{code.colour or 'no colour'}\n", "dim"),
     ]
     if code.depth:
         parts.append((f"{code.path}\n", "dim italic"))

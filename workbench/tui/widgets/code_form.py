@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from workbench.domain.codebook import COLOUR, normalise_colour
@@ -36,6 +36,7 @@ class CodeFields:
     example: str | None = None
     keywords: tuple[str, ...] = ()
     colour: str | None = None
+    codable: bool = True
 
     def as_kwargs(self) -> dict[str, object]:
         return {
@@ -46,6 +47,7 @@ class CodeFields:
             "example": self.example,
             "keywords": list(self.keywords),
             "colour": self.colour,
+            "codable": self.codable,
         }
 
 
@@ -139,6 +141,7 @@ class CodeForm(ModalScreen["CodeFields | None"]):
                 with Horizontal(classes="form--colour-row"):
                     yield Input(initial.colour or "", id="form-colour", placeholder="#4E79A7")
                     yield Static(id="form-swatch")
+                yield Checkbox("Codable (untick for a folder that only groups codes)", initial.codable, id="form-codable")
             yield Static(id="form-error", markup=False)
             with Horizontal(classes="form--buttons"):
                 yield Button("Cancel", id="form-cancel")
@@ -172,7 +175,9 @@ class CodeForm(ModalScreen["CodeFields | None"]):
             return
         texts = {field: self.query_one(f"#form-{field}", TextArea).text.strip() or None for field, _ in TEXT_FIELDS}
         keywords = tuple(w.strip() for w in self.query_one("#form-keywords", Input).value.split(",") if w.strip())
-        self.dismiss(CodeFields(name=name, keywords=keywords, colour=normalise_colour(colour) if colour else None, **texts))
+        codable = self.query_one("#form-codable", Checkbox).value
+        self.dismiss(CodeFields(name=name, keywords=keywords, colour=normalise_colour(colour) if colour else None,
+                                codable=codable, **texts))
 
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:

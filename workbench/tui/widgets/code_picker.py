@@ -118,7 +118,7 @@ class CodePicker(Picker):
 
     def __init__(self, codes: Sequence[CodeInfo], title: str = "Apply a code to the selection") -> None:
         choices = []
-        for code in codes:
+        for code in (c for c in codes if c.codable):  # folders only group codes
             label = Text()
             label.append("■ ", style=code.colour or "")
             label.append(code.path)

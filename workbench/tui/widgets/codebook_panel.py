@@ -1,8 +1,9 @@
 """The codebook beside the transcript: a tree numbered 1–9, and the highlighted code's definition.
 
-The first nine *visible* codes (in tree order, skipping the children of
-collapsed codes) carry the numbers the Coding screen's ``1``–``9`` keys use;
-collapsing a branch brings the next codes into reach.
+The first nine *visible* codable codes (in tree order, skipping the children
+of collapsed codes and folders that only group codes) carry the numbers the
+Coding screen's ``1``–``9`` keys use; collapsing a branch brings the next codes
+into reach. Folders show a hollow square and a dimmed name.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ class CodebookPanel(Vertical):
         return found
 
     def numbered(self) -> list[CodeInfo]:
-        return self.visible_codes()[:NUMBERED]
+        return [code for code in self.visible_codes() if code.codable][:NUMBERED]
 
     def code_for_number(self, number: int) -> CodeInfo | None:
         codes = self.numbered()
@@ -129,8 +130,8 @@ class CodebookPanel(Vertical):
             label = Text()
             number = self._numbers.get(key)
             label.append(f"{number} " if number else "  ", style="bold")
-            label.append("■ ", style=code.colour or "")
-            label.append(code.name)
+            label.append("■ " if code.codable else "□ ", style=code.colour or "")
+            label.append(code.name, style="" if code.codable else "dim italic")
             if self.counts.get(key):
                 label.append(f" {self.counts[key]}", style="dim")
             node.set_label(label)
