@@ -35,9 +35,9 @@ async def export_themes_docx(screen: Screen, context: WorkbenchContext) -> None:
     if layer is None:
         return
     consensus = layer == CONSENSUS_CODER
+    out = Path(path).expanduser().absolute()  # the notice then says exactly where the file went
     ok, summary = await call_service(
-        screen, context.project,
-        lambda p: write_themes_docx(p, Path(path).expanduser(), coder=None if consensus else layer, consensus=consensus),
+        screen, context.project, lambda p: write_themes_docx(p, out, coder=None if consensus else layer, consensus=consensus)
     )
     if ok:
         screen.notify(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {summary.path}",
@@ -51,7 +51,8 @@ async def export_segments_file(screen: Screen, context: WorkbenchContext, query:
     )
     if not path:
         return
-    ok, summary = await call_service(screen, context.project, lambda p: export_segments(p, Path(path).expanduser(), query))
+    out = Path(path).expanduser().absolute()
+    ok, summary = await call_service(screen, context.project, lambda p: export_segments(p, out, query))
     if ok:
         screen.notify(f"{summary.segments} coded segments of {summary.codes} codes written to {summary.path}", markup=False)
 

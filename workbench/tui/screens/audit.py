@@ -129,7 +129,7 @@ class AuditScreen(Screen):
     def action_export(self) -> None:
         def chosen(path: str | None) -> None:
             if path:
-                self._export(Path(path).expanduser())
+                self._export(Path(path).expanduser().absolute())
 
         self.app.push_screen(NamePrompt("Export the entries shown to CSV file:", "audit.csv"), chosen)
 
