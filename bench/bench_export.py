@@ -8,7 +8,8 @@ whose codings cover every turn once per code, ``--themes`` themes in
 categories of a facilitator and a barrier, each with 3 codes and
 ``--exemplars`` / ``--themes`` starred exemplars. Timed: the Word document
 with every exemplar printed (``--quotes`` per theme), the codebook document,
-and the three roll-up tables. Target: the themes document under 5 s.
+the three roll-up tables and the coded-segments report of every coding. Target: the themes
+document under 5 s.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workbench.services.codebooks import load_codebook  # noqa: E402
+from workbench.services.export_segments import export_segments  # noqa: E402
 from workbench.services.export_tables import export_table  # noqa: E402
 from workbench.services.export_word_codebook import write_codebook_docx  # noqa: E402
 from workbench.services.export_word_themes import write_themes_docx  # noqa: E402
@@ -141,6 +143,8 @@ def main() -> int:
         timed("export codebook (.docx)", lambda: write_codebook_docx(project, out / "codebook.docx"))
         for what in ("themes", "matrix", "codes"):
             timed(f"export table --what {what} (.csv)", lambda: export_table(project, out / f"{what}.csv", what, coder="ana"))
+        report, _ = timed("export segments (.docx, every coding)", lambda: export_segments(project, out / "segments.docx"))
+        print(f"  {report.segments} segments of {report.codes} codes, {(out / 'segments.docx').stat().st_size // 1024} KB")
         project.close()
     verdict = "within" if word_seconds < TARGET_SECONDS else "OVER"
     print(f"themes document: {word_seconds:.2f} s for {summary.quotes} quotes ({verdict} the {TARGET_SECONDS:.0f} s target)")
