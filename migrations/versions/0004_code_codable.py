@@ -26,8 +26,8 @@ GUIDS_SETTING = "refi_qda.guids"
 
 def upgrade() -> None:
     """Upgrade schema."""
-    with op.batch_alter_table('code', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('codable', sa.Boolean(), server_default=sa.true(), nullable=False))
+    # A plain ADD COLUMN (no table rebuild): codings, themes and suggestions reference code.id.
+    op.add_column('code', sa.Column('codable', sa.Boolean(), server_default=sa.true(), nullable=False))
     connection = op.get_bind()
     setting = sa.table("setting", sa.column("key", sa.String), sa.column("value", sa.Text))
     code = sa.table("code", sa.column("key", sa.String), sa.column("codable", sa.Boolean))

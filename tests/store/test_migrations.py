@@ -113,3 +113,38 @@ def test_0004_moves_remembered_refi_folders_into_the_codable_column(tmp_path):
         setting = connection.execute(text("SELECT value FROM setting WHERE key = 'refi_qda.guids'")).scalar()
     assert json.loads(setting) == {"code": {"abc": "feelings"}}
     project.close()
+
+
+def test_upgrading_a_project_full_of_references_keeps_them_and_checks_them(tmp_path):
+    """A real project behind head (sources, codings referencing codes) upgrades with foreign keys on
+    the way SQLite asks for: off while migrating, checked before the commit."""
+    from alembic import command
+
+    path = tmp_path / "coded.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        connection.execute(text("INSERT INTO coder (id, name, created_at) VALUES (1, 'ana', '2025-01-01')"))
+        connection.execute(text(
+            "INSERT INTO source (id, name, kind, text, content_hash, original_filename, original_format, word_count, "
+            "imported_at) VALUES (1, 'P01', 'interview', 'P01: I trust her.', 'h', 'P01.txt', 'txt', 4, '2025-01-01')"
+        ))
+        connection.execute(text(
+            "INSERT INTO code (id, key, name, origin, keywords, position, version, created_at, updated_at) "
+            "VALUES (1, 'bond', 'Bond', 'deductive', '[]', 0, 1, '2025-01-01', '2025-01-01')"
+        ))
+        connection.execute(text(
+            "INSERT INTO coding (code_id, source_id, coder_id, start, \"end\", created_at, updated_at) "
+            "VALUES (1, 1, 1, 5, 17, '2025-01-01', '2025-01-01')"
+        ))
+    engine.dispose()
+    project = Project.open(str(path))
+    assert current_revision(project.engine) == head_revision()
+    with project.engine.connect() as connection:
+        assert connection.execute(text("SELECT codable FROM code")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM coding")).scalar() == 1
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1  # back on for everyone after
+        assert connection.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+    project.close()

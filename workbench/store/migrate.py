@@ -6,7 +6,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 from workbench.errors import ProjectError
 from workbench.resources import bundled
@@ -65,10 +65,37 @@ def upgrade_to_head(engine: Engine, sqlite_path: Path | None) -> Path | None:
     backup = None
     if current is not None and sqlite_path is not None:
         backup = _backup_sqlite(engine, sqlite_path, current)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        if sqlite_path is not None:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite_path is not None:
+                    _check_foreign_keys(connection, engine)
+        finally:
+            if sqlite_path is not None:
+                _sqlite_foreign_keys(connection, on=True)
     return backup
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    """SQLite's procedure for schema changes: foreign keys off while a migration rebuilds a table
+    (a rebuild drops the old table, which rows elsewhere reference), checked before committing.
+    The pragma only works outside a transaction."""
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _check_foreign_keys(connection: Connection, engine: Engine) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise ProjectError(
+            f"{_where(engine)}: upgrading would leave {len(broken)} broken reference(s) (first: {table} row {rowid} → "
+            f"{parent}); nothing was changed — please report this with the backup file"
+        )
 
 
 def _where(engine: Engine) -> str:
