@@ -148,3 +148,45 @@ def test_upgrading_a_project_full_of_references_keeps_them_and_checks_them(tmp_p
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1  # back on for everyone after
         assert connection.execute(text("PRAGMA foreign_key_check")).fetchall() == []
     project.close()
+
+
+def test_foreign_keys_are_off_inside_the_migration_and_on_again_after(tmp_path):
+    from workbench.store.engine import make_engine
+    from workbench.store.migrate import _sqlite_foreign_keys
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'fk.db'}")
+    with engine.connect() as connection:
+        _sqlite_foreign_keys(connection, on=False)
+        with connection.begin():  # the engine's BEGIN IMMEDIATE: the pragma must already hold
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+        _sqlite_foreign_keys(connection, on=True)
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_a_migration_that_would_break_references_is_refused_and_rolled_back(tmp_path, monkeypatch):
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+    engine.dispose()
+    real_upgrade = command.upgrade
+
+    def upgrade_that_breaks_a_reference(config, revision):  # type: ignore[no-untyped-def]
+        real_upgrade(config, revision)
+        config.attributes["connection"].execute(text(
+            "INSERT INTO coding (code_id, source_id, coder_id, start, \"end\", created_at, updated_at) "
+            "VALUES (99, 99, 99, 0, 1, '2025-01-01', '2025-01-01')"
+        ))
+
+    monkeypatch.setattr(command, "upgrade", upgrade_that_breaks_a_reference)
+    with pytest.raises(ProjectError, match=r"upgrading would leave 3 broken reference\(s\).*nothing was changed"):
+        Project.open(str(path))
+    check = sqlite3.connect(path)
+    assert check.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    assert check.execute("SELECT count(*) FROM coding").fetchone() == (0,)
+    check.close()

@@ -83,9 +83,9 @@ def upgrade_to_head(engine: Engine, sqlite_path: Path | None) -> Path | None:
 def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
     """SQLite's procedure for schema changes: foreign keys off while a migration rebuilds a table
     (a rebuild drops the old table, which rows elsewhere reference), checked before committing.
-    The pragma only works outside a transaction."""
-    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
-    connection.commit()
+    The pragma only works outside a transaction, so it goes to the driver's connection directly
+    (through SQLAlchemy it would run inside the BEGIN IMMEDIATE the engine issues)."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")  # type: ignore[union-attr]
 
 
 def _check_foreign_keys(connection: Connection, engine: Engine) -> None:
