@@ -40,8 +40,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_paths(project, args.paths, options, attributes=args.attributes, progress=show)
     if not report.results:
         raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt)")
-    counts = {s: sum(1 for r in report.results if r.status == s) for s in ("imported", "skipped", "failed")}
-    print(f"{counts['imported']} imported, {counts['skipped']} skipped, {counts['failed']} failed")
+    print(report.summary())
     return EXIT_PARTIAL if report.failed else 0
 
 

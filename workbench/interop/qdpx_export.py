@@ -72,16 +72,12 @@ def export_project(project: Project, out: Path, name: str | None = None) -> Refi
         root, files = builder.build()
     data = serialise(root)
 
-    def write(path: Path) -> None:
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as package:
-            for entry, payload in [("project.qde", data), *files]:
-                info = zipfile.ZipInfo(entry, ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                package.writestr(info, payload)
-
-    with replacing(out) as temporary:
-        write(temporary)
+    with replacing(out) as temporary, zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        for entry, payload in [("project.qde", data), *files]:
+            info = zipfile.ZipInfo(entry, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            package.writestr(info, payload)
     return builder.report(str(out))
 
 

@@ -62,6 +62,11 @@ class ImportReport:
     def imported(self) -> list[FileResult]:
         return [r for r in self.results if r.status == "imported"]
 
+    def summary(self) -> str:
+        """``2 imported, 0 skipped, 1 failed``."""
+        counts = {s: sum(1 for r in self.results if r.status == s) for s in ("imported", "skipped", "failed")}
+        return f"{counts['imported']} imported, {counts['skipped']} skipped, {counts['failed']} failed"
+
 
 @dataclass(frozen=True)
 class ImportOptions:

@@ -252,7 +252,7 @@ class SourcesScreen(Screen):
             report = import_paths(self.app.context.project, [path], ImportOptions(processes=1), progress=progress)  # type: ignore[attr-defined]
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
-            self._load()
+            self.app.call_from_thread(self._load)  # workers start from the UI thread
             return
         self.post_message(self.ImportFinished(report))
 
@@ -262,8 +262,7 @@ class SourcesScreen(Screen):
 
     def on_sources_screen_import_finished(self, message: ImportFinished) -> None:
         report = message.report
-        skipped = sum(r.status == "skipped" for r in report.results)
-        summary = f"{len(report.imported)} imported, {skipped} skipped, {len(report.failed)} failed"
+        summary = report.summary()
         if not report.results:
             summary = "No transcripts there (.txt .md .docx .vtt .srt .qdpx .qdc)"
         self.notify(summary, title="Import", severity="error" if report.failed else "information", markup=False)
