@@ -15,6 +15,21 @@ from workbench.store.migrate import alembic_config, current_revision, head_revis
 from workbench.store.models import Base
 
 
+
+def database_at(path, revision: str, *statements: str | tuple[str, dict]) -> None:
+    """A project file migrated only up to ``revision``, with rows written in that schema."""
+    from alembic import command
+
+    engine = create_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        for statement in statements:
+            sql, params = statement if isinstance(statement, tuple) else (statement, {})
+            connection.execute(text(sql), params)
+    engine.dispose()
+
 def test_a_new_project_is_created_at_head_with_sqlite_settings(tmp_path):
     project = Project.open(str(tmp_path / "p.db"))
     assert current_revision(project.engine) == head_revision()
@@ -33,16 +48,8 @@ def test_models_and_migrations_do_not_drift(tmp_path):
 
 
 def test_an_old_project_is_backed_up_and_upgraded(tmp_path):
-    from alembic import command
-
     path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-        connection.execute(text("INSERT INTO coder (name, created_at) VALUES ('ana', '2025-01-01')"))
-    engine.dispose()
+    database_at(path, "0001", "INSERT INTO coder (name, created_at) VALUES ('ana', '2025-01-01')")
     project = Project.open(str(path))
     assert current_revision(project.engine) == head_revision()
     assert project.backup_path is not None and project.backup_path.exists()
@@ -91,22 +98,16 @@ def test_bad_paths_get_clear_errors(tmp_path):
 def test_0004_moves_remembered_refi_folders_into_the_codable_column(tmp_path):
     import json
 
-    from alembic import command
-
     path = tmp_path / "folders.db"
-    engine = create_engine(f"sqlite:///{path}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")
-        for key in ("feelings", "feelings.joy"):
-            connection.execute(text(
-                "INSERT INTO code (key, name, origin, keywords, position, version, created_at, updated_at) "
-                "VALUES (:key, :key, 'deductive', '[]', 0, 1, '2025-01-01', '2025-01-01')"
-            ), {"key": key})
-        guids = {"code": {"abc": "feelings"}, "folders": ["feelings"]}
-        connection.execute(text("INSERT INTO setting (key, value) VALUES ('refi_qda.guids', :v)"), {"v": json.dumps(guids)})
-    engine.dispose()
+    code = (
+        "INSERT INTO code (key, name, origin, keywords, position, version, created_at, updated_at) "
+        "VALUES (:key, :key, 'deductive', '[]', 0, 1, '2025-01-01', '2025-01-01')"
+    )
+    guids = {"code": {"abc": "feelings"}, "folders": ["feelings"]}
+    database_at(
+        path, "0003", (code, {"key": "feelings"}), (code, {"key": "feelings.joy"}),
+        ("INSERT INTO setting (key, value) VALUES ('refi_qda.guids', :v)", {"v": json.dumps(guids)}),
+    )
     project = Project.open(str(path))
     with project.engine.connect() as connection:
         assert dict(connection.execute(text("SELECT key, codable FROM code")).all()) == {"feelings": 0, "feelings.joy": 1}
@@ -118,28 +119,17 @@ def test_0004_moves_remembered_refi_folders_into_the_codable_column(tmp_path):
 def test_upgrading_a_project_full_of_references_keeps_them_and_checks_them(tmp_path):
     """A real project behind head (sources, codings referencing codes) upgrades with foreign keys on
     the way SQLite asks for: off while migrating, checked before the commit."""
-    from alembic import command
-
     path = tmp_path / "coded.db"
-    engine = create_engine(f"sqlite:///{path}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")
-        connection.execute(text("INSERT INTO coder (id, name, created_at) VALUES (1, 'ana', '2025-01-01')"))
-        connection.execute(text(
-            "INSERT INTO source (id, name, kind, text, content_hash, original_filename, original_format, word_count, "
-            "imported_at) VALUES (1, 'P01', 'interview', 'P01: I trust her.', 'h', 'P01.txt', 'txt', 4, '2025-01-01')"
-        ))
-        connection.execute(text(
-            "INSERT INTO code (id, key, name, origin, keywords, position, version, created_at, updated_at) "
-            "VALUES (1, 'bond', 'Bond', 'deductive', '[]', 0, 1, '2025-01-01', '2025-01-01')"
-        ))
-        connection.execute(text(
-            "INSERT INTO coding (code_id, source_id, coder_id, start, \"end\", created_at, updated_at) "
-            "VALUES (1, 1, 1, 5, 17, '2025-01-01', '2025-01-01')"
-        ))
-    engine.dispose()
+    database_at(
+        path, "0003",
+        "INSERT INTO coder (id, name, created_at) VALUES (1, 'ana', '2025-01-01')",
+        "INSERT INTO source (id, name, kind, text, content_hash, original_filename, original_format, word_count, "
+        "imported_at) VALUES (1, 'P01', 'interview', 'P01: I trust her.', 'h', 'P01.txt', 'txt', 4, '2025-01-01')",
+        "INSERT INTO code (id, key, name, origin, keywords, position, version, created_at, updated_at) "
+        "VALUES (1, 'bond', 'Bond', 'deductive', '[]', 0, 1, '2025-01-01', '2025-01-01')",
+        "INSERT INTO coding (code_id, source_id, coder_id, start, \"end\", created_at, updated_at) "
+        "VALUES (1, 1, 1, 5, 17, '2025-01-01', '2025-01-01')",
+    )
     project = Project.open(str(path))
     assert current_revision(project.engine) == head_revision()
     with project.engine.connect() as connection:
@@ -168,12 +158,7 @@ def test_a_migration_that_would_break_references_is_refused_and_rolled_back(tmp_
     from alembic import command
 
     path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")
-    engine.dispose()
+    database_at(path, "0003")
     real_upgrade = command.upgrade
 
     def upgrade_that_breaks_a_reference(config, revision):  # type: ignore[no-untyped-def]
