@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.services.codebooks import load_codebook  # noqa: E402
-from workbench.services.export_segments import export_segments  # noqa: E402
-from workbench.services.export_tables import export_table  # noqa: E402
-from workbench.services.export_word_codebook import write_codebook_docx  # noqa: E402
-from workbench.services.export_word_themes import write_themes_docx  # noqa: E402
+from workbench.services.codebook.codes import load_codebook  # noqa: E402
+from workbench.services.export.segments import export_segments  # noqa: E402
+from workbench.services.export.tables import export_table  # noqa: E402
+from workbench.services.export.word_codebook import write_codebook_docx  # noqa: E402
+from workbench.services.export.word_themes import write_themes_docx  # noqa: E402
 from workbench.store.engine import Project  # noqa: E402
 from workbench.store.models import (  # noqa: E402
     Code, Coder, Coding, Exemplar, Participant, Source, Theme, ThemeCategory, ThemeCode, ThemeType, Turn,

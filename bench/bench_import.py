@@ -70,7 +70,7 @@ def bench_spacy(texts: list[str]) -> tuple[float, float, int]:
     """spaCy alone on the importer's text pieces: (seconds with the components the import runs
     (tokenizer + sentencizer), seconds with the whole default pipeline (+ lookup lemmatizer),
     number of sentences)."""
-    from workbench.services.nlp import load_pipeline
+    from workbench.services.text.nlp import load_pipeline
 
     nlp = load_pipeline()
     pieces = [piece for text in texts for piece in pieces_of(text)]
@@ -151,7 +151,7 @@ def bench_insert_schema(texts: list[str], sentence_counts: list[int]) -> float:
 def bench_import(folder: Path, processes: int | None = None) -> float:
     """``workbench import`` of the corpus into a new project; ``processes=1`` keeps spaCy in
     this process, ``None`` lets the import decide (a second process on a large batch)."""
-    from workbench.services.importing import ImportOptions, import_paths
+    from workbench.services.importing.batch import ImportOptions, import_paths
     from workbench.store.engine import Project
 
     with tempfile.TemporaryDirectory() as db_folder:

@@ -28,7 +28,7 @@ WORKER = textwrap.dedent(
     """
     import sys
     from workbench.store.engine import Project
-    from workbench.services.coding_session import CodingSession
+    from workbench.services.coding.session import CodingSession
     url, coder, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     session = CodingSession(Project.open(url), coder)
     ids = [session.apply(1, ("bond", "task", "bond.presence")[i % 3], i * 3, i * 3 + 2) for i in range(count)]
@@ -49,8 +49,8 @@ codes:
 
 
 def prepare(url: str, folder: Path, length: int) -> None:
-    from workbench.services.codebooks import load_codebook
-    from workbench.services.importing import import_paths
+    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.importing.batch import import_paths
     from workbench.store.engine import Project
 
     project = Project.open(url)

@@ -91,9 +91,9 @@ def build_project(folder: Path, words: int, codings: int, source_codings: int, s
     """Build the bench project; returns (database path, focus group source name)."""
     from sqlalchemy import insert, select
 
-    from workbench.services.codebooks import load_codebook
-    from workbench.services.coders import get_or_create_coder
-    from workbench.services.importing import import_paths
+    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.project.coders import get_or_create_coder
+    from workbench.services.importing.batch import import_paths
     from workbench.store.engine import Project
     from workbench.store.models import Code, Coding, Source
 

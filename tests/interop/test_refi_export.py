@@ -15,9 +15,9 @@ from workbench.errors import WorkbenchError
 from workbench.interop import import_refi
 from workbench.interop.qdc_export import export_codebook
 from workbench.interop.qdpx_export import export_project
-from workbench.services.codebooks import load_codebook
-from workbench.services.coders import get_or_create_coder
-from workbench.services.importing import import_paths
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.project.coders import get_or_create_coder
+from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project
 from workbench.store.models import (
     Code, Coder, Coding, Memo, Participant, ParticipantAttribute, Source, Theme, ThemeCategory, ThemeCode, ThemeType,

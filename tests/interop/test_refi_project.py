@@ -11,7 +11,7 @@ from tests.conftest import table_counts
 from tests.interop.builders import DATA, NVIVO_QUOTES, make_zip, minimal_project, nvivo_like, selection, text_source
 from workbench.errors import InputError
 from workbench.interop import import_refi
-from workbench.services.importing import import_paths
+from workbench.services.importing.batch import import_paths
 from workbench.store.models import Code, Coder, Coding, Memo, Participant, Source, Theme
 
 

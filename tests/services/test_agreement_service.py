@@ -25,19 +25,19 @@ import pytest
 from workbench.agreement import cohen_kappa, kappa_from_counts, krippendorff_alpha
 from workbench.agreement.counts import table_values
 from workbench.errors import WorkbenchError
-from workbench.services.agreement import (
+from workbench.services.agreement.compute import (
     character_blocks,
     compute_agreement,
     table_bootstrap,
 )
-from workbench.services.codebooks import load_codebook
-from workbench.services.codings import import_codings_csv
-from workbench.services.export_agreement import (
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.coding.codings import import_codings_csv
+from workbench.services.export.agreement import (
     agreement_csv,
     agreement_docx,
     export_agreement,
 )
-from workbench.services.importing import import_paths
+from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "agreement"
@@ -210,7 +210,7 @@ def test_bad_coders(fixture_project: Project, coders: list[str], message: str) -
 
 
 def test_coder_without_codings_and_bad_options(fixture_project: Project) -> None:
-    from workbench.services.coders import get_or_create_coder
+    from workbench.services.project.coders import get_or_create_coder
 
     with fixture_project.session() as session:
         get_or_create_coder(session, "idle")

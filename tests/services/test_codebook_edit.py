@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.services import codebook_edit as edit
-from workbench.services.codebooks import load_codebook
-from workbench.services.codings import add_coding
-from workbench.services.coders import get_or_create_coder
-from workbench.services.importing import import_paths
+from workbench.services.codebook import edit
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.coding.codings import add_coding
+from workbench.services.project.coders import get_or_create_coder
+from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Code, Coding, Memo, Source
 

@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from tests.conftest import table_counts
 from workbench.errors import InputError
-from workbench.services.codebooks import list_codes, load_codebook
+from workbench.services.codebook.codes import list_codes, load_codebook
 from workbench.store.models import Code
 
 import pytest

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.services.codebooks import load_codebook
-from workbench.services.coding_session import CodingSession
-from workbench.services.documents import load_document
-from workbench.services.importing import import_paths
-from workbench.services.search import search
-from workbench.services.suggestions import compute_suggestions, pending_suggestions
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.coding.session import CodingSession
+from workbench.services.text.documents import load_document
+from workbench.services.importing.batch import import_paths
+from workbench.services.text.search import search
+from workbench.services.coding.suggestions import compute_suggestions, pending_suggestions
 
 
 @pytest.fixture

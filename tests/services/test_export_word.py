@@ -16,13 +16,15 @@ from test_themes import THEME_MAP, make_project
 
 from workbench.cli import main
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.services import export_word, rollups, themes
-from workbench.services.codings import add_coding
-from workbench.services.coders import get_or_create_coder
-from workbench.services.export_word_codebook import write_codebook_docx
-from workbench.services.export_word_themes import MAX_QUOTE_CHARS, write_themes_docx
-from workbench.services.importing import ImportOptions, import_paths
-from workbench.services.theme_map import load_theme_map
+from workbench.services.export import word as export_word
+from workbench.services.themes import rollups
+from workbench.services.themes import edit as themes
+from workbench.services.coding.codings import add_coding
+from workbench.services.project.coders import get_or_create_coder
+from workbench.services.export.word_codebook import write_codebook_docx
+from workbench.services.export.word_themes import MAX_QUOTE_CHARS, write_themes_docx
+from workbench.services.importing.batch import ImportOptions, import_paths
+from workbench.services.themes.theme_map import load_theme_map
 from workbench.store.engine import Project
 from workbench.store.models import Code, Source
 
@@ -220,7 +222,7 @@ def test_the_cli_exports_and_reports_errors_in_one_line(project, tmp_path, capsy
 
 
 def test_the_demo_project_exports_its_theme_map(tmp_path):
-    from workbench.services.demo import build_demo
+    from workbench.services.project.demo import build_demo
 
     project = Project.open(str(tmp_path / "demo.db"))
     build_demo(project)

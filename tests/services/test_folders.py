@@ -13,13 +13,13 @@ import pytest
 
 from tests.conftest import table_counts
 from workbench.errors import InputError, WorkbenchError
-from workbench.services import codebook_edit as edit
-from workbench.services.codebooks import list_codes, load_codebook
-from workbench.services.coding_session import CodingSession
-from workbench.services.codings import import_codings_csv
-from workbench.services.importing import import_paths
-from workbench.services.suggestions import compute_suggestions, pending_suggestions
-from workbench.services.sources import list_sources
+from workbench.services.codebook import edit
+from workbench.services.codebook.codes import list_codes, load_codebook
+from workbench.services.coding.session import CodingSession
+from workbench.services.coding.codings import import_codings_csv
+from workbench.services.importing.batch import import_paths
+from workbench.services.coding.suggestions import compute_suggestions, pending_suggestions
+from workbench.services.project.sources import list_sources
 
 CODEBOOK = """\
 codebook: Alliance

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from tests.conftest import table_counts
 from workbench.errors import InputError
-from workbench.services import importing
-from workbench.services.importing import ImportOptions, import_paths
-from workbench.services.participants import list_participants
-from workbench.services.sources import list_sources
+from workbench.services.importing import batch as importing
+from workbench.services.importing.batch import ImportOptions, import_paths
+from workbench.services.project.participants import list_participants
+from workbench.services.project.sources import list_sources
 from workbench.store.engine import Project
 from workbench.store.models import Segment, Source, Turn
 
@@ -199,7 +199,7 @@ def test_bad_files_are_reported_and_leave_the_project_unchanged(project, intervi
 
 
 def test_a_failure_inside_the_transaction_rolls_back(project, interview_file, monkeypatch):
-    from workbench.services import importing
+    from workbench.services.importing import batch as importing
 
     def explode(*args, **kwargs):
         raise InputError("x", "simulated failure after the source row was written")

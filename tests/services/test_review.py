@@ -21,11 +21,12 @@ from sqlalchemy import select
 from workbench.domain import spans
 from workbench.domain.spans import Span
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.services import disagreements, review
-from workbench.services.codebook_edit import get_code
-from workbench.services.codebooks import load_codebook
-from workbench.services.codings import import_codings_csv
-from workbench.services.importing import import_paths
+from workbench.services.agreement import disagreements
+from workbench.services.agreement import review
+from workbench.services.codebook.edit import get_code
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.coding.codings import import_codings_csv
+from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Source
 

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from workbench.errors import ConflictError, InputError, NotFoundError, WorkbenchError
-from workbench.services import theme_categories, themes
-from workbench.services.codebooks import load_codebook
-from workbench.services.coders import get_or_create_coder
-from workbench.services.codings import add_coding
-from workbench.services.importing import ImportOptions, import_paths
-from workbench.services.rollups import resolve_layer, theme_segments
-from workbench.services.theme_map import export_theme_map, find_quote, load_theme_map
+from workbench.services.themes import categories as theme_categories
+from workbench.services.themes import edit as themes
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.project.coders import get_or_create_coder
+from workbench.services.coding.codings import add_coding
+from workbench.services.importing.batch import ImportOptions, import_paths
+from workbench.services.themes.rollups import resolve_layer, theme_segments
+from workbench.services.themes.theme_map import export_theme_map, find_quote, load_theme_map
 from workbench.store.engine import Project
 from workbench.store.models import Base, Code, Coding, Exemplar, Source, Theme
 

@@ -2,10 +2,10 @@
 
 from sqlalchemy import select
 
-from workbench.services.codebooks import load_codebook
-from workbench.services.coding_session import CodingSession
-from workbench.services.documents import load_document
-from workbench.services.importing import import_paths
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.coding.session import CodingSession
+from workbench.services.text.documents import load_document
+from workbench.services.importing.batch import import_paths
 from workbench.store.models import AuditEntry, Code, Coder
 
 

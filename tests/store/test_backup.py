@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.services.importing import import_paths
+from workbench.services.importing.batch import import_paths
 from workbench.store.backup import backup
 from workbench.store.engine import Project
 

@@ -22,7 +22,7 @@ CODER = textwrap.dedent(
     """
     import sys
     from workbench.store.engine import Project
-    from workbench.services.coding_session import CodingSession
+    from workbench.services.coding.session import CodingSession
     url, coder, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     project = Project.open(url)
     session = CodingSession(project, coder)
@@ -35,8 +35,8 @@ CODER = textwrap.dedent(
 
 
 def prepare(url: str, tmp_path: Path, words: int = 4000) -> None:
-    from workbench.services.codebooks import load_codebook
-    from workbench.services.importing import import_paths
+    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.importing.batch import import_paths
     from tests.conftest import CODEBOOK_YAML
 
     project = Project.open(url)
@@ -118,7 +118,7 @@ IMPORTER = textwrap.dedent(
     import sys
     from pathlib import Path
     from workbench.store.engine import Project
-    from workbench.services.importing import import_paths
+    from workbench.services.importing.batch import import_paths
     project = Project.open(sys.argv[1])
     import_paths(project, [Path(sys.argv[2])], progress=lambda r: print(r.source, flush=True))
     """

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from workbench.services.codebooks import load_codebook
-from workbench.services.coding_session import CodingSession
-from workbench.services.importing import ImportOptions, import_paths
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.coding.session import CodingSession
+from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Code, Coder, Coding, Memo, Source, Suggestion
 from workbench.tui.app import WorkbenchApp, make_app

@@ -18,10 +18,10 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from workbench.services.codebooks import load_codebook
-from workbench.services.codings import add_coding
-from workbench.services.coders import get_or_create_coder
-from workbench.services.importing import ImportOptions, import_paths
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.coding.codings import add_coding
+from workbench.services.project.coders import get_or_create_coder
+from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Code, Source
 from workbench.tui.context import WorkbenchContext

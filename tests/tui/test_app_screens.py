@@ -9,7 +9,7 @@ from textual import events
 from textual.widgets import DataTable
 
 from test_app import SIZE, open_coding, settle
-from workbench.services.coding_session import CodingSession
+from workbench.services.coding.session import CodingSession
 from workbench.store.models import AuditEntry, Coder
 from workbench.tui.screens.audit import AuditScreen
 from workbench.tui.screens.sources import SourcesScreen

@@ -9,7 +9,7 @@ from harness import HarnessApp, build_project, settle, wait_for
 from sqlalchemy import func, select
 from textual.widgets import Input, Static, TextArea, Tree
 
-from workbench.services import codebook_edit as edit
+from workbench.services.codebook import edit
 from workbench.store.engine import Project
 from workbench.store.models import Code, Coding
 from workbench.tui.context import WorkbenchContext

@@ -324,8 +324,8 @@ async def test_mouse_click_moves_the_cursor_and_drag_selects(make_tui_app):
 
 
 async def test_a_folder_gets_no_number_and_is_not_offered_by_the_picker(make_tui_app, tui_project):
-    from workbench.services import codebook_edit as edit
-    from workbench.services.codebooks import list_codes
+    from workbench.services.codebook import edit
+    from workbench.services.codebook.codes import list_codes
     from workbench.tui.widgets.codebook_panel import CodebookPanel
 
     with tui_project.project.session() as session:

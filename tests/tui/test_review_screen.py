@@ -21,10 +21,10 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static, TextArea
 
-from workbench.services import review
-from workbench.services.codebooks import load_codebook
-from workbench.services.codings import import_codings_csv
-from workbench.services.importing import import_paths
+from workbench.services.agreement import review
+from workbench.services.codebook.codes import load_codebook
+from workbench.services.coding.codings import import_codings_csv
+from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Source
 from workbench.tui.context import WorkbenchContext

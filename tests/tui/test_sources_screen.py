@@ -6,7 +6,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from workbench.services.sources import SourceSummary
+from workbench.services.project.sources import SourceSummary
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.sources import SourcesScreen, matches
 

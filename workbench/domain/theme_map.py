@@ -25,7 +25,7 @@
 
 :func:`parse_theme_map` checks the file's structure and reports every error
 as ``file:line``; references to the project (codes, types, sources, coders)
-are checked when :mod:`workbench.services.theme_map` applies it.
+are checked when :mod:`workbench.services.themes.theme_map` applies it.
 :func:`find_quote` finds a quote in a source's text ignoring the difference
 between straight and curly quotes, dashes and runs of white space.
 :func:`dump_theme_map` writes a document as YAML, with :class:`Flow` lists
@@ -242,5 +242,5 @@ _Dumper.add_representer(Flow, _represent_flow)
 
 
 def dump_theme_map(document: dict[str, Any]) -> str:
-    """A theme map document (as :func:`workbench.services.theme_map.theme_map_document` builds it) as YAML."""
+    """A theme map document (as :func:`workbench.services.themes.theme_map.theme_map_document` builds it) as YAML."""
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

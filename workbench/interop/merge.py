@@ -35,7 +35,7 @@ from workbench.domain.codebook import CODE_ID, slugify
 from workbench.interop.guids import GuidMap
 from workbench.interop.model import THEME_HEADER, ParsedCode, ParsedSet
 from workbench.interop.report import ReportBuilder
-from workbench.services.codebooks import PALETTE
+from workbench.services.codebook.codes import PALETTE
 from workbench.store.models import Code, Codebook, Theme, ThemeCategory, ThemeCode, ThemeType
 
 MAX_KEY = 255
@@ -254,7 +254,7 @@ def _new_theme(session: Session, item: ParsedSet) -> Theme:
 
 
 def _theme_type(session: Session, name: str, prefix_hint: str) -> ThemeType:
-    from workbench.services.themes import ensure_typology
+    from workbench.services.themes.edit import ensure_typology
 
     types = ensure_typology(session)  # keep the default typology in a project that had none
     found = next((t for t in types if t.name.lower() == name.lower()), None)

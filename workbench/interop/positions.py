@@ -27,7 +27,7 @@ from workbench.domain.spans import (
     utf16_offsets_to_code_points,
     utf16_splits_pair,
 )
-from workbench.services.readers import normalise_newlines
+from workbench.services.importing.readers import normalise_newlines
 
 _SPACE = re.compile(r"\s+")
 

@@ -25,7 +25,7 @@ from workbench.interop.guids import GuidMap
 from workbench.interop.model import join_code_description
 from workbench.interop.report import RefiExportReport
 from workbench.interop.xml import CODEBOOK_NS, CODEBOOK_SCHEMA, new_root, serialise, sub
-from workbench.services.codebooks import CodeInfo, list_codes
+from workbench.services.codebook.codes import CodeInfo, list_codes
 from workbench.store.engine import Project
 from workbench.store.models import Code, Theme, ThemeCategory, ThemeCode, ThemeType
 

@@ -35,7 +35,7 @@ from workbench.interop.guids import GuidMap
 from workbench.interop.qdc_export import add_codes, add_sets, theme_sets
 from workbench.interop.report import RefiExportReport
 from workbench.interop.xml import PROJECT_NS, PROJECT_SCHEMA, new_root, serialise, sub
-from workbench.services.codebooks import list_codes
+from workbench.services.codebook.codes import list_codes
 from workbench.store.engine import Project
 from workbench.store.models import Coder, Coding, Memo, Participant, Source, Turn
 

@@ -32,7 +32,7 @@ from workbench.interop.positions import SourceText, decode_source
 from workbench.interop.qdc_import import parse_codes, parse_sets
 from workbench.interop.report import ReportBuilder
 from workbench.interop.xml import attr, child_text, elements, int_attr, kid, kids, local
-from workbench.services.readers import normalise_newlines
+from workbench.services.importing.readers import normalise_newlines
 
 TEXT_EXTENSIONS = (".txt", ".docx", ".doc", ".rtf", ".pdf", ".md", ".odt", ".htm", ".html")
 MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}

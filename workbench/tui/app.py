@@ -21,8 +21,8 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import WorkbenchError
-from workbench.services.coding_session import CodingSession
-from workbench.services.documents import SourceDocument, load_document
+from workbench.services.coding.session import CodingSession
+from workbench.services.text.documents import SourceDocument, load_document
 from workbench.store.engine import Project
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.messages import Notice

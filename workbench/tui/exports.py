@@ -11,9 +11,9 @@ from pathlib import Path
 
 from textual.screen import Screen
 
-from workbench.services.export_segments import SegmentQuery, export_segments
-from workbench.services.export_word_themes import write_themes_docx
-from workbench.services.rollups import CONSENSUS_CODER, coders_with_codings
+from workbench.services.export.segments import SegmentQuery, export_segments
+from workbench.services.export.word_themes import write_themes_docx
+from workbench.services.themes.rollups import CONSENSUS_CODER, coders_with_codings
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt

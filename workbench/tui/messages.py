@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from workbench.services.codebooks import CodeInfo
-from workbench.services.codings import CodingInfo
-from workbench.services.documents import SourceDocument
-from workbench.services.participants import ParticipantInfo
-from workbench.services.search import Hit
-from workbench.services.sources import SourceSummary
-from workbench.services.suggestions import SuggestionView
+from workbench.services.codebook.codes import CodeInfo
+from workbench.services.coding.codings import CodingInfo
+from workbench.services.text.documents import SourceDocument
+from workbench.services.project.participants import ParticipantInfo
+from workbench.services.text.search import Hit
+from workbench.services.project.sources import SourceSummary
+from workbench.services.coding.suggestions import SuggestionView
 
 
 @dataclass

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from workbench.services.retrieve import RetrievedSegment
-from workbench.services.rollups import ThemeSegment
-from workbench.services.theme_categories import CategoryInfo
-from workbench.services.themes import ThemeInfo
+from workbench.services.coding.retrieve import RetrievedSegment
+from workbench.services.themes.rollups import ThemeSegment
+from workbench.services.themes.categories import CategoryInfo
+from workbench.services.themes.edit import ThemeInfo
 
 
 def excerpt(text: str, limit: int) -> str:

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.errors import WorkbenchError
-from workbench.services.audit_log import AuditRow, audit_rows, write_audit_csv
+from workbench.services.project.audit_log import AuditRow, audit_rows, write_audit_csv
 from workbench.tui.messages import Notice
 from workbench.tui.widgets.code_form import NamePrompt
 

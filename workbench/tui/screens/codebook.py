@@ -22,8 +22,8 @@ from textual.widgets import Footer, Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from workbench.errors import WorkbenchError
-from workbench.services import codebook_edit as edit
-from workbench.services.codebooks import CodeInfo
+from workbench.services.codebook import edit
+from workbench.services.codebook.codes import CodeInfo
 from workbench.store.engine import Project
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import CodeChoice, CodeFields, CodeForm, CodeTargetPicker, NamePrompt

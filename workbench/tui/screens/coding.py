@@ -23,10 +23,10 @@ from textual.widgets import Footer, Header, LoadingIndicator, Static, Tree
 from textual.worker import Worker
 
 from workbench.errors import WorkbenchError
-from workbench.services.codebooks import CodeInfo
-from workbench.services.codings import CodingInfo
-from workbench.services.documents import SourceDocument, load_document
-from workbench.services.suggestions import SuggestionView, compute_suggestions, pending_suggestions
+from workbench.services.codebook.codes import CodeInfo
+from workbench.services.coding.codings import CodingInfo
+from workbench.services.text.documents import SourceDocument, load_document
+from workbench.services.coding.suggestions import SuggestionView, compute_suggestions, pending_suggestions
 from workbench.tui.messages import CodesLoaded, CodingsLoaded, DocumentLoaded, MemoLoaded, Notice, SearchFinished, SuggestionsLoaded
 from workbench.tui.widgets.code_picker import CREATE, CodePicker, Picker, coding_choice, suggestion_choice
 from workbench.tui.widgets.codebook_panel import CodebookPanel

@@ -26,11 +26,11 @@ from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from workbench.errors import WorkbenchError
-from workbench.services import codebook_edit as edit
-from workbench.services import retrieve as service
-from workbench.services.codebooks import CodeInfo
-from workbench.services.export_segments import SegmentQuery
-from workbench.services.retrieve import RetrievedSegment
+from workbench.services.codebook import edit
+from workbench.services.coding import retrieve as service
+from workbench.services.codebook.codes import CodeInfo
+from workbench.services.export.segments import SegmentQuery
+from workbench.services.coding.retrieve import RetrievedSegment
 from workbench.tui.exports import export_segments_file
 from workbench.tui.render import excerpt, segment_context
 from workbench.tui.widgets.code_form import fuzzy_highlight

@@ -30,11 +30,11 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import WorkbenchError
-from workbench.services import review as service
-from workbench.services.agreement import AgreementReport, compute_agreement
-from workbench.services.codebook_edit import get_code
-from workbench.services.codebooks import CodeInfo
-from workbench.services.review import Disagreement, ReviewState
+from workbench.services.agreement import review as service
+from workbench.services.agreement.compute import AgreementReport, compute_agreement
+from workbench.services.codebook.edit import get_code
+from workbench.services.codebook.codes import CodeInfo
+from workbench.services.agreement.review import Disagreement, ReviewState
 from workbench.tui.widgets.disagreement_view import DisagreementView, RefineDefinitionScreen
 
 DECISION_KEYS = {"first": "1", "second": "2", "union": "u", "intersection": "i", "neither": "x"}

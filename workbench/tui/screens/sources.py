@@ -21,10 +21,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from workbench.domain.spans import covered_length
 from workbench.errors import WorkbenchError
-from workbench.services.codings import codings_for_source
-from workbench.services.importing import FileResult, ImportOptions, ImportReport, import_paths
-from workbench.services.participants import ParticipantInfo, list_participants
-from workbench.services.sources import SourceSummary, list_sources
+from workbench.services.coding.codings import codings_for_source
+from workbench.services.importing.batch import FileResult, ImportOptions, ImportReport, import_paths
+from workbench.services.project.participants import ParticipantInfo, list_participants
+from workbench.services.project.sources import SourceSummary, list_sources
 from workbench.tui.messages import Notice, SourcesLoaded
 from workbench.tui.widgets.code_form import NamePrompt
 

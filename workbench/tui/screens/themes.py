@@ -25,12 +25,12 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import WorkbenchError
-from workbench.services import rollups
-from workbench.services import themes as service
-from workbench.services.codebooks import CodeInfo
-from workbench.services.rollups import ThemeSegment
-from workbench.services.theme_categories import CategoryInfo, ThemeTypeInfo
-from workbench.services.themes import Dimension, ThemeInfo
+from workbench.services.themes import rollups
+from workbench.services.themes import edit as service
+from workbench.services.codebook.codes import CodeInfo
+from workbench.services.themes.rollups import ThemeSegment
+from workbench.services.themes.categories import CategoryInfo, ThemeTypeInfo
+from workbench.services.themes.edit import Dimension, ThemeInfo
 from workbench.store.engine import Project
 from workbench.tui.exports import export_themes_docx
 from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
@@ -148,7 +148,7 @@ class ThemesScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="themes-load")
     def reload(self, select: tuple[str, str | None] | None = None) -> None:
-        from workbench.services.codebook_edit import all_codes
+        from workbench.services.codebook.edit import all_codes
 
         project = self.project
         self.post_message(self.Loaded(service.list_themes(project), service.list_categories(project), service.list_types(project),

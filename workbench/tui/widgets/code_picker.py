@@ -23,9 +23,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from workbench.services.codebooks import CodeInfo
-from workbench.services.codings import CodingInfo
-from workbench.services.suggestions import SuggestionView
+from workbench.services.codebook.codes import CodeInfo
+from workbench.services.coding.codings import CodingInfo
+from workbench.services.coding.suggestions import SuggestionView
 
 CREATE = "create"
 

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from workbench.services.codebooks import CodeInfo
+from workbench.services.codebook.codes import CodeInfo
 
 NUMBERED = 9
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.widgets import Input
 
-from workbench.services.search import search
+from workbench.services.text.search import search
 from workbench.tui.messages import SearchFinished
 
 

@@ -24,9 +24,9 @@ from rich.color import Color
 from rich.style import Style
 
 from workbench.domain.spans import line_spans, merge, overlaps, strip_span, subtract
-from workbench.services.codebooks import CodeInfo
-from workbench.services.codings import CodingInfo
-from workbench.services.documents import SourceDocument
+from workbench.services.codebook.codes import CodeInfo
+from workbench.services.coding.codings import CodingInfo
+from workbench.services.text.documents import SourceDocument
 
 T = TypeVar("T")
 WORD = re.compile(r"\w+(?:['’]\w+)*")

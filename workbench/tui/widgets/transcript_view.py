@@ -27,10 +27,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.domain.transcript import format_timestamp
-from workbench.services.codings import CodingInfo
-from workbench.services.documents import SourceDocument
-from workbench.services.search import Hit
-from workbench.services.suggestions import SuggestionView
+from workbench.services.coding.codings import CodingInfo
+from workbench.services.text.documents import SourceDocument
+from workbench.services.text.search import Hit
+from workbench.services.coding.suggestions import SuggestionView
 from workbench.tui.widgets.transcript_model import (
     Layout,
     Palette,

@@ -1,0 +1,149 @@
+"""CLI handlers: ``workbench agreement``, ``workbench export agreement OUT`` and ``workbench review``.
+
+The parser lines live in :mod:`workbench.cli`; the work in
+:mod:`workbench.services.agreement.compute`, :mod:`workbench.services.export.agreement`
+and :mod:`workbench.services.agreement.review`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from workbench.cli.common import acting_coder, db_location, open_project, print_json
+from workbench.errors import WorkbenchError
+
+
+def _report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from workbench.services.agreement.compute import compute_agreement
+
+    return compute_agreement(
+        open_project(args),
+        args.coders,
+        unit=args.unit,
+        overlap=args.overlap,
+        min_share=args.min_share,
+        resamples=args.resamples,
+        seed=args.seed,
+        undefined_kappa_as=1.0 if args.undefined_as_one else None,
+    )
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    report = _report(args)
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    print(format_report(report))
+    return 0
+
+
+def cmd_export_agreement(args: argparse.Namespace) -> int:
+    from workbench.services.export.agreement import check_format, export_agreement
+
+    check_format(args.file)
+    report = _report(args)
+    written = export_agreement(report, args.file)
+    print(f"agreement of {', '.join(report.coders)} ({len(report.codes)} codes, unit {report.unit}) "
+          f"written to {args.file} ({written})")  # fmt: skip
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Copy agreed regions to the consensus layer, then open the Review screen (or print progress with --status)."""
+    from workbench.services.agreement.review import start_review
+
+    first, second = _two(args.coders)
+    project = open_project(args)
+    state = start_review(project, first, second, args.consensus, actor=acting_coder(args))
+    if state.seeded:
+        print(f"{state.seeded} agreed region(s) copied to the consensus layer {args.consensus!r}")
+    interactive = sys.stdout.isatty() and sys.stdin.isatty()
+    if args.status or not interactive:
+        print(format_progress(state))
+        return 0
+    project.close()
+    return _run_review_tui(args, first, second)
+
+
+def _two(coders: list[str]) -> tuple[str, str]:
+    if len(coders) != 2:
+        raise WorkbenchError(f"review compares exactly two coders (--coders A B), not {len(coders)}")
+    return coders[0], coders[1]
+
+
+def _run_review_tui(args: argparse.Namespace, first: str, second: str) -> int:
+    from workbench.tui.app import run_app
+    from workbench.tui.screens.review import ReviewScreen
+
+    return run_app(db_location(args), coder=acting_coder(args), start=lambda: ReviewScreen(first, second, args.consensus))
+
+
+# --- text output ----------------------------------------------------------------------------------
+
+
+def _n(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.00"
+
+
+def _ci(interval: tuple[float, float] | None) -> str:
+    return "" if interval is None else f"[{interval[0]:.2f}, {interval[1]:.2f}]"
+
+
+def format_report(report) -> str:  # type: ignore[no-untyped-def]
+    """The per-code table, worst first, with the overall values and the notes."""
+    character = report.unit == "character"
+    two = len(report.coders) == 2
+    lines = [
+        f"Agreement of {' and '.join(report.coders)} · unit: {report.unit} · {len(report.sources)} double-coded source(s)"
+        + (f" ({len(report.skipped_sources)} left out: not coded by everyone)" if report.skipped_sources else ""),
+        "",
+    ]
+    header = ["code", "kappa", "CI", "agree%", "alpha"]
+    header += ["mean k", "wtd k", "k n/a"] if character else ["fleiss"]
+    header += ["matched%"] if two else []
+    rows = []
+    for c in report.codes:
+        row = [c.code, _n(c.kappa), _ci(c.kappa_ci), _n(c.percent, 1), _n(c.alpha)]
+        row += [_n(c.kappa_mean), _n(c.kappa_weighted), str(c.undefined_sources)] if character else [_n(c.fleiss)]
+        row += [_n(c.matched_percent, 1)] if two else []
+        rows.append(row)
+    o = report.overall
+    total = ["(all codes, pooled)", _n(o.kappa), _ci(o.kappa_ci), _n(o.percent, 1), _n(o.alpha)]
+    total += ["", "", ""] if character else [""]
+    total += [_n(o.matching_percent, 1)] if two else []
+    mean = ["(mean over codes)", _n(o.mean_kappa), "", _n(o.mean_percent, 1), _n(o.mean_alpha)]
+    mean += ["", "", ""] if character else [""]
+    mean += [""] if two else []
+    widths = [max(len(r[i]) for r in [header, *rows, total, mean]) for i in range(len(header))]
+    widths[0] = min(widths[0], 40)
+
+    def line(cells: list[str]) -> str:
+        first = cells[0] if len(cells[0]) <= widths[0] else cells[0][: widths[0] - 1] + "…"
+        return "  ".join([first.ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))])
+
+    lines += [line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+    lines += ["  ".join("-" * w for w in widths), line(total), line(mean), ""]
+    if o.matching_codes is not None:
+        lines.append(
+            f"segment matching at {report.overlap:.0%} overlap (MAXQDA): {_n(o.matching_percent, 1)}% of codings "
+            f"matched; kappa_n (Brennan-Prediger, 1/{o.matching_codes} chance) {_n(o.matching_kappa_n)}"
+        )
+    if character:
+        lines.append("k n/a: sources where kappa is undefined (neither coder used the code there)")
+    lines += [f"note: {note}" for note in report.notes]
+    return "\n".join(lines)
+
+
+def format_progress(state) -> str:  # type: ignore[no-untyped-def]
+    resolved, total = state.progress()
+    lines = [f"review of {state.first} and {state.second} into {state.consensus!r}: {resolved} of {total} "
+             f"disagreement(s) resolved; {state.agreed_regions} agreed region(s) in the consensus layer"]  # fmt: skip
+    codes = sorted({d.code for d in state.disagreements})
+    for code in codes:
+        done, count = state.progress(code)
+        lines.append(f"  {code:<40} {done:>4} of {count:<4} resolved")
+    return "\n".join(lines)

@@ -1,0 +1,36 @@
+"""Helpers every CLI command uses: where the project is, who is acting, opening it, printing JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workbench.store.engine import Project
+
+DB_ENV = "WORKBENCH_DB"
+EXIT_PARTIAL = 1
+
+
+def db_location(args: argparse.Namespace) -> str:
+    return args.db or os.environ.get(DB_ENV) or "workbench.db"
+
+
+def acting_coder(args: argparse.Namespace) -> str:
+    from workbench.services.project.coders import check_coder_name, default_coder_name
+
+    return check_coder_name(getattr(args, "coder", None) or default_coder_name())
+
+
+def open_project(args: argparse.Namespace, create: bool = False) -> Project:
+    from workbench.store.engine import Project
+
+    project = Project.open(db_location(args), create=create)
+    project.actor = acting_coder(args)
+    return project
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))

@@ -1,0 +1,247 @@
+"""Finding the disagreements of two coders, for the review (:mod:`workbench.services.agreement.review`).
+
+A **disagreement** is a maximal region of one source where the two coders'
+character sets for one code differ: each connected stretch of the union of
+both coders' codings of the code (overlapping or touching codings joined), in
+which the two coders did not code exactly the same characters. Stretches both
+coded identically are **agreed regions**. Each disagreement comes with its
+pieces (both, first only, second only), context, speaker, the coders' memos,
+and the decision stored for it so far, if any.
+
+Only sources both coders coded are reviewed (the double-coded subset). These
+functions work inside the caller's session and only read, except that
+:func:`review_coders` with ``create=True`` adds the consensus coder.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.domain.spans import Span, intersect_all, merge, subtract
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.services.project.coders import check_coder_name, get_or_create_coder, require_coder
+from workbench.store.models import Adjudication, Code, Coder, Coding, Source, Turn
+
+DECISIONS = ("first", "second", "union", "intersection", "neither", "edited")
+CONTEXT_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+    kind: str  # "both", "first" (first coder only) or "second"
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    source: str
+    source_id: int
+    code: str
+    code_id: int
+    code_name: str
+    start: int
+    end: int
+    first_spans: tuple[Span, ...]
+    second_spans: tuple[Span, ...]
+    pieces: tuple[Piece, ...]
+    context_start: int
+    text: str  # the source text from context_start, covering the region and some context
+    speaker: str | None
+    first_memos: tuple[str, ...] = ()
+    second_memos: tuple[str, ...] = ()
+    decision: str | None = None
+    result: tuple[Span, ...] = ()
+    note: str | None = None
+    adjudication_id: int | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.decision is not None
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        return (self.source, self.code, self.start, self.end)
+
+    def spans_for(self, decision: str) -> tuple[Span, ...]:
+        """What a decision (other than ``edited``) would write to the consensus layer."""
+        if decision == "first":
+            return self.first_spans
+        if decision == "second":
+            return self.second_spans
+        if decision == "union":
+            return (Span(self.start, self.end),)
+        if decision == "intersection":
+            return tuple(intersect_all(self.first_spans, self.second_spans))
+        if decision == "neither":
+            return ()
+        raise WorkbenchError(f"decision must be one of {', '.join(DECISIONS[:-1])} (or edited spans), not {decision!r}")
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    first: str
+    second: str
+    consensus: str
+    disagreements: tuple[Disagreement, ...]  # by code, source, position
+    agreed_regions: int
+    seeded: int  # agreed regions written to the consensus layer by this call
+
+    @property
+    def resolved(self) -> int:
+        return sum(1 for d in self.disagreements if d.resolved)
+
+    def progress(self, code: str | None = None) -> tuple[int, int]:
+        """(resolved, total) disagreements, of one code or all."""
+        chosen = [d for d in self.disagreements if code is None or d.code == code]
+        return sum(1 for d in chosen if d.resolved), len(chosen)
+
+
+# --- the two coders and the consensus layer ---------------------------------------------------
+
+
+@dataclass
+class ReviewCoders:
+    """The two coders compared and the consensus layer's coder."""
+
+    first: Coder
+    second: Coder
+    consensus: Coder
+
+
+def review_coders(session: Session, first: str, second: str, consensus: str, create: bool) -> ReviewCoders:
+    if first == second:
+        raise WorkbenchError(f"review compares two different coders, not {first!r} with itself")
+    consensus = check_coder_name(consensus)
+    if consensus in (first, second):
+        raise WorkbenchError(f"the consensus layer needs its own coder name, not {consensus!r}; e.g. 'consensus'")
+    a, b = require_coder(session, first), require_coder(session, second)
+    if create:
+        return ReviewCoders(a, b, get_or_create_coder(session, consensus))
+    found = session.scalar(select(Coder).where(Coder.name == consensus))
+    return ReviewCoders(a, b, found if found is not None else Coder(id=-1, name=consensus))  # no layer yet: nothing decided
+
+
+# --- regions and disagreements ----------------------------------------------------------------
+
+
+def _regions(session: Session, who: ReviewCoders, code_id: int | None = None, source_id: int | None = None):  # type: ignore[no-untyped-def]
+    # code_id and source_id go together (re-reading one region) or not at all
+    """Yield (source, code, agreed, region, first spans, second spans, memos) per stretch of the union."""
+    query = select(Coding).where(Coding.coder_id.in_([who.first.id, who.second.id]))
+    if code_id is not None:
+        query = query.where(Coding.code_id == code_id)
+    if source_id is not None:
+        query = query.where(Coding.source_id == source_id)
+    spans: dict[tuple[int, int], tuple[list, list]] = defaultdict(lambda: ([], []))
+    memos: dict[tuple[int, int], list[tuple[int, int, int, str]]] = defaultdict(list)
+    coded_by: dict[int, set[int]] = defaultdict(set)
+    for coding in session.scalars(query):
+        side = 0 if coding.coder_id == who.first.id else 1
+        spans[coding.source_id, coding.code_id][side].append((coding.start, coding.end))
+        coded_by[coding.source_id].add(side)
+        if coding.memo:
+            memos[coding.source_id, coding.code_id].append((side, coding.start, coding.end, coding.memo))
+    # reviewed: the sources both coders coded (any code); a region asked for by source is taken as it is
+    double = set(coded_by) if source_id is not None else {s for s, sides in coded_by.items() if len(sides) == 2}
+    for (source_id_, code_id_), (a, b) in sorted(spans.items()):
+        if source_id_ not in double:
+            continue
+        first, second = merge(a), merge(b)
+        for region in merge([*first, *second]):
+            inside_a = [s for s in first if region.start <= s.start and s.end <= region.end]
+            inside_b = [s for s in second if region.start <= s.start and s.end <= region.end]
+            notes = [(side, memo) for side, s, e, memo in memos[source_id_, code_id_] if s < region.end and e > region.start]
+            yield source_id_, code_id_, inside_a == inside_b, region, inside_a, inside_b, notes
+
+
+def _pieces(region: Span, first: list[Span], second: list[Span]) -> tuple[Piece, ...]:
+    both = intersect_all(first, second)
+    parts = [Piece(s.start, s.end, "both") for s in both]
+    parts += [Piece(s.start, s.end, "first") for s in subtract(first, second)]
+    parts += [Piece(s.start, s.end, "second") for s in subtract(second, first)]
+    return tuple(sorted(parts, key=lambda p: p.start))
+
+
+def _context(text: str, region: Span) -> tuple[int, int]:
+    """Context around a region: up to CONTEXT_CHARS either side, inside the lines it is on, at word boundaries."""
+    line_start = text.rfind("\n", 0, region.start) + 1
+    line_end = text.find("\n", region.end)
+    line_end = len(text) if line_end < 0 else line_end
+    start = max(line_start, region.start - CONTEXT_CHARS)
+    end = min(line_end, region.end + CONTEXT_CHARS)
+    if start > line_start:
+        space = text.find(" ", start, region.start)
+        start = space + 1 if space >= 0 else start
+    if end < line_end:
+        space = text.rfind(" ", region.end, end)
+        end = space if space >= 0 else end
+    return start, end
+
+
+def find_disagreements(session: Session, who: ReviewCoders, code_id: int | None = None, source_id: int | None = None):  # type: ignore[no-untyped-def]
+    """(disagreements, agreed regions as (source_id, code_id, span))."""
+    codes = {c.id: c for c in session.scalars(select(Code))}
+    texts: dict[int, tuple[str, str]] = {}
+    turns: dict[int, tuple[list[int], list[str | None]]] = {}
+    decided = {
+        (a.source_id, a.code_id, a.start, a.end): a
+        for a in session.scalars(
+            select(Adjudication).where(
+                Adjudication.first_coder_id == who.first.id, Adjudication.second_coder_id == who.second.id,
+                Adjudication.consensus_coder_id == who.consensus.id,
+            ).order_by(Adjudication.id)
+        )
+    }  # fmt: skip
+    found, agreed = [], []
+    for src, code_id_, same, region, first, second, memos in _regions(session, who, code_id, source_id):
+        if same:
+            agreed.append((src, code_id_, region))
+            continue
+        if src not in texts:
+            texts[src] = tuple(session.execute(select(Source.name, Source.text).where(Source.id == src)).one())
+            rows = session.execute(select(Turn.label_start, Turn.speaker_label)
+                                   .where(Turn.source_id == src).order_by(Turn.label_start)).all()  # fmt: skip
+            turns[src] = ([r[0] for r in rows], [r[1] for r in rows])
+        name, text = texts[src]
+        start, end = _context(text, region)
+        before = bisect.bisect_right(turns[src][0], region.start) - 1
+        speaker = turns[src][1][before] if before >= 0 else None
+        adjudication = decided.get((src, code_id_, region.start, region.end))
+        code = codes[code_id_]
+        found.append(Disagreement(
+            name, src, code.key, code.id, code.name, region.start, region.end, tuple(first), tuple(second),
+            _pieces(region, first, second), start, text[start:end], speaker,
+            tuple(m for side, m in memos if side == 0), tuple(m for side, m in memos if side == 1),
+            adjudication.decision if adjudication else None,
+            tuple(Span(s, e) for s, e in adjudication.result) if adjudication else (),
+            adjudication.note if adjudication else None, adjudication.id if adjudication else None,
+        ))  # fmt: skip
+    found.sort(key=lambda d: (d.code, d.source, d.start))
+    return found, agreed
+
+
+def consensus_spans(session: Session, who: ReviewCoders, source_id: int, code_id: int) -> list[Span]:
+    rows = session.execute(
+        select(Coding.start, Coding.end).where(
+            Coding.coder_id == who.consensus.id, Coding.source_id == source_id, Coding.code_id == code_id
+        )
+    ).all()
+    return merge(rows)
+
+
+def current_disagreement(session: Session, who: ReviewCoders, wanted: Disagreement) -> Disagreement:
+    """``wanted`` as it is now; ConflictError when the coders' codings changed it."""
+    found, _ = find_disagreements(session, who, code_id=wanted.code_id, source_id=wanted.source_id)
+    for d in found:
+        if (d.start, d.end) == (wanted.start, wanted.end):
+            return d
+    raise ConflictError(
+        f"the codings of {wanted.code_name!r} in {wanted.source} at {wanted.start}-{wanted.end} changed since the "
+        "review was loaded; reload the review"
+    )

@@ -1,0 +1,1 @@
+"""The codebook: loading, listing, creating and editing codes."""

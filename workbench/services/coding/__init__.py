@@ -1,0 +1,1 @@
+"""Coding: applying and removing codes, retrieval, suggestions, the CSV exchange."""

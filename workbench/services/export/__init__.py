@@ -1,0 +1,1 @@
+"""Exports: Word documents, CSV and Excel tables."""

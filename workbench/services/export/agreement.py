@@ -1,0 +1,243 @@
+"""An agreement report as JSON, a CSV table, or a Word document (.docx via python-docx).
+
+:func:`report_json` is what ``workbench agreement --json`` prints. The CSV is
+long: one row per code and source, then per code its summaries over sources
+(``(pooled)``, and at the character level ``(mean)`` and ``(weighted mean)``),
+then ``(all codes)`` rows. The .docx has the method notes, the per-code table
+(worst first), the per-source tables and the unmatched codings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from workbench.atomic import write_bytes, write_text
+from workbench.errors import WorkbenchError
+from workbench.services.agreement.report import AgreementReport, CodeAgreement, SourceAgreement
+
+FORMATS = (".csv", ".docx")
+CSV_COLUMNS = (
+    "code", "name", "source", "unit", "size", "both", "first_only", "second_only", "neither", "mixed",
+    "kappa", "kappa_ci_low", "kappa_ci_high", "percent_agreement", "alpha", "alpha_ci_low", "alpha_ci_high",
+    "matched_percent", "note",
+)  # fmt: skip
+
+
+def _ci(interval: tuple[float, float] | None) -> list[float] | None:
+    return list(interval) if interval is not None else None
+
+
+def _source_json(source: SourceAgreement, two: bool) -> dict[str, object]:
+    counts: dict[str, object] = {"both": source.both}
+    if two:
+        counts |= {"first_only": source.first_only, "second_only": source.second_only}
+    else:
+        counts |= {"mixed": source.mixed}
+    return {
+        "source": source.source, "kappa": source.kappa, "kappa_undefined": source.kappa_undefined,
+        "percent_agreement": source.percent, **counts, "neither": source.neither, "size": source.size,
+    }  # fmt: skip
+
+
+def _code_json(code: CodeAgreement, report: AgreementReport) -> dict[str, object]:
+    two = len(report.coders) == 2
+    result: dict[str, object] = {
+        "code": code.code, "name": code.name,
+        "kappa": code.kappa, "kappa_ci": _ci(code.kappa_ci), "kappa_kind": code.kappa_kind,
+        "kappa_basis": code.kappa_basis, "kappa_undefined": code.kappa_undefined,
+        "percent_agreement": code.percent, "percent_agreement_ci": _ci(code.percent_ci),
+        "alpha": code.alpha, "alpha_ci": _ci(code.alpha_ci),
+    }  # fmt: skip
+    if report.unit == "character":
+        result |= {
+            "kappa_mean": code.kappa_mean, "kappa_weighted": code.kappa_weighted, "kappa_pooled": code.kappa_pooled,
+            "percent_mean": code.percent_mean, "percent_weighted": code.percent_weighted,
+            "percent_pooled": code.percent_pooled, "undefined_sources": code.undefined_sources,
+        }  # fmt: skip
+    else:
+        result["fleiss_kappa"] = code.fleiss
+    if code.table is not None:
+        table = code.table
+        result |= {"both": table.both, "first_only": table.first_only, "second_only": table.second_only,
+                   "neither": table.neither}  # fmt: skip
+    if two:
+        result["matching"] = {
+            "overlap": report.overlap, "matched": code.matched, "unmatched": len(code.unmatched),
+            "percent": code.matched_percent,
+            "unmatched_codings": [
+                {"coder": u.coder, "source": u.source, "start": u.start, "end": u.end, "best_overlap": u.best_overlap}
+                for u in code.unmatched
+            ],
+        }  # fmt: skip
+    result["sources"] = [_source_json(s, two) for s in code.sources]
+    return result
+
+
+def report_json(report: AgreementReport) -> dict[str, object]:
+    overall = report.overall
+    resampled = "sentence blocks" if report.unit == "character" else f"{report.unit}s"
+    return {
+        "coders": list(report.coders),
+        "unit": report.unit,
+        "min_share": report.min_share,
+        "overlap": report.overlap,
+        "sources_compared": list(report.sources),
+        "sources_skipped": list(report.skipped_sources),
+        "bootstrap": {"resamples": report.resamples, "seed": report.seed, "confidence": report.confidence,
+                      "resampled": resampled, "method": "percentile"},  # fmt: skip
+        "notes": list(report.notes),
+        "codes": [_code_json(code, report) for code in report.codes],
+        "overall": {
+            "kappa": overall.kappa, "kappa_ci": _ci(overall.kappa_ci),
+            "percent_agreement": overall.percent, "percent_agreement_ci": _ci(overall.percent_ci),
+            "alpha": overall.alpha, "alpha_ci": _ci(overall.alpha_ci), "basis": overall.basis,
+            "mean_kappa": overall.mean_kappa, "mean_alpha": overall.mean_alpha,
+            "mean_percent_agreement": overall.mean_percent,
+            "matching": None if overall.matching_codes is None else {
+                "overlap": report.overlap, "percent_observed": overall.matching_percent,
+                "kappa_n": overall.matching_kappa_n, "codes_in_table": overall.matching_codes,
+            },
+        },  # fmt: skip
+    }
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _num(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else f"{value:.6g}"
+
+
+def _csv_rows(report: AgreementReport) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for code in report.codes:
+        for s in code.sources:
+            rows.append([code.code, code.name, s.source, report.unit, _num(s.size), _num(s.both), _num(s.first_only),
+                         _num(s.second_only), _num(s.neither), _num(s.mixed), _num(s.kappa), "", "",
+                         _num(s.percent), "", "", "", "", s.kappa_undefined or ""])  # fmt: skip
+        table = code.table
+        counts = [_num(table.total), *(_num(x) for x in table.counts[:3]), _num(table.neither),
+                  _num(table.first_only + table.second_only)] if table else [""] * 6  # fmt: skip
+        low, high = code.kappa_ci or (None, None)
+        alow, ahigh = code.alpha_ci or (None, None)
+        rows.append([code.code, code.name, "(pooled)", report.unit, *counts, _num(code.kappa), _num(low),
+                     _num(high), _num(code.percent), _num(code.alpha), _num(alow), _num(ahigh),
+                     _num(code.matched_percent), code.kappa_basis])  # fmt: skip
+        if report.unit == "character":
+            for label, kappa, percent in (("(mean)", code.kappa_mean, code.percent_mean),
+                                          ("(weighted mean)", code.kappa_weighted, code.percent_weighted)):
+                note = f"{code.undefined_sources} source(s) with undefined kappa"
+                rows.append([code.code, code.name, label, report.unit, *[""] * 6, _num(kappa), "", "",
+                             _num(percent), "", "", "", "", note])  # fmt: skip
+    overall = report.overall
+    low, high = overall.kappa_ci or (None, None)
+    alow, ahigh = overall.alpha_ci or (None, None)
+    rows.append(["(all codes)", "", "(pooled)", report.unit, *[""] * 6, _num(overall.kappa), _num(low), _num(high),
+                 _num(overall.percent), _num(overall.alpha), _num(alow), _num(ahigh),
+                 _num(overall.matching_percent), overall.basis])  # fmt: skip
+    rows.append(["(all codes)", "", "(mean over codes)", report.unit, *[""] * 6, _num(overall.mean_kappa), "", "",
+                 _num(overall.mean_percent), _num(overall.mean_alpha), "", "", "", ""])  # fmt: skip
+    return rows
+
+
+def agreement_csv(report: AgreementReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_csv_rows(report))
+    return buffer.getvalue()
+
+
+# --- Word -------------------------------------------------------------------------------------
+
+
+def _f(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _f_ci(interval: tuple[float, float] | None) -> str:
+    return "" if interval is None else f" [{interval[0]:.2f}, {interval[1]:.2f}]"
+
+
+def _table(document, header: list[str], rows: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+
+
+def agreement_docx(report: AgreementReport) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Inter-coder agreement", level=1)
+    document.add_paragraph(
+        f"Coders: {', '.join(report.coders)}. Unit: {report.unit}. "
+        f"Sources compared ({len(report.sources)}): {', '.join(report.sources)}."
+        + (f" Not double-coded, left out: {', '.join(report.skipped_sources)}." if report.skipped_sources else "")
+    )
+    for note in report.notes:
+        document.add_paragraph(note, style="List Bullet")
+    o = report.overall
+    document.add_paragraph(
+        f"Overall ({o.basis}): kappa {_f(o.kappa)}{_f_ci(o.kappa_ci)}, agreement {_f(o.percent, 1)}%, "
+        f"alpha {_f(o.alpha)}; mean over codes: kappa {_f(o.mean_kappa)}, alpha {_f(o.mean_alpha)}."
+        + (f" Segment matching at {report.overlap:.0%} overlap: {_f(o.matching_percent, 1)}% of codings matched, "
+           f"kappa_n {_f(o.matching_kappa_n)} over {o.matching_codes} codes." if o.matching_codes is not None else "")
+    )  # fmt: skip
+    document.add_heading("Per code (worst first)", level=2)
+    header = ["Code", "Kappa [CI]", "Agreement %", "Alpha"]
+    header += ["Kappa mean / weighted"] if report.unit == "character" else []
+    header += ["Matched %"] if len(report.coders) == 2 else []
+    rows = []
+    for c in report.codes:
+        row = [f"{c.name} ({c.code})", _f(c.kappa) + _f_ci(c.kappa_ci), _f(c.percent, 1), _f(c.alpha)]
+        row += [f"{_f(c.kappa_mean)} / {_f(c.kappa_weighted)}"] if report.unit == "character" else []
+        row += [_f(c.matched_percent, 1)] if len(report.coders) == 2 else []
+        rows.append(row)
+    _table(document, header, rows)
+    document.add_heading("Per code and source", level=2)
+    document.add_paragraph("Sources where neither coder used a code are left out (agreement 100%, kappa undefined).")
+    two = len(report.coders) == 2
+    header = ["Code", "Source", "Both", *(["First only", "Second only"] if two else ["Some"]), "Neither", "Kappa", "%"]
+    rows = [
+        [c.code, s.source, str(s.both), *([str(s.first_only), str(s.second_only)] if two else [str(s.mixed)]),
+         str(s.neither), _f(s.kappa) if s.kappa is not None else f"– ({s.kappa_undefined})", _f(s.percent, 1)]
+        for c in report.codes for s in c.sources if s.both or s.mixed
+    ]  # fmt: skip
+    _table(document, header, rows)
+    unmatched = [(c, u) for c in report.codes for u in c.unmatched]
+    if unmatched:
+        document.add_heading(f"Unmatched codings (overlap below {report.overlap:.0%})", level=2)
+        _table(document, ["Code", "Coder", "Source", "Start–end", "Best overlap"],
+               [[c.code, u.coder, u.source, f"{u.start}–{u.end}", f"{u.best_overlap:.0%}"] for c, u in unmatched])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def check_format(path: Path) -> str:
+    """The suffix of an agreement export, or a one-line error."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise WorkbenchError(f"{path}: write the agreement report as .csv or .docx, not {suffix or 'no suffix'!r}")
+    return suffix
+
+
+def export_agreement(report: AgreementReport, path: Path) -> str:
+    """Write the report as .csv or .docx (by the file's suffix); returns the format written."""
+    if check_format(path) == ".csv":
+        write_text(path, agreement_csv(report))
+        return "csv"
+    write_bytes(path, agreement_docx(report))
+    return "docx"
+

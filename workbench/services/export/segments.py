@@ -1,0 +1,176 @@
+"""Coded segments — what the Retrieve screen shows — as a Word report, CSV or Excel.
+
+The report researchers write findings from (NVivo's node export, QualCoder's
+coding report). Word: a methods line (segments, sources, participants,
+coders, codes and filters), then one part per code in codebook order — its
+name, key and definition, how many segments, sources and participants — and
+each segment as a quote attributed like (P03 · P03-interview · 00:12:04),
+with the coder when the report holds several coders' codings, and the
+coding's memo under it. CSV and Excel: one row per segment with every field.
+Nothing is written when no segment matches; files go through a temporary
+sibling, so a failure leaves nothing partial.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from workbench.atomic import write_bytes, write_text
+from workbench.domain.transcript import format_timestamp
+from workbench.errors import WorkbenchError
+from workbench.services.export import word
+from workbench.services.codebook.codes import CodeInfo, list_codes
+from workbench.services.project.coders import require_coder
+from workbench.services.coding.retrieve import RetrievedSegment, attribute_values, retrieve
+from workbench.store.engine import Project
+
+SUFFIXES = (".docx", ".csv", ".xlsx")
+COLUMNS = (
+    "code", "code_name", "source", "kind", "participant", "speaker", "time", "start", "end", "coder", "text", "memo",
+)
+
+
+@dataclass(frozen=True)
+class SegmentsExport:
+    path: Path
+    segments: int
+    codes: int
+    sources: int
+    participants: int
+
+
+@dataclass(frozen=True)
+class SegmentQuery:
+    """Which segments: the codes (none = every code), sub-codes or not, one coder or all, filters."""
+
+    codes: Sequence[str] = ()
+    include_children: bool = True
+    coder: str | None = None
+    attribute_filter: Mapping[str, str | Collection[str]] | None = None
+    source_kinds: Collection[str] | None = None
+
+
+def export_segments(project: Project, path: Path, query: SegmentQuery | None = None) -> SegmentsExport:
+    """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx)."""
+    query = query or SegmentQuery()
+    word.check_output(path, SUFFIXES)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx" and importlib.util.find_spec("openpyxl") is None:
+        raise WorkbenchError(f"{path}: writing .xlsx needs openpyxl; install it (pip install openpyxl) or write .csv")
+    with project.session() as session:
+        if query.coder is not None:
+            require_coder(session, query.coder)
+        codes = list_codes(session)
+    if query.attribute_filter:
+        known = attribute_values(project)
+        unknown = sorted(set(query.attribute_filter) - set(known))
+        if unknown:
+            raise WorkbenchError(
+                f"no participant attribute {unknown[0]!r} (attributes: {', '.join(sorted(known)) or 'none yet'})"
+            )
+    keys = list(query.codes) or [code.key for code in codes]
+    found = retrieve(
+        project, keys, include_children=query.include_children, coder=query.coder,
+        attribute_filter=query.attribute_filter, source_kinds=query.source_kinds,
+    )
+    if not found:
+        raise WorkbenchError("no coded segments match; check the codes, the coder and the filters (nothing written)")
+    order = {code.key: index for index, code in enumerate(codes)}
+    segments = sorted(found, key=lambda s: (order.get(s.code_key, len(order)), s.source.lower(), s.source, s.start, s.end, s.coder))
+    if suffix == ".docx":
+        word.save_docx(build_document(segments, codes, query), path)
+    else:
+        frame = segments_frame(segments)
+        if suffix == ".csv":
+            write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+        else:
+            buffer = io.BytesIO()
+            frame.to_excel(buffer, sheet_name="Coded segments", index=False, engine="openpyxl")
+            write_bytes(path, buffer.getvalue())
+    return SegmentsExport(
+        path, len(segments), len({s.code_key for s in segments}), len({s.source for s in segments}),
+        len({s.participant for s in segments if s.participant}),
+    )
+
+
+def segments_frame(segments: Sequence[RetrievedSegment]):  # type: ignore[no-untyped-def]
+    """One row per segment, the columns of :data:`COLUMNS`."""
+    import pandas as pd
+
+    rows = [
+        (s.code_key, s.code_name, s.source, s.kind, s.participant, s.speaker,
+         format_timestamp(s.time_ms) if s.time_ms is not None else None, s.start, s.end, s.coder, s.text, s.memo)
+        for s in segments
+    ]
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def attribution(segment: RetrievedSegment, with_coder: bool) -> str:
+    """``(P03 · P03-interview · 00:12:04)``: who (participant, else speaker label), where, when, and by whom."""
+    parts = [segment.participant or segment.speaker, segment.source]
+    if segment.time_ms is not None:
+        parts.append(format_timestamp(segment.time_ms))
+    if with_coder:
+        parts.append(f"coded by {segment.coder}")
+    return "(" + " · ".join(p for p in parts if p) + ")"
+
+
+def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery):  # type: ignore[no-untyped-def]
+    document = word.new_document("Coded segments")
+    word.styled_paragraph(document, "Title", "Coded segments")
+    document.add_paragraph(_methods(segments, codes, query))
+    by_key = {code.key: code for code in codes}
+    coders = {s.coder for s in segments}
+    groups: dict[str, list[RetrievedSegment]] = {}
+    for segment in segments:
+        groups.setdefault(segment.code_key, []).append(segment)
+    for key, group in groups.items():
+        code = by_key.get(key)
+        title = word.heading(document, code.path if code else key, 1)
+        word.add_run(title, f"  {key}", size=9, grey=True)
+        people = {s.participant for s in group if s.participant}
+        counts = document.add_paragraph()
+        word.add_run(counts, f"{len(group)} segment{'s' * (len(group) != 1)}", bold=True)
+        word.add_run(counts, f" · {len({s.source for s in group})} sources · {len(people)} participants")
+        counts.paragraph_format.keep_with_next = True
+        if code is not None and code.definition:
+            definition = document.add_paragraph()
+            word.add_run(definition, code.definition, italic=True)
+            definition.paragraph_format.keep_with_next = True
+        for segment in group:
+            quote = word.styled_paragraph(document, "Quote")
+            quote.add_run(f"“{' '.join(segment.text.split())}” ")
+            word.add_run(quote, attribution(segment, len(coders) > 1), size=9, grey=True)
+            if segment.memo:
+                memo = document.add_paragraph()
+                word.add_run(memo, "Memo: ", bold=True, size=9)
+                word.add_run(memo, segment.memo, italic=True, size=9)
+    return document
+
+
+def _methods(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery) -> str:
+    sources = len({s.source for s in segments})
+    people = len({s.participant for s in segments if s.participant})
+    coders = sorted({s.coder for s in segments})
+    names = {code.key: code.name for code in codes}
+    if query.codes:
+        picked = ", ".join(names.get(key, key) for key in query.codes)
+        scope = f"codes: {picked}" + (" (with their sub-codes)" if query.include_children else "")
+    else:
+        scope = "every code"
+    filters = [f"{name} = {value if isinstance(value, str) else ' or '.join(sorted(value))}"
+               for name, value in sorted((query.attribute_filter or {}).items())]
+    if query.source_kinds:
+        filters.append("kind = " + " or ".join(sorted(query.source_kinds)))
+    line = (
+        f"{len(segments)} coded segment{'s' * (len(segments) != 1)} from {sources} source{'s' * (sources != 1)} "
+        f"and {people} participant{'s' * (people != 1)}; {scope}; coded by {', '.join(coders)}"
+    )
+    if filters:
+        line += "; participants and sources where " + ", ".join(filters)
+    return f"{line}. Exported by Thematic Workbench on {date.today().isoformat()}."

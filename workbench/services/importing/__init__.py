@@ -1,0 +1,1 @@
+"""Importing transcripts: readers per format and the batch that stores them."""

@@ -1,0 +1,372 @@
+"""Importing transcripts: one file, one transaction.
+
+A file that cannot be read is reported with its name and reason and leaves
+the project as it was; the rest of a batch goes on. Re-importing content
+already in the project (same stored text) is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.domain.spans import Span, line_spans, strip_span
+from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
+from workbench.errors import InputError, WorkbenchError
+from workbench.services.project import participants as people
+from workbench.services.importing.readers import SUPPORTED_SUFFIXES, read_transcript
+from workbench.store.bulk import insert_rows
+from workbench.store.engine import Project
+from workbench.store.models import SOURCE_KINDS, Segment, Source, Turn
+
+TURN_COLUMNS = (
+    "source_id", "ordinal", "speaker_label", "speaker_role", "participant_id",
+    "label_start", "start", "end", "time_start_ms", "time_end_ms",
+)
+SEGMENT_COLUMNS = ("source_id", "turn_id", "ordinal", "start", "end")
+PARALLEL_MIN_BYTES = 2_000_000  # below this, starting a second process costs more than it saves
+PARALLEL_WINDOW = 4  # files segmented ahead of the store, at most
+FOCUS_GROUP_NAME = re.compile(r"(?i)(focus[ _-]?group|(?<![a-z])fg\d*(?![a-z]))")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    status: str  # "imported" | "skipped" | "failed"
+    message: str
+    source: str | None = None
+    words: int = 0
+
+
+@dataclass
+class ImportReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def imported(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "imported"]
+
+    def summary(self) -> str:
+        """``2 imported, 0 skipped, 1 failed``."""
+        counts = {s: sum(1 for r in self.results if r.status == s) for s in ("imported", "skipped", "failed")}
+        return f"{counts['imported']} imported, {counts['skipped']} skipped, {counts['failed']} failed"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    kind: str | None = None
+    speaker_map: dict[str, str] = field(default_factory=dict)
+    interviewer_labels: tuple[str, ...] = ()
+    spacy_model: str | None = None
+    processes: int | None = None  # 1: segment here; 2: in a second process where the machine can; None: by batch size
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files to import: given files as they are, folders recursively (supported types only)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith((".", "~$"))
+                )
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(path, "no such file or folder")
+    return files
+
+
+def import_paths(
+    project: Project,
+    paths: Iterable[Path],
+    options: ImportOptions | None = None,
+    attributes: Path | None = None,
+    progress: Callable[[FileResult], None] | None = None,
+) -> ImportReport:
+    """Import files and folders in the given order, each file in its own transaction.
+
+    Reading and segmenting (spaCy) is separate from storing: on a large batch
+    a second process segments the next files while this one stores (see
+    :func:`_prepared`). Stores run here, one at a time and in order, so
+    duplicate detection and the report are exactly as if sequential.
+    """
+    options = options or ImportOptions()
+    if options.kind is not None and options.kind not in SOURCE_KINDS:
+        raise WorkbenchError(f"unknown kind {options.kind!r}; use one of {', '.join(SOURCE_KINDS)}")
+    files = expand_paths(paths)
+    attribute_rows = people.read_attributes_csv(attributes) if attributes else None
+    if options.interviewer_labels:
+        with project.session() as session:
+            people.add_interviewer_labels(session, list(options.interviewer_labels))
+    report = ImportReport()
+    for work in _prepared(files, options):
+        result = _store_file(project, work, options)
+        report.results.append(result)
+        if progress is not None:
+            progress(result)
+    if attribute_rows is not None:
+        with project.session() as session:
+            people.apply_attributes(session, attribute_rows)
+    return report
+
+
+@dataclass(frozen=True)
+class _ReadyFile:
+    """A file read and segmented, ready to store (or a REFI-QDA file, for its own importer)."""
+
+    path: Path
+    format: str
+    encoding: str | None
+    prepared: PreparedText | None  # None: a REFI-QDA file
+
+
+def _prepare_file(path: Path, options: ImportOptions) -> _ReadyFile | FileResult:
+    """Read and segment one file, outside any transaction; a failure comes back as its result."""
+    from workbench.interop import is_refi_path
+
+    if is_refi_path(path):
+        return _ReadyFile(path, "refi-qda", None, None)
+    try:
+        read = read_transcript(path)
+        prepared = prepare_text(path, read.text, read.cue_times, options.spacy_model)
+    except WorkbenchError as error:
+        return _failed(path, error)
+    return _ReadyFile(path, read.format, read.encoding, prepared)
+
+
+def _prepared(files: list[Path], options: ImportOptions) -> Iterator[_ReadyFile | FileResult]:
+    """Each file read and segmented, in order: in a second process when that pays.
+
+    It pays on a batch of at least :data:`PARALLEL_MIN_BYTES` when the machine
+    has two cores and can fork (Linux): spaCy is loaded here first, so the
+    forked worker shares it, and at most :data:`PARALLEL_WINDOW` files are
+    ahead of the store, so memory stays bounded. ``options.processes=1`` keeps
+    everything in this process.
+    """
+    if not _use_worker(files, options):
+        for path in files:
+            yield _prepare_file(path, options)
+        return
+    from workbench.services.text.nlp import load_pipeline
+
+    load_pipeline(options.spacy_model)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        remaining = iter(files)
+        pending: deque[AsyncResult[_ReadyFile | FileResult]] = deque(
+            pool.apply_async(_prepare_file, (path, options)) for path in islice(remaining, PARALLEL_WINDOW)
+        )
+        while pending:
+            work = pending.popleft().get()
+            following = next(remaining, None)
+            if following is not None:
+                pending.append(pool.apply_async(_prepare_file, (following, options)))
+            yield work
+
+
+def _use_worker(files: list[Path], options: ImportOptions) -> bool:
+    if options.processes == 1 or len(files) < 2:
+        return False
+    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+        return False
+    if options.processes == 2:
+        return True
+    return sum(_size(path) for path in files) >= PARALLEL_MIN_BYTES
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _store_file(project: Project, work: _ReadyFile | FileResult, options: ImportOptions) -> FileResult:
+    """Store one prepared file in one transaction (a REFI-QDA file through its own importer)."""
+    if isinstance(work, FileResult):
+        return work
+    path = work.path
+    try:
+        if work.prepared is None:
+            from workbench.interop import import_refi
+
+            refi = import_refi(project, path, options)
+            return FileResult(str(path), "imported", "\n".join(refi.lines()), None, 0)
+        prepared = work.prepared
+        with project.session() as session:
+            existing = session.scalar(select(Source.name).where(Source.content_hash == prepared.content_hash))
+            if existing is not None:
+                return FileResult(str(path), "skipped", f"{path}: same content as source {existing!r}; skipped", existing)
+            kind = options.kind or _guess_kind(path, prepared.parsed)
+            source = add_text_source(
+                session, prepared, name=path.stem, kind=kind, original_filename=str(path),
+                original_format=work.format, encoding=work.encoding, options=options,
+            )
+            name, kind = source.name, source.kind
+    except WorkbenchError as error:
+        return _failed(path, error)
+    words = prepared.words
+    return FileResult(str(path), "imported", f"{path}: imported as {name!r} ({kind}, {words} words)", name, words)
+
+
+def _failed(path: Path, error: WorkbenchError) -> FileResult:
+    message = str(error)
+    return FileResult(str(path), "failed", message if message.startswith(str(path)) else f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    """Plain text split into turns and segmented, ready to store (computed outside any transaction)."""
+
+    text: str
+    parsed: ParsedTranscript
+    segments: list[list[tuple[int, int]]]
+    content_hash: str
+    words: int
+
+
+def prepare_text(
+    where: object, text: str, cue_times: list[tuple[int, int]] | None = None, spacy_model: str | None = None
+) -> PreparedText:
+    parsed = split_turns(text, cue_times)
+    if not parsed.turns:
+        raise InputError(where, "has no text to code")
+    body_spans = [t.body for t in parsed.turns]
+    return PreparedText(
+        text=text,
+        parsed=parsed,
+        segments=_segment(parsed, body_spans, spacy_model),
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        words=count_words(text, body_spans),
+    )
+
+
+def add_text_source(
+    session: Session,
+    prepared: PreparedText,
+    *,
+    name: str,
+    kind: str | None,
+    original_filename: str,
+    original_format: str,
+    encoding: str | None,
+    options: ImportOptions,
+) -> Source:
+    """Store prepared text as a new source (name made unique, kind guessed when None) with turns and segments."""
+    source = Source(
+        name=_unique_name(session, name),
+        kind=kind or _guess_kind(Path(name), prepared.parsed),
+        text=prepared.text,
+        content_hash=prepared.content_hash,
+        original_filename=original_filename,
+        original_format=original_format,
+        encoding=encoding,
+        word_count=prepared.words,
+    )
+    session.add(source)
+    session.flush()
+    _insert_turns_and_segments(session, source, prepared.parsed, prepared.segments, options)
+    return source
+
+
+def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None) -> list[list[tuple[int, int]]]:
+    """Sentence spans (source offsets) of every turn, via spaCy, line by line."""
+    from workbench.services.text.nlp import segment_text
+
+    text = parsed.text
+    pieces: list[tuple[int, int]] = []
+    owner: list[int] = []  # turn index of each piece
+    for index, body in enumerate(bodies):
+        if "\n" not in text[body.start : body.end]:
+            pieces.append((body.start, body.end))
+            owner.append(index)
+            continue
+        for line in line_spans(text[body.start : body.end]):
+            stripped = strip_span(text, body.start + line.start, body.start + line.end)
+            if stripped.length:
+                pieces.append((stripped.start, stripped.end))
+                owner.append(index)
+    result: list[list[tuple[int, int]]] = [[] for _ in bodies]
+    piece_index = 0
+    for sentence in segment_text(text, pieces, model):
+        while sentence[0] >= pieces[piece_index][1]:
+            piece_index += 1
+        result[owner[piece_index]].append(sentence)
+    return result
+
+
+def _insert_turns_and_segments(
+    session: Session,
+    source: Source,
+    parsed: ParsedTranscript,
+    segments: list[list[tuple[int, int]]],
+    options: ImportOptions,
+) -> None:
+    interviewers = people.interviewer_labels(session)
+    speakers: dict[str, tuple[str, int | None]] = {}  # label → (role, participant row id)
+
+    def speaker(label: str) -> tuple[str, int | None]:
+        if label not in speakers:
+            role, pid = people.resolve_speaker(
+                label, source_name=source.name, kind=source.kind, interviewers=interviewers,
+                speaker_map=options.speaker_map,
+            )
+            speakers[label] = (role, people.get_or_create(session, pid).id if pid is not None else None)
+        return speakers[label]
+
+    rows = []
+    for ordinal, turn in enumerate(parsed.turns):
+        role, participant_id = speaker(turn.label) if turn.label is not None else (None, None)
+        rows.append(
+            (source.id, ordinal, turn.label, role, participant_id, turn.label_start, turn.body.start, turn.body.end,
+             turn.time_start_ms, turn.time_end_ms)
+        )
+    connection = session.connection()
+    insert_rows(connection, Turn.__table__, TURN_COLUMNS, rows)
+    ids_by_ordinal = dict(connection.execute(select(Turn.ordinal, Turn.id).where(Turn.source_id == source.id)).all())
+    segment_rows = []
+    ordinal = 0
+    for turn_ordinal, spans in enumerate(segments):
+        turn_id = ids_by_ordinal[turn_ordinal]
+        for start, end in spans:
+            segment_rows.append((source.id, turn_id, ordinal, start, end))
+            ordinal += 1
+    insert_rows(connection, Segment.__table__, SEGMENT_COLUMNS, segment_rows)
+
+
+def _unique_name(session: Session, stem: str) -> str:
+    if session.scalar(select(Source.id).where(Source.name == stem)) is None:
+        return stem
+    taken = set(session.scalars(select(Source.name).where(Source.name.like(f"{stem} (%)"))))
+    number = 2
+    while f"{stem} ({number})" in taken:
+        number += 1
+    return f"{stem} ({number})"
+
+
+def _guess_kind(path: Path, parsed: ParsedTranscript) -> str:
+    if FOCUS_GROUP_NAME.search(str(path.name)) or FOCUS_GROUP_NAME.search(path.parent.name):
+        return "focus-group"
+    if "interview" in str(path).lower():
+        return "interview"
+    speakers = {t.label for t in parsed.turns if t.label}
+    return "focus-group" if len(speakers) > 2 else "interview"

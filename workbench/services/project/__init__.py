@@ -1,0 +1,1 @@
+"""The project's people and material: sources, participants, coders, the audit log, the demo."""

@@ -1,0 +1,1 @@
+"""Text as the coder sees it: documents, spaCy segments and lemmas, search."""

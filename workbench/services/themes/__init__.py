@@ -1,0 +1,1 @@
+"""Themes: typology, categories, theme edits, the YAML theme map, roll-ups."""
