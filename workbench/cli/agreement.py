@@ -32,7 +32,7 @@ def _report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_agreement(args: argparse.Namespace) -> int:
     report = _report(args)
     if args.json:
-        print_json(report.as_json())
+        print_json(report.as_json(), compact=True)
         return 0
     print(format_report(report))
     return 0
