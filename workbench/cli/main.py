@@ -14,6 +14,7 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.cli.common import DB_ENV
+from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import WorkbenchError
 
 
@@ -102,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = commands.add_parser("review", help="review two coders' disagreements into a consensus layer")
     p.add_argument("--coders", nargs="+", required=True, metavar="CODER", help="the two coders: first second")
-    p.add_argument("--consensus", default="consensus", metavar="NAME", help="coder of the consensus layer (default consensus)")
+    p.add_argument("--consensus", default=CONSENSUS_CODER, metavar="NAME", help="coder of the consensus layer (default consensus)")
     p.add_argument("--status", action="store_true", help="print the progress instead of opening the Review screen")
     export = commands.add_parser("export", help="export reports: agreement, themes, codebook, segments, table, qdpx").add_subparsers(
         dest="action", metavar="WHAT", parser_class=_Parser, required=True

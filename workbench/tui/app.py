@@ -29,6 +29,7 @@ from workbench.tui.messages import Notice
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.help import BindingEntry, HelpScreen, collect_bindings
 from workbench.tui.screens.sources import SourcesScreen
+from workbench.domain.vocabulary import CONSENSUS_CODER
 
 
 class WorkbenchCommands(Provider):
@@ -203,7 +204,7 @@ class WorkbenchApp(App[int]):
         with self.context.project.session() as session:
             rows = session.execute(
                 select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
-                .where(Coder.name != "consensus").group_by(Coder.name).order_by(func.count(Coding.id).desc())
+                .where(Coder.name != CONSENSUS_CODER).group_by(Coder.name).order_by(func.count(Coding.id).desc())
             ).all()
         return [(name, count) for name, count in rows]
 

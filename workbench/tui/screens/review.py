@@ -36,6 +36,7 @@ from workbench.services.codebook.edit import get_code
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.agreement.review import Disagreement, ReviewState
 from workbench.tui.widgets.disagreement_view import DisagreementView, RefineDefinitionScreen
+from workbench.domain.vocabulary import CONSENSUS_CODER
 
 DECISION_KEYS = {"first": "1", "second": "2", "union": "u", "intersection": "i", "neither": "x"}
 
@@ -91,7 +92,7 @@ class ReviewScreen(Screen):
             super().__init__()
             self.code = code
 
-    def __init__(self, first: str, second: str, consensus: str = "consensus") -> None:
+    def __init__(self, first: str, second: str, consensus: str = CONSENSUS_CODER) -> None:
         super().__init__()
         self.first, self.second, self.consensus = first, second, consensus
         self.state: ReviewState | None = None
