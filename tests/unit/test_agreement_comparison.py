@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.agreement import cohen_kappa, kappa_from_counts
-from workbench.agreement.characters import character_table, compare_characters
 from workbench.agreement.comparison import (
     CharacterAgreement,
     CharacterCell,

@@ -34,24 +34,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 # The category and type functions are re-exported: this module is the theme API screens call.
 from workbench.services.themes.categories import (
-    DEFAULT_TYPOLOGY,
-    PREFIX,
     UNSET,
-    CategoryInfo,
-    ThemeTypeInfo,
-    add_type,
     clean_name,
     clean_text,
-    create_category,
-    delete_category,
     ensure_typology,
-    list_categories,
-    list_types,
-    move_category,
     require_category,
     require_type,
     swap_positions,
-    update_category,
 )
 from workbench.services.themes.queries import (
     Dimension,
@@ -166,17 +155,6 @@ def toggle_theme_code(project: Project, label: str, code_key: str) -> bool:
         else:
             session.delete(link)
         return link is None
-
-
-def set_theme_codes(project: Project, label: str, code_keys: Iterable[str]) -> ThemeInfo:
-    with project.session() as session:
-        theme = require_theme(session, label)
-        ids = [require_code(session, key).id for key in dict.fromkeys(code_keys)]
-        session.execute(delete(ThemeCode).where(ThemeCode.theme_id == theme.id))
-        session.add_all(ThemeCode(theme_id=theme.id, code_id=i) for i in ids)
-        session.flush()
-        session.expire(theme)
-        return theme_info(session, theme)
 
 
 def move_theme(project: Project, label: str, step: int) -> None:
