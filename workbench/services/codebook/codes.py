@@ -164,10 +164,11 @@ def require_codable(code: Code) -> None:
         )
 
 
-def require_code(session: Session, ref: str) -> Code:
-    code = find_code(session, ref)
+def require_code(session: Session, ref: str, *, by_name: bool = True) -> Code:
+    """The code with key ``ref`` (or, when ``by_name``, the one code of that name): the one lookup that refuses."""
+    code = find_code(session, ref) if by_name else session.scalar(select(Code).where(Code.key == ref))
     if code is None:
-        raise NotFoundError(f"no code {ref!r}; see 'workbench codebook show'")
+        raise NotFoundError(f"no code {ref!r}; see 'workbench codebook show' (a code may have been deleted or merged)")
     return code
 
 

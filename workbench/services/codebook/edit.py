@@ -40,8 +40,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.domain.codebook import COLOUR, CODE_ID, normalise_colour, slugify
-from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.services.codebook.codes import PALETTE, CodeInfo, list_codes
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.services.codebook.codes import PALETTE, CodeInfo, list_codes, require_code
 from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import CODE_ORIGINS, Code, Coder, Coding, Memo
@@ -94,13 +94,13 @@ def all_codes(project: Project, coder: str | None = None) -> list[CodeInfo]:
 
 def get_code(project: Project, key: str) -> CodeInfo:
     with project.session() as session:
-        return _info(session, _require(session, key).key)
+        return _info(session, require_code(session, key, by_name=False).key)
 
 
 def codings_count(project: Project, key: str, *, include_children: bool = False) -> int:
     """Codings of one code (by anyone), or of its whole subtree."""
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         ids = _subtree_ids(session, code.id) if include_children else [code.id]
         return session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))) or 0
 
@@ -130,7 +130,7 @@ def create_code(
     if origin is not None and origin not in CODE_ORIGINS:
         raise WorkbenchError(f"origin must be one of {', '.join(CODE_ORIGINS)}, not {origin!r}")
     with project.session() as session:
-        parent = _require(session, parent_key) if parent_key else None
+        parent = require_code(session, parent_key, by_name=False) if parent_key else None
         parent_id = parent.id if parent else None
         _check_sibling_name(session, parent_id, name)
         base = f"{parent.key}.{slugify(name)}" if parent else slugify(name)
@@ -191,7 +191,7 @@ def update_code(
     if codable is not UNSET:
         values["codable"] = bool(codable)
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         _check_version(code, expected_version)
         if "name" in values and values["name"] != code.name:
             _check_sibling_name(session, code.parent_id, values["name"], code.id)  # type: ignore[arg-type]
@@ -206,7 +206,7 @@ def rename_code(project: Project, key: str, new_name: str, *, expected_version: 
     """Change a code's display name (its key stays)."""
     name = _check_name(new_name)
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         _check_version(code, expected_version)
         if name != code.name:
             _check_sibling_name(session, code.parent_id, name, code.id)
@@ -220,9 +220,9 @@ def move_code(
 ) -> CodeInfo:
     """Put a code (with its subtree) under another parent, or at the top level (``None``)."""
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         _check_version(code, expected_version)
-        parent = _require(session, new_parent_key) if new_parent_key else None
+        parent = require_code(session, new_parent_key, by_name=False) if new_parent_key else None
         parent_id = parent.id if parent else None
         if parent is not None and parent.id in _subtree_ids(session, code.id):
             where = "itself" if parent.id == code.id else f"its own sub-code {parent.name!r}"
@@ -238,7 +238,7 @@ def move_code(
 def merge_codes(project: Project, source_key: str, target_key: str) -> MergeReport:
     """Fold ``source`` into ``target`` (see the module rules); ``source`` is deleted."""
     with project.session() as session:
-        source, target = _require(session, source_key), _require(session, target_key)
+        source, target = require_code(session, source_key, by_name=False), require_code(session, target_key, by_name=False)
         if source.id == target.id:
             raise WorkbenchError(f"cannot merge {source.name!r} into itself; choose another code")
         if target.id in _subtree_ids(session, source.id):
@@ -291,7 +291,7 @@ def delete_code(
 ) -> DeleteReport:
     """Delete a code with its codings; a code with children needs ``cascade=True``."""
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         _check_version(code, expected_version)
         ids = _subtree_ids(session, code.id)
         if len(ids) > 1 and not cascade:
@@ -305,13 +305,6 @@ def delete_code(
             session.delete(session.get(Code, code_id))
             _flush(session, key)
         return DeleteReport(tuple(keys[i] for i in ids), codings)
-
-
-def _require(session: Session, key: str) -> Code:
-    code = session.scalar(select(Code).where(Code.key == key))
-    if code is None:
-        raise NotFoundError(f"no code {key!r}; it may have been deleted or merged; reload the codebook")
-    return code
 
 
 def _info(session: Session, key: str) -> CodeInfo:

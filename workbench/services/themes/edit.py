@@ -33,6 +33,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 # The category and type functions are re-exported: this module is the theme API screens call.
+from workbench.services.codebook.codes import require_code
 from workbench.services.themes.categories import (
     UNSET,
     clean_name,
@@ -48,7 +49,6 @@ from workbench.services.themes.queries import (
     check_dimensions,
     dimensions,
     next_label,
-    require_code,
     require_theme,
     theme_info,
     theme_infos,
@@ -102,7 +102,7 @@ def create_theme(
         session.add(theme)
         session.flush()
         for key in dict.fromkeys(codes):
-            session.add(ThemeCode(theme_id=theme.id, code_id=require_code(session, key).id))
+            session.add(ThemeCode(theme_id=theme.id, code_id=require_code(session, key, by_name=False).id))
         session.flush()
         session.refresh(theme)
         return theme_info(session, theme)
@@ -148,7 +148,7 @@ def toggle_theme_code(project: Project, label: str, code_key: str) -> bool:
     """Add a code to a theme, or remove it when the theme has it; True when the theme now has it."""
     with project.session() as session:
         theme = require_theme(session, label)
-        code = require_code(session, code_key)
+        code = require_code(session, code_key, by_name=False)
         link = session.get(ThemeCode, (theme.id, code.id))
         if link is None:
             session.add(ThemeCode(theme_id=theme.id, code_id=code.id))
