@@ -25,6 +25,7 @@ is reported as ``file:line: message``.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 import yaml
@@ -73,6 +74,29 @@ def normalise_colour(value: str) -> str:
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
     return slug or "code"
+
+
+# --- the rules for a new code (every way of creating one goes through these) ---------------------
+
+MAX_KEY = 255  # the key column's length
+PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC")
+
+
+def new_code_key(name: str, parent_key: str | None, taken: Container[str], wanted: str | None = None) -> str:
+    """The key of a new code: ``wanted`` when it is a valid, free id; else the parent's key + "." + the
+    name's slug (the slug alone at the top level), cut to fit and made unique with ``_2``, ``_3`` …"""
+    if wanted and CODE_ID.match(wanted) and len(wanted) <= MAX_KEY and wanted not in taken:
+        return wanted
+    stem = (f"{parent_key}.{slugify(name)}" if parent_key else slugify(name))[: MAX_KEY - 6]
+    key, number = stem, 2
+    while key in taken:
+        key, number = f"{stem}_{number}", number + 1
+    return key
+
+
+def default_colour(position: int) -> str:
+    """The palette colour of a code without one: by its position among its siblings."""
+    return PALETTE[position % len(PALETTE)]
 
 
 def parse_codebook(text: str, path: str = "<codebook>") -> CodebookSpec:

@@ -39,9 +39,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.domain.codebook import COLOUR, CODE_ID, normalise_colour, slugify
+from workbench.domain.codebook import COLOUR, normalise_colour
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.services.codebook.codes import PALETTE, CodeInfo, list_codes, require_code
+from workbench.services.codebook.codes import CodeInfo, add_code, list_codes, require_code
 from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import CODE_ORIGINS, Code, Coder, Coding, Memo
@@ -131,31 +131,14 @@ def create_code(
         raise WorkbenchError(f"origin must be one of {', '.join(CODE_ORIGINS)}, not {origin!r}")
     with project.session() as session:
         parent = require_code(session, parent_key, by_name=False) if parent_key else None
-        parent_id = parent.id if parent else None
-        _check_sibling_name(session, parent_id, name)
-        base = f"{parent.key}.{slugify(name)}" if parent else slugify(name)
-        taken = set(session.scalars(select(Code.key).where(Code.key.like(f"{base}%"))))
-        key, number = base, 2
-        while key in taken:
-            key, number = f"{base}_{number}", number + 1
-        if not CODE_ID.match(key):
-            raise WorkbenchError(f"cannot make a code id from {name!r}; use letters or digits in the name")
-        siblings = _siblings(session, parent_id)
-        code = Code(
-            key=key,
-            name=name,
-            parent_id=parent_id,
-            origin=origin or (parent.origin if parent else "inductive"),
-            codebook_id=parent.codebook_id if parent else None,
-            keywords=_check_keywords(keywords),
-            colour=_check_colour(colour) if colour else PALETTE[(len(siblings) + 3) % len(PALETTE)],
-            codable=codable,
-            position=max((s.position for s in siblings), default=-1) + 1,
+        _check_sibling_name(session, parent.id if parent else None, name)
+        code = add_code(
+            session, name, parent=parent, origin=origin, keywords=_check_keywords(keywords),
+            colour=_check_colour(colour) if colour else None, codable=codable,
             created_by_id=get_or_create_coder(session, coder).id if coder else None,
             **{f: _clean_text(v) for f, v in zip(TEXT_FIELDS, (definition, when_to_use, when_not_to_use, example))},
-        )
-        session.add(code)
-        session.flush()
+        )  # fmt: skip
+        key = code.key
         return _info(session, key)
 
 
