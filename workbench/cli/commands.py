@@ -95,7 +95,7 @@ def cmd_codebook(args: argparse.Namespace) -> int:
 
     if args.action == "load":
         project = open_project(args, create=True)
-        report = load_codebook(project, args.file)
+        report = load_codebook(project, args.file, args.separator)
         print(
             f"codebook {report.codebook!r}: {len(report.added)} added, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged"

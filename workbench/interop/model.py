@@ -57,6 +57,8 @@ def split_code_description(description: str | None, *, strict: bool = True) -> C
     current: list[str] = head
     for line in lines:
         match = _SECTION.match(line)
+        if match and match.group(1) == "Memo" and not strict:
+            match = None  # only our own project export writes memos into a code's Description
         if match and match.group(1) == "Memo":
             current = [match.group(2)]
             memos.append(current)
