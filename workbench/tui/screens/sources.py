@@ -232,6 +232,11 @@ class SourcesScreen(Screen):
     # Importing ----------------------------------------------------------------------------------
     @work(exit_on_error=False, group="sources-import-ask")
     async def action_import_files(self) -> None:
+        upload = self.app.context.upload_url  # type: ignore[attr-defined]
+        if self.app.is_web and upload:  # a browser user has no path on the server: upload instead
+            self.app.open_url(upload, new_tab=True)
+            self.notify("Upload the files in the page that opened; press ctrl+r here afterwards to see them", markup=False)
+            return
         path = await self.app.push_screen_wait(
             NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt, or .qdpx/.qdc):")
         )
