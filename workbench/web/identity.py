@@ -21,6 +21,18 @@ from workbench.services.project.coders import check_coder_name
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 
 
+def _request_key() -> object:
+    try:
+        from aiohttp import web
+
+        return web.RequestKey("user", str)
+    except (ImportError, AttributeError):  # older aiohttp: a plain string key
+        return "user"
+
+
+USER = _request_key()  # where the server keeps a request's coder
+
+
 class Refused(Exception):
     """A request the server answers with an HTTP error and no app process."""
 

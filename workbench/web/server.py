@@ -26,7 +26,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from workbench.web.identity import Identity, Refused, check_bind, origin_of
+from workbench.web.identity import USER, Identity, Refused, check_bind, origin_of
 from workbench.web.upload import UploadPage
 
 log = logging.getLogger("workbench.web")
@@ -128,7 +128,7 @@ class WorkbenchServer(Server):
         """Every route but the static files needs a known user; answers carry no-referrer and no framing."""
         try:
             if not request.path.startswith("/static/"):
-                request["user"] = self.identity.user(request.headers)
+                request[USER] = self.identity.user(request.headers)
             response = await handler(request)
         except Refused as refusal:
             self.log_line(f"refused {request.method} {request.path}: {refusal.reason}")
@@ -142,12 +142,12 @@ class WorkbenchServer(Server):
             meta = await self.download_manager.get_download_metadata(request.match_info["key"])
         except KeyError:
             raise web.HTTPNotFound(text="no such download") from None
-        if getattr(meta.app_service, "user", None) != request["user"]:
+        if getattr(meta.app_service, "user", None) != request[USER]:
             raise Refused(403, "that download belongs to another user's session")
         return await super().handle_download(request)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        user = request["user"]
+        user = request[USER]
         self.identity.check_origin(request.headers)
         mine = sum(1 for s in self.sessions if s.user == user)
         if len(self.sessions) >= self.options.max_sessions:

@@ -15,10 +15,11 @@ import sys
 import tempfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from aiohttp import web
 
-from workbench.web.identity import Refused
+from workbench.web.identity import USER, Refused
 
 if TYPE_CHECKING:
     from workbench.web.server import WorkbenchServer
@@ -57,10 +58,10 @@ class UploadPage:
                             headers={"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'"})
 
     async def form(self, request: web.Request) -> web.Response:
-        return self._page(request["user"])
+        return self._page(request[USER])
 
     async def receive(self, request: web.Request) -> web.Response:
-        user = request["user"]
+        user = request[USER]
         self.server.identity.check_origin(request.headers)
         if request.headers.get("Origin") is None and request.headers.get("Sec-Fetch-Site") not in (None, "same-origin"):
             raise Refused(403, "this request comes from another site")
@@ -130,7 +131,8 @@ class UploadPage:
 
 def safe_name(filename: str) -> str:
     """The bare file name of an upload (no folders, drive letters or leading dots)."""
-    name = PureWindowsPath(PurePosixPath(filename.replace("\x00", "")).name).name.strip().lstrip(".")
+    name = unquote(filename).replace("\x00", "")  # some clients percent-encode the name
+    name = PureWindowsPath(PurePosixPath(name).name).name.strip().lstrip(".")
     return name[:200] or "upload"
 
 
