@@ -6,7 +6,7 @@ import pytest
 
 from workbench.cli.main import main
 from workbench.errors import WorkbenchError
-from workbench.web.identity import Identity, Refused, check_bind, is_loopback, origin_of
+from workbench.web.identity import Identity, Refused, allowed_origins, check_bind, is_loopback, origin_of
 
 
 
@@ -24,7 +24,7 @@ def test_a_reachable_address_needs_the_user_header(host):
 
 
 def test_team_mode_takes_the_user_from_the_header_and_refuses_without_it():
-    team = Identity("X-Forwarded-User", None, "https://wb.example.org")
+    team = Identity("X-Forwarded-User", None, allowed_origins("https://wb.example.org", "0.0.0.0", 8000))
     assert team.user({"X-Forwarded-User": " ana "}) == "ana"
     for headers in ({}, {"X-Forwarded-User": ""}, {"X-Forwarded-User": "a,b"}, {"X-Forwarded-User": "x" * 101},
                     {"X-Forwarded-User": "ana\x1b[31m"}):
@@ -35,12 +35,17 @@ def test_team_mode_takes_the_user_from_the_header_and_refuses_without_it():
 
 
 def test_cross_site_requests_are_refused():
-    team = Identity("X-Forwarded-User", None, "https://wb.example.org")
+    team = Identity("X-Forwarded-User", None, allowed_origins("https://wb.example.org/", "127.0.0.1", 8000))
     team.check_origin({"Origin": "https://wb.example.org"})
     team.check_origin({})
     with pytest.raises(Refused):
         team.check_origin({"Origin": "https://evil.example.com"})
     assert origin_of("https://wb.example.org/some/path") == "https://wb.example.org"
+    solo = Identity(None, "solo", allowed_origins(None, "127.0.0.1", 8000))
+    for origin in ("http://localhost:8000", "http://127.0.0.1:8000", "http://[::1]:8000"):
+        solo.check_origin({"Origin": origin})
+    with pytest.raises(Refused):
+        solo.check_origin({"Origin": "http://localhost:9999"})
     with pytest.raises(WorkbenchError):
         origin_of("wb.example.org")
 

@@ -69,7 +69,7 @@ class Identity:
 
     user_header: str | None
     single_user: str | None
-    public_origin: str | None = None  # scheme://host[:port] the page is served from (for Origin checks)
+    origins: frozenset[str] = frozenset()  # scheme://host[:port] the page may be served from (Origin checks)
 
     def user(self, headers: Mapping[str, str]) -> str:
         """The coder for a request (``Refused`` 403 when the header is missing or not a usable name)."""
@@ -89,10 +89,18 @@ class Identity:
     def check_origin(self, headers: Mapping[str, str]) -> None:
         """Refuse cross-site websocket and upload requests (a browser always sends Origin on those)."""
         origin = headers.get("Origin")
-        if origin is None or self.public_origin is None:
+        if origin is None or not self.origins:
             return
-        if origin.rstrip("/").lower() != self.public_origin.lower():
+        if origin.rstrip("/").lower() not in self.origins:
             raise Refused(403, "this request comes from another site")
+
+
+def allowed_origins(public_url: str | None, host: str, port: int) -> frozenset[str]:
+    """The page's own origin: the public URL's, or (none given) this host and port under its loopback names."""
+    if public_url is not None:
+        return frozenset({origin_of(public_url).lower()})
+    hosts = {host, "127.0.0.1", "localhost", "[::1]"} if is_loopback(host) else {host}
+    return frozenset(f"http://{h}:{port}".lower() for h in hosts)
 
 
 def origin_of(url: str) -> str:

@@ -26,7 +26,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from workbench.web.identity import USER, Identity, Refused, check_bind, origin_of
+from workbench.web.identity import USER, Identity, Refused, allowed_origins, check_bind, origin_of
 from workbench.web.upload import UploadPage
 
 log = logging.getLogger("workbench.web")
@@ -109,7 +109,8 @@ class WorkbenchServer(Server):
             statics_path=Path(__import__("textual_serve").__file__).parent / "static", templates_path=HERE / "templates",
         )
         self.options = options
-        self.identity = Identity(options.user_header, options.coder, origin_of(self.public_url))
+        origin_of(self.public_url)  # refuses a --public-url that is not http(s)
+        self.identity = Identity(options.user_header, options.coder, allowed_origins(options.public_url, options.host, options.port))
         self.sessions: set[Session] = set()
         self.log_line = log_line
         self.uploads = UploadPage(self)
