@@ -28,7 +28,7 @@ from workbench.services.codebook.codes import load_codebook  # noqa: E402
 from workbench.services.importing.batch import ImportOptions, import_paths  # noqa: E402
 from workbench.services.themes.edit import create_theme  # noqa: E402
 from workbench.store.engine import Project  # noqa: E402
-from workbench.store.models import Coder, Coding  # noqa: E402
+from workbench.store.models import AuditEntry, Coder, Coding  # noqa: E402
 
 HEADER = "X-Forwarded-User"
 
@@ -77,6 +77,17 @@ def sessions_running(db: Path) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def audit_coders(db: Path) -> list[str]:
+    project = Project.open(str(db))
+    try:
+        with project.session() as session:
+            return sorted(session.scalars(
+                select(Coder.name).join(AuditEntry, AuditEntry.coder_id == Coder.id).where(AuditEntry.entity_kind == "coding")
+            ))
+    finally:
+        project.close()
 
 
 def codings_by(db: Path) -> dict[str, int]:
@@ -128,7 +139,7 @@ def test_two_users_code_in_browsers_and_a_word_export_downloads(served, tmp_path
             page.wait_for_timeout(3000)
             page.keyboard.press("1")  # code the segment at the cursor with the first code
         assert wait_for(lambda: codings_by(db).get("ana") == 1 and codings_by(db).get("ben") == 1), codings_by(db)
-        ana.screenshot(path=str(tmp_path / "coding.png"))
+        assert audit_coders(db) == ["ana", "ben"]  # the audit trail names the header's user
 
         ana.keyboard.press("F5")  # Themes
         ana.wait_for_timeout(2500)

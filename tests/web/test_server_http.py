@@ -123,3 +123,27 @@ def test_an_upload_is_imported_as_the_headers_user_with_the_usual_report(team_db
         assert session.scalars(select(Source.name)).all() == ["P01-interview"]
         assert session.scalars(select(Source.kind)).all() == ["interview"]
     project.close()
+
+
+def test_idle_sessions_are_closed(team_db):
+    class Idle:
+        user = "ana"
+        last_input = 0.0  # long ago
+        closed = False
+
+        async def remote_close(self):  # closing the websocket ends the session (see handle_websocket)
+            self.closed = True
+
+        async def stop(self):
+            pass
+
+    async def check(client, server):
+        idle = Idle()
+        server.sessions.add(idle)
+        for _ in range(50):
+            if idle.closed:
+                break
+            await asyncio.sleep(0.1)
+        assert idle.closed
+
+    run(team_db, check, idle_minutes=0.01)
