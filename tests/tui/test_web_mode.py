@@ -60,3 +60,33 @@ async def test_import_in_a_browser_opens_the_upload_page_instead_of_asking_for_a
         assert opened == [("https://wb.example.org/upload", True)]
         assert any("Upload the files" in n.message for n in pilot.app._notifications)
         assert pilot.app.screen.__class__.__name__ == "SourcesScreen"  # no path prompt
+
+
+@pytest.mark.anyio
+async def test_x_exports_the_codebook_as_taguette_csv_and_in_a_browser_it_downloads(tui_project, monkeypatch):
+    from workbench.tui.widgets.code_form import NamePrompt
+    from workbench.tui.widgets.code_picker import Picker
+
+    app = make_app(tui_project.db, coder="me")
+    sent: list[tuple[bytes, str]] = []
+    monkeypatch.setattr(App, "is_web", property(lambda self: True))
+    monkeypatch.setattr(app, "deliver_binary", lambda data, save_filename: sent.append((data.read(), save_filename)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, Picker):
+                break
+            await asyncio.sleep(0.02)
+        await pilot.press(*"taguette", "enter")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, NamePrompt):
+                break
+            await asyncio.sleep(0.02)
+        await pilot.press("enter")  # codebook.csv
+        for _ in range(200):
+            if sent:
+                break
+            await asyncio.sleep(0.02)
+    assert sent and sent[0][1] == "codebook.csv"
+    assert sent[0][0].decode("utf-8").startswith("tag,description\nBond,")

@@ -68,6 +68,8 @@ class SourcesScreen(Screen):
                 tooltip="Clear the filter and show every source"),
         Binding("i", "import_files", "Import", id="sources.import",
                 tooltip="Import transcripts: a file or a folder (.txt, .md, .docx, .vtt, .srt, REFI-QDA .qdpx/.qdc)"),
+        Binding("x", "export", "Export", id="sources.export",
+                tooltip="Export the codebook (Word, REFI-QDA, Taguette CSV), the project (.qdpx), the theme map, tables or agreement"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="sources.reload", tooltip="Read the sources again from the project"),
         Binding("q", "app.quit", "Quit", id="sources.quit", tooltip="Quit the workbench (every change is already saved)"),
     ]
@@ -228,6 +230,12 @@ class SourcesScreen(Screen):
     @on(Input.Submitted, "#sources-filter")
     def _filter_done(self) -> None:
         self.query_one(DataTable).focus()
+
+    @work(exit_on_error=False, group="sources-export")
+    async def action_export(self) -> None:
+        from workbench.tui.export_menu import export_menu
+
+        await export_menu(self, self.app.context)  # type: ignore[attr-defined]
 
     # Importing ----------------------------------------------------------------------------------
     @work(exit_on_error=False, group="sources-import-ask")
