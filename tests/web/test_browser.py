@@ -24,6 +24,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium (apt-get install -y chromium)")
 
+from tests.conftest import BACKENDS, fresh_pg_database  # noqa: E402
 from workbench.services.codebook.codes import load_codebook  # noqa: E402
 from workbench.services.importing.batch import ImportOptions, import_paths  # noqa: E402
 from workbench.services.themes.edit import create_theme  # noqa: E402
@@ -39,18 +40,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def served(tmp_path, codebook_file, interview_file):
-    db = tmp_path / "team.db"
-    project = Project.open(str(db))
+@pytest.fixture(params=BACKENDS)
+def served(request, tmp_path, codebook_file, interview_file):
+    """The server on SQLite, and on PostgreSQL when $WORKBENCH_TEST_PG_URL names a server (team mode's store)."""
+    if request.param == "sqlite":
+        yield from _served(str(tmp_path / "team.db"), codebook_file, interview_file)
+        return
+    with fresh_pg_database() as url:
+        yield from _served(url, codebook_file, interview_file)
+
+
+def _served(db, codebook_file, interview_file):
+    project = Project.open(db)
     load_codebook(project, codebook_file)
     import_paths(project, [interview_file], ImportOptions(kind="interview"))
     create_theme(project, "Feeling held", codes=["bond"])
     project.close()
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+    environment["WORKBENCH_DB"] = db  # (a URL with a password stays off the command line)
     server = subprocess.Popen(
-        [sys.executable, "-m", "workbench", "--db", str(db), "serve", "--port", str(port), "--user-header", HEADER],
+        [sys.executable, "-m", "workbench", "serve", "--port", str(port), "--user-header", HEADER],
         cwd=Path(__file__).resolve().parents[2], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     deadline = time.monotonic() + 60
@@ -67,7 +77,7 @@ def served(tmp_path, codebook_file, interview_file):
     assert "Traceback" not in output, output
 
 
-def sessions_running(db: Path) -> list[int]:
+def sessions_running(db: str) -> list[int]:
     """App processes serving this project (their environment names it)."""
     found = []
     for entry in Path("/proc").iterdir():
@@ -79,8 +89,8 @@ def sessions_running(db: Path) -> list[int]:
     return found
 
 
-def audit_coders(db: Path) -> list[str]:
-    project = Project.open(str(db))
+def audit_coders(db: str) -> list[str]:
+    project = Project.open(db)
     try:
         with project.session() as session:
             return sorted(session.scalars(
@@ -90,8 +100,8 @@ def audit_coders(db: Path) -> list[str]:
         project.close()
 
 
-def codings_by(db: Path) -> dict[str, int]:
-    project = Project.open(str(db))
+def codings_by(db: str) -> dict[str, int]:
+    project = Project.open(db)
     try:
         with project.session() as session:
             rows = session.execute(select(Coder.name, Coding.id).join(Coding, Coding.coder_id == Coder.id)).all()
