@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 # Command groups that register their own sub-parsers: each module has
 # ``register(commands, export)`` and sets ``handler=`` on its parsers with ``set_defaults``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("workbench.cli.serve",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,8 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     codebook = commands.add_parser("codebook", help="load or show the codebook").add_subparsers(
         dest="action", metavar="ACTION", parser_class=_Parser, required=True
     )
-    p = codebook.add_parser("load", help="load (merge) a YAML codebook")
-    p.add_argument("file", type=Path)
+    p = codebook.add_parser("load", help="load (merge) a YAML codebook, or a codebook CSV (Taguette's tag,description)")
+    p.add_argument("file", type=Path, metavar="FILE.yaml|FILE.csv")
+    p.add_argument("--separator", default="/", metavar="S", help="CSV: what separates parent and child in a tag (default /)")
     p = codebook.add_parser("show", help="show the codebook")
     p.add_argument("--json", action="store_true")
 
@@ -127,8 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="OUT.docx")
     _layer_options(p)
     p.add_argument("--quotes", type=int, default=3, metavar="N", help="exemplar quotes per theme (default 3)")
-    p = export.add_parser("codebook", help="the codebook as a Word table (.docx) or a REFI-QDA codebook (.qdc)")
-    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc")
+    p = export.add_parser(
+        "codebook", help="the codebook as a Word table (.docx), a REFI-QDA codebook (.qdc) or Taguette's CSV (.csv)"
+    )
+    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc|OUT.csv")
+    p.add_argument("--flat", action="store_true", help="CSV: each code by its name alone, not its parent/child path")
+    p.add_argument("--separator", default="/", metavar="S", help="CSV: what separates parent and child (default /)")
     p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")
     p.add_argument("file", type=Path, metavar="OUT.qdpx")
     p = export.add_parser("segments", help="coded segments (what Retrieve shows) as a Word report, CSV or Excel")

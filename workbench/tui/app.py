@@ -227,20 +227,24 @@ class WorkbenchApp(App[int]):
             self.notify(text, severity="error", timeout=8)
 
 
-def make_app(db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None) -> WorkbenchApp:
+def make_app(
+    db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None, upload_url: str | None = None
+) -> WorkbenchApp:
     """Open the project (migrating it) and build the App, without running it.
 
     ``start`` builds a screen to show above the Sources screen (e.g. ``workbench review``).
     """
     project = Project.open(db, create=False)
     project.actor = coder  # the audit trail names the coder for every change made in the UI
-    context = WorkbenchContext(project, coder, blind)
+    context = WorkbenchContext(project, coder, blind, upload_url)
     return WorkbenchApp(context, CodingSession(project, coder, blind), start)
 
 
-def run_app(db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None) -> int:
-    """Run the terminal UI on a project; returns the exit code."""
-    app = make_app(db, coder, blind, start)
+def run_app(
+    db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None, upload_url: str | None = None
+) -> int:
+    """Run the terminal UI on a project (in a terminal, or for a browser under ``workbench serve``); the exit code."""
+    app = make_app(db, coder, blind, start, upload_url)
     try:
         app.run()
     finally:

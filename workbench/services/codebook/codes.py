@@ -53,7 +53,12 @@ class LoadReport:
     unchanged: list[str]
 
 
-def load_codebook(project: Project, path: Path) -> LoadReport:
+def load_codebook(project: Project, path: Path, separator: str = "/") -> LoadReport:
+    """Merge a YAML codebook, or a codebook CSV (Taguette's layout; see :mod:`workbench.interop.taguette_csv`)."""
+    if path.suffix.lower() == ".csv":
+        from workbench.interop.taguette_csv import load_codebook_csv
+
+        return load_codebook_csv(project, path, separator)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -66,9 +71,13 @@ def load_codebook(project: Project, path: Path) -> LoadReport:
 
 
 def apply_codebook(
-    session: Session, name: str, description: str | None, specs: list[CodeSpec], origin_path: str | None
+    session: Session, name: str, description: str | None, specs: list[CodeSpec], origin_path: str | None,
+    *, keep_places: bool = False,
 ) -> LoadReport:
-    """Merge codes into the project by id: new ones added, changed ones updated. Nothing is deleted."""
+    """Merge codes into the project by id: new ones added, changed ones updated. Nothing is deleted.
+
+    ``keep_places``: codes already in the project keep their codebook and position (for files that do
+    not carry the whole codebook's order, such as a codebook CSV); new ones go last."""
     book = session.scalar(select(Codebook).where(Codebook.name == name))
     if book is None:
         book = Codebook(name=name, description=description, loaded_from=origin_path)
@@ -77,8 +86,9 @@ def apply_codebook(
         book.description, book.loaded_from = description, origin_path
     session.flush()
     existing = {c.key: c for c in session.scalars(select(Code))}
+    last = max((c.position for c in existing.values()), default=-1) + 1 if keep_places else 0
     added, updated, unchanged = [], [], []
-    for position, spec in enumerate(specs):
+    for position, spec in enumerate(specs, start=last):
         values = {
             "name": spec.name,
             "origin": spec.origin,
@@ -93,6 +103,8 @@ def apply_codebook(
             "codebook_id": book.id,
         }
         code = existing.get(spec.key)
+        if code is not None and keep_places:
+            del values["position"], values["codebook_id"]
         if code is None:
             fields = {k: v for k, v in values.items() if k not in ("name", "origin", "colour", "position", "codebook_id")}
             code = add_code(session, spec.name, key=spec.key, origin=spec.origin, colour=spec.colour, position=position,
