@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.vocabulary import AuditAction
@@ -81,6 +81,21 @@ def record_changes(session: Session, _context: object, _instances: object) -> No
         entry.note = note
         session.add(entry)
     session.info.setdefault("_audit_pending", []).extend(e for e in entries if hasattr(e, "_pending_target"))
+
+
+def record_bulk_creation(session: Session, kind: str, created: list[tuple[int, dict[str, Any]]]) -> None:
+    """Audit rows written by a bulk INSERT (which bypasses the flush events): one "create" entry each,
+    with the same snapshot of columns the ORM path records, under the session's actor and note."""
+    if not created:
+        return
+    actor = session.info.get("actor")
+    coder_id = session.scalar(select(Coder.id).where(Coder.name == actor)) if actor else None
+    note = session.info.get("audit_note")
+    session.execute(insert(AuditEntry), [
+        {"action": AuditAction.CREATE, "entity_kind": kind, "entity_id": row_id, "coder_id": coder_id, "note": note,
+         "after": {**{k: _plain(v) for k, v in row.items() if k not in SKIPPED_COLUMNS}, "id": row_id}}
+        for row_id, row in created
+    ])  # fmt: skip
 
 
 def fill_created_ids(session: Session, _context: object) -> None:
