@@ -31,7 +31,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise WorkbenchError(f"--speaker {item!r}: expected LABEL=PID, e.g. --speaker 'R=P05'")
         speaker_map[label.strip()] = pid.strip()
     project = open_project(args, create=True)
-    options = ImportOptions(kind=args.kind, speaker_map=speaker_map, interviewer_labels=tuple(args.interviewer))
+    options = ImportOptions(
+        kind=args.kind, speaker_map=speaker_map, interviewer_labels=tuple(args.interviewer), layout=args.layout
+    )
 
     def show(result) -> None:  # type: ignore[no-untyped-def]
         stream = sys.stderr if result.status == "failed" else sys.stdout
@@ -39,7 +41,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     report = import_paths(project, args.paths, options, attributes=args.attributes, progress=show)
     if not report.results:
-        raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt)")
+        raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt .json .tsv)")
     print(report.summary())
     return EXIT_PARTIAL if report.failed else 0
 

@@ -264,7 +264,7 @@ class SourcesScreen(Screen):
         report = message.report
         summary = report.summary()
         if not report.results:
-            summary = "No transcripts there (.txt .md .docx .vtt .srt .qdpx .qdc)"
+            summary = "No transcripts there (.txt .md .docx .vtt .srt .json .tsv .qdpx .qdc)"
         self.notify(summary, title="Import", severity="error" if report.failed else "information", markup=False)
         for failure in report.failed[:3]:
             self.notify(failure.message, title="Not imported", severity="error", timeout=12, markup=False)

@@ -1,0 +1,326 @@
+"""Transcript layouts: how transcription tools write who spoke and when (pure; no I/O).
+
+A layout turns what a reader produced (the plain text, and cue times for
+subtitle and Whisper files) into speaker turns. Most tools put the speaker
+and time on a line of their own with the words below; each such layout is a
+header pattern handed to :func:`~workbench.domain.transcript.split_turns`,
+so turns, labels and offsets follow the same rules as every other
+transcript. The styles the importer always read (``P03: …``,
+``Speaker 1 (00:01:23): …``, ``[00:01:23] Speaker 1: …``, subtitle cues)
+are parsed exactly as before; detection only names them.
+
+Detection (:func:`parse_layout` without a layout) counts, per layout, the
+lines that are its speaker lines. A new layout is used only when it finds
+more speaker lines than the classic ``Name: text`` parse does, so files that
+already imported with speakers import the same. Two layouts that both match
+a good share of the file are reported rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workbench.domain.spans import strip_span
+from workbench.domain.transcript import ParsedTranscript, ParsedTurn, parse_speaker_line, parse_timestamp, split_turns
+from workbench.errors import InputError
+
+TEXT_FORMATS = frozenset({"txt", "md", "docx"})
+CUE_FORMATS = frozenset({"vtt", "srt", "json", "tsv"})
+PAUSE_MS = 2000  # Whisper segments without speakers: a silence this long starts a new turn
+HEADER_MAX = 80  # a speaker line with its time is short; longer lines are never headers
+
+_TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_NAME = r"(?P<label>[^\W\d_][\w.'’\-]*(?: [\w.'’\-]+){0,4})"  # letters of any script; up to five words
+_BRACKET_LABEL = re.compile(r"^\[(?P<label>[^\]\n]{1,60})\]:[ \t]*")  # WhisperX subtitles: [SPEAKER_00]: …
+_OTTER_FOOTER = re.compile(r"^[ \t]*Transcribed by https?://otter\.ai\S*[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    formats: frozenset[str]
+    tools: str
+    example: str
+    header: re.Pattern[str] | None = None  # the speaker line, words below (None: parsed another way)
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    Layout("otter", TEXT_FORMATS, "Otter.ai (.txt, .docx), Microsoft Teams .docx", "Interviewer  0:00",
+           re.compile(rf"^{_NAME}[ \t]+(?P<time>(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}})$")),
+    Layout("word", TEXT_FORMATS, "Microsoft Word / Teams Transcribe", "00:00:03 Interviewer",
+           re.compile(rf"^(?P<time>\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?)[ \t]+{_NAME}$")),
+    Layout("time-name", TEXT_FORMATS, "Happy Scribe, Descript (timecode, then speaker)", "[00:00:03] Interviewer",
+           re.compile(rf"^\[(?P<time>{_TIME})\][ \t]*(?:-[ \t]*)?{_NAME}$")),
+    Layout("name-time", TEXT_FORMATS, "NVivo Transcription, Sonix, Trint (speaker, then timecode)",
+           "Interviewer [00:00:03]", re.compile(rf"^{_NAME}[ \t]+[\[(](?P<time>{_TIME})[\])]$")),
+    Layout("zoom", TEXT_FORMATS | {"vtt"}, "Zoom (.txt transcript; .vtt with Name: text cues)", "[Interviewer] 00:00:03",
+           re.compile(rf"^\[(?P<label>[^\]\n]{{1,60}})\][ \t]+(?P<time>{_TIME})$")),
+    Layout("label-line", TEXT_FORMATS, "speaker on a line of their own (Descript, oTranscribe, typed)", "Interviewer",
+           re.compile(rf"^{_NAME}:?$")),
+    Layout("rev", TEXT_FORMATS, "Rev, Descript", "Interviewer (00:00:03): How have…"),
+    Layout("timecoded", TEXT_FORMATS, "Trint, Happy Scribe, oTranscribe", "[00:00:03] Interviewer: How have…"),
+    Layout("speaker-lines", TEXT_FORMATS, "typed transcripts, most services", "Interviewer: How have…"),
+    Layout("teams", frozenset({"vtt"}), "Microsoft Teams .vtt (<v Name> voice tags)", "<v Interviewer>How have…</v>"),
+    Layout("subtitles", frozenset({"srt", "vtt"}), "captions with speaker labels, one turn per cue",
+           "00:00:03,000 --> 00:00:05,000 / Interviewer: How have…"),
+    Layout("whisper", CUE_FORMATS, "Whisper, WhisperX (.json, .srt, .vtt, .tsv)", "[SPEAKER_00]: How have…"),
+)
+BY_NAME = {layout.name: layout for layout in LAYOUTS}
+LAYOUT_NAMES = tuple(BY_NAME)
+_HEADED = tuple(layout for layout in LAYOUTS if layout.header is not None and layout.name != "label-line")
+
+
+@dataclass(frozen=True)
+class LayoutResult:
+    parsed: ParsedTranscript
+    layout: str | None  # None: no speaker labels found
+    speakers: int
+
+    def describe(self) -> str:
+        """``otter layout, 2 speakers`` (for the import summary)."""
+        if self.layout is None:
+            return "no speaker labels"
+        people = "no speakers" if not self.speakers else f"{self.speakers} speaker{'s' if self.speakers != 1 else ''}"
+        return f"{self.layout} layout, {people}"
+
+
+def _name_like(label: str) -> bool:
+    """A speaker name, role or id: not lower-case at the start, no sentence punctuation at the end."""
+    label = label.strip()
+    return bool(label) and len(label) <= 60 and not label[0].islower() and label[-1] not in ".?!,;:…"
+
+
+def header_matcher(layout: Layout, only: frozenset[str] | None = None) -> Callable[[str], tuple[str, int, int | None] | None]:
+    """The ``match_line`` for :func:`split_turns`: a header line → (label, body offset, time in ms)."""
+    pattern = layout.header
+    assert pattern is not None
+
+    def match(line: str) -> tuple[str, int, int | None] | None:
+        stripped = line.strip()
+        if not stripped or len(stripped) > HEADER_MAX:
+            return None
+        found = pattern.match(stripped)
+        if found is None:
+            return None
+        label = found.group("label").strip()
+        if not _name_like(label) or (only is not None and label not in only):
+            return None
+        stamp = found.groupdict().get("time")
+        return label, len(line), parse_timestamp(stamp) if stamp else None
+
+    return match
+
+
+def _header_counts(text: str) -> tuple[Counter[str], frozenset[str]]:
+    """Speaker lines per headed layout, and the labels that recur alone on a line (label-line layout)."""
+    counts: Counter[str] = Counter()
+    alone: Counter[str] = Counter()
+    matchers = [(layout.name, header_matcher(layout)) for layout in _HEADED]
+    bare = header_matcher(BY_NAME["label-line"])
+    lines = text.split("\n")
+    previous_blank = True
+    for index, line in enumerate(lines):
+        blank = not line.strip()
+        if not blank and len(line) <= HEADER_MAX + 20:
+            for name, match in matchers:
+                if match(line) is not None:
+                    counts[name] += 1
+            if previous_blank and index + 1 < len(lines) and lines[index + 1].strip():
+                found = bare(line)
+                if found is not None and ":" not in line:
+                    alone[found[0]] += 1
+        previous_blank = blank
+    recurring = frozenset(label for label, n in alone.items() if n >= 2)
+    if recurring:
+        counts["label-line"] = sum(alone[label] for label in recurring)
+    return counts, recurring
+
+
+def _classic_style(parsed: ParsedTranscript) -> str:
+    """Which of the always-read styles a parse used (by majority of its first labelled turns)."""
+    text = parsed.text
+    styles: Counter[str] = Counter()
+    for turn in [t for t in parsed.turns if t.label is not None][:200]:
+        if text[turn.label_start : turn.label_start + 1] in "[(" and turn.time_start_ms is not None:
+            styles["timecoded"] += 1
+        elif turn.time_start_ms is not None:
+            styles["rev"] += 1
+        elif "\n" in text[turn.label_start : turn.body.start]:
+            styles["label-line"] += 1
+        else:
+            styles["speaker-lines"] += 1
+    return styles.most_common(1)[0][0]
+
+
+def _result(parsed: ParsedTranscript, layout: str | None) -> LayoutResult:
+    speakers = len({t.label for t in parsed.turns if t.label is not None})
+    if layout is not None and layout in ("rev", "timecoded", "label-line", "speaker-lines") and not speakers:
+        layout = None
+    return LayoutResult(parsed, layout, speakers)
+
+
+def parse_layout(
+    where: object,
+    text: str,
+    cue_times: list[tuple[int, int]] | None = None,
+    fmt: str = "txt",
+    layout: str | None = None,
+    hint: str | None = None,
+) -> LayoutResult:
+    """Speaker turns of a read file in its layout: ``layout`` when given, else detected.
+
+    ``fmt`` is the reader's format (``txt``, ``docx``, ``vtt``, ``json`` …);
+    ``hint`` what the reader saw (``teams`` for WebVTT voice tags). Raises
+    :class:`InputError` when a given layout does not fit the file, or when
+    two layouts fit it about equally well.
+    """
+    if layout is not None:
+        return _forced(where, text, cue_times, fmt, layout, hint)
+    if fmt in CUE_FORMATS:
+        return _detect_cues(text, cue_times, fmt, hint)
+    counts, recurring = _header_counts(text)
+    classic = split_turns(text)
+    labelled = sum(1 for t in classic.turns if t.label is not None)
+    if counts:
+        best, found = counts.most_common(1)[0]
+        if found >= 2 and found > labelled:
+            rivals = [(name, n) for name, n in counts.most_common() if name != best and n >= 2 and 2 * n >= found]
+            if labelled >= 2 and 2 * labelled >= found:
+                rivals.append((_classic_style(classic), labelled))
+            if rivals:
+                listed = ", ".join(f"{name} ({n} speaker lines)" for name, n in [(best, found), *rivals])
+                raise InputError(where, f"fits more than one transcript layout: {listed}; choose one with --layout NAME")
+            return _result(_parse_headed(text, BY_NAME[best], recurring), best)
+    return _result(classic, _classic_style(classic) if labelled else None)
+
+
+def _forced(
+    where: object, text: str, cue_times: list[tuple[int, int]] | None, fmt: str, name: str, hint: str | None
+) -> LayoutResult:
+    chosen = BY_NAME.get(name)
+    if chosen is None:
+        raise InputError(where, f"unknown layout {name!r}; use one of {', '.join(LAYOUT_NAMES)}")
+    if fmt not in chosen.formats:
+        kinds = ", ".join(f".{f}" for f in sorted(chosen.formats))
+        raise InputError(where, f"the {name} layout is for {kinds} files, not .{fmt}; leave out --layout for this file")
+    if fmt in CUE_FORMATS:
+        if name == "whisper":
+            return _result(whisper_turns(text, cue_times or []), name)
+        return _result(split_turns(text, cue_times), name)
+    if chosen.header is None:
+        parsed = split_turns(text)
+    else:
+        _, recurring = _header_counts(text) if name == "label-line" else (None, None)
+        parsed = _parse_headed(text, chosen, recurring)
+    result = _result(parsed, name)
+    if not result.speakers:
+        raise InputError(
+            where, f"has no speaker lines of the {name} layout (like {chosen.example!r}); check the file or leave out --layout"
+        )
+    return result
+
+
+def _parse_headed(text: str, layout: Layout, recurring: frozenset[str] | None) -> ParsedTranscript:
+    only = recurring if layout.name == "label-line" else None
+    if layout.name == "label-line":
+        # "Name:" alone on a line is also a speaker line of this layout (the classic parse reads it the same way)
+        bare = header_matcher(layout, only)
+
+        def match(line: str) -> tuple[str, int, int | None] | None:
+            return bare(line) or (bare(line.rstrip().rstrip(":")) if line.rstrip().endswith(":") else None)
+
+        return split_turns(text, match_line=match)
+    parsed = split_turns(text, match_line=header_matcher(layout, only))
+    return _without_otter_footer(parsed) if layout.name == "otter" else parsed
+
+
+def _without_otter_footer(parsed: ParsedTranscript) -> ParsedTranscript:
+    """Otter ends its export with "Transcribed by https://otter.ai": not the last speaker's words."""
+    if not parsed.turns or parsed.turns[-1].label is None:
+        return parsed
+    last = parsed.turns[-1]
+    text = parsed.text
+    footer = None
+    for footer in _OTTER_FOOTER.finditer(text, last.body.start, last.body.end):
+        pass
+    if footer is None:
+        return parsed
+    words = strip_span(text, last.body.start, footer.start())
+    tail = strip_span(text, footer.start(), footer.end())
+    turns = [*parsed.turns[:-1], ParsedTurn(last.label, last.label_start, words, last.time_start_ms, last.time_end_ms)]
+    turns.append(ParsedTurn(None, tail.start, tail))
+    return ParsedTranscript(text=text, turns=turns)
+
+
+def _detect_cues(text: str, cue_times: list[tuple[int, int]] | None, fmt: str, hint: str | None) -> LayoutResult:
+    if fmt in ("json", "tsv"):
+        return _result(whisper_turns(text, cue_times or []), "whisper")
+    classic = split_turns(text, cue_times)
+    labelled = sum(1 for t in classic.turns if t.label is not None)
+    if labelled >= 2 or (labelled and len(classic.turns) <= 3):
+        return _result(classic, hint or ("zoom" if fmt == "vtt" else "subtitles"))
+    return _result(whisper_turns(text, cue_times or []), "whisper")
+
+
+def whisper_turns(text: str, cue_times: list[tuple[int, int]]) -> ParsedTranscript:
+    """Cue lines (one per segment) → turns: a speaker's consecutive segments join into one turn.
+
+    A segment's speaker is its ``[SPEAKER_00]:`` prefix (WhisperX), or its
+    ``Name:`` label when the file labels its cues that way; a segment without
+    one continues the speaker before it. Segments with no speaker at all join
+    into runs, a new one after a pause of :data:`PAUSE_MS`. The stored text
+    keeps one line per segment, the speaker written once at the start of the
+    turn; each turn keeps the start of its first segment and the end of its last.
+    """
+    lines = text.split("\n")
+    plain = [parse_speaker_line(line) for line in lines]
+    use_plain = sum(1 for found in plain if found is not None) >= 2
+    pieces: list[str] = []
+    runs: list[list] = []  # [label, label start, body start, body end, time start, time end]
+    position = 0
+    for index, line in enumerate(lines):
+        start, end = cue_times[index] if index < len(cue_times) else (cue_times[-1] if cue_times else (0, 0))
+        bracket = _BRACKET_LABEL.match(line)
+        found = plain[index]
+        if bracket is not None:
+            label, body = bracket.group("label").strip(), line[bracket.end() :]
+        elif use_plain and found is not None:
+            label, body = found[0], line[found[1] :]
+        else:
+            label, body = None, line
+        run = runs[-1] if runs else None
+        joins = run is not None and (
+            (label is not None and label == run[0])
+            or (label is None and (run[0] is not None or start - run[5] < PAUSE_MS))
+        )
+        if run is not None and joins:
+            pieces.append("\n" + body)
+            position += 1 + len(body)
+            run[3], run[5] = position, max(run[5], end)
+            continue
+        if pieces:
+            pieces.append("\n")
+            position += 1
+        head = f"{label}: " if label is not None else ""
+        pieces.append(head + body)
+        runs.append([label, position, position + len(head), position + len(head) + len(body), start, end])
+        position += len(head) + len(body)
+    stored = "".join(pieces)
+    turns = [
+        ParsedTurn(label, label_start, strip_span(stored, body_start, body_end), started, ended)
+        for label, label_start, body_start, body_end, started, ended in runs
+    ]
+    return ParsedTranscript(text=stored, turns=turns)
+
+
+def describe_layouts(descriptions: list[str]) -> str:
+    """The layouts of a batch for its summary line: `` · otter layout, 2 speakers`` or `` · layouts: otter 3, word 1``."""
+    if not descriptions:
+        return ""
+    if len(descriptions) == 1:
+        return f" · {descriptions[0]}"
+    names = Counter(d.split(" layout", 1)[0] if " layout" in d else "no speaker labels" for d in descriptions)
+    return " · layouts: " + ", ".join(f"{name} {n}" for name, n in names.most_common())
