@@ -35,6 +35,7 @@ HEADER_MAX = 80  # a speaker line with its time is short; longer lines are never
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _NAME = r"(?P<label>[^\W\d_][\w.'’\-]*(?: [\w.'’\-]+){0,4})"  # letters of any script; up to five words
 _BRACKET_LABEL = re.compile(r"^\[(?P<label>[^\]\n]{1,60})\]:[ \t]*")  # WhisperX subtitles: [SPEAKER_00]: …
+_ZOOM_CUE = re.compile(r"^(?P<label>[^\s:\[\]<>][^:\n]{0,59}?):[ \t]+")  # Zoom .vtt: "Display Name: words"
 _OTTER_FOOTER = re.compile(r"^[ \t]*Transcribed by https?://otter\.ai\S*[ \t]*$", re.MULTILINE)
 
 
@@ -87,14 +88,23 @@ class LayoutResult:
         return f"{self.layout} layout, {people}"
 
 
+_PARTICLES = frozenset({"de", "da", "das", "do", "dos", "di", "du", "del", "della", "van", "von", "der", "den", "la", "le", "bin", "al", "y", "e"})
+
+
 def _name_like(label: str) -> bool:
-    """A speaker name, role or id: not lower-case at the start, no sentence punctuation at the end."""
-    label = label.strip()
-    return bool(label) and len(label) <= 60 and not label[0].islower() and label[-1] not in ".?!,;:…"
+    """A speaker name, role or id: words capitalised or carrying a digit (name particles such as
+    "de" or "van" between them), no sentence punctuation at the end; so "We met at 10:30" is prose."""
+    words = label.split()
+    if not words or len(label) > 60 or label[-1] in ".?!,;:…":
+        return False
+    return all(not w[0].islower() or (w in _PARTICLES and 0 < i < len(words) - 1) for i, w in enumerate(words))
 
 
 def header_matcher(layout: Layout, only: frozenset[str] | None = None) -> Callable[[str], tuple[str, int, int | None] | None]:
-    """The ``match_line`` for :func:`split_turns`: a header line → (label, body offset, time in ms)."""
+    """The ``match_line`` for :func:`split_turns`: a header line → (label, body offset, time in ms).
+
+    Zoom's bracketed display names may be anything people typed ("kofi.m"); other labels must look like names.
+    """
     pattern = layout.header
     assert pattern is not None
 
@@ -106,7 +116,7 @@ def header_matcher(layout: Layout, only: frozenset[str] | None = None) -> Callab
         if found is None:
             return None
         label = found.group("label").strip()
-        if not _name_like(label) or (only is not None and label not in only):
+        if (layout.name != "zoom" and not _name_like(label)) or (only is not None and label not in only):
             return None
         stamp = found.groupdict().get("time")
         return label, len(line), parse_timestamp(stamp) if stamp else None
@@ -209,7 +219,8 @@ def _forced(
     if fmt in CUE_FORMATS:
         if name == "whisper":
             return _result(whisper_turns(text, cue_times or []), name)
-        return _result(split_turns(text, cue_times), name)
+        names = _zoom_cue_names(text) if name == "zoom" else frozenset()
+        return _result(_zoom_cues(text, cue_times, names) if names else split_turns(text, cue_times), name)
     if chosen.header is None:
         parsed = split_turns(text)
     else:
@@ -258,11 +269,46 @@ def _without_otter_footer(parsed: ParsedTranscript) -> ParsedTranscript:
 def _detect_cues(text: str, cue_times: list[tuple[int, int]] | None, fmt: str, hint: str | None) -> LayoutResult:
     if fmt in ("json", "tsv"):
         return _result(whisper_turns(text, cue_times or []), "whisper")
+    if fmt == "vtt" and hint is None:
+        names = _zoom_cue_names(text)
+        if names:
+            return _result(_zoom_cues(text, cue_times, names), "zoom")
     classic = split_turns(text, cue_times)
     labelled = sum(1 for t in classic.turns if t.label is not None)
     if labelled >= 2 or (labelled and len(classic.turns) <= 3):
         return _result(classic, hint or ("zoom" if fmt == "vtt" else "subtitles"))
     return _result(whisper_turns(text, cue_times or []), "whisper")
+
+
+def _zoom_cue_names(text: str) -> frozenset[str]:
+    """Zoom's display names before ``: `` in its cues, as people typed them ("kofi.m"), when most cues have one.
+
+    The classic label rule wants capitalised words; Zoom names need not be. The file is
+    taken for Zoom's when names that recur start at least half its cues; then every
+    cue's prefix is its speaker (Zoom names each cue; an unknown speaker has none).
+    """
+    lines = text.split("\n")
+    prefixes: Counter[str] = Counter()
+    for line in lines:
+        found = _ZOOM_CUE.match(line)
+        if found is not None and len(found.group("label").split()) <= 5:
+            prefixes[found.group("label")] += 1
+    names = frozenset(name for name in prefixes if name[-1] not in ".?!,;")
+    if sum(n for name, n in prefixes.items() if n >= 2 and name in names) * 2 < len(lines):
+        return frozenset()
+    return names
+
+
+def _zoom_cues(text: str, cue_times: list[tuple[int, int]] | None, names: frozenset[str]) -> ParsedTranscript:
+    """One turn per cue, as for other subtitles, with Zoom's display names taken as speakers."""
+
+    def match(line: str) -> tuple[str, int, int | None] | None:
+        found = _ZOOM_CUE.match(line)
+        if found is not None and found.group("label") in names:
+            return found.group("label"), found.end(), None
+        return parse_speaker_line(line)
+
+    return split_turns(text, cue_times, match_line=match)
 
 
 def whisper_turns(text: str, cue_times: list[tuple[int, int]]) -> ParsedTranscript:
