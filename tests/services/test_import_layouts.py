@@ -10,16 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import table_counts
+from tests.services.test_import import imported
 from workbench.errors import WorkbenchError
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.services.project.participants import list_participants
 from workbench.store.models import Source, Turn
-
-
-def imported(project, *paths, **options):
-    report = import_paths(project, [Path(p) for p in paths], ImportOptions(**options))
-    assert not report.failed, report.failed
-    return report
 
 
 def stored(project, name):
