@@ -233,7 +233,7 @@ class SourcesScreen(Screen):
     @work(exit_on_error=False, group="sources-import-ask")
     async def action_import_files(self) -> None:
         path = await self.app.push_screen_wait(
-            NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt, or .qdpx/.qdc):")
+            NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt .json .tsv, or .qdpx/.qdc):")
         )
         if path:
             self.query_one("#sources-status", Static).update(f"Importing {path} …")
