@@ -206,6 +206,7 @@ def test_zoom_cues_keep_display_names_as_people_typed_them():
     result = parse_layout("z.vtt", text, times, fmt="vtt")
     assert result.describe() == "zoom layout, 3 speakers"
     assert [t[0] for t in cues(result)] == ["jsmith", "Ama K", "jsmith", "kofi", "Ama K"]
+    assert [t[0] for t in cues(parse_layout("t.vtt", text, times, fmt="vtt", hint="teams"))][:2] == ["jsmith", "Ama K"]
     # not Zoom's: prose before a colon in a captioned lecture stays text
     lecture = "so here is the thing: it works\nand then: nothing\nokay"
     assert parse_layout("l.vtt", lecture, times[:3], fmt="vtt").layout == "whisper"
@@ -241,3 +242,16 @@ def test_detection_never_changes_how_the_classic_styles_import(lines):
     result = parse_layout("h.txt", text)
     assert result.parsed.text == text
     assert result.parsed.turns == split_turns(text).turns
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_line.filter(lambda line: line.strip()), min_size=1, max_size=20), st.sampled_from(["srt", "vtt"]))
+def test_subtitle_cues_with_speakers_keep_every_speaker_turn(lines, fmt):
+    text = "\n".join(lines)
+    times = [(i * 1_000, i * 1_000 + 800) for i in range(len(lines))]
+    classic = split_turns(text, times)
+    result = parse_layout("h." + fmt, text, times, fmt=fmt)
+    if sum(1 for t in classic.turns if t.label is not None) >= 2:
+        assert result.parsed.text == text
+        kept = set(result.parsed.turns)
+        assert all(turn in kept for turn in classic.turns if turn.label is not None)

@@ -219,7 +219,7 @@ def _forced(
     if fmt in CUE_FORMATS:
         if name == "whisper":
             return _result(whisper_turns(text, cue_times or []), name)
-        names = _zoom_cue_names(text) if name == "zoom" else frozenset()
+        names = _zoom_cue_names(text) if name in ("zoom", "teams") else frozenset()
         return _result(_zoom_cues(text, cue_times, names) if names else split_turns(text, cue_times), name)
     if chosen.header is None:
         parsed = split_turns(text)
@@ -269,10 +269,10 @@ def _without_otter_footer(parsed: ParsedTranscript) -> ParsedTranscript:
 def _detect_cues(text: str, cue_times: list[tuple[int, int]] | None, fmt: str, hint: str | None) -> LayoutResult:
     if fmt in ("json", "tsv"):
         return _result(whisper_turns(text, cue_times or []), "whisper")
-    if fmt == "vtt" and hint is None:
-        names = _zoom_cue_names(text)
+    if fmt == "vtt":
+        names = _zoom_cue_names(text)  # Zoom's names, or Teams' voice tags, as people typed them
         if names:
-            return _result(_zoom_cues(text, cue_times, names), "zoom")
+            return _result(_zoom_cues(text, cue_times, names), hint or "zoom")
     classic = split_turns(text, cue_times)
     labelled = sum(1 for t in classic.turns if t.label is not None)
     if labelled >= 2 or (labelled and len(classic.turns) <= 3):
