@@ -255,3 +255,30 @@ def test_subtitle_cues_with_speakers_keep_every_speaker_turn(lines, fmt):
         assert result.parsed.text == text
         kept = set(result.parsed.turns)
         assert all(turn in kept for turn in classic.turns if turn.label is not None)
+
+
+_header = st.one_of(
+    st.tuples(_label, st.integers(0, 7200)).map(lambda p: f"{p[0]}  {p[1] // 60}:{p[1] % 60:02d}"),
+    st.tuples(_time, _label).map(lambda p: f"{p[0]} {p[1]}"),
+    st.tuples(_label, _time).map(lambda p: f"[{p[0]}] {p[1]}"),
+    st.tuples(_time, _label).map(lambda p: f"[{p[0]}] {p[1]}"),
+    st.tuples(_label, _time).map(lambda p: f"{p[0]} [{p[1]}]"),
+    _label,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_header, _line), min_size=1, max_size=30), st.sampled_from([None, *LAYOUT_NAMES]))
+def test_any_mix_of_layouts_gives_ordered_turns_inside_the_text_or_one_clear_error(lines, layout):
+    text = "\n".join(lines)
+    try:
+        result = parse_layout("mix.txt", text, layout=layout)
+    except InputError as error:
+        assert str(error).startswith("mix.txt: ") and "\n" not in str(error)
+        return
+    assert result.parsed.text == text
+    previous_end = 0
+    for turn in result.parsed.turns:
+        assert previous_end <= turn.label_start <= turn.body.start <= turn.body.end <= len(text)
+        assert text[turn.body.start : turn.body.end] == text[turn.body.start : turn.body.end].strip()
+        previous_end = turn.body.end
