@@ -36,6 +36,7 @@ _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _NAME = r"(?P<label>[^\W\d_][\w.'’\-]*(?: [\w.'’\-]+){0,4})"  # letters of any script; up to five words
 _BRACKET_LABEL = re.compile(r"^\[(?P<label>[^\]\n]{1,60})\]:[ \t]*")  # WhisperX subtitles: [SPEAKER_00]: …
 _ZOOM_CUE = re.compile(r"^(?P<label>[^\s:\[\]<>][^:\n]{0,59}?):[ \t]+")  # Zoom .vtt: "Display Name: words"
+_SENTENCE_END = frozenset(".?!,;…\"'”")  # a line ending so is prose, never a speaker line
 _OTTER_FOOTER = re.compile(r"^[ \t]*Transcribed by https?://otter\.ai\S*[ \t]*$", re.MULTILINE)
 
 
@@ -125,7 +126,11 @@ def header_matcher(layout: Layout, only: frozenset[str] | None = None) -> Callab
 
 
 def _header_counts(text: str) -> tuple[Counter[str], frozenset[str]]:
-    """Speaker lines per headed layout, and the labels that recur alone on a line (label-line layout)."""
+    """Speaker lines per headed layout, and the labels that recur alone on a line (label-line layout).
+
+    Only short lines that do not end like a sentence can be speaker lines, so most
+    lines of prose cost a length check.
+    """
     counts: Counter[str] = Counter()
     alone: Counter[str] = Counter()
     matchers = [(layout.name, header_matcher(layout)) for layout in _HEADED]
@@ -133,16 +138,22 @@ def _header_counts(text: str) -> tuple[Counter[str], frozenset[str]]:
     lines = text.split("\n")
     previous_blank = True
     for index, line in enumerate(lines):
-        blank = not line.strip()
-        if not blank and len(line) <= HEADER_MAX + 20:
+        if len(line) > HEADER_MAX + 20:
+            previous_blank = False
+            continue
+        stripped = line.strip()
+        if not stripped:
+            previous_blank = True
+            continue
+        if stripped[-1] not in _SENTENCE_END:
             for name, match in matchers:
-                if match(line) is not None:
+                if match(stripped) is not None:
                     counts[name] += 1
-            if previous_blank and index + 1 < len(lines) and lines[index + 1].strip():
-                found = bare(line)
-                if found is not None and ":" not in line:
+            if previous_blank and ":" not in stripped and index + 1 < len(lines) and lines[index + 1].strip():
+                found = bare(stripped)
+                if found is not None:
                     alone[found[0]] += 1
-        previous_blank = blank
+        previous_blank = False
     recurring = frozenset(label for label, n in alone.items() if n >= 2)
     if recurring:
         counts["label-line"] = sum(alone[label] for label in recurring)
