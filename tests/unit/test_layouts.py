@@ -282,3 +282,13 @@ def test_any_mix_of_layouts_gives_ordered_turns_inside_the_text_or_one_clear_err
         assert previous_end <= turn.label_start <= turn.body.start <= turn.body.end <= len(text)
         assert text[turn.body.start : turn.body.end] == text[turn.body.start : turn.body.end].strip()
         previous_end = turn.body.end
+
+
+def test_forced_label_line_reads_names_with_or_without_a_colon():
+    text = "Interviewer:\nHow was it?\n\nP02:\nGood.\n"
+    assert turns(parse_layout("c.txt", text, layout="label-line")) == [("Interviewer", "How was it?", None), ("P02", "Good.", None)]
+    once = "Interviewer\nHow was it?\n\nP02\nGood.\n"  # each name once: detected as paragraphs, read when asked for
+    assert parse_layout("o.txt", once).layout is None
+    assert turns(parse_layout("o.txt", once, layout="label-line")) == [("Interviewer", "How was it?", None), ("P02", "Good.", None)]
+    with pytest.raises(InputError, match="no speaker lines of the label-line layout"):
+        parse_layout("c.txt", "Some text.\nMore text.\n", layout="label-line")

@@ -101,7 +101,7 @@ def _name_like(label: str) -> bool:
     return all(not w[0].islower() or (w in _PARTICLES and 0 < i < len(words) - 1) for i, w in enumerate(words))
 
 
-def header_matcher(layout: Layout, only: frozenset[str] | None = None) -> Callable[[str], tuple[str, int, int | None] | None]:
+def header_matcher(layout: Layout) -> Callable[[str], tuple[str, int, int | None] | None]:
     """The ``match_line`` for :func:`split_turns`: a header line → (label, body offset, time in ms).
 
     Zoom's bracketed display names may be anything people typed ("kofi.m"); other labels must look like names.
@@ -117,7 +117,7 @@ def header_matcher(layout: Layout, only: frozenset[str] | None = None) -> Callab
         if found is None:
             return None
         label = found.group("label").strip()
-        if (layout.name != "zoom" and not _name_like(label)) or (only is not None and label not in only):
+        if layout.name != "zoom" and not _name_like(label):
             return None
         stamp = found.groupdict().get("time")
         return label, len(line), parse_timestamp(stamp) if stamp else None
@@ -125,8 +125,9 @@ def header_matcher(layout: Layout, only: frozenset[str] | None = None) -> Callab
     return match
 
 
-def _header_counts(text: str) -> tuple[Counter[str], frozenset[str]]:
-    """Speaker lines per headed layout, and the labels that recur alone on a line (label-line layout).
+def _header_counts(text: str) -> tuple[Counter[str], Counter[str]]:
+    """Speaker lines per headed layout, and how often each name stands alone on a line after a blank
+    line, words below it (the label-line layout counts only the names that recur).
 
     Only short lines that do not end like a sentence can be speaker lines, so most
     lines of prose cost a length check.
@@ -154,10 +155,10 @@ def _header_counts(text: str) -> tuple[Counter[str], frozenset[str]]:
                 if found is not None:
                     alone[found[0]] += 1
         previous_blank = False
-    recurring = frozenset(label for label, n in alone.items() if n >= 2)
+    recurring = sum(n for n in alone.values() if n >= 2)
     if recurring:
-        counts["label-line"] = sum(alone[label] for label in recurring)
-    return counts, recurring
+        counts["label-line"] = recurring
+    return counts, alone
 
 
 def _classic_style(parsed: ParsedTranscript) -> str:
@@ -202,7 +203,7 @@ def parse_layout(
         return _forced(where, text, cue_times, fmt, layout, hint)
     if fmt in CUE_FORMATS:
         return _detect_cues(text, cue_times, fmt, hint)
-    counts, recurring = _header_counts(text)
+    counts, alone = _header_counts(text)
     classic = split_turns(text)
     labelled = sum(1 for t in classic.turns if t.label is not None)
     if counts:
@@ -214,6 +215,7 @@ def parse_layout(
             if rivals:
                 listed = ", ".join(f"{name} ({n} speaker lines)" for name, n in [(best, found), *rivals])
                 raise InputError(where, f"fits more than one transcript layout: {listed}; choose one with --layout NAME")
+            recurring = frozenset(name for name, n in alone.items() if n >= 2)
             return _result(_parse_headed(text, BY_NAME[best], recurring), best)
     return _result(classic, _classic_style(classic) if labelled else None)
 
@@ -235,8 +237,8 @@ def _forced(
     if chosen.header is None:
         parsed = split_turns(text)
     else:
-        _, recurring = _header_counts(text) if name == "label-line" else (None, None)
-        parsed = _parse_headed(text, chosen, recurring)
+        names = frozenset(_header_counts(text)[1]) if name == "label-line" else None  # asked for: once is enough
+        parsed = _parse_headed(text, chosen, names)
     result = _result(parsed, name)
     if not result.speakers:
         raise InputError(
@@ -245,17 +247,19 @@ def _forced(
     return result
 
 
-def _parse_headed(text: str, layout: Layout, recurring: frozenset[str] | None) -> ParsedTranscript:
-    only = recurring if layout.name == "label-line" else None
+def _parse_headed(text: str, layout: Layout, names: frozenset[str] | None) -> ParsedTranscript:
+    """Turns under the layout's speaker lines (``names``: the label-line layout's names)."""
+    header = header_matcher(layout)
     if layout.name == "label-line":
-        # "Name:" alone on a line is also a speaker line of this layout (the classic parse reads it the same way)
-        bare = header_matcher(layout, only)
+        names = names or frozenset()
 
         def match(line: str) -> tuple[str, int, int | None] | None:
-            return bare(line) or (bare(line.rstrip().rstrip(":")) if line.rstrip().endswith(":") else None)
+            # one of the names alone on its line, or any name with a colon alone on its line (read so before, too)
+            found = header(line)
+            return found if found is not None and (found[0] in names or line.rstrip().endswith(":")) else None
 
         return split_turns(text, match_line=match)
-    parsed = split_turns(text, match_line=header_matcher(layout, only))
+    parsed = split_turns(text, match_line=header)
     return _without_otter_footer(parsed) if layout.name == "otter" else parsed
 
 
