@@ -209,6 +209,20 @@ def test_whisper_json_tsv_srt_and_vtt_without_speakers(project, tmp_path):
     ]
 
 
+def test_other_whisper_json_shapes(project, tmp_path):
+    (tmp_path / "cpp.json").write_text(json.dumps({"transcription": [
+        {"timestamps": {"from": "00:00:00,000", "to": "00:00:02,000"}, "offsets": {"from": 0, "to": 2000}, "text": " One."},
+        {"offsets": {"from": 2100, "to": 3000}, "text": " Two."}]}), encoding="utf-8")
+    (tmp_path / "hf.json").write_text(json.dumps({"text": "x", "chunks": [
+        {"timestamp": [0.0, 1.5], "text": " Hello."}, {"timestamp": [1.5, None], "text": " Bye."}]}), encoding="utf-8")
+    (tmp_path / "list.json").write_text(json.dumps([
+        {"start": 0, "end": 1, "text": "Hi.", "speaker": 0}, {"start": 1, "end": 2, "text": "Yo.", "speaker": 1}]), encoding="utf-8")
+    imported(project, tmp_path / "cpp.json", tmp_path / "hf.json", tmp_path / "list.json")
+    assert [(t[3], t[4], t[5]) for t in stored(project, "cpp")[1]] == [("One.\nTwo.", 0, 3_000)]
+    assert [(t[3], t[4], t[5]) for t in stored(project, "hf")[1]] == [("Hello.\nBye.", 0, 1_500)]
+    assert [(t[0], t[2]) for t in stored(project, "list")[1]] == [("SPEAKER_00", "SPEAKER_00 (list)"), ("SPEAKER_01", "SPEAKER_01 (list)")]
+
+
 def test_whisperx_subtitles_and_tsv_with_a_speaker_column(project, tmp_path):
     (tmp_path / "x.srt").write_text(
         "1\n00:00:00,000 --> 00:00:02,000\n[SPEAKER_00]: Ready?\n\n2\n00:00:02,500 --> 00:00:04,000\n[SPEAKER_01]: Yes.\n\n"

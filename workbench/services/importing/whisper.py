@@ -24,6 +24,8 @@ def _clean(text: str) -> str:
 
 
 def _cue(speaker: object, text: str) -> str:
+    if isinstance(speaker, int) and not isinstance(speaker, bool) and speaker >= 0:
+        speaker = f"SPEAKER_{speaker:02d}"  # a numbered speaker is a generic label, scoped to its source
     if isinstance(speaker, str) and _clean(speaker):
         name = _clean(speaker).replace("[", "(").replace("]", ")")[:MAX_SPEAKER].strip()
         return f"[{name}]: {text}"
@@ -37,7 +39,9 @@ def _seconds(path: Path, value: object, what: str, where: str) -> int:
 
 
 def read_json(path: Path, data: bytes) -> ReadFile:
-    """Whisper (``{"segments": [{"start", "end", "text"}]}``), WhisperX (+ ``"speaker"``) or a bare list of segments."""
+    """Whisper (``{"segments": [{"start", "end", "text"}]}``), WhisperX (+ ``"speaker"``), a bare list of
+    segments, Hugging Face ``"chunks"`` (``"timestamp": [start, end]``) or whisper.cpp's ``"transcription"``
+    (``"offsets": {"from", "to"}`` in milliseconds)."""
     text, encoding = decode_text(path, data)
     try:
         document = json.loads(text)
@@ -45,7 +49,10 @@ def read_json(path: Path, data: bytes) -> ReadFile:
         raise InputError(path, f"is not valid JSON ({error.msg}); export the transcript again", error.lineno) from None
     except RecursionError:
         raise InputError(path, "is JSON nested too deeply to be a transcript") from None
-    segments = document.get("segments", document.get("chunks")) if isinstance(document, dict) else document
+    if isinstance(document, dict):
+        segments = next((document[k] for k in ("segments", "chunks", "transcription") if k in document), None)
+    else:
+        segments = document
     if not isinstance(segments, list):
         raise InputError(path, "is not a Whisper or WhisperX transcript: expected a 'segments' list of start, end and text")
     lines: list[str] = []
@@ -57,6 +64,10 @@ def read_json(path: Path, data: bytes) -> ReadFile:
         if "timestamp" in segment and "start" not in segment:  # Hugging Face pipeline chunks: "timestamp": [start, end]
             stamp = segment["timestamp"]
             start_at, end_at = (stamp[0], stamp[1]) if isinstance(stamp, list) and len(stamp) == 2 else (None, None)
+        elif isinstance(segment.get("offsets"), dict) and "start" not in segment:  # whisper.cpp: milliseconds
+            offsets = segment["offsets"]
+            start_at, end_at = (v / 1000 if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                                for v in (offsets.get("from"), offsets.get("to")))
         else:
             start_at, end_at = segment.get("start"), segment.get("end")
         words = segment.get("text")
