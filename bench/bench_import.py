@@ -176,21 +176,23 @@ def bench_import(folder: Path, processes: int | None = None) -> float:
 
 
 def bench_detection(texts: list[str], repeat: int = 3) -> tuple[float, float]:
-    """The core, best of ``repeat``: seconds for ``split_turns`` alone, and for ``parse_layout``
-    (layout detection + the same parse) over every text."""
+    """The core: seconds for ``split_turns`` alone, and for ``parse_layout`` (layout detection + the
+    same parse) over every text. The two alternate text by text, so a change in the machine's load
+    falls on both; the best of ``repeat`` passes."""
     from workbench.domain.layouts import parse_layout
 
-    def best(run) -> float:  # type: ignore[no-untyped-def]
-        times = []
-        for _ in range(repeat):
+    passes = []
+    for _ in range(repeat):
+        plain = detected = 0.0
+        for text in texts:
             started = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - started)
-        return min(times)
-
-    plain = best(lambda: [split_turns(text) for text in texts])
-    detected = best(lambda: [parse_layout("bench", text) for text in texts])
-    return plain, detected
+            split_turns(text)
+            middle = time.perf_counter()
+            parse_layout("bench", text)
+            detected += time.perf_counter() - middle
+            plain += middle - started
+        passes.append((plain, detected))
+    return min(p[0] for p in passes), min(p[1] for p in passes)
 
 
 def bench_cli(folder: Path, *options: str) -> float:

@@ -237,8 +237,8 @@ def _forced(
     if chosen.header is None:
         parsed = split_turns(text)
     else:
-        names = frozenset(_header_counts(text)[1]) if name == "label-line" else None  # asked for: once is enough
-        parsed = _parse_headed(text, chosen, names)
+        alone = frozenset(_header_counts(text)[1]) if name == "label-line" else None  # asked for: once is enough
+        parsed = _parse_headed(text, chosen, alone)
     result = _result(parsed, name)
     if not result.speakers:
         raise InputError(
@@ -251,12 +251,12 @@ def _parse_headed(text: str, layout: Layout, names: frozenset[str] | None) -> Pa
     """Turns under the layout's speaker lines (``names``: the label-line layout's names)."""
     header = header_matcher(layout)
     if layout.name == "label-line":
-        names = names or frozenset()
+        alone = names or frozenset()
 
         def match(line: str) -> tuple[str, int, int | None] | None:
             # one of the names alone on its line, or any name with a colon alone on its line (read so before, too)
             found = header(line)
-            return found if found is not None and (found[0] in names or line.rstrip().endswith(":")) else None
+            return found if found is not None and (found[0] in alone or line.rstrip().endswith(":")) else None
 
         return split_turns(text, match_line=match)
     parsed = split_turns(text, match_line=header)
@@ -269,11 +269,10 @@ def _without_otter_footer(parsed: ParsedTranscript) -> ParsedTranscript:
         return parsed
     last = parsed.turns[-1]
     text = parsed.text
-    footer = None
-    for footer in _OTTER_FOOTER.finditer(text, last.body.start, last.body.end):
-        pass
-    if footer is None:
+    footers = list(_OTTER_FOOTER.finditer(text, last.body.start, last.body.end))
+    if not footers:
         return parsed
+    footer = footers[-1]
     words = strip_span(text, last.body.start, footer.start())
     tail = strip_span(text, footer.start(), footer.end())
     turns = [*parsed.turns[:-1], ParsedTurn(last.label, last.label_start, words, last.time_start_ms, last.time_end_ms)]
