@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,14 +33,37 @@ def test_an_unknown_layout_is_refused_by_the_parser(db, capsys, tmp_path):  # no
     assert code == 2 and "invalid choice: 'otr'" in err and "otter" in err and len(err.strip().splitlines()) == 1
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=200).map(str.encode)), suffix=st.sampled_from([".json", ".tsv"]))
-def test_random_bytes_never_crash_the_whisper_readers(tmp_path, data, suffix):
-    path = tmp_path / f"random{suffix}"
-    path.write_bytes(data)
+_KEYS = st.sampled_from(["segments", "start", "end", "text", "speaker", "chunks", "timestamp", "offsets", "from", "to",
+                         "transcription"])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=_JSON)
+def test_random_json_never_crashes_the_whisper_reader(tmp_path, document):
+    path = tmp_path / "random.json"
+    path.write_text(json.dumps(document), encoding="utf-8")  # NaN and Infinity included
     try:
         result = read_transcript(path)
     except InputError as error:
         assert str(error).startswith(str(path)) and "\n" not in str(error)
     else:
-        assert result.text.strip() and len(result.text.split("\n")) == len(result.cue_times)
+        assert len(result.text.split("\n")) == len(result.cue_times)
+        assert all(0 <= start <= end <= 10**10 for start, end in result.cue_times)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.text(alphabet="0123456789.:-eE nN\u00e9ab", max_size=8), min_size=1, max_size=4), max_size=5))
+def test_random_tables_never_crash_the_tsv_reader(tmp_path, rows):
+    path = tmp_path / "random.tsv"
+    path.write_text("start\tend\ttext\n" + "\n".join("\t".join(row) for row in rows), encoding="utf-8")
+    try:
+        result = read_transcript(path)
+    except InputError as error:
+        assert str(error).startswith(str(path)) and "\n" not in str(error)
+    else:
+        assert all(0 <= start <= end <= 10**10 for start, end in result.cue_times)

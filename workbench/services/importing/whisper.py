@@ -9,7 +9,6 @@ then joins a speaker's consecutive segments into one turn.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 from workbench.domain.transcript import parse_timestamp
@@ -17,6 +16,7 @@ from workbench.errors import InputError
 from workbench.services.importing.readers import CONTROL_CHARACTERS, ReadFile, decode_text
 
 MAX_SPEAKER = 60
+MAX_SECONDS = 10_000_000  # about 115 days: any later time is not a recording's
 
 
 def _clean(text: str) -> str:
@@ -33,7 +33,7 @@ def _cue(speaker: object, text: str) -> str:
 
 
 def _seconds(path: Path, value: object, what: str, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_SECONDS:
         raise InputError(path, f"{where}: '{what}' must be a time in seconds, not {json.dumps(value)[:40]}")
     return round(value * 1000)
 
@@ -88,17 +88,18 @@ def read_json(path: Path, data: bytes) -> ReadFile:
 
 def _time(path: Path, value: str, line: int) -> int:
     value = value.strip()
+    millis = None
     try:
         if ":" in value:
-            return parse_timestamp(value)
-        if "." in value:
-            seconds = float(value)
-            if math.isfinite(seconds) and seconds >= 0:
-                return round(seconds * 1000)
+            millis = parse_timestamp(value)
+        elif "." in value:
+            millis = round(float(value) * 1000) if 0 <= float(value) <= MAX_SECONDS else None
         elif value.isdigit():
-            return int(value)  # Whisper writes milliseconds
+            millis = int(value)  # Whisper writes milliseconds
     except ValueError:
         pass
+    if millis is not None and 0 <= millis <= MAX_SECONDS * 1000:
+        return millis
     raise InputError(path, f"{value[:20]!r} is not a time (milliseconds, seconds or hh:mm:ss)", line)
 
 
