@@ -195,38 +195,45 @@ def bench_detection(texts: list[str], repeat: int = 3) -> tuple[float, float]:
     return min(p[0] for p in passes), min(p[1] for p in passes)
 
 
-def bench_cli(folder: Path, *options: str) -> float:
-    """``workbench import FOLDER`` in a fresh process into a new project: wall-clock seconds."""
+def bench_cli(folder: Path, *options: str) -> tuple[float, float]:
+    """``workbench import FOLDER`` in a fresh process into a new project: (wall-clock seconds, CPU
+    seconds of that process and its spaCy worker). The CPU time hardly moves with the machine's load."""
+    import resource
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory() as db_folder:
         command = [sys.executable, "-m", "workbench", "--db", str(Path(db_folder) / "cli.db"), "import", str(folder), *options]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"workbench import failed: {done.stderr.strip()[:300]}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def layouts(corpus: Path, texts: list[str], words: int, repeat: int = 3) -> None:
     plain_s, detected_s = bench_detection(texts)
     with tempfile.TemporaryDirectory() as otter_folder:
         generate(Path(otter_folder), words, len(texts), layout="otter")
-        runs: dict[str, list[float]] = {"fixed": [], "auto": [], "otter": []}
+        runs: dict[str, list[tuple[float, float]]] = {"fixed": [], "auto": [], "otter": []}
         for _ in range(repeat):  # interleaved, best of each: the machine's load moves between runs
             runs["fixed"].append(bench_cli(corpus, "--layout", "speaker-lines"))
             runs["auto"].append(bench_cli(corpus))
             runs["otter"].append(bench_cli(Path(otter_folder)))
-        fixed_s, auto_s, otter_s = (min(runs[k]) for k in ("fixed", "auto", "otter"))
+    best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in runs.items()}
     extra = detected_s - plain_s
     print(f"split_turns alone (core):             {plain_s:7.3f} s")
     print(f"parse_layout: detection + parse:      {detected_s:7.3f} s  (detection {extra:.3f} s)")
-    print(f"workbench import, fresh process, --layout speaker-lines: {fixed_s:6.2f} s")
-    print(f"workbench import, fresh process, detecting:              {auto_s:6.2f} s")
-    print(f"workbench import, fresh process, the same in the otter layout: {otter_s:6.2f} s")
-    print(f"detection adds {extra / auto_s:.2%} of the import (core); end to end {(auto_s - fixed_s) / fixed_s:+.1%} "
+    for key, what in (("fixed", "--layout speaker-lines (no detection)"), ("auto", "detecting"),
+                      ("otter", "detecting, the same words in the otter layout")):
+        print(f"workbench import, fresh process, {what}: {best[key][0]:6.2f} s wall, {best[key][1]:6.2f} s CPU")
+    (fixed_wall, fixed_cpu), (auto_wall, auto_cpu) = best["fixed"], best["auto"]
+    print(f"detection: {extra / auto_wall:.2%} of the import's wall time (core); end to end "
+          f"{(auto_cpu - fixed_cpu) / fixed_cpu:+.1%} CPU, {(auto_wall - fixed_wall) / fixed_wall:+.1%} wall "
           f"(best of {repeat} fresh processes each; target < 5%)")
 
 

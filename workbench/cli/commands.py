@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, print_json
@@ -31,14 +32,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise WorkbenchError(f"--speaker {item!r}: expected LABEL=PID, e.g. --speaker 'R=P05'")
         speaker_map[label.strip()] = pid.strip()
     project = open_project(args, create=True)
-    options = ImportOptions(
-        kind=args.kind, speaker_map=speaker_map, interviewer_labels=tuple(args.interviewer), layout=args.layout
-    )
+    options = ImportOptions(kind=args.kind, speaker_map=speaker_map, interviewer_labels=tuple(args.interviewer))
 
     def show(result) -> None:  # type: ignore[no-untyped-def]
         stream = sys.stderr if result.status == "failed" else sys.stdout
         print(result.message, file=stream)
 
+    options = replace(options, layout=args.layout)
     report = import_paths(project, args.paths, options, attributes=args.attributes, progress=show)
     if not report.results:
         raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt .json .tsv)")

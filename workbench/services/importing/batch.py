@@ -22,9 +22,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.layouts import LAYOUT_NAMES, describe_layouts, parse_layout
 from workbench.domain.spans import Span, line_spans, strip_span
 from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
+from workbench.domain.layouts import LAYOUT_NAMES, describe_layouts, parse_layout
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.project import participants as people
 from workbench.services.importing.readers import SUPPORTED_SUFFIXES, read_transcript
@@ -115,10 +115,10 @@ def import_paths(
     duplicate detection and the report are exactly as if sequential.
     """
     options = options or ImportOptions()
-    if options.kind is not None and options.kind not in SOURCE_KINDS:
-        raise WorkbenchError(f"unknown kind {options.kind!r}; use one of {', '.join(SOURCE_KINDS)}")
     if options.layout is not None and options.layout not in LAYOUT_NAMES:
         raise WorkbenchError(f"unknown layout {options.layout!r}; use one of {', '.join(LAYOUT_NAMES)}")
+    if options.kind is not None and options.kind not in SOURCE_KINDS:
+        raise WorkbenchError(f"unknown kind {options.kind!r}; use one of {', '.join(SOURCE_KINDS)}")
     files = expand_paths(paths)
     attribute_rows = people.read_attributes_csv(attributes) if attributes else None
     if options.interviewer_labels:
@@ -155,7 +155,7 @@ def _prepare_file(path: Path, options: ImportOptions) -> _ReadyFile | FileResult
     try:
         read = read_transcript(path)
         found = parse_layout(path, read.text, read.cue_times, read.format, options.layout, read.layout_hint)
-        prepared = prepare_text(path, found.parsed.text, None, options.spacy_model, found.parsed, found.describe())
+        prepared = prepare_text(path, found.parsed.text, None, options.spacy_model, parsed=found.parsed, layout=found.describe())
     except WorkbenchError as error:
         return _failed(path, error)
     return _ReadyFile(path, read.format, read.encoding, prepared)
@@ -258,6 +258,7 @@ def prepare_text(
     text: str,
     cue_times: list[tuple[int, int]] | None = None,
     spacy_model: str | None = None,
+    *,
     parsed: ParsedTranscript | None = None,
     layout: str = "",
 ) -> PreparedText:
