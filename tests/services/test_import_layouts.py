@@ -277,6 +277,8 @@ def test_an_ambiguous_file_names_the_layouts_and_changes_nothing(project, tmp_pa
         ("config.json", b'{"name": "not a transcript"}', "expected a 'segments' list"),
         ("deep.json", b"[" * 100_000 + b"]" * 100_000, "JSON"),
         ("nan.json", b'{"segments": [{"start": NaN, "end": 1, "text": "x"}]}', "segment 1: 'start' must be a time"),
+        ("late.json", b'{"segments": [{"start": 0, "end": 2200000, "text": "x"}]}', "'end' must be a time in seconds up to 596 hours"),
+        ("late.tsv", b"start\tend\ttext\n0\t2147483648\thello\n", "'2147483648' is not a time up to 596 hours"),
         ("back.json", b'{"segments": [{"start": 5, "end": 1, "text": "x"}]}', "segment 1 ends before it starts"),
         ("notext.json", b'{"segments": [{"start": 0, "end": 1}]}', "segment 1 has no 'text'"),
         ("empty.json", b'{"segments": []}', "no segments with text"),

@@ -16,7 +16,7 @@ from workbench.errors import InputError
 from workbench.services.importing.readers import CONTROL_CHARACTERS, ReadFile, decode_text
 
 MAX_SPEAKER = 60
-MAX_SECONDS = 10_000_000  # about 115 days: any later time is not a recording's
+MAX_MS = 2**31 - 1  # a turn's time is stored as a 32-bit integer of milliseconds (596 hours)
 
 
 def _clean(text: str) -> str:
@@ -33,8 +33,9 @@ def _cue(speaker: object, text: str) -> str:
 
 
 def _seconds(path: Path, value: object, what: str, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_SECONDS:
-        raise InputError(path, f"{where}: '{what}' must be a time in seconds, not {json.dumps(value)[:40]}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_MS / 1000:
+        raise InputError(path, f"{where}: '{what}' must be a time in seconds up to {MAX_MS // 3_600_000} hours, "
+                               f"not {json.dumps(value)[:40]}")
     return round(value * 1000)
 
 
@@ -93,14 +94,14 @@ def _time(path: Path, value: str, line: int) -> int:
         if ":" in value:
             millis = parse_timestamp(value)
         elif "." in value:
-            millis = round(float(value) * 1000) if 0 <= float(value) <= MAX_SECONDS else None
+            millis = round(float(value) * 1000) if 0 <= float(value) <= MAX_MS / 1000 else None
         elif value.isdigit():
             millis = int(value)  # Whisper writes milliseconds
     except ValueError:
         pass
-    if millis is not None and 0 <= millis <= MAX_SECONDS * 1000:
+    if millis is not None and 0 <= millis <= MAX_MS:
         return millis
-    raise InputError(path, f"{value[:20]!r} is not a time (milliseconds, seconds or hh:mm:ss)", line)
+    raise InputError(path, f"{value[:20]!r} is not a time up to {MAX_MS // 3_600_000} hours (milliseconds, seconds or hh:mm:ss)", line)
 
 
 def read_tsv(path: Path, data: bytes) -> ReadFile:
