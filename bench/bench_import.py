@@ -177,19 +177,19 @@ def bench_import(folder: Path, processes: int | None = None) -> float:
 
 def bench_detection(texts: list[str], repeat: int = 3) -> tuple[float, float]:
     """The core: seconds for ``split_turns`` alone, and for ``parse_layout`` (layout detection + the
-    same parse) over every text. The two alternate text by text, so a change in the machine's load
-    falls on both; the best of ``repeat`` passes."""
+    same parse) over every text, in CPU seconds. The two alternate text by text, so a change in the
+    machine's load falls on both; the best of ``repeat`` passes."""
     from workbench.domain.layouts import parse_layout
 
     passes = []
-    for _ in range(repeat):
+    for _ in range(repeat):  # CPU time of this process: other processes' load does not count
         plain = detected = 0.0
         for text in texts:
-            started = time.perf_counter()
+            started = time.process_time()
             split_turns(text)
-            middle = time.perf_counter()
+            middle = time.process_time()
             parse_layout("bench", text)
-            detected += time.perf_counter() - middle
+            detected += time.process_time() - middle
             plain += middle - started
         passes.append((plain, detected))
     return min(p[0] for p in passes), min(p[1] for p in passes)

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from workbench.domain.spans import strip_span
 from workbench.domain.transcript import ParsedTranscript, ParsedTurn, parse_speaker_line, parse_timestamp, split_turns
@@ -161,11 +162,11 @@ def _header_counts(text: str) -> tuple[Counter[str], Counter[str]]:
     return counts, alone
 
 
-def _classic_style(parsed: ParsedTranscript) -> str:
-    """Which of the always-read styles a parse used (by majority of its first labelled turns)."""
+def _classic_style(parsed: ParsedTranscript) -> str | None:
+    """Which of the always-read styles a parse used (by majority of its first labelled turns); None: no labels."""
     text = parsed.text
     styles: Counter[str] = Counter()
-    for turn in [t for t in parsed.turns if t.label is not None][:200]:
+    for turn in islice((t for t in parsed.turns if t.label is not None), 50):
         if text[turn.label_start : turn.label_start + 1] in "[(" and turn.time_start_ms is not None:
             styles["timecoded"] += 1
         elif turn.time_start_ms is not None:
@@ -174,7 +175,7 @@ def _classic_style(parsed: ParsedTranscript) -> str:
             styles["label-line"] += 1
         else:
             styles["speaker-lines"] += 1
-    return styles.most_common(1)[0][0]
+    return styles.most_common(1)[0][0] if styles else None
 
 
 def _result(parsed: ParsedTranscript, layout: str | None) -> LayoutResult:
@@ -205,19 +206,18 @@ def parse_layout(
         return _detect_cues(text, cue_times, fmt, hint)
     counts, alone = _header_counts(text)
     classic = split_turns(text)
-    labelled = sum(1 for t in classic.turns if t.label is not None)
-    if counts:
-        best, found = counts.most_common(1)[0]
-        if found >= 2 and found > labelled:
-            rivals = [(name, n) for name, n in counts.most_common() if name != best and n >= 2 and 2 * n >= found]
-            if labelled >= 2 and 2 * labelled >= found:
-                rivals.append((_classic_style(classic), labelled))
-            if rivals:
-                listed = ", ".join(f"{name} ({n} speaker lines)" for name, n in [(best, found), *rivals])
-                raise InputError(where, f"fits more than one transcript layout: {listed}; choose one with --layout NAME")
-            recurring = frozenset(name for name, n in alone.items() if n >= 2)
-            return _result(_parse_headed(text, BY_NAME[best], recurring), best)
-    return _result(classic, _classic_style(classic) if labelled else None)
+    best, found = counts.most_common(1)[0] if counts else ("", 0)
+    labelled = sum(1 for t in classic.turns if t.label is not None) if found >= 2 else 0
+    if found >= 2 and found > labelled:
+        rivals = [(name, n) for name, n in counts.most_common() if name != best and n >= 2 and 2 * n >= found]
+        if labelled >= 2 and 2 * labelled >= found:
+            rivals.append((_classic_style(classic) or "speaker-lines", labelled))
+        if rivals:
+            listed = ", ".join(f"{name} ({n} speaker lines)" for name, n in [(best, found), *rivals])
+            raise InputError(where, f"fits more than one transcript layout: {listed}; choose one with --layout NAME")
+        recurring = frozenset(name for name, n in alone.items() if n >= 2)
+        return _result(_parse_headed(text, BY_NAME[best], recurring), best)
+    return _result(classic, _classic_style(classic))
 
 
 def _forced(
