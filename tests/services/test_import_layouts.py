@@ -55,7 +55,7 @@ def test_otter_txt_and_docx(project, tmp_path, suffix):
         path.write_text("\n".join(OTTER_LINES) + "\n", encoding="utf-8")
     report = imported(project, path)
     assert "(interview, 15 words; otter layout, 2 speakers)" in report.results[0].message
-    assert report.summary() == "1 imported, 0 skipped, 0 failed · otter layout, 2 speakers"
+    assert report.summary() == "1 imported, 0 skipped, 0 failed" and report.layouts() == "otter layout, 2 speakers"
     text, turns = stored(project, "otter-export")
     assert turns == [
         ("Interviewer", "interviewer", None, "How have the modules been?", 0, None),
@@ -98,7 +98,7 @@ def test_zoom_txt_and_vtt(project, tmp_path):
     )
     report = imported(project, tmp_path / "zoom-session.txt", tmp_path / "zoom-fg1.vtt")
     assert [r.layout for r in report.results] == ["zoom layout, 3 speakers", "zoom layout, 3 speakers"]
-    assert report.summary().endswith(" · layouts: zoom 2")
+    assert report.layouts() == "layouts: zoom 2"
     _, turns = stored(project, "zoom-session")
     assert turns == [
         ("Moderator", "interviewer", None, "Welcome, both of you.", 2_000, None),

@@ -214,9 +214,9 @@ def test_zoom_cues_keep_display_names_as_people_typed_them():
 
 def test_describe_layouts_for_the_batch_summary():
     assert describe_layouts([]) == ""
-    assert describe_layouts(["otter layout, 2 speakers"]) == " · otter layout, 2 speakers"
+    assert describe_layouts(["otter layout, 2 speakers"]) == "otter layout, 2 speakers"
     many = ["otter layout, 2 speakers", "word layout, 3 speakers", "otter layout, 1 speaker", "no speaker labels"]
-    assert describe_layouts(many) == " · layouts: otter 2, word 1, no speaker labels 1"
+    assert describe_layouts(many) == "layouts: otter 2, word 1, no speaker labels 1"
 
 
 def test_every_layout_has_a_name_tools_and_an_example():

@@ -42,7 +42,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_paths(project, args.paths, options, attributes=args.attributes, progress=show)
     if not report.results:
         raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt .json .tsv)")
-    print(report.summary())
+    layouts = report.layouts()
+    print(report.summary() + (f" · {layouts}" if layouts else ""))
     return EXIT_PARTIAL if report.failed else 0
 
 

@@ -377,10 +377,10 @@ def whisper_turns(text: str, cue_times: list[tuple[int, int]]) -> ParsedTranscri
 
 
 def describe_layouts(descriptions: list[str]) -> str:
-    """The layouts of a batch for its summary line: `` · otter layout, 2 speakers`` or `` · layouts: otter 3, word 1``."""
+    """The layouts of a batch for its summary: ``otter layout, 2 speakers`` or ``layouts: otter 3, word 1``."""
     if not descriptions:
         return ""
     if len(descriptions) == 1:
-        return f" · {descriptions[0]}"
+        return descriptions[0]
     names = Counter(d.split(" layout", 1)[0] if " layout" in d else "no speaker labels" for d in descriptions)
-    return " · layouts: " + ", ".join(f"{name} {n}" for name, n in names.most_common())
+    return "layouts: " + ", ".join(f"{name} {n}" for name, n in names.most_common())

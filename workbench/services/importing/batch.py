@@ -67,8 +67,11 @@ class ImportReport:
     def summary(self) -> str:
         """``2 imported, 0 skipped, 1 failed``."""
         counts = {s: sum(1 for r in self.results if r.status == s) for s in ("imported", "skipped", "failed")}
-        line = f"{counts['imported']} imported, {counts['skipped']} skipped, {counts['failed']} failed"
-        return line + describe_layouts([r.layout for r in self.results if r.status == "imported" and r.layout])
+        return f"{counts['imported']} imported, {counts['skipped']} skipped, {counts['failed']} failed"
+
+    def layouts(self) -> str:
+        """The transcript layouts of the imported files: ``otter layout, 2 speakers`` or ``layouts: otter 3, word 1``."""
+        return describe_layouts([r.layout for r in self.results if r.status == "imported" and r.layout])
 
 
 @dataclass(frozen=True)

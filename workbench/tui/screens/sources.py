@@ -265,7 +265,9 @@ class SourcesScreen(Screen):
         summary = report.summary()
         if not report.results:
             summary = "No transcripts there (.txt .md .docx .vtt .srt .json .tsv .qdpx .qdc)"
-        self.notify(summary, title="Import", severity="error" if report.failed else "information", markup=False)
+        layouts = report.layouts()
+        title = f"Import · {layouts}" if layouts else "Import"
+        self.notify(summary, title=title, severity="error" if report.failed else "information", markup=False)
         for failure in report.failed[:3]:
             self.notify(failure.message, title="Not imported", severity="error", timeout=12, markup=False)
         if len(report.failed) > 3:
