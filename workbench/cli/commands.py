@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, print_json
@@ -37,10 +38,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         stream = sys.stderr if result.status == "failed" else sys.stdout
         print(result.message, file=stream)
 
+    options = replace(options, layout=args.layout)
     report = import_paths(project, args.paths, options, attributes=args.attributes, progress=show)
     if not report.results:
-        raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt)")
-    print(report.summary())
+        raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt .json .tsv)")
+    layouts = report.layouts()
+    print(report.summary() + (f" · {layouts}" if layouts else ""))
     return EXIT_PARTIAL if report.failed else 0
 
 

@@ -41,11 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--blind", action="store_true", help="show only your own codings (second-coder view)")
 
     p = commands.add_parser(
-        "import", help="import transcripts (.txt .md .docx .vtt .srt; folders recursively) or REFI-QDA (.qdpx .qde .qdc)"
+        "import", help="import transcripts (.txt .md .docx .vtt .srt .json .tsv; folders recursively) or REFI-QDA (.qdpx .qde .qdc)"
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--kind", choices=["interview", "focus-group", "other"], help="kind of data collection (default: guessed)")
     p.add_argument("--attributes", type=Path, metavar="FILE.csv", help="participant attributes (participant column + attributes)")
+    from workbench.domain.layouts import LAYOUT_NAMES
+
+    p.add_argument("--layout", choices=LAYOUT_NAMES, metavar="NAME",
+                   help=f"read every file in this transcript layout instead of detecting it: {', '.join(LAYOUT_NAMES)}")
     p.add_argument("--speaker", action="append", default=[], metavar="LABEL=PID", help="map a speaker label to a participant id")
     p.add_argument("--interviewer", action="append", default=[], metavar="LABEL", help="mark a speaker label as interviewer")
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.spans import Span, line_spans, strip_span
 from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
+from workbench.domain.layouts import LAYOUT_NAMES, describe_layouts, parse_layout
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.project import participants as people
 from workbench.services.importing.readers import SUPPORTED_SUFFIXES, read_transcript
@@ -48,6 +49,7 @@ class FileResult:
     message: str
     source: str | None = None
     words: int = 0
+    layout: str = ""  # "otter layout, 2 speakers" (imported files)
 
 
 @dataclass
@@ -67,6 +69,10 @@ class ImportReport:
         counts = {s: sum(1 for r in self.results if r.status == s) for s in ("imported", "skipped", "failed")}
         return f"{counts['imported']} imported, {counts['skipped']} skipped, {counts['failed']} failed"
 
+    def layouts(self) -> str:
+        """The transcript layouts of the imported files: ``otter layout, 2 speakers`` or ``layouts: otter 3, word 1``."""
+        return describe_layouts([r.layout for r in self.results if r.status == "imported" and r.layout])
+
 
 @dataclass(frozen=True)
 class ImportOptions:
@@ -75,6 +81,7 @@ class ImportOptions:
     interviewer_labels: tuple[str, ...] = ()
     spacy_model: str | None = None
     processes: int | None = None  # 1: segment here; 2: in a second process where the machine can; None: by batch size
+    layout: str | None = None  # a transcript layout name (workbench.domain.layouts); None: detected per file
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -111,6 +118,8 @@ def import_paths(
     duplicate detection and the report are exactly as if sequential.
     """
     options = options or ImportOptions()
+    if options.layout is not None and options.layout not in LAYOUT_NAMES:
+        raise WorkbenchError(f"unknown layout {options.layout!r}; use one of {', '.join(LAYOUT_NAMES)}")
     if options.kind is not None and options.kind not in SOURCE_KINDS:
         raise WorkbenchError(f"unknown kind {options.kind!r}; use one of {', '.join(SOURCE_KINDS)}")
     files = expand_paths(paths)
@@ -148,7 +157,8 @@ def _prepare_file(path: Path, options: ImportOptions) -> _ReadyFile | FileResult
         return _ReadyFile(path, "refi-qda", None, None)
     try:
         read = read_transcript(path)
-        prepared = prepare_text(path, read.text, read.cue_times, options.spacy_model)
+        found = parse_layout(path, read.text, read.cue_times, read.format, options.layout, read.layout_hint)
+        prepared = prepare_text(path, found.parsed.text, None, options.spacy_model, parsed=found.parsed, layout=found.describe())
     except WorkbenchError as error:
         return _failed(path, error)
     return _ReadyFile(path, read.format, read.encoding, prepared)
@@ -224,8 +234,9 @@ def _store_file(project: Project, work: _ReadyFile | FileResult, options: Import
             name, kind = source.name, source.kind
     except WorkbenchError as error:
         return _failed(path, error)
-    words = prepared.words
-    return FileResult(str(path), "imported", f"{path}: imported as {name!r} ({kind}, {words} words)", name, words)
+    words, layout = prepared.words, prepared.layout
+    message = f"{path}: imported as {name!r} ({kind}, {words} words" + (f"; {layout})" if layout else ")")
+    return FileResult(str(path), "imported", message, name, words, layout)
 
 
 def _failed(path: Path, error: WorkbenchError) -> FileResult:
@@ -242,12 +253,20 @@ class PreparedText:
     segments: list[list[tuple[int, int]]]
     content_hash: str
     words: int
+    layout: str = ""  # how the turns were found: "otter layout, 2 speakers"
 
 
 def prepare_text(
-    where: object, text: str, cue_times: list[tuple[int, int]] | None = None, spacy_model: str | None = None
+    where: object,
+    text: str,
+    cue_times: list[tuple[int, int]] | None = None,
+    spacy_model: str | None = None,
+    *,
+    parsed: ParsedTranscript | None = None,
+    layout: str = "",
 ) -> PreparedText:
-    parsed = split_turns(text, cue_times)
+    """Split ``text`` into turns (or take ``parsed``, turns over ``text`` found by a layout) and segment them."""
+    parsed = parsed if parsed is not None else split_turns(text, cue_times)
     if not parsed.turns:
         raise InputError(where, "has no text to code")
     body_spans = [t.body for t in parsed.turns]
@@ -257,6 +276,7 @@ def prepare_text(
         segments=_segment(parsed, body_spans, spacy_model),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         words=count_words(text, body_spans),
+        layout=layout,
     )
 
 

@@ -5,7 +5,11 @@ The stored plain text is what offsets refer to:
 * ``.txt``/``.md``: the decoded text with line ends normalised to ``\\n``;
 * ``.docx``: the paragraphs joined by ``\\n``;
 * ``.vtt``/``.srt``: one line per cue, ``Speaker: text`` (cue text lines
-  joined by a space), with the cue times kept for the turn.
+  joined by a space), with the cue times kept for the turn;
+* ``.json``/``.tsv`` (Whisper, WhisperX): one line per segment, see :mod:`.whisper`.
+
+Which layout the text is in (who spoke, when) is decided after reading, by
+:func:`workbench.domain.layouts.parse_layout`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 from workbench.errors import InputError
 
 TEXT_SUFFIXES = {".txt", ".md"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt", ".json", ".tsv"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
@@ -29,12 +33,13 @@ class ReadFile:
     format: str
     encoding: str | None = None
     cue_times: list[tuple[int, int]] | None = None
+    layout_hint: str | None = None  # what the reader saw of the layout ("teams": WebVTT voice tags)
 
 
 def read_transcript(path: Path) -> ReadFile:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(path, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .docx, .vtt or .srt")
+        raise InputError(path, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .docx, .vtt, .srt, .json or .tsv")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -46,6 +51,10 @@ def read_transcript(path: Path) -> ReadFile:
         raise InputError(path, "file is empty; nothing to import")
     if suffix == ".docx":
         result = _read_docx(path, data)
+    elif suffix in (".json", ".tsv"):
+        from workbench.services.importing import whisper
+
+        result = whisper.read_json(path, data) if suffix == ".json" else whisper.read_tsv(path, data)
     else:
         text, encoding = decode_text(path, data)
         if suffix == ".vtt":
@@ -178,7 +187,7 @@ def _read_vtt(path: Path, text: str, encoding: str) -> ReadFile:
     if not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
         raise InputError(path, "is not WebVTT: the first line must be 'WEBVTT'", 1)
     result = _read_cues(path, lines, 1, "vtt")
-    return ReadFile(result.text, result.format, encoding, result.cue_times)
+    return ReadFile(result.text, result.format, encoding, result.cue_times, "teams" if VOICE.search(text) else None)
 
 
 def _read_srt(path: Path, text: str, encoding: str) -> ReadFile:
