@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.guards import GuardedZip, xml_declaration_line
 
 TEXT_SUFFIXES = {".txt", ".md"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}
@@ -100,6 +101,7 @@ def _read_docx(path: Path, data: bytes) -> ReadFile:
         raise InputError(path, "is password-protected or an old .doc file; remove the password or save as .docx")
     if not zipfile.is_zipfile(path):
         raise InputError(path, "is not a valid .docx file (not a zip package); re-save it from Word")
+    _check_docx_package(path)
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -111,6 +113,24 @@ def _read_docx(path: Path, data: bytes) -> ReadFile:
         raise InputError(path, f"is a damaged .docx file ({type(error).__name__}); re-save it from Word") from None
     paragraphs = [normalise_newlines(p.text).replace("\n", " ") for p in document.paragraphs]
     return ReadFile(text="\n".join(paragraphs), format="docx")
+
+
+def _check_docx_package(path: Path) -> None:
+    """Refuse a zip bomb (by the shared zip limits, before inflating) and XML declaring a DOCTYPE or entities.
+
+    Word never writes a DOCTYPE; python-docx would silently drop the text of
+    entity references, so a document declaring one is refused, not half read.
+    """
+    with GuardedZip(path, what="a valid .docx file (not a zip package); re-save it from Word") as package:
+        for info in package.infolist():
+            if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
+                continue
+            line = xml_declaration_line(package.read(info, "re-save it from Word"))
+            if line is not None:
+                raise InputError(
+                    path, f"part {info.filename} (line {line}) declares a DOCTYPE or entities, which Word never writes; "
+                    "refused (XXE); re-save the document from Word",
+                )
 
 
 _CUE_TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
