@@ -190,6 +190,13 @@ class FolderContainer(_Base):
                 self._listings[folder] = {}
         return self._listings[folder]
 
+    def _inside(self, path: Path) -> bool:
+        """Whether ``path``, symbolic links followed, stays inside the folder of the ``.qde``."""
+        try:
+            return path.resolve(strict=True).is_relative_to(self.folder.resolve(strict=True))
+        except (OSError, RuntimeError):  # a dangling or looping link
+            return False
+
     def close(self) -> None:
         return None
 
@@ -224,7 +231,14 @@ class FolderContainer(_Base):
                 if folder is None:
                     continue
                 match = self._listing(folder).get(name.lower())
-                data = self._read_file(match) if match is not None and "/" not in name else None
+                if match is None or "/" in name:
+                    continue
+                if not self._inside(match):
+                    return Resolved(None, str(match), problem=(
+                        f"{match.relative_to(self.folder)} is a link to a file outside the project folder "
+                        f"({self.folder}); refused, as in a .qdpx package (zip slip)"
+                    ))
+                data = self._read_file(match)
                 if data is not None:
                     return Resolved(data, str(match))
             if internal:
