@@ -79,8 +79,9 @@ class _BoundedLoader(yaml.SafeLoader):
 
 def compose(text: str, path: str) -> yaml.Node | None:
     """The document's node tree (None for an empty document), or an InputError naming ``path:line``."""
-    loader = _BoundedLoader(text)
+    loader = None
     try:
+        loader = _BoundedLoader(text)
         return loader.get_single_node()
     except _Refused as refused:
         raise InputError(path, refused.message, refused.line) from None
@@ -95,4 +96,5 @@ def compose(text: str, path: str) -> yaml.Node | None:
     except RecursionError:  # a last resort: the bounds above are meant to stop well before it
         raise InputError(path, "nested too deeply; refused") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
