@@ -13,12 +13,15 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, Table
 
+from workbench.store.values import check_rows
+
 _MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple]) -> None:
     if not rows:
         return
+    check_rows(table, columns, rows)
     dialect = connection.dialect
     marker = _MARKERS.get(dialect.paramstyle)
     if marker is None:  # numeric/named styles: let SQLAlchemy do it

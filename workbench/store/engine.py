@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workbench.errors import ProjectError, WorkbenchError
+from workbench.errors import ProjectError, UnreachableError, WorkbenchError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRIES = 3
@@ -125,6 +125,9 @@ class Project:
 
         event.listen(sessions, "before_flush", record_changes)
         event.listen(sessions, "after_flush_postexec", fill_created_ids)
+        from workbench.store.values import check_session
+
+        event.listen(sessions, "before_flush", check_session)  # after the audit's listener: its rows are checked too
         return cls(url=url, engine=engine, _sessions=sessions, backup_path=backup)
 
     @contextmanager
@@ -142,13 +145,11 @@ class Project:
             yield session
             session.commit()
         except WorkbenchError:
-            session.rollback()
+            _rollback_quietly(session)
             raise
-        except OperationalError as error:
-            session.rollback()
-            reason = str(error.orig)
-            hint = "another coder kept the project busy; try again" if "locked" in reason else "nothing was changed"
-            raise ProjectError(f"the database refused the change ({reason}); {hint}") from None
+        except DBAPIError as error:
+            _rollback_quietly(session)
+            raise database_error(error) from None
         except BaseException:
             session.rollback()
             raise
@@ -164,6 +165,29 @@ class Project:
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
+
+
+def database_error(error: DBAPIError) -> ProjectError:
+    """A driver error as one line for a user: the driver's first line, never the SQL or its parameters.
+
+    A lost connection, or one that cannot be made, is an :class:`UnreachableError`:
+    whatever was under way should stop rather than try again and again.
+    """
+    reason = (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0][:200]
+    if error.connection_invalidated or (isinstance(error, OperationalError) and error.statement is None):
+        return UnreachableError(
+            f"the project database cannot be reached ({reason}); nothing more was changed — "
+            "check the server or the network, then try again"
+        )
+    hint = "another coder kept the project busy; try again" if "locked" in reason else "nothing was changed"
+    return ProjectError(f"the database refused the change ({reason}); {hint}")
+
+
+def _rollback_quietly(session: Session) -> None:
+    try:
+        session.rollback()
+    except DBAPIError:  # the connection is gone: there is nothing to roll back on the server
+        pass
 
 
 def _refuse_non_sqlite(path: Path) -> None:

@@ -12,6 +12,7 @@ from workbench.domain.codebook import CodeSpec, parse_codebook, slugify
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding
+from workbench.store.values import from_file
 
 INDUCTIVE_ROOT = "inductive"
 PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC")
@@ -53,7 +54,7 @@ def load_codebook(project: Project, path: Path) -> LoadReport:
     except UnicodeDecodeError:
         raise InputError(path, "the codebook is not UTF-8 text; save it as UTF-8") from None
     spec = parse_codebook(text, str(path))
-    with project.session() as session:
+    with from_file(path), project.session() as session:
         return apply_codebook(session, spec.name, spec.description, spec.codes, str(path))
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.spans import Span, line_spans, strip_span
 from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import InputError, UnreachableError, WorkbenchError
 from workbench.services.project import participants as people
 from workbench.services.importing.readers import SUPPORTED_SUFFIXES, read_transcript
 from workbench.store.bulk import insert_rows
@@ -120,7 +120,10 @@ def import_paths(
             people.add_interviewer_labels(session, list(options.interviewer_labels))
     report = ImportReport()
     for work in _prepared(files, options):
-        result = _store_file(project, work, options)
+        try:
+            result = _store_file(project, work, options)
+        except UnreachableError as error:
+            raise UnreachableError(_stopped(error, work, report, len(files))) from None
         report.results.append(result)
         if progress is not None:
             progress(result)
@@ -151,6 +154,8 @@ def _prepare_file(path: Path, options: ImportOptions) -> _ReadyFile | FileResult
         prepared = prepare_text(path, read.text, read.cue_times, options.spacy_model)
     except WorkbenchError as error:
         return _failed(path, error)
+    except Exception as error:  # noqa: BLE001 - one file's surprise must not stop the batch
+        return _unexpected(path, error, "read")
     return _ReadyFile(path, read.format, read.encoding, prepared)
 
 
@@ -222,10 +227,34 @@ def _store_file(project: Project, work: _ReadyFile | FileResult, options: Import
                 original_format=work.format, encoding=work.encoding, options=options,
             )
             name, kind = source.name, source.kind
+    except UnreachableError:
+        raise
     except WorkbenchError as error:
         return _failed(path, error)
+    except Exception as error:  # noqa: BLE001 - one file's surprise must not stop the batch
+        return _unexpected(path, error, "stored")
     words = prepared.words
     return FileResult(str(path), "imported", f"{path}: imported as {name!r} ({kind}, {words} words)", name, words)
+
+
+def _unexpected(path: Path, error: Exception, stage: str) -> FileResult:
+    """A failure no check foresaw: the file fails with the error's kind only (never SQL or text), the batch goes on."""
+    if os.environ.get("WORKBENCH_DEBUG"):
+        raise error
+    return FileResult(
+        str(path), "failed",
+        f"{path}: could not be {stage} ({type(error).__name__}); the rest of the batch goes on — "
+        "please report this with WORKBENCH_DEBUG=1",
+    )
+
+
+def _stopped(error: UnreachableError, work: _ReadyFile | FileResult, report: ImportReport, total: int) -> str:
+    path = work.path
+    done = len(report.results)
+    return (
+        f"{path}: {error}; the import stopped after {done} of {total} files ({report.summary()}); "
+        "files already imported are skipped when you run it again"
+    )
 
 
 def _failed(path: Path, error: WorkbenchError) -> FileResult:

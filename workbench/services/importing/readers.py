@@ -21,6 +21,7 @@ from workbench.guards import GuardedZip, xml_declaration_line
 TEXT_SUFFIXES = {".txt", ".md"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_CUE_MS = 2**31 - 1  # a cue time is stored as a 32-bit integer of milliseconds (596 hours)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
@@ -76,6 +77,9 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = _strict(path, data, "cp1252"), "cp1252"
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(path, "holds a NUL character, which is not text; remove it or re-save the file as UTF-8", line)
     sample = text[:65536]
     if len(CONTROL_CHARACTERS.findall(sample)) > max(8, len(sample) // 100):
         raise InputError(path, "looks like a binary file, not text; export the transcript as .txt, .docx, .vtt or .srt")
@@ -183,6 +187,11 @@ def _read_cues(path: Path, lines: list[str], first: int, fmt: str) -> ReadFile:
         start, end = parse_timestamp(match.group("start")), parse_timestamp(match.group("end"))
         if end < start:
             raise InputError(path, "cue ends before it starts", block_start + timing_at + 1)
+        if end > MAX_CUE_MS:
+            raise InputError(
+                path, f"cue time {match.group('end')} is past {MAX_CUE_MS // 3_600_000} hours; fix the timing line",
+                block_start + timing_at + 1,
+            )
         text = _unescape(_cue_line(block[timing_at + 1 :]))
         if not text:
             continue
