@@ -86,6 +86,43 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
     return normalise_newlines(text), encoding
 
 
+def stream_encoding(path: Path, chunk_size: int = 1 << 20) -> str:
+    """The encoding :func:`decode_text` would choose, found by reading the file in chunks (for large files).
+
+    A BOM decides; otherwise the whole file must be UTF-8 (else Windows-1252),
+    checked incrementally so memory stays bounded. A NUL byte in a file without
+    a BOM means binary, as in :func:`decode_text`.
+    """
+    import codecs
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+            if head.startswith(b"\xef\xbb\xbf"):
+                return "utf-8-sig"
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return "utf-16"
+            handle.seek(0)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            utf8 = True
+            while chunk := handle.read(chunk_size):
+                if b"\x00" in chunk:
+                    raise InputError(path, "looks like a binary file, not text; save it as UTF-8 text")
+                if utf8:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8 = False
+            if utf8:
+                try:
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    utf8 = False
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror})") from None
+    return "utf-8" if utf8 else "cp1252"
+
+
 def _strict(path: Path, data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
