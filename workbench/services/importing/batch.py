@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.spans import Span, line_spans, strip_span
+from workbench.domain.spans import Span, line_spans, strip_span, without_leading_bom
 from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
 from workbench.errors import InputError, UnreachableError, WorkbenchError
 from workbench.services.project import participants as people
@@ -276,6 +276,7 @@ class PreparedText:
 def prepare_text(
     where: object, text: str, cue_times: list[tuple[int, int]] | None = None, spacy_model: str | None = None
 ) -> PreparedText:
+    text = without_leading_bom(text)  # before any offset is taken (readers and REFI-QDA sources alike)
     parsed = split_turns(text, cue_times)
     if not parsed.turns:
         raise InputError(where, "has no text to code")
