@@ -38,6 +38,10 @@ from workbench.tui.widgets.transcript_view import TranscriptView
 Job = Callable[[], str | None]
 
 
+def _failure(error: Exception) -> str:
+    return str(error) if isinstance(error, WorkbenchError) else f"unexpected {type(error).__name__}"
+
+
 def _b(key: str, action: str, description: str, id: str, tooltip: str, show: bool = True, **kw: object) -> Binding:
     return Binding(key, action, description, show=show, id=f"coding.{id}", tooltip=tooltip, **kw)  # type: ignore[arg-type]
 
@@ -81,6 +85,7 @@ class CodingScreen(Screen):
         self.suggestions_on = False
         self._seq = 0
         self._jobs: queue.Queue[tuple[int, Job]] = queue.Queue()
+        self._confirmed: tuple[CodingInfo, ...] = ()  # the codings as the database last reported them
         self._last_action = ""
 
     @property
@@ -175,6 +180,7 @@ class CodingScreen(Screen):
     def on_codings_loaded(self, message: CodingsLoaded) -> None:
         if self.document is None or message.source_id != self.document.id or message.seq != self._seq:
             return  # a newer action is queued; its reload will follow
+        self._confirmed = tuple(message.codings)
         self.view.set_codings(message.codings)
         self._counts()
         self._status()
@@ -206,14 +212,18 @@ class CodingScreen(Screen):
                 last = seq
                 try:
                     note = job()
-                except WorkbenchError as error:
-                    self.post_message(Notice(str(error), "error"))
+                except Exception as error:  # noqa: BLE001 - the preview must be undone whatever failed
+                    self.post_message(Notice(_failure(error), "error"))
                 else:
                     if note:
                         self.post_message(Notice(note))
             if last is None or source_id is None:
                 return
-            codings = self.coding.codings(source_id)
+            try:
+                codings = self.coding.codings(source_id)
+            except Exception as error:  # noqa: BLE001 - the database is gone too: show what it last said
+                self.post_message(Notice(f"Could not reload the codings: {_failure(error)}", "error"))
+                codings = list(self._confirmed)
         self.post_message(CodingsLoaded(source_id, codings, last))
 
     def _ready(self) -> tuple[SourceDocument, tuple[int, int]] | None:
