@@ -112,11 +112,8 @@ class WorkbenchApp(App[int]):
 
     def on_workbench_app_database_outcome(self, message: DatabaseOutcome) -> None:
         if message.problem is not None:
-            reason = getattr(message.problem, "reason", None) or str(message.problem)
-            first = self.unreachable is None
-            self.unreachable = reason
-            if first:
-                self.notify(f"The project cannot be written: {message.problem}", severity="error", timeout=10)
+            # the screen that failed says what failed; the banner says it persists
+            self.unreachable = getattr(message.problem, "reason", None) or str(message.problem)
         elif self.unreachable is not None:
             self.unreachable = None
             self.notify("The project is reachable again: changes are saved.", timeout=6)

@@ -25,4 +25,4 @@ class UnreachableBanner(Static):
 
     @staticmethod
     def text_for(reason: str) -> str:
-        return f"⚠ Project unreachable: changes are not being saved ({reason}). It clears when a change is saved again."
+        return f"⚠ Project unreachable, nothing is being saved · {reason} · this clears when a change is saved again"
