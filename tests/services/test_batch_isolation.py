@@ -142,3 +142,18 @@ def test_a_lost_server_stops_the_batch_at_once_with_one_line(project, tmp_path):
     assert len(seen) == 1 and "\n" not in message
     assert message.startswith(f"{files[1]}: the project database cannot be reached (")
     assert "the import stopped after 1 of 5 files (1 imported, 0 skipped, 0 failed)" in message
+
+
+def test_a_driver_error_outside_a_unit_of_work_is_one_line_without_sql(tmp_path, capsys, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    import workbench.cli.commands as commands
+
+    def explode(_args):  # type: ignore[no-untyped-def]
+        raise DataError("INSERT INTO source (text) VALUES (%s)", ("P01: my private words",),
+                        Exception("value too long for type character varying(255)\nDETAIL: more"))
+
+    monkeypatch.setitem(commands.COMMANDS, "sources", explode)
+    assert main(["--db", str(tmp_path / "p.db"), "sources"]) == 2
+    err = capsys.readouterr().err
+    assert err == "workbench: the database refused the change (value too long for type character varying(255)); nothing was changed\n"
