@@ -54,6 +54,7 @@ async def test_a_failed_write_and_a_failed_reload_undo_the_preview_and_raise_a_b
         await pilot.pause()
         await settle(pilot)
         assert _mine(view(pilot).codings) == before  # the preview is gone: the screen shows what was saved
+        assert "coded Goals (not saved)" in str(pilot.app.screen.query_one("#status").render())
         assert "Project unreachable" in (_banner(pilot) or "") and "disk I/O error" in _banner(pilot)
         await pilot.press("f3")  # the banner follows to every screen
         await settle(pilot)

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static, Tree
@@ -214,6 +215,7 @@ class CodingScreen(Screen):
                     note = job()
                 except Exception as error:  # noqa: BLE001 - the preview must be undone whatever failed
                     self.post_message(Notice(_failure(error), "error"))
+                    self.post_message(self.NotSaved())
                 else:
                     if note:
                         self.post_message(Notice(note))
@@ -225,6 +227,14 @@ class CodingScreen(Screen):
                 self.post_message(Notice(f"Could not reload the codings: {_failure(error)}", "error"))
                 codings = list(self._confirmed)
         self.post_message(CodingsLoaded(source_id, codings, last))
+
+    class NotSaved(Message):
+        """An action failed: the status line must not say it was done."""
+
+    def on_coding_screen_not_saved(self, _message: NotSaved) -> None:
+        if self._last_action and not self._last_action.endswith("(not saved)"):
+            self._last_action += " (not saved)"
+            self._status()
 
     def _ready(self) -> tuple[SourceDocument, tuple[int, int]] | None:
         if self.document is None or not self.document.segments:
