@@ -189,6 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
         if os.environ.get("WORKBENCH_DEBUG"):
             raise
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(error, DBAPIError):  # outside a unit of work: still one line, never the SQL or its values
+            from workbench.store.engine import database_error
+
+            problem = database_error(error)
+            print(f"workbench: {problem}", file=sys.stderr)
+            return problem.exit_code
         print(f"workbench: internal error: {type(error).__name__}: {error} (set WORKBENCH_DEBUG=1 for details)", file=sys.stderr)
         return 3
 

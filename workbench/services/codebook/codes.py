@@ -19,9 +19,10 @@ from workbench.domain.codebook import (
 )
 from workbench.domain.vocabulary import CodeOrigin
 from workbench.errors import InputError, NotFoundError, WorkbenchError
-from workbench.store.audit import record_bulk_creation
+from workbench.store.audit import record_bulk_creates
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding
+from workbench.store.values import from_file
 
 INDUCTIVE_ROOT = "inductive"
 
@@ -67,7 +68,7 @@ def load_codebook(project: Project, path: Path, separator: str = "/") -> LoadRep
     except UnicodeDecodeError:
         raise InputError(path, "the codebook is not UTF-8 text; save it as UTF-8") from None
     spec = parse_codebook(text, str(path))
-    with project.session() as session:
+    with from_file(path), project.session() as session:
         return apply_codebook(session, spec.name, spec.description, spec.codes, str(path))
 
 
@@ -157,7 +158,7 @@ def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str
         for code_id, key in inserted:
             ids[key] = code_id
             del pending[key]
-        record_bulk_creation(session, "code", [(ids[str(row["key"])], row) for row in level])
+        record_bulk_creates(session, "code", [{**row, "id": ids[str(row["key"])]} for row in level])
     return ids
 
 

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.guards import GuardedZip, xml_declaration_line
 
 TEXT_SUFFIXES = {".txt", ".md"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt", ".json", ".tsv"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_CUE_MS = 2**31 - 1  # a cue time is stored as a 32-bit integer of milliseconds (596 hours)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
@@ -84,10 +86,50 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = _strict(path, data, "cp1252"), "cp1252"
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(path, "holds a NUL character, which is not text; remove it or re-save the file as UTF-8", line)
     sample = text[:65536]
     if len(CONTROL_CHARACTERS.findall(sample)) > max(8, len(sample) // 100):
         raise InputError(path, "looks like a binary file, not text; export the transcript as .txt, .docx, .vtt or .srt")
     return normalise_newlines(text), encoding
+
+
+def stream_encoding(path: Path, chunk_size: int = 1 << 20) -> str:
+    """The encoding :func:`decode_text` would choose, found by reading the file in chunks (for large files).
+
+    A BOM decides; otherwise the whole file must be UTF-8 (else Windows-1252),
+    checked incrementally so memory stays bounded. A NUL byte in a file without
+    a BOM means binary, as in :func:`decode_text`.
+    """
+    import codecs
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+            if head.startswith(b"\xef\xbb\xbf"):
+                return "utf-8-sig"
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return "utf-16"
+            handle.seek(0)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            utf8 = True
+            while chunk := handle.read(chunk_size):
+                if b"\x00" in chunk:
+                    raise InputError(path, "looks like a binary file, not text; save it as UTF-8 text")
+                if utf8:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8 = False
+            if utf8:
+                try:
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    utf8 = False
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror})") from None
+    return "utf-8" if utf8 else "cp1252"
 
 
 def _strict(path: Path, data: bytes, encoding: str) -> str:
@@ -109,6 +151,7 @@ def _read_docx(path: Path, data: bytes) -> ReadFile:
         raise InputError(path, "is password-protected or an old .doc file; remove the password or save as .docx")
     if not zipfile.is_zipfile(path):
         raise InputError(path, "is not a valid .docx file (not a zip package); re-save it from Word")
+    _check_docx_package(path)
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -120,6 +163,24 @@ def _read_docx(path: Path, data: bytes) -> ReadFile:
         raise InputError(path, f"is a damaged .docx file ({type(error).__name__}); re-save it from Word") from None
     paragraphs = [normalise_newlines(p.text).replace("\n", " ") for p in document.paragraphs]
     return ReadFile(text="\n".join(paragraphs), format="docx")
+
+
+def _check_docx_package(path: Path) -> None:
+    """Refuse a zip bomb (by the shared zip limits, before inflating) and XML declaring a DOCTYPE or entities.
+
+    Word never writes a DOCTYPE; python-docx would silently drop the text of
+    entity references, so a document declaring one is refused, not half read.
+    """
+    with GuardedZip(path, what="a valid .docx file (not a zip package); re-save it from Word") as package:
+        for info in package.infolist():
+            if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
+                continue
+            line = xml_declaration_line(package.read(info, "re-save it from Word"))
+            if line is not None:
+                raise InputError(
+                    path, f"part {info.filename} (line {line}) declares a DOCTYPE or entities, which Word never writes; "
+                    "refused (XXE); re-save the document from Word",
+                )
 
 
 _CUE_TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
@@ -172,6 +233,11 @@ def _read_cues(path: Path, lines: list[str], first: int, fmt: str) -> ReadFile:
         start, end = parse_timestamp(match.group("start")), parse_timestamp(match.group("end"))
         if end < start:
             raise InputError(path, "cue ends before it starts", block_start + timing_at + 1)
+        if end > MAX_CUE_MS:
+            raise InputError(
+                path, f"cue time {match.group('end')} is past {MAX_CUE_MS // 3_600_000} hours; fix the timing line",
+                block_start + timing_at + 1,
+            )
         text = _unescape(_cue_line(block[timing_at + 1 :]))
         if not text:
             continue
