@@ -80,13 +80,17 @@ def cmd_participants(args: argparse.Namespace) -> int:
 
 
 def cmd_text(args: argparse.Namespace) -> int:
+    """The stored text exactly into a pipe or file; on a terminal with its control characters shown
+    (one visible character each, so columns still count offsets)."""
+    from workbench.safety import raw_stream
     from workbench.services.project.sources import require_source
 
     project = open_project(args)
     with project.session() as session:
         text = require_source(session, args.source).text
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    stream = sys.stdout if sys.stdout.isatty() else raw_stream(sys.stdout)
+    stream.write(text)
+    stream.flush()
     return 0
 
 

@@ -2,7 +2,9 @@
 
 CSV columns: ``source,code,start,end,coder,memo`` — offsets are 0-based,
 end-exclusive code points into the source's stored plain text (what
-``workbench text SOURCE`` prints). ``code`` is a code id or name.
+``workbench text SOURCE`` prints). ``code`` is a code id or name. A text cell
+that a spreadsheet would run as a formula is exported with a leading ``'``
+(:mod:`workbench.domain.cells`), which the import takes off again.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.atomic import write_text
+from workbench.domain.cells import unprotect_cell
 from workbench.domain.spans import check_span
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.services.codebook.codes import create_inductive_code, find_code, require_codable
+from workbench.services.export.sheets import csv_text
 from workbench.services.project.coders import check_coder_name, get_or_create_coder
 from workbench.store.engine import Project
+from workbench.store.integrity import require_intact_codings
 from workbench.store.models import Code, Coder, Coding, Source
 
 CSV_COLUMNS = ("source", "code", "start", "end", "coder", "memo")
@@ -119,8 +124,8 @@ def read_codings_csv(path: Path, default_coder: str) -> list[_Row]:
         if len(cells) < len(header):
             cells = cells + [""] * (len(header) - len(cells))
 
-        def cell(name: str) -> str:
-            return cells[index[name]].strip() if name in index else ""
+        def cell(name: str) -> str:  # a leading ' that protect_cell added on export comes off again
+            return unprotect_cell(cells[index[name]].strip()) if name in index else ""
 
         try:
             start, end = int(cell("start")), int(cell("end"))
@@ -206,6 +211,7 @@ def import_codings_csv(project: Project, path: Path, default_coder: str, create_
 
 def export_codings_csv(project: Project, path: Path, coder: str | None = None) -> int:
     with project.session() as session:
+        require_intact_codings(session)
         query = (
             select(Source.name, Code.key, Coding.start, Coding.end, Coder.name, Coding.memo)
             .join(Source, Source.id == Coding.source_id)
@@ -218,10 +224,5 @@ def export_codings_csv(project: Project, path: Path, coder: str | None = None) -
                 raise NotFoundError(f"no coder {coder!r} in this project")
             query = query.where(Coder.name == coder)
         rows = session.execute(query).all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([*row[:5], row[5] or ""])
-    write_text(path, buffer.getvalue())
+    write_text(path, csv_text(CSV_COLUMNS, ([*row[:5], row[5] or ""] for row in rows)))
     return len(rows)
