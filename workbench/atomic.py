@@ -72,8 +72,18 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _is_stream(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
 def _is_sqlite(path: Path) -> bool:
     try:
+        if not path.is_file():  # never open a pipe or device to look
+            return False
         with path.open("rb") as handle:
             return handle.read(16) == SQLITE_HEADER
     except OSError:
@@ -86,6 +96,9 @@ def replacing(path: Path, *, database_ok: bool = False) -> Iterator[Path]:
     replaces ``path``, otherwise it is removed. An ``OSError`` becomes a one-line WorkbenchError.
     ``path`` may not be an open project or one of its companions (:func:`check_not_project`)."""
     check_not_project(path, database_ok=database_ok)
+    if _is_stream(path):  # /dev/stdout, /dev/null, a named pipe: written straight into, never replaced
+        yield path
+        return
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise WorkbenchError(f"{path}: the folder {folder} does not exist; create it or choose another path")

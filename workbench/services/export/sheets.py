@@ -3,19 +3,24 @@
 CSV: each text cell (headers and row labels too) through
 :func:`workbench.domain.cells.protect_cell`, so a value such as ``=HYPERLINK(…)``
 arrives as text with a leading ``'``. Excel (.xlsx): every text cell is written as
-a string cell, never a formula, whatever it starts with.
+a string cell, never a formula, whatever it starts with; control characters an
+.xlsx cannot hold are written as their pictures (``␛``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from workbench.atomic import write_bytes, write_text
 from workbench.domain.cells import protect_cell, protect_row
+from workbench.safety import for_terminal
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 (and so .xlsx) cannot hold
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -46,8 +51,14 @@ def frame_csv(frame, *, index: bool) -> str:  # type: ignore[no-untyped-def]
 
 
 def frame_xlsx(frame, sheet: str, *, index: bool) -> bytes:  # type: ignore[no-untyped-def]
+    """Excel: text cells are string cells; the control characters an .xlsx cannot hold (C0 but tab,
+    newline and CR) are written as their pictures (ESC as ␛), as the terminal shows them."""
     import pandas as pd
 
+    def storable(value):  # type: ignore[no-untyped-def]
+        return _XML_ILLEGAL.sub(lambda m: for_terminal(m.group()), value) if isinstance(value, str) else value
+
+    frame = frame.map(storable).rename(index=storable, columns=storable)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name=sheet, index=index)
