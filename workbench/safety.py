@@ -28,6 +28,7 @@ CONTROL_PICTURES: dict[int, str] = {code: chr(0x2400 + code) for code in range(0
 CONTROL_PICTURES[0x7F] = "\u2421"  # ␡
 CONTROL_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what XML 1.0 (.docx, .xlsx) cannot hold
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _JSON_UNESCAPED = re.compile("[\x7f-\x9f]")  # json.dumps escapes C0 itself, not DEL or C1
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@'\"]*:)(?P<password>[^\s@'\"]*)(?=@)")
@@ -37,6 +38,12 @@ _QUERY_PASSWORD = re.compile(r"(?P<head>[?&;]password=)(?P<password>[^&\s'\"]*)"
 def for_terminal(text: str) -> str:
     """``text`` with every control character but tab and newline replaced by one visible character."""
     return text.translate(CONTROL_PICTURES)
+
+
+def for_xml(text: str) -> str:
+    """``text`` for a Word or Excel file: the characters XML 1.0 cannot hold (C0 controls but tab and
+    line ends; U+FFFE, U+FFFF) shown as their pictures, as on a terminal; everything else as it is."""
+    return _XML_ILLEGAL.sub(lambda match: CONTROL_PICTURES.get(ord(match.group()), "\ufffd"), text)
 
 
 def has_controls(text: str) -> bool:

@@ -301,3 +301,27 @@ def test_every_error_path_masks_the_password(tmp_path, monkeypatch, capsys, url)
     assert code != 0
     assert "hunter2" not in err and len(err.strip().splitlines()) == 1
     assert "folder" not in err
+
+
+# --- Word documents: control characters XML cannot hold --------------------------------------------
+
+
+def test_word_exports_show_control_characters_instead_of_failing(hostile, tmp_path):
+    from docx import Document
+
+    second = tmp_path / "ben.csv"
+    second.write_text((tmp_path / "codings.csv").read_text(encoding="utf-8").replace(",ana,", ",ben,"), encoding="utf-8")
+    assert main(["--db", str(hostile), "codings", "import", str(second)]) == 0
+    exports = {
+        "segments.docx": ["export", "segments"], "codebook.docx": ["export", "codebook"], "themes.docx": ["export", "themes", "--coder", "ana"],
+        "agreement.docx": ["export", "agreement", "--coders", "ana", "ben", "--resamples", "0"],
+    }
+    for name, command in exports.items():
+        out = tmp_path / name
+        assert main(["--db", str(hostile), *command[:2], str(out), *command[2:]]) == 0, name
+        document = Document(str(out))
+        text = "\n".join(p.text for p in document.paragraphs)
+        text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+        assert "␛" in text and "\x1b" not in text, name
+    segments = "\n".join(p.text for p in Document(str(tmp_path / "segments.docx")).paragraphs)
+    assert "“Hello ␛]0;”" in segments  # the quote: ESC shown, every other character as stored

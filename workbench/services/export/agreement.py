@@ -14,6 +14,7 @@ from pathlib import Path
 from workbench.agreement import format as fmt
 from workbench.atomic import write_bytes, write_text
 from workbench.errors import WorkbenchError
+from workbench.services.export import word
 from workbench.services.export.sheets import csv_text
 from workbench.services.agreement.report import AgreementReport
 
@@ -80,9 +81,7 @@ def _table(document, header: list[str], rows: list[list[str]]) -> None:  # type:
 
 
 def agreement_docx(report: AgreementReport) -> bytes:
-    from docx import Document
-
-    document = Document()
+    document = word.blank_document()
     document.add_heading("Inter-coder agreement", level=1)
     document.add_paragraph(
         f"Coders: {', '.join(report.coders)}. Unit: {report.unit}. "

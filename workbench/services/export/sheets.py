@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from workbench.atomic import write_bytes, write_text
 from workbench.domain.cells import protect_cell, protect_row
-from workbench.safety import for_terminal
-
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 (and so .xlsx) cannot hold
+from workbench.safety import for_xml
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -56,7 +53,7 @@ def frame_xlsx(frame, sheet: str, *, index: bool) -> bytes:  # type: ignore[no-u
     import pandas as pd
 
     def storable(value):  # type: ignore[no-untyped-def]
-        return _XML_ILLEGAL.sub(lambda m: for_terminal(m.group()), value) if isinstance(value, str) else value
+        return for_xml(value) if isinstance(value, str) else value
 
     frame = frame.map(storable).rename(index=storable, columns=storable)
     buffer = io.BytesIO()
