@@ -11,6 +11,7 @@ from workbench.cli.export import cmd_export_segments, cmd_export_table, cmd_expo
 from workbench.cli.agreement import cmd_agreement, cmd_export_agreement, cmd_review
 from workbench.cli.interop import cmd_export_codebook as cmd_export_codebook_any, cmd_export_qdpx
 from workbench.errors import WorkbenchError
+from workbench.safety import mask_passwords
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -177,7 +178,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     result = build_demo(project)
     for message in result.messages:
         print(message)
-    print(f"demo project: {target}")
+    print(f"demo project: {mask_passwords(target)}")
     args.db = target
     if args.no_tui or not _tui_available():
         return cmd_sources(argparse.Namespace(db=target, json=False))
