@@ -185,6 +185,19 @@ def test_agreement_csv_quotes_formulas(hostile, tmp_path):
     assert any(cell.startswith("'=cmd") for row in rows for cell in row)
 
 
+def test_taguette_codebook_csv_quotes_formulas_and_loads_them_back_exactly(hostile, tmp_path):
+    out = tmp_path / "codebook.csv"
+    assert main(["--db", str(hostile), "export", "codebook", str(out), "--separator", "::"]) == 0
+    rows = cells(out)
+    assert_no_formula(rows)
+    assert ["'=cmd|' /C calc'!A0", ""] in rows
+    fresh = tmp_path / "fresh.db"
+    assert main(["--db", str(fresh), "codebook", "load", str(out), "--separator", "::"]) == 0
+    again = tmp_path / "again.csv"
+    assert main(["--db", str(fresh), "export", "codebook", str(again), "--separator", "::"]) == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
 def test_tables_quote_formulas_in_csv_and_write_text_cells_in_xlsx(hostile, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     for what in ("themes", "matrix", "codes"):
