@@ -175,11 +175,27 @@ def _layer_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Everything it prints goes through :class:`~workbench.safety.TerminalStream`, so no
+    control character from the project reaches the terminal raw, and every error message through
+    :func:`~workbench.safety.for_message` (one line, passwords masked)."""
+    from workbench.safety import TerminalStream
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalStream(sys.stdout), TerminalStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: list[str] | None) -> int:
+    from workbench.safety import for_message
+
     try:
         args = build_parser().parse_args(argv)
         return run(args)
     except WorkbenchError as error:
-        print(f"workbench: {error}", file=sys.stderr)
+        print(f"workbench: {for_message(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("workbench: interrupted", file=sys.stderr)
@@ -195,9 +211,10 @@ def main(argv: list[str] | None = None) -> int:
             from workbench.store.engine import database_error
 
             problem = database_error(error)
-            print(f"workbench: {problem}", file=sys.stderr)
+            print(f"workbench: {for_message(str(problem))}", file=sys.stderr)
             return problem.exit_code
-        print(f"workbench: internal error: {type(error).__name__}: {error} (set WORKBENCH_DEBUG=1 for details)", file=sys.stderr)
+        message = for_message(f"{type(error).__name__}: {error}")
+        print(f"workbench: internal error: {message} (set WORKBENCH_DEBUG=1 for details)", file=sys.stderr)
         return 3
 
 

@@ -21,9 +21,11 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import ProjectError, WorkbenchError
+from workbench.safety import mask_passwords
 from workbench.services.coding.session import CodingSession
 from workbench.services.text.documents import SourceDocument, load_document
 from workbench.store.engine import Project
+from workbench.tui import safe_display
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.messages import Notice
 from workbench.tui.screens.coding import CodingScreen
@@ -79,7 +81,9 @@ class WorkbenchApp(App[int]):
 
     def __init__(self, context: WorkbenchContext, coding: CodingSession,
                  start: Callable[[], Screen] | None = None) -> None:
+        safe_display.install()
         super().__init__()
+        self._control_filter = safe_display.ControlFilter()
         self.context = context
         self.coding = coding
         self.start_screen = start
@@ -249,6 +253,13 @@ class WorkbenchApp(App[int]):
             return
         source = self.screen.source_name if isinstance(self.screen, CodingScreen) else None
         self.push_screen(AuditScreen(source=source))
+
+    def get_line_filters(self):  # type: ignore[no-untyped-def]
+        return [*super().get_line_filters(), self._control_filter]
+
+    def notify(self, message: str, *, title: str = "", **options) -> None:  # type: ignore[no-untyped-def, override]
+        """Every notification (screens' too: they call the App's): no database password in it."""
+        super().notify(mask_passwords(message), title=mask_passwords(title), **options)
 
     # Messages from workers ---------------------------------------------------------------------
     def on_notice(self, message: Notice) -> None:
