@@ -1,0 +1,343 @@
+"""Merging a handout (or a copy of the project, or another tool's REFI-QDA project) back, in one transaction.
+
+* **Sources** are matched by their stored text (its hash), never by name; a
+  source we do not have is skipped and reported, or added with ``add_sources``.
+* **Codes** go through the REFI-QDA code merge (:func:`workbench.interop.merge.merge_codes`)
+  keeping ours: matched by GUID, then by id, then by name under the same
+  parent; a new code arrives with its parent and origin; a matched code the
+  file describes differently stays as ours and becomes a conflict.
+* **Codings** and memos of the merging coders arrive: the handout's coder, or
+  ``coder``; from a plain project or a REFI-QDA file every coder (each user of
+  the other tool is a coder layer). An identical coding (code, coder, source,
+  span) is never duplicated, so merging a file twice adds nothing. A coding
+  memo or memo of that coder that differs from ours is a conflict (ours kept),
+  unless ours is still as it was handed out and theirs was edited since: then
+  it is that coder's own later edit and replaces ours.
+* Conflicts are recorded in the audit trail (action ``conflict``, ours as
+  before, theirs as after); everything is audited under the coder running
+  the merge. A dry run does all of it and rolls back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workbench.errors import InputError
+from workbench.interop.guids import GUIDS_SETTING, GuidMap
+from workbench.interop.merge import CodeConflict, merge_codes
+from workbench.interop.model import CodeText, ParsedCode
+from workbench.interop.report import ReportBuilder
+from workbench.services.handout.identity import HandoutOrigin, as_utc, project_id, settings
+from workbench.services.handout.reading import MergeFile, open_merge_file
+from workbench.services.handout.report import CoderLayer, Conflict, MergeReport
+from workbench.services.project.coders import get_or_create_coder
+from workbench.store.engine import Project
+from workbench.store.models import AuditEntry, Code, Coder, Coding, Memo, Participant, Source
+
+
+@dataclass
+class _Layer:
+    coder: str
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def freeze(self) -> CoderLayer:
+        c = self.counts
+        return CoderLayer(self.coder, c["codings_added"], c["codings_present"], c["codings_only_ours"],
+                          c["memos_added"], c["memos_updated"], c["memos_present"])
+
+
+def merge_file(
+    project: Project, path: Path, *, coder: str | None = None, dry_run: bool = False,
+    add_sources: bool = False, force: bool = False,
+) -> MergeReport:
+    with open_merge_file(path, project) as file:
+        with file.scratch.session() as theirs:
+            bundle = _Bundle.read(theirs, file, coder)
+        with project.session(note=f"merge of {path.name}") as session:
+            if file.kind != "REFI-QDA" and not force:
+                _check_project(session, file)
+            report = _Merger(session, bundle, project.actor, add_sources).run()
+            report = MergeReport(str(path), file.kind, dry_run, origin=file.refi.origin if file.refi else None, **report)
+            if dry_run:
+                session.rollback()
+    return report
+
+
+def _check_project(session: Session, file: MergeFile) -> None:
+    ours = project_id(session)
+    if file.project_id != ours:
+        what = "a handout from another project" if file.origin else "another project"
+        ids = f"its project id {file.project_id}" if file.project_id else "it has no project id"
+        raise InputError(
+            file.path, f"is {what} ({ids}, this project is {ours}); sources are matched by their text, "
+            "so you may merge it anyway with --force"
+        )
+
+
+@dataclass
+class _Bundle:
+    """What the file holds for the merge, read from the scratch project (plain values)."""
+
+    file: MergeFile
+    coders: list[str]
+    not_merged: list[tuple[str, int]]
+    sources: list[dict]  # id, content_hash, name, kind, text, original_format, encoding
+    codes: list[ParsedCode]
+    code_keys: dict[int, str]  # scratch code id → the GUID handed to merge_codes
+    codings: list[tuple]  # (source_id, code_id, coder, start, end, memo, created_at, updated_at)
+    memos: list[tuple]  # (kind, target, coder, text, created_at, updated_at); target: scratch id or pid
+
+    @classmethod
+    def read(cls, session: Session, file: MergeFile, coder: str | None) -> _Bundle:
+        counts = dict(session.execute(
+            select(Coder.name, func.count(Coding.id)).outerjoin(Coding, Coding.coder_id == Coder.id).group_by(Coder.name)
+        ).all())
+        memo_coders = set(session.scalars(select(Coder.name).join(Memo, Memo.coder_id == Coder.id)))
+        if coder is not None:
+            if coder not in counts:
+                listed = ", ".join(sorted(counts)) or "none"
+                raise InputError(file.path, f"has no coder {coder!r} (coders in it: {listed}); nothing was merged")
+            chosen = [coder]
+        elif file.origin is not None:
+            chosen = [file.origin.coder] if file.origin.coder in counts else []
+        else:
+            chosen = sorted(name for name, n in counts.items() if n or name in memo_coders)
+        not_merged = sorted((name, n) for name, n in counts.items() if name not in chosen and n)
+        sources = [dict(row._mapping) for row in session.execute(
+            select(Source.id, Source.content_hash, Source.name, Source.kind, Source.text, Source.original_format,
+                   Source.encoding).order_by(Source.id))]
+        codes, code_keys = _parsed_codes(session, file)
+        who = select(Coder.id).where(Coder.name.in_(chosen))
+        codings = [tuple(row) for row in session.execute(
+            select(Coding.source_id, Coding.code_id, Coder.name, Coding.start, Coding.end, Coding.memo,
+                   Coding.created_at, Coding.updated_at)
+            .join(Coder, Coder.id == Coding.coder_id).where(Coding.coder_id.in_(who)).order_by(Coding.id))]
+        pids = dict(session.execute(select(Participant.id, Participant.pid)).all())
+        memos = []
+        for kind, target, name, text, created, updated in session.execute(
+            select(Memo.target_kind, Memo.target_id, Coder.name, Memo.text, Memo.created_at, Memo.updated_at)
+            .join(Coder, Coder.id == Memo.coder_id).where(Memo.coder_id.in_(who)).order_by(Memo.id)
+        ):
+            memos.append((kind, pids.get(target) if kind == "participant" else target, name, text, created, updated))
+        return cls(file, chosen, not_merged, sources, codes, code_keys, codings, memos)
+
+
+def _parsed_codes(session: Session, file: MergeFile) -> tuple[list[ParsedCode], dict[int, str]]:
+    """The file's codebook as the REFI-QDA code merge takes it, parents first.
+
+    A workbench file's codes carry their id (matched by id); a REFI-QDA file's
+    carry the other tool's GUIDs (matched by GUID, then by name).
+    """
+    codes = list(session.scalars(select(Code)))
+    refi = file.kind == "REFI-QDA"
+    guid_of: dict[int, str] = {}
+    if refi:
+        remembered = GuidMap(session).by_guid["code"] if settings(session, (GUIDS_SETTING,)) else {}
+        by_key = {key: guid for guid, key in remembered.items()}
+        guid_of = {c.id: by_key.get(c.key, f"scratch:{c.key}") for c in codes}
+    else:
+        guid_of = {c.id: f"workbench:{c.key}" for c in codes}
+    by_id = {c.id: c for c in codes}
+
+    def depth(code: Code) -> int:
+        level, parent = 0, code.parent_id
+        while parent is not None and parent in by_id and level <= len(by_id):
+            level, parent = level + 1, by_id[parent].parent_id
+        return level
+
+    parsed = []
+    for code in sorted(codes, key=lambda c: (depth(c), c.position, c.id)):
+        text = CodeText(code.definition, code.when_to_use, code.when_not_to_use, code.example,
+                        tuple(code.keywords or ()), None if refi else code.key)
+        parsed.append(ParsedCode(guid_of[code.id], code.name, guid_of.get(code.parent_id) if code.parent_id else None,
+                                 code.codable, code.colour, text, origin=code.origin))
+    return parsed, guid_of
+
+
+class _Merger:
+    def __init__(self, session: Session, bundle: _Bundle, actor: str | None, add_sources: bool) -> None:
+        self.session, self.bundle, self.actor, self.add_sources = session, bundle, actor, add_sources
+        self.origin: HandoutOrigin | None = bundle.file.origin
+        self.layers = {name: _Layer(name) for name in bundle.coders}
+        self.conflicts: list[Conflict] = []
+        self.skipped: Counter[str] = Counter()
+        self.warnings: list[str] = []
+        self._audit: list[tuple[str, int, dict, dict]] = []  # (entity kind, our id, ours, theirs) of each conflict
+
+    def run(self) -> dict:
+        if self.actor:  # the audit trail names the coder running the merge
+            get_or_create_coder(self.session, self.actor)
+        sources, matched, added, skipped = self._sources()
+        coder_ids = {name: get_or_create_coder(self.session, name).id for name in self.bundle.coders}
+        builder = ReportBuilder(str(self.bundle.file.path), "merge")
+        code_conflicts: list[CodeConflict] = []
+        creator = coder_ids.get(self.origin.coder) if self.origin else None
+        by_guid = merge_codes(
+            self.session, self.bundle.codes, GuidMap(self.session), builder, codebook=f"Merged from {self.bundle.file.path.name}",
+            loaded_from=str(self.bundle.file.path), conflicts=code_conflicts, created_by_id=creator,
+        )
+        codes = {scratch_id: by_guid[guid] for scratch_id, guid in self.bundle.code_keys.items()}
+        self._code_conflicts(code_conflicts)
+        self._codings(sources, codes, coder_ids)
+        self._memos(sources, codes, coder_ids)
+        self._audit_conflicts()
+        return {
+            "layers": tuple(self.layers[name].freeze() for name in self.bundle.coders),
+            "codes_added": tuple(builder.codes_added), "codes_matched": len(builder.codes_matched),
+            "conflicts": tuple(self.conflicts), "sources_matched": matched, "sources_added": tuple(added),
+            "sources_skipped": tuple(skipped), "not_merged": tuple(self.bundle.not_merged),
+            "skipped": tuple(sorted(self.skipped.items())), "warnings": tuple(self.warnings),
+        }
+
+    # --- sources ---------------------------------------------------------------------------
+    def _sources(self) -> tuple[dict[int, int], int, list[str], list[str]]:
+        ours = dict(self.session.execute(select(Source.content_hash, Source.id)).all())
+        mapping: dict[int, int] = {}
+        matched, added, skipped = 0, [], []
+        for source in self.bundle.sources:
+            found = ours.get(source["content_hash"])
+            if found is not None:
+                mapping[source["id"]], matched = found, matched + 1
+            elif self.add_sources:
+                new = self._add_source(source)
+                if new is not None:
+                    mapping[source["id"]] = ours[source["content_hash"]] = new.id
+                    added.append(new.name)
+            else:
+                skipped.append(source["name"])
+        return mapping, matched, added, skipped
+
+    def _add_source(self, source: dict) -> Source | None:
+        from workbench.services.importing.batch import ImportOptions, add_text_source, prepare_text
+
+        path = self.bundle.file.path
+        prepared = prepare_text(f"{path}: source {source['name']!r}", source["text"])
+        if prepared.content_hash != source["content_hash"]:
+            self.warnings.append(f"source {source['name']!r} reads differently here; not added, its codings skipped")
+            return None
+        return add_text_source(
+            self.session, prepared, name=source["name"], kind=source["kind"], original_filename=f"{path}:{source['name']}"[:1024],
+            original_format=source["original_format"], encoding=source["encoding"], options=ImportOptions(processes=1),
+        )
+
+    # --- codes -----------------------------------------------------------------------------
+    def _code_conflicts(self, found: list[CodeConflict]) -> None:
+        for conflict in found:
+            name = dict(conflict.ours)["name"]
+            self.conflicts.append(Conflict("code", f"{name} [{conflict.key}] (matched by {conflict.how})", conflict.key,
+                                           conflict.fields, conflict.ours, conflict.theirs))
+            self._audit.append(("code", conflict.code_id, {"key": conflict.key, **dict(conflict.ours)}, dict(conflict.theirs)))
+
+    # --- codings ---------------------------------------------------------------------------
+    def _codings(self, sources: dict[int, int], codes: dict[int, int], coder_ids: dict[str, int]) -> None:
+        rows = self.session.execute(
+            select(Coding.id, Coding.code_id, Coding.coder_id, Coding.source_id, Coding.start, Coding.end, Coding.memo,
+                   Coding.updated_at)
+            .where(Coding.coder_id.in_(list(coder_ids.values())), Coding.source_id.in_(list(sources.values())))
+        )
+        existing = {(r.code_id, r.coder_id, r.source_id, r.start, r.end): r for r in rows}
+        seen: set[tuple] = set()
+        lengths = dict(self.session.execute(select(Source.id, func.length(Source.text))).all())
+        new: list[Coding] = []
+        for source_id, code_id, coder, start, end, memo, created, updated in self.bundle.codings:
+            if source_id not in sources:
+                self.skipped["codings on skipped sources"] += 1
+                continue
+            key = (codes[code_id], coder_ids[coder], sources[source_id], start, end)
+            layer = self.layers[coder].counts
+            if key in seen:
+                layer["codings_present"] += 1
+                continue
+            seen.add(key)
+            if not (0 <= start < end <= lengths[key[2]]):
+                self.skipped["codings outside their source's text"] += 1
+                continue
+            ours = existing.get(key)
+            if ours is None:
+                values = {"created_at": created, "updated_at": updated} if created and updated else {}
+                new.append(Coding(code_id=key[0], coder_id=key[1], source_id=key[2], start=start, end=end,
+                                  memo=memo, **values))
+                layer["codings_added"] += 1
+                continue
+            layer["codings_present"] += 1
+            if (memo or "").strip() and (memo or "").strip() != (ours.memo or "").strip():
+                self._memo_difference("coding memo", ours.id, ours.memo, memo, ours.updated_at, updated, coder,
+                                      f"of {coder} on {self._code_key(key[0])} in {self._source_name(key[2])} {start}-{end}")
+        self.session.add_all(new)
+        self.session.flush()
+        for key, ours in existing.items():
+            if key not in seen:
+                coder = next(name for name, cid in coder_ids.items() if cid == key[1])
+                self.layers[coder].counts["codings_only_ours"] += 1
+
+    # --- memos -----------------------------------------------------------------------------
+    def _memos(self, sources: dict[int, int], codes: dict[int, int], coder_ids: dict[str, int]) -> None:
+        pids = {pid: id_ for id_, pid in self.session.execute(select(Participant.id, Participant.pid))}
+        ours: dict[tuple, list[Memo]] = defaultdict(list)
+        for memo in self.session.scalars(select(Memo).where(Memo.coder_id.in_(list(coder_ids.values())))):
+            ours[(memo.target_kind, memo.target_id, memo.coder_id)].append(memo)
+        for kind, target, coder, text, created, updated in self.bundle.memos:
+            mapped = {"project": lambda t: None, "source": sources.get, "code": codes.get, "participant": pids.get}[kind](target)
+            if kind != "project" and mapped is None:
+                self.skipped[f"{kind} memos whose {kind} is not here"] += 1
+                continue
+            key = (kind, mapped, coder_ids[coder])
+            layer = self.layers[coder].counts
+            here = ours[key]
+            if any(m.text.strip() == text.strip() for m in here):
+                layer["memos_present"] += 1
+            elif not here or kind == "project":
+                memo = Memo(target_kind=kind, target_id=mapped, coder_id=key[2], text=text,
+                            **({"created_at": created, "updated_at": updated} if created and updated else {}))
+                self.session.add(memo)
+                here.append(memo)
+                layer["memos_added"] += 1
+            else:
+                self._memo_difference("memo", here[0].id, here[0].text, text, here[0].updated_at, updated, coder,
+                                      f"of {coder} on {kind} {self._target_name(kind, mapped)}")
+
+    def _memo_difference(self, kind: str, our_id: int, ours: str | None, theirs: str, our_time: datetime | None,
+                         their_time: datetime | None, coder: str, subject: str) -> None:
+        """The coder's own later edit replaces ours when ours is as handed out; otherwise a conflict."""
+        made = self.origin.made_at if self.origin else None
+        if (made and our_time and their_time and (not ours or as_utc(our_time) <= made < as_utc(their_time))) or not ours:
+            target = self.session.get(Coding if kind == "coding memo" else Memo, our_id)
+            if kind == "coding memo":
+                target.memo = theirs  # type: ignore[union-attr]
+            else:
+                target.text = theirs  # type: ignore[union-attr]
+            self.layers[coder].counts["memos_updated"] += 1
+            return
+        self.conflicts.append(Conflict(kind, subject, None, ("text",), (("text", ours),), (("text", theirs),)))
+        self._audit.append(("coding" if kind == "coding memo" else "memo", our_id, {"memo": ours}, {"memo": theirs}))
+
+    # --- names and the audit ---------------------------------------------------------------------
+    def _code_key(self, code_id: int) -> str:
+        return self.session.get(Code, code_id).key  # type: ignore[union-attr]
+
+    def _source_name(self, source_id: int) -> str:
+        return self.session.get(Source, source_id).name  # type: ignore[union-attr]
+
+    def _target_name(self, kind: str, target: int | None) -> str:
+        if kind == "source":
+            return self._source_name(target)  # type: ignore[arg-type]
+        if kind == "code":
+            return self._code_key(target)  # type: ignore[arg-type]
+        if kind == "participant":
+            return self.session.get(Participant, target).pid  # type: ignore[union-attr]
+        return "the project"
+
+    def _audit_conflicts(self) -> None:
+        actor = self.session.scalar(select(Coder.id).where(Coder.name == self.actor)) if self.actor else None
+        note = f"merge of {self.bundle.file.path.name}: conflict, kept ours"
+        for kind, entity_id, ours, theirs in self._audit:
+            self.session.add(AuditEntry(action="conflict", entity_kind=kind, entity_id=entity_id, before=ours,
+                                        after=theirs, coder_id=actor, note=note))
+        self.session.flush()
+
