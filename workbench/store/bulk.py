@@ -30,3 +30,19 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
         f"VALUES ({', '.join(marker for _ in columns)})"
     )
     connection.exec_driver_sql(sql, list(rows))
+
+
+def insert_values(connection: Connection, table: Table, rows: Sequence[dict]) -> None:
+    """Rows as dicts (Python values: datetimes, lists for JSON), converted once per column with the
+    column types' own bind processors, then :func:`insert_rows` — what ``connection.execute(table.insert(),
+    rows)`` stores, without its per-row bookkeeping."""
+    if not rows:
+        return
+    columns = [c for c in table.columns if c.key in rows[0]]
+    processors = [c.type._cached_bind_processor(connection.dialect) for c in columns]  # noqa: SLF001
+    names = [c.key for c in columns]
+    converted = [
+        tuple(value if proc is None or value is None else proc(value) for proc, value in zip(processors, (row[n] for n in names)))
+        for row in rows
+    ]
+    insert_rows(connection, table, names, converted)

@@ -37,8 +37,10 @@ from workbench.services.handout.identity import HandoutOrigin, as_utc, project_i
 from workbench.services.handout.reading import MergeFile, open_merge_file
 from workbench.services.handout.report import CoderLayer, Conflict, MergeReport
 from workbench.services.project.coders import get_or_create_coder
+from workbench.store.audit import record_bulk_creates
+from workbench.store.bulk import insert_values
 from workbench.store.engine import Project
-from workbench.store.models import AuditEntry, Code, Coder, Coding, Memo, Participant, Source
+from workbench.store.models import AuditEntry, Code, Coder, Coding, Memo, Participant, Source, utcnow
 
 
 @dataclass
@@ -242,9 +244,10 @@ class _Merger:
             .where(Coding.coder_id.in_(list(coder_ids.values())), Coding.source_id.in_(list(sources.values())))
         )
         existing = {(r.code_id, r.coder_id, r.source_id, r.start, r.end): r for r in rows}
+        now = utcnow()
         seen: set[tuple] = set()
         lengths = dict(self.session.execute(select(Source.id, func.length(Source.text))).all())
-        new: list[Coding] = []
+        new: list[dict] = []
         for source_id, code_id, coder, start, end, memo, created, updated in self.bundle.codings:
             if source_id not in sources:
                 self.skipped["codings on skipped sources"] += 1
@@ -260,21 +263,37 @@ class _Merger:
                 continue
             ours = existing.get(key)
             if ours is None:
-                values = {"created_at": created, "updated_at": updated} if created and updated else {}
-                new.append(Coding(code_id=key[0], coder_id=key[1], source_id=key[2], start=start, end=end,
-                                  memo=memo, **values))
+                new.append({"code_id": key[0], "coder_id": key[1], "source_id": key[2], "start": start, "end": end,
+                            "memo": memo, "created_at": created or now, "updated_at": updated or created or now})
                 layer["codings_added"] += 1
                 continue
             layer["codings_present"] += 1
             if (memo or "").strip() and (memo or "").strip() != (ours.memo or "").strip():
                 self._memo_difference("coding memo", ours.id, ours.memo, memo, ours.updated_at, updated, coder,
                                       f"of {coder} on {self._code_key(key[0])} in {self._source_name(key[2])} {start}-{end}")
-        self.session.add_all(new)
-        self.session.flush()
+        self._insert_codings(new)
         for key, ours in existing.items():
             if key not in seen:
                 coder = next(name for name, cid in coder_ids.items() if cid == key[1])
                 self.layers[coder].counts["codings_only_ours"] += 1
+
+    def _insert_codings(self, rows: list[dict]) -> None:
+        """One executemany INSERT (the ORM unit of work is too slow for 50,000 rows), then the new ids
+        read back by their unique (code, coder, source, span), audited as the listener would."""
+        if not rows:
+            return
+        before = self.session.scalar(select(func.max(Coding.id))) or 0
+        insert_values(self.session.connection(), Coding.__table__, rows)  # one executemany
+        ids = {
+            (r.code_id, r.coder_id, r.source_id, r.start, r.end): r.id
+            for r in self.session.execute(
+                select(Coding.id, Coding.code_id, Coding.coder_id, Coding.source_id, Coding.start, Coding.end)
+                .where(Coding.id > before, Coding.coder_id.in_({row["coder_id"] for row in rows}))
+            )
+        }
+        for row in rows:
+            row["id"] = ids[(row["code_id"], row["coder_id"], row["source_id"], row["start"], row["end"])]
+        record_bulk_creates(self.session, Coding, rows)
 
     # --- memos -----------------------------------------------------------------------------
     def _memos(self, sources: dict[int, int], codes: dict[int, int], coder_ids: dict[str, int]) -> None:
