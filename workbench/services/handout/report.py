@@ -20,7 +20,8 @@ class Conflict:
 
     def lines(self) -> list[str]:
         ours, theirs = dict(self.ours), dict(self.theirs)
-        out = [f"{self.kind} {self.subject}: {', '.join(self.fields)} differ; kept ours"]
+        verb = "differs" if len(self.fields) == 1 else "differ"
+        out = [f"{self.kind} {self.subject}: {', '.join(self.fields)} {verb}; kept ours"]
         for field in self.fields:
             out.append(f"    {field}: ours {_short(ours.get(field))} | theirs {_short(theirs.get(field))}")
         return out
@@ -108,7 +109,7 @@ class MergeReport:
 
 def printable(text: str) -> str:
     """Project data leaves through the terminal: control characters (escape sequences) become '?'."""
-    return "".join("?" if (ord(ch) < 32 and ch != "\t") or 0x7F <= ord(ch) <= 0x9F else ch for ch in text)
+    return "".join("?" if (ord(ch) < 32 and ch not in "\t\n") or 0x7F <= ord(ch) <= 0x9F else ch for ch in text)
 
 
 def _short(value: str | None, width: int = 60) -> str:
