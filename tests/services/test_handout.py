@@ -231,3 +231,21 @@ def test_agreement_and_review_work_on_the_merged_layers(study, handout):
     assert bond.kappa is not None and 0 < bond.kappa < 1  # ana coded more of the sentence than zebedee
     state = list_disagreements(study, "ana", OTHER)
     assert any(d.code == "bond" for d in state.disagreements), state.disagreements
+
+
+def test_a_doctored_handout_cannot_misplace_codings(study, handout):
+    """Hand-edited files: a source claiming another text's hash, codings past the end of the text."""
+    _, ho = handout
+    with ho.session() as session:
+        interview = session.scalar(select(Source).where(Source.name == "P01-interview"))
+        interview.text = interview.text.replace("homework", "HOMEWORK")  # the stored hash now lies
+        group = session.scalar(select(Source.id).where(Source.name == "FG1-focus-group"))
+        task = session.scalar(select(Code.id).where(Code.key == "task"))
+        ana = session.scalar(select(Coder.id).where(Coder.name == "ana"))
+        session.add(Coding(source_id=group, code_id=task, coder_id=ana, start=5, end=10_000))
+    before = codings(study)
+    report = merge_file(study, handout[0])
+    assert report.sources_skipped == ("P01-interview",) and report.sources_matched == 1
+    assert dict(report.skipped) == {"codings on skipped sources": 1, "codings outside their source's text": 1,
+                                    "source memos whose source is not here": 1}
+    assert codings(study) == before

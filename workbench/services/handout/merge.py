@@ -36,6 +36,7 @@ from workbench.interop.report import ReportBuilder
 from workbench.services.handout.identity import HandoutOrigin, as_utc, project_id, settings
 from workbench.services.handout.reading import MergeFile, open_merge_file
 from workbench.services.handout.report import CoderLayer, Conflict, MergeReport
+from workbench.services.importing.batch import content_hash
 from workbench.services.project.coders import get_or_create_coder
 from workbench.store.audit import record_bulk_creates
 from workbench.store.bulk import insert_values
@@ -203,6 +204,8 @@ class _Merger:
         mapping: dict[int, int] = {}
         matched, added, skipped = 0, [], []
         for source in self.bundle.sources:
+            # the hash of the text the file holds, computed here: a file cannot claim another text's hash
+            source["content_hash"] = content_hash(source["text"])
             found = ours.get(source["content_hash"])
             if found is not None:
                 mapping[source["id"]], matched = found, matched + 1

@@ -244,6 +244,11 @@ class PreparedText:
     words: int
 
 
+def content_hash(text: str) -> str:
+    """What identifies a source's stored text (duplicates on import, sources in a merge)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def prepare_text(
     where: object, text: str, cue_times: list[tuple[int, int]] | None = None, spacy_model: str | None = None
 ) -> PreparedText:
@@ -255,7 +260,7 @@ def prepare_text(
         text=text,
         parsed=parsed,
         segments=_segment(parsed, body_spans, spacy_model),
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content_hash=content_hash(text),
         words=count_words(text, body_spans),
     )
 
