@@ -12,7 +12,7 @@ from sqlalchemy import update
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from harness import wait_for
+from harness import settle as settle_once, wait_for
 from workbench.store.engine import Project
 from workbench.store.models import Code
 from workbench.tui.app import make_app
@@ -28,10 +28,8 @@ SIZE = (100, 30)
 
 
 async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(3):  # a worker's message may start another worker
+        await settle_once(pilot)
 
 
 async def answer(pilot: Pilot, text: str) -> None:

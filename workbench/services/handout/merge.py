@@ -275,6 +275,11 @@ class _Merger:
                 self._memo_difference("coding memo", ours.id, ours.memo, memo, ours.updated_at, updated, coder,
                                       f"of {coder} on {self._code_key(key[0])} in {self._source_name(key[2])} {start}-{end}")
         self._insert_codings(new)
+        folders = set(self.session.scalars(select(Code.id).where(Code.codable.is_(False))))
+        on_folders = sum(row["code_id"] in folders for row in new)
+        if on_folders:
+            self.warnings.append(f"{on_folders} codings apply codes that are folders here; they are kept "
+                                 "(new codings cannot use the folders)")
         for key, ours in existing.items():
             if key not in seen:
                 coder = next(name for name, cid in coder_ids.items() if cid == key[1])
