@@ -65,7 +65,7 @@ def merge_file(
         with project.session(note=f"merge of {path.name}") as session:
             if file.kind != "REFI-QDA" and not force:
                 _check_project(session, file)
-            report = _Merger(session, bundle, project.actor, add_sources).run()
+            report = _Merger(session, bundle, project.actor, add_sources, dry_run).run()
             report = MergeReport(str(path), file.kind, dry_run, origin=file.refi.origin if file.refi else None, **report)
             if dry_run:
                 session.rollback()
@@ -164,8 +164,9 @@ def _parsed_codes(session: Session, file: MergeFile) -> tuple[list[ParsedCode], 
 
 
 class _Merger:
-    def __init__(self, session: Session, bundle: _Bundle, actor: str | None, add_sources: bool) -> None:
+    def __init__(self, session: Session, bundle: _Bundle, actor: str | None, add_sources: bool, dry_run: bool) -> None:
         self.session, self.bundle, self.actor, self.add_sources = session, bundle, actor, add_sources
+        self.dry_run = dry_run  # everything but the bulk insert of new codings runs (and is rolled back)
         self.origin: HandoutOrigin | None = bundle.file.origin
         self.layers = {name: _Layer(name) for name in bundle.coders}
         self.conflicts: list[Conflict] = []
@@ -274,7 +275,8 @@ class _Merger:
             if (memo or "").strip() and (memo or "").strip() != (ours.memo or "").strip():
                 self._memo_difference("coding memo", ours.id, ours.memo, memo, ours.updated_at, updated, coder,
                                       f"of {coder} on {self._code_key(key[0])} in {self._source_name(key[2])} {start}-{end}")
-        self._insert_codings(new)
+        if not self.dry_run:
+            self._insert_codings(new)
         folders = set(self.session.scalars(select(Code.id).where(Code.codable.is_(False))))
         on_folders = sum(row["code_id"] in folders for row in new)
         if on_folders:
