@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from harness import settle as settle_once, wait_for
 from workbench.store.engine import Project
@@ -18,6 +18,7 @@ from workbench.store.models import Code
 from workbench.tui.app import make_app
 from workbench.tui.screens.codebook import CodebookScreen
 from workbench.tui.screens.coding import CodingScreen
+from workbench.tui.screens.review import ReviewScreen
 from workbench.tui.screens.sources import SourcesScreen
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.merge_summary import MergeSummary
@@ -108,6 +109,15 @@ async def test_round_trip_code_in_the_handout_then_merge_with_m(tui_project, mak
         assert again.report.codings_added == 0 and again.report.layers[0].codings_present == 3
         await pilot.press("escape")
         await settle(pilot)
+        # the merged layer is an ordinary coder: the Review screen compares it with ours
+        pilot.app.push_screen(ReviewScreen("ana", "me"))
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen) and pilot.app.screen.state is not None,
+                       timeout=20)
+        await settle(pilot)
+        rows = {str(key.value) for key in pilot.app.screen.query_one("#review-codes", DataTable).rows}
+        assert {"bond", "bond.trust"} <= rows  # ana's merged Bond (now also on the goals sentence) against me's Trust
+        bond = next(d for d in pilot.app.screen.state.disagreements if d.code == "bond" and d.start == start)
+        assert (bond.start, bond.end) == (start, end)
     assert len(tui_project.codings("ana")) == 3
 
 
