@@ -249,3 +249,15 @@ def test_a_doctored_handout_cannot_misplace_codings(study, handout):
     assert dict(report.skipped) == {"codings on skipped sources": 1, "codings outside their source's text": 1,
                                     "source memos whose source is not here": 1}
     assert codings(study) == before
+
+
+def test_our_own_edits_since_the_handout_are_no_conflict(study, handout):
+    from workbench.services.codebook import edit
+
+    with study.session() as session:
+        version = session.scalar(select(Code.version).where(Code.key == "task"))
+    edit.rename_code(study, "task", "Homework and tasks", expected_version=version)
+    report = merge_file(study, handout[0])
+    assert not report.conflicts
+    with study.session() as session:
+        assert session.scalar(select(Code.name).where(Code.key == "task")) == "Homework and tasks"

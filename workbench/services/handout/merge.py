@@ -95,6 +95,7 @@ class _Bundle:
     code_keys: dict[int, str]  # scratch code id → the GUID handed to merge_codes
     codings: list[tuple]  # (source_id, code_id, coder, start, end, memo, created_at, updated_at)
     memos: list[tuple]  # (kind, target, coder, text, created_at, updated_at); target: scratch id or pid
+    untouched: set[str]  # GUIDs of a handout's codes not edited since it was made (a difference is our edit)
 
     @classmethod
     def read(cls, session: Session, file: MergeFile, coder: str | None) -> _Bundle:
@@ -128,7 +129,12 @@ class _Bundle:
             .join(Coder, Coder.id == Memo.coder_id).where(Memo.coder_id.in_(who)).order_by(Memo.id)
         ):
             memos.append((kind, pids.get(target) if kind == "participant" else target, name, text, created, updated))
-        return cls(file, chosen, not_merged, sources, codes, code_keys, codings, memos)
+        untouched: set[str] = set()
+        made = file.origin.made_at if file.origin else None
+        if made is not None:
+            untouched = {code_keys[id_] for id_, changed in session.execute(select(Code.id, Code.updated_at))
+                         if changed is None or as_utc(changed) <= made}
+        return cls(file, chosen, not_merged, sources, codes, code_keys, codings, memos, untouched)
 
 
 def _parsed_codes(session: Session, file: MergeFile) -> tuple[list[ParsedCode], dict[int, str]]:
@@ -187,7 +193,7 @@ class _Merger:
             loaded_from=str(self.bundle.file.path), conflicts=code_conflicts, created_by_id=creator,
         )
         codes = {scratch_id: by_guid[guid] for scratch_id, guid in self.bundle.code_keys.items()}
-        self._code_conflicts(code_conflicts)
+        self._code_conflicts(code_conflicts, by_guid)
         self._codings(sources, codes, coder_ids)
         self._memos(sources, codes, coder_ids)
         self._audit_conflicts()
@@ -233,8 +239,13 @@ class _Merger:
         )
 
     # --- codes -----------------------------------------------------------------------------
-    def _code_conflicts(self, found: list[CodeConflict]) -> None:
+    def _code_conflicts(self, found: list[CodeConflict], by_guid: dict[str, int]) -> None:
+        """Differences the coder made are conflicts; in a handout, a code they left as handed out differs only
+        because we edited it since, and ours simply stands."""
         for conflict in found:
+            theirs = [guid for guid, our_id in by_guid.items() if our_id == conflict.code_id]
+            if theirs and all(guid in self.bundle.untouched for guid in theirs):
+                continue
             name = dict(conflict.ours)["name"]
             self.conflicts.append(Conflict("code", f"{name} [{conflict.key}] (matched by {conflict.how})", conflict.key,
                                            conflict.fields, conflict.ours, conflict.theirs))
