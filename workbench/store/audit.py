@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Date, DateTime, inspect, select
 from sqlalchemy.orm import Session
 
 from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Theme, utcnow
@@ -100,15 +100,19 @@ def record_bulk_creates(session: Session, model: type, rows: list[dict[str, Any]
     if not rows:
         return
     kind = AUDITED[model]
-    columns = [c.key for c in model.__table__.columns if c.key not in SKIPPED_COLUMNS]  # type: ignore[attr-defined]
+    table = model.__table__  # type: ignore[attr-defined]
+    columns = [c.key for c in table.columns if c.key not in SKIPPED_COLUMNS]
+    dated = [c for c in columns if isinstance(table.c[c].type, (Date, DateTime))]
     actor = session.info.get("actor")
     coder_id = session.scalar(select(Coder.id).where(Coder.name == actor)) if actor else None
     note, at = session.info.get("audit_note"), utcnow()
     entries = [
         {"at": at, "coder_id": coder_id, "action": "create", "entity_kind": kind, "entity_id": row["id"],
-         "before": None, "after": {c: _plain(row.get(c)) for c in columns}, "note": note}
+         "before": None, "after": {c: row.get(c) for c in columns}, "note": note}
         for row in rows
     ]
+    for entry in entries if dated else ():
+        entry["after"].update({c: _plain(entry["after"][c]) for c in dated})
     from workbench.store.bulk import insert_values
 
     insert_values(session.connection(), AuditEntry.__table__, entries)  # one executemany
