@@ -261,3 +261,19 @@ def test_our_own_edits_since_the_handout_are_no_conflict(study, handout):
     assert not report.conflicts
     with study.session() as session:
         assert session.scalar(select(Code.name).where(Code.key == "task")) == "Homework and tasks"
+
+
+def test_a_handout_exported_to_qdpx_merges_as_the_same_layer(study, handout, tmp_path):
+    """ana takes her handout to another tool (.qdpx) and back: the same codings, once, whichever file is merged."""
+    from workbench.interop.qdpx_export import export_project
+
+    _, ho = handout
+    code_in_handout(ho)
+    export_project(ho, tmp_path / "ana.qdpx")
+    report = merge_file(study, tmp_path / "ana.qdpx")
+    assert report.kind == "REFI-QDA" and [layer.coder for layer in report.layers] == ["ana"]
+    assert report.codes_added == ("Inductive codes / Annoying reminders",) and not report.conflicts
+    assert [row[:5] for row in codings(study, "ana")] == [row[:5] for row in codings(ho)]
+    before = table_counts(study)
+    assert merge_file(study, handout[0]).codings_added == 0
+    assert table_counts(study) == before
