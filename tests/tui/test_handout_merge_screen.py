@@ -8,13 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from harness import settle as settle_once, wait_for
 from workbench.store.engine import Project
-from workbench.store.models import Code
+from workbench.store.models import Code, Source
 from workbench.tui.app import make_app
 from workbench.tui.screens.codebook import CodebookScreen
 from workbench.tui.screens.coding import CodingScreen
@@ -140,3 +140,44 @@ async def test_a_conflict_opens_in_the_codebook_screen(tui_project, make_tui_app
         screen = pilot.app.screen
         assert screen.selected is not None and screen.selected.key == "goals"
         assert screen.selected.definition is None  # ours kept
+
+
+async def test_a_file_from_another_project_is_merged_only_when_confirmed(tui_project, make_tui_app, tmp_path):
+    from workbench.services.coding.session import CodingSession
+    from workbench.services.importing.batch import ImportOptions, import_paths
+    from workbench.tui.widgets.confirm import ConfirmScreen
+
+    other = Project.open(str(tmp_path / "elsewhere.db"))  # another study that transcribed the same interview
+    import_paths(other, [tmp_path / "P01-interview.txt"], ImportOptions(processes=1))
+    out = tmp_path / "elsewhere-ana.db"
+    make_handout(other, out, "ana")
+    other.close()
+    handout = Project.open(str(out), create=False)
+    session = CodingSession(handout, "ana")
+    worry = session.create_code("Worry")
+    start, end = tui_project.span_of("the login kept failing")
+    with handout.session() as s:
+        source_id = s.scalar(select(Source.id))
+    session.apply(source_id, worry.key, start, end)
+    handout.close()
+    before = len(tui_project.codings("ana"))
+    async with make_tui_app(coder="me").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("M")
+        await answer(pilot, str(out))
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), timeout=30)
+        await pilot.press("n")  # no: nothing happens
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SourcesScreen) and len(tui_project.codings("ana")) == before
+        await pilot.press("M")
+        await answer(pilot, str(out))
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), timeout=30)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MergeSummary), timeout=30)
+        assert pilot.app.screen.report.codings_added == 1
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MergeSummary) and not pilot.app.screen.report.dry_run,
+                       timeout=30)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert ("inductive.worry", "ana", start, end, None) in tui_project.codings("ana")
