@@ -28,7 +28,11 @@ from workbench.services.agreement.compute import compute_agreement
 from workbench.services.agreement.review import list_disagreements
 from workbench.services.coding.session import CodingSession
 from workbench.services.handout.create import TABLES, make_handout
-from workbench.services.handout.identity import handout_origin, handout_opens_blind, project_id
+from workbench.services.handout.identity import (
+    handout_opens_blind,
+    handout_origin,
+    project_id,
+)
 from workbench.services.handout.merge import merge_file
 from workbench.store.engine import Project
 from workbench.store.models import (
@@ -38,7 +42,6 @@ from workbench.store.models import (
     Code,
     Coder,
     Coding,
-    Memo,
     Source,
     Suggestion,
     Theme,

@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from harness import settle as settle_once
+from harness import wait_for
 from sqlalchemy import select, update
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from harness import settle as settle_once, wait_for
+from workbench.services.handout.create import make_handout
 from workbench.store.engine import Project
 from workbench.store.models import Code, Source
 from workbench.tui.app import make_app
@@ -22,7 +24,6 @@ from workbench.tui.screens.review import ReviewScreen
 from workbench.tui.screens.sources import SourcesScreen
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.merge_summary import MergeSummary
-from workbench.services.handout.create import make_handout
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)

@@ -8,7 +8,7 @@ from pathlib import Path
 from workbench.cli.common import open_project
 
 
-def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:  # noqa: ARG001
+def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "handout", help="a project file for one coder: sources, codebook and only that coder's codings (opens blind)"
     )

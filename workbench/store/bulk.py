@@ -41,7 +41,7 @@ def insert_values(connection: Connection, table: Table, rows: Sequence[dict]) ->
         return
     columns = [c for c in table.columns if c.key in rows[0]]
     names = [c.key for c in columns]
-    converters = [_converter(c.type._cached_bind_processor(connection.dialect)) for c in columns]  # noqa: SLF001
+    converters = [_converter(c.type._cached_bind_processor(connection.dialect)) for c in columns]
     converted = [tuple(convert(row[name]) for convert, name in zip(converters, names)) for row in rows]
     insert_rows(connection, table, names, converted)
 

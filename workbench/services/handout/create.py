@@ -16,9 +16,10 @@ The file remembers the project id, the time and the coder
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Table, select
@@ -100,11 +101,12 @@ class HandoutReport:
 
     def lines(self) -> list[str]:
         themes = f", {self.themes} themes" if self.themes else ""
+        name = shlex.quote(Path(self.path).name)
         return [
-            f"{self.path}: handout for {self.coder} written ({self.sources} sources, {self.participants} participants, "
-            f"{self.codes} codes, {self.codings} of {self.coder}'s codings, {self.memos} memos{themes})",
-            f"  send it to {self.coder}; they open it with: workbench --db {Path(self.path).name}  (blind, as {self.coder})",
-            f"  merge it back with: workbench merge {Path(self.path).name}",
+            (f"{self.path}: handout for {self.coder} written ({self.sources} sources, {self.participants} participants, "
+             f"{self.codes} codes, {self.codings} of {self.coder}'s codings, {self.memos} memos{themes})"),
+            f"  send it to {self.coder}; they open it with: workbench --db {name}  (blind, as {self.coder})",
+            f"  merge it back with: workbench merge {name}",
         ]
 
 
@@ -135,7 +137,7 @@ class _Copier:
             session.scalars(select(Source.id))
         )
         self.coder_id = session.scalar(select(Coder.id).where(Coder.name == coder))
-        self.made_at = datetime.now(timezone.utc)  # before reading: a later change in the project is newer
+        self.made_at = datetime.now(UTC)  # before reading: a later change in the project is newer
 
     def rows(self, model: type, *where) -> list[dict]:  # type: ignore[no-untyped-def]
         table: Table = model.__table__  # type: ignore[attr-defined]
@@ -153,7 +155,7 @@ class _Copier:
     def copy(self, pid: str, project: Project) -> dict[str, int]:
         mine = [] if self.coder_id is None else [Coding.coder_id == self.coder_id]
         if self.coder_id is None:
-            self.put(Coder, [{"name": self.coder, "created_at": datetime.now(timezone.utc)}])
+            self.put(Coder, [{"name": self.coder, "created_at": datetime.now(UTC)}])
         else:
             self.put(Coder, self.rows(Coder, Coder.id == self.coder_id))
         participants = self.put(Participant, self.rows(Participant))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -70,7 +70,7 @@ def parse_time(value: str | None) -> datetime | None:
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes (stored in UTC); PostgreSQL aware ones."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def handout_coder_of_file(path: Path) -> str | None:

@@ -24,16 +24,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import InputError
-from workbench.interop.guids import GUIDS_SETTING, GuidMap
+from workbench.interop.guids import GuidMap
 from workbench.interop.merge import CodeConflict, merge_codes
-from workbench.interop.model import CodeText, ParsedCode
 from workbench.interop.report import ReportBuilder
-from workbench.services.handout.identity import HandoutOrigin, as_utc, project_id, settings
+from workbench.services.handout.bundle import Bundle
+from workbench.services.handout.identity import (
+    HandoutOrigin,
+    as_utc,
+    project_id,
+)
 from workbench.services.handout.reading import MergeFile, open_merge_file
 from workbench.services.handout.report import CoderLayer, Conflict, MergeReport
 from workbench.services.importing.batch import content_hash
@@ -41,7 +46,16 @@ from workbench.services.project.coders import get_or_create_coder
 from workbench.store.audit import record_bulk_creates
 from workbench.store.bulk import insert_values
 from workbench.store.engine import Project
-from workbench.store.models import AuditEntry, Code, Coder, Coding, Memo, Participant, Source, utcnow
+from workbench.store.models import (
+    AuditEntry,
+    Code,
+    Coder,
+    Coding,
+    Memo,
+    Participant,
+    Source,
+    utcnow,
+)
 
 
 @dataclass
@@ -61,12 +75,12 @@ def merge_file(
 ) -> MergeReport:
     with open_merge_file(path, project) as file:
         with file.scratch.session() as theirs:
-            bundle = _Bundle.read(theirs, file, coder)
+            bundle = Bundle.read(theirs, file, coder)
         with project.session(note=f"merge of {path.name}") as session:
             if file.kind != "REFI-QDA" and not force:
                 _check_project(session, file)
-            report = _Merger(session, bundle, project.actor, add_sources, dry_run).run()
-            report = MergeReport(str(path), file.kind, dry_run, origin=file.refi.origin if file.refi else None, **report)
+            parts = _Merger(session, bundle, project.actor, add_sources, dry_run).run()
+            report = MergeReport(str(path), file.kind, dry_run, origin=file.refi.origin if file.refi else None, **parts)
             if dry_run:
                 session.rollback()
     return report
@@ -83,94 +97,8 @@ def _check_project(session: Session, file: MergeFile) -> None:
         )
 
 
-@dataclass
-class _Bundle:
-    """What the file holds for the merge, read from the scratch project (plain values)."""
-
-    file: MergeFile
-    coders: list[str]
-    not_merged: list[tuple[str, int]]
-    sources: list[dict]  # id, content_hash, name, kind, text, original_format, encoding
-    codes: list[ParsedCode]
-    code_keys: dict[int, str]  # scratch code id → the GUID handed to merge_codes
-    codings: list[tuple]  # (source_id, code_id, coder, start, end, memo, created_at, updated_at)
-    memos: list[tuple]  # (kind, target, coder, text, created_at, updated_at); target: scratch id or pid
-    untouched: set[str]  # GUIDs of a handout's codes not edited since it was made (a difference is our edit)
-
-    @classmethod
-    def read(cls, session: Session, file: MergeFile, coder: str | None) -> _Bundle:
-        counts = dict(session.execute(
-            select(Coder.name, func.count(Coding.id)).outerjoin(Coding, Coding.coder_id == Coder.id).group_by(Coder.name)
-        ).all())
-        memo_coders = set(session.scalars(select(Coder.name).join(Memo, Memo.coder_id == Coder.id)))
-        if coder is not None:
-            if coder not in counts:
-                listed = ", ".join(sorted(counts)) or "none"
-                raise InputError(file.path, f"has no coder {coder!r} (coders in it: {listed}); nothing was merged")
-            chosen = [coder]
-        elif file.origin is not None:
-            chosen = [file.origin.coder] if file.origin.coder in counts else []
-        else:
-            chosen = sorted(name for name, n in counts.items() if n or name in memo_coders)
-        not_merged = sorted((name, n) for name, n in counts.items() if name not in chosen and n)
-        sources = [dict(row._mapping) for row in session.execute(
-            select(Source.id, Source.content_hash, Source.name, Source.kind, Source.text, Source.original_format,
-                   Source.encoding).order_by(Source.id))]
-        codes, code_keys = _parsed_codes(session, file)
-        who = select(Coder.id).where(Coder.name.in_(chosen))
-        codings = [tuple(row) for row in session.execute(
-            select(Coding.source_id, Coding.code_id, Coder.name, Coding.start, Coding.end, Coding.memo,
-                   Coding.created_at, Coding.updated_at)
-            .join(Coder, Coder.id == Coding.coder_id).where(Coding.coder_id.in_(who)).order_by(Coding.id))]
-        pids = dict(session.execute(select(Participant.id, Participant.pid)).all())
-        memos = []
-        for kind, target, name, text, created, updated in session.execute(
-            select(Memo.target_kind, Memo.target_id, Coder.name, Memo.text, Memo.created_at, Memo.updated_at)
-            .join(Coder, Coder.id == Memo.coder_id).where(Memo.coder_id.in_(who)).order_by(Memo.id)
-        ):
-            memos.append((kind, pids.get(target) if kind == "participant" else target, name, text, created, updated))
-        untouched: set[str] = set()
-        made = file.origin.made_at if file.origin else None
-        if made is not None:
-            untouched = {code_keys[id_] for id_, changed in session.execute(select(Code.id, Code.updated_at))
-                         if changed is None or as_utc(changed) <= made}
-        return cls(file, chosen, not_merged, sources, codes, code_keys, codings, memos, untouched)
-
-
-def _parsed_codes(session: Session, file: MergeFile) -> tuple[list[ParsedCode], dict[int, str]]:
-    """The file's codebook as the REFI-QDA code merge takes it, parents first.
-
-    A workbench file's codes carry their id (matched by id); a REFI-QDA file's
-    carry the other tool's GUIDs (matched by GUID, then by name).
-    """
-    codes = list(session.scalars(select(Code)))
-    refi = file.kind == "REFI-QDA"
-    guid_of: dict[int, str] = {}
-    if refi:
-        remembered = GuidMap(session).by_guid["code"] if settings(session, (GUIDS_SETTING,)) else {}
-        by_key = {key: guid for guid, key in remembered.items()}
-        guid_of = {c.id: by_key.get(c.key, f"scratch:{c.key}") for c in codes}
-    else:
-        guid_of = {c.id: f"workbench:{c.key}" for c in codes}
-    by_id = {c.id: c for c in codes}
-
-    def depth(code: Code) -> int:
-        level, parent = 0, code.parent_id
-        while parent is not None and parent in by_id and level <= len(by_id):
-            level, parent = level + 1, by_id[parent].parent_id
-        return level
-
-    parsed = []
-    for code in sorted(codes, key=lambda c: (depth(c), c.position, c.id)):
-        text = CodeText(code.definition, code.when_to_use, code.when_not_to_use, code.example,
-                        tuple(code.keywords or ()), None if refi else code.key)
-        parsed.append(ParsedCode(guid_of[code.id], code.name, guid_of.get(code.parent_id) if code.parent_id else None,
-                                 code.codable, code.colour, text, origin=code.origin))
-    return parsed, guid_of
-
-
 class _Merger:
-    def __init__(self, session: Session, bundle: _Bundle, actor: str | None, add_sources: bool, dry_run: bool) -> None:
+    def __init__(self, session: Session, bundle: Bundle, actor: str | None, add_sources: bool, dry_run: bool) -> None:
         self.session, self.bundle, self.actor, self.add_sources = session, bundle, actor, add_sources
         self.dry_run = dry_run  # everything but the bulk insert of new codings runs (and is rolled back)
         self.origin: HandoutOrigin | None = bundle.file.origin
@@ -226,7 +154,11 @@ class _Merger:
         return mapping, matched, added, skipped
 
     def _add_source(self, source: dict) -> Source | None:
-        from workbench.services.importing.batch import ImportOptions, add_text_source, prepare_text
+        from workbench.services.importing.batch import (
+            ImportOptions,
+            add_text_source,
+            prepare_text,
+        )
 
         path = self.bundle.file.path
         prepared = prepare_text(f"{path}: source {source['name']!r}", source["text"])
@@ -261,7 +193,7 @@ class _Merger:
         existing = {(r.code_id, r.coder_id, r.source_id, r.start, r.end): r for r in rows}
         now = utcnow()
         seen: set[tuple] = set()
-        lengths = dict(self.session.execute(select(Source.id, func.length(Source.text))).all())
+        lengths: dict[int, int] = dict(self.session.execute(select(Source.id, func.length(Source.text))).tuples().all())
         new: list[dict] = []
         for source_id, code_id, coder, start, end, memo, created, updated in self.bundle.codings:
             if source_id not in sources:
@@ -304,7 +236,7 @@ class _Merger:
         if not rows:
             return
         before = self.session.scalar(select(func.max(Coding.id))) or 0
-        insert_values(self.session.connection(), Coding.__table__, rows)  # one executemany
+        insert_values(self.session.connection(), Coding.__table__, rows)  # type: ignore[arg-type]  # one executemany
         ids = {
             (r.code_id, r.coder_id, r.source_id, r.start, r.end): r.id
             for r in self.session.execute(
@@ -323,7 +255,7 @@ class _Merger:
         for memo in self.session.scalars(select(Memo).where(Memo.coder_id.in_(list(coder_ids.values())))):
             ours[(memo.target_kind, memo.target_id, memo.coder_id)].append(memo)
         for kind, target, coder, text, created, updated in self.bundle.memos:
-            mapped = {"project": lambda t: None, "source": sources.get, "code": codes.get, "participant": pids.get}[kind](target)
+            mapped = _target(kind, target, sources, codes, pids)
             if kind != "project" and mapped is None:
                 self.skipped[f"{kind} memos whose {kind} is not here"] += 1
                 continue
@@ -381,3 +313,14 @@ class _Merger:
                                         after=theirs, coder_id=actor, note=note))
         self.session.flush()
 
+
+
+def _target(kind: str, target: Any, sources: dict[int, int], codes: dict[int, int], pids: dict[str, int]) -> int | None:
+    """Our id for what a memo of the file is about (None: the project, or nothing here)."""
+    if kind == "source":
+        return sources.get(target)
+    if kind == "code":
+        return codes.get(target)
+    if kind == "participant":
+        return pids.get(target)
+    return None

@@ -24,7 +24,12 @@ from sqlalchemy.engine import make_url
 
 from workbench.errors import InputError, WorkbenchError
 from workbench.interop.report import RefiImportReport
-from workbench.services.handout.identity import HandoutOrigin, PROJECT_ID, handout_origin, settings
+from workbench.services.handout.identity import (
+    PROJECT_ID,
+    HandoutOrigin,
+    handout_origin,
+    settings,
+)
 from workbench.store.engine import Project
 
 SQLITE_HEADER = b"SQLite format 3\x00"
