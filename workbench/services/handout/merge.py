@@ -193,7 +193,7 @@ class _Merger:
         existing = {(r.code_id, r.coder_id, r.source_id, r.start, r.end): r for r in rows}
         now = utcnow()
         seen: set[tuple] = set()
-        lengths: dict[int, int] = dict(self.session.execute(select(Source.id, func.length(Source.text))).tuples().all())
+        lengths: dict[int, int] = {id_: n for id_, n in self.session.execute(select(Source.id, func.length(Source.text)))}
         new: list[dict] = []
         for source_id, code_id, coder, start, end, memo, created, updated in self.bundle.codings:
             if source_id not in sources:
