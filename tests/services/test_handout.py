@@ -181,6 +181,9 @@ def test_conflicting_codes_are_kept_as_ours_listed_and_audited(study, handout):
     assert sorted((e.entity_kind, e.after.get("name")) for e in audited) == [("code", "Bond"), ("code", "Homework")]
     text = "\n".join(report.lines())
     assert "'Anything warm.'" in text and "kept ours" in text
+    before = table_counts(study)
+    again = merge_file(study, handout[0])  # still listed, not audited twice: merging twice changes nothing
+    assert len(again.conflicts) == 2 and table_counts(study) == before
 
 
 def test_memos_edited_in_the_handout_replace_ours_unless_we_changed_them_too(study, handout):

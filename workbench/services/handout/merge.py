@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -308,12 +309,16 @@ class _Merger:
     def _audit_conflicts(self) -> None:
         actor = self.session.scalar(select(Coder.id).where(Coder.name == self.actor)) if self.actor else None
         note = f"merge of {self.bundle.file.path.name}: conflict, kept ours"
+        recorded = {  # a conflict already in the audit trail (the same file merged again) is not recorded twice
+            (e.entity_kind, e.entity_id, json.dumps(e.before, sort_keys=True), json.dumps(e.after, sort_keys=True))
+            for e in self.session.scalars(select(AuditEntry).where(AuditEntry.action == "conflict"))
+        }
         for kind, entity_id, ours, theirs in self._audit:
+            if (kind, entity_id, json.dumps(ours, sort_keys=True), json.dumps(theirs, sort_keys=True)) in recorded:
+                continue
             self.session.add(AuditEntry(action="conflict", entity_kind=kind, entity_id=entity_id, before=ours,
                                         after=theirs, coder_id=actor, note=note))
         self.session.flush()
-
-
 
 def _target(kind: str, target: Any, sources: dict[int, int], codes: dict[int, int], pids: dict[str, int]) -> int | None:
     """Our id for what a memo of the file is about (None: the project, or nothing here)."""
