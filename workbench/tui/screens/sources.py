@@ -1,5 +1,6 @@
 """Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one,
-``i`` to import more (a file or a folder, in a thread worker, file by file as ``workbench import``).
+``i`` to import more (a file or a folder, in a thread worker, file by file as ``workbench import``),
+``H`` / ``M`` to hand out a project file to a coder and merge one back (:mod:`.sources_exchange`).
 
 The filter (``f``) takes words that must all match: ``kind:focus`` (kind
 starts with), ``key=value`` (some participant of the source has that
@@ -16,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from workbench.domain.spans import covered_length
@@ -26,6 +26,7 @@ from workbench.services.importing.batch import FileResult, ImportOptions, Import
 from workbench.services.project.participants import ParticipantInfo, list_participants
 from workbench.services.project.sources import SourceSummary, list_sources
 from workbench.tui.messages import Notice, SourcesLoaded
+from workbench.tui.screens.sources_exchange import ExchangeActions
 from workbench.tui.widgets.code_form import NamePrompt
 
 COVERAGE_LIMIT = 20_000  # compute "% coded" only when the coder has at most this many codings
@@ -54,7 +55,7 @@ def matches(source: SourceSummary, query: str, attributes: dict[str, dict[str, s
     return True
 
 
-class SourcesScreen(Screen):
+class SourcesScreen(ExchangeActions):
     """The table of sources; the first screen."""
 
     AUTO_FOCUS = "#sources-table"
