@@ -97,30 +97,10 @@ def bind_value(connection: Connection, table: Table, column: str, value: object)
     return processor(value) if processor is not None and value is not None else value
 
 
-def insert_values(connection: Connection, table: Table, rows: Sequence[dict]) -> None:
-    """Rows as dicts (Python values: datetimes, lists for JSON), converted with the column types' own
-    bind processors, then :func:`insert_rows` — what ``connection.execute(table.insert(), rows)``
-    stores, without its per-row bookkeeping. A value repeated down a column (one timestamp for a
-    whole batch) is converted once."""
+def insert_values(connection: Connection, table: Table, rows: Sequence[dict]) -> None:  # type: ignore[type-arg]
+    """Rows as dicts of Python values (datetimes, lists for JSON): :func:`insert_rows`, which converts
+    them as ``connection.execute(table.insert(), rows)`` would, without its per-row bookkeeping."""
     if not rows:
         return
-    columns = [c for c in table.columns if c.key in rows[0]]
-    names = [c.key for c in columns]
-    converters = [_converter(c.type._cached_bind_processor(connection.dialect)) for c in columns]
-    converted = [tuple(convert(row[name]) for convert, name in zip(converters, names)) for row in rows]
-    insert_rows(connection, table, names, converted)
-
-
-def _converter(process):  # type: ignore[no-untyped-def]
-    if process is None:
-        return lambda value: value
-    last: list = [object(), None]  # the previous value and what it became
-
-    def convert(value):  # type: ignore[no-untyped-def]
-        if value is None:
-            return None
-        if value is not last[0] and not (type(value) is type(last[0]) and value == last[0]):
-            last[0], last[1] = value, process(value)
-        return last[1]
-
-    return convert
+    names = [c.key for c in table.columns if c.key in rows[0]]
+    insert_rows(connection, table, names, [tuple(row[name] for name in names) for row in rows])
