@@ -1,0 +1,99 @@
+"""CLI for the paper: ``workbench saturation`` and ``workbench export participants|map|methods``.
+
+``workbench saturation [--coder NAME | --consensus] [--order FILE|imported|attribute:NAME] [--kind KIND]
+[--base 4] [--run 2] [--threshold 0.05] [--inductive-only] [--resamples 1000] [--seed 0] [--json] [--plot OUT]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.cli.common import open_project, print_json
+
+if TYPE_CHECKING:
+    from workbench.services.paper.saturation import SaturationReport
+
+
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    """``1 code``, ``13 codes``."""
+    return f"{count:,} {word if count == 1 else plural_form or word + 's'}"
+
+
+def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "saturation", help="code saturation (Guest, Namey & Chen 2020): base, runs, new-information threshold"
+    )
+    _layer_options(p)
+    p.add_argument("--order", default="imported", metavar="FILE|imported|attribute:NAME",
+                   help="source order: a file with one source name per line, import order (default), "
+                        "or a participant attribute such as attribute:interview_date")
+    p.add_argument("--kind", choices=["interview", "focus-group", "other"], help="only sources of this kind")
+    p.add_argument("--base", type=int, default=4, help="sources in the base (default 4)")
+    p.add_argument("--run", type=int, default=2, help="sources in a run (default 2)")
+    p.add_argument("--threshold", type=float, default=0.05, help="new information at or below which saturation is reached (default 0.05 = 5%%)")
+    p.add_argument("--inductive-only", action="store_true", help="count only inductive codes")
+    p.add_argument("--resamples", type=int, default=1000, help="random orders for the robustness band (default 1000; 0: none)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random orders (default 0)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--plot", type=Path, metavar="OUT.png|OUT.svg", help="also draw the saturation figure")
+    p.set_defaults(handler=cmd_saturation)
+
+
+def _layer_options(parser: argparse.ArgumentParser) -> None:
+    layer = parser.add_mutually_exclusive_group()
+    layer.add_argument("--coder", dest="layer_coder", metavar="NAME", help="count this coder's codings")
+    layer.add_argument("--consensus", action="store_true", help="count the consensus layer (the coder named 'consensus')")
+
+
+def _layer(args: argparse.Namespace) -> tuple[str | None, bool]:
+    consensus = bool(getattr(args, "consensus", False))
+    coder = getattr(args, "layer_coder", None) or (None if consensus else getattr(args, "coder", None))
+    return coder, consensus
+
+
+def cmd_saturation(args: argparse.Namespace) -> int:
+    from workbench.domain.saturation import Design
+    from workbench.services.paper.saturation import compute_saturation
+
+    if args.plot is not None:
+        from workbench.services.paper.figures import check_figure_path
+
+        check_figure_path(args.plot, (".png", ".svg"))
+    order: str | Path = args.order if args.order == "imported" or args.order.startswith("attribute:") else Path(args.order)
+    coder, consensus = _layer(args)
+    report = compute_saturation(
+        open_project(args), coder=coder, consensus=consensus, order=order, kind=args.kind,
+        design=Design(args.base, args.run, args.threshold), inductive_only=args.inductive_only,
+        resamples=args.resamples, seed=args.seed,
+    )
+    if args.plot is not None:
+        from workbench.services.paper.saturation_plot import write_saturation_plot
+
+        write_saturation_plot(report, args.plot)
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    print(saturation_text(report))
+    if args.plot is not None:
+        print(f"figure written to {args.plot}")
+    return 0
+
+
+def printable(text: str) -> str:
+    """Project data on its way to a terminal: control characters (escape sequences) shown as ``?``."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def saturation_text(report: SaturationReport) -> str:
+    """The table and summary the CLI prints."""
+    from workbench.services.paper.saturation import summary_lines
+
+    lines = [f"{'#':>3}  {'source':<28} {'new':>4} {'cumulative':>10}  codes first seen"]
+    for index, (name, fresh, total) in enumerate(zip(report.sources, report.first_seen, report.assessment.cumulative), 1):
+        shown = ", ".join(fresh[:6]) + (f", … (+{len(fresh) - 6})" if len(fresh) > 6 else "")
+        lines.append(f"{index:>3}  {printable(name)[:28]:<28} {len(fresh):>4} {total:>10}  {printable(shown)}")
+    lines.append("")
+    lines.extend(printable(line) for line in summary_lines(report))
+    return "\n".join(lines)
