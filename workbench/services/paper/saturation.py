@@ -224,3 +224,12 @@ def summary_lines(report: SaturationReport) -> list[str]:
             f"median n = {n(band.median)}, 95% range {n(band.low)}–{n(band.high)}"
         )
     return lines
+
+
+def layer_names(project: Project) -> list[str]:
+    """The layers saturation can be computed on: the consensus first, then each coder with codings."""
+    from workbench.services.themes.rollups import CONSENSUS_CODER, coders_with_codings
+
+    with project.session() as session:
+        names = sorted(coders_with_codings(session))
+    return sorted(names, key=lambda n: (n != CONSENSUS_CODER, n.casefold()))

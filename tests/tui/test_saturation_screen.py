@@ -1,0 +1,89 @@
+"""The Saturation screen: the table and the terminal plot for the layer shown, switching layers, blind mode."""
+
+from __future__ import annotations
+
+import pytest
+from harness import HarnessApp
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from tests.paper.builders import SourceSpec, build
+from workbench.store.engine import Project
+from workbench.tui.context import WorkbenchContext
+from workbench.tui.screens.saturation import SaturationScreen
+from workbench.tui.screens.sources import SourcesScreen
+
+pytestmark = pytest.mark.anyio
+
+# base 4, run 2: the consensus S1 {a,b} S2 {c} S3-S6 {} → B = 3, run 5–6 adds 0 → n = 4
+# me: S1 {a} S2 {a} S3 {b} S4 {c} S5 {d} S6 {} → B = 3, run 5–6 adds d = 33% → not reached
+SOURCES = [
+    SourceSpec("S1", speakers=["P01"], codings={"consensus": ["a", "b"], "me": ["a"]}),
+    SourceSpec("S2", speakers=["P02"], codings={"consensus": ["c"], "me": ["a"]}),
+    SourceSpec("S3", speakers=["P03"], codings={"me": ["b"]}),
+    SourceSpec("S4", speakers=["P04"], codings={"me": ["c"]}),
+    SourceSpec("S5", speakers=["P05"], codings={"me": ["d"]}),
+    SourceSpec("S6", speakers=["P06"], codings={"consensus": ["a"]}),
+]
+
+
+@pytest.fixture
+def study(tmp_path):
+    project = Project.open(str(tmp_path / "p.db"))
+    build(project, SOURCES)
+    yield project
+    project.close()
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(4):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def table(pilot: Pilot) -> list[list[str]]:
+    grid = pilot.app.screen.query_one(DataTable)
+    return [[str(c) for c in grid.get_row(key)] for key in grid.rows]
+
+
+def text(pilot: Pilot, selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+async def test_shows_the_consensus_then_each_coder(study):
+    app = HarnessApp(WorkbenchContext(study, "me"), SaturationScreen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert [row[2:4] for row in table(pilot)] == [["2", "2"], ["1", "3"], ["0", "3"], ["0", "3"], ["0", "3"], ["0", "3"]]
+        assert "Layer: consensus" in text(pilot, "#saturation-heading")
+        assert "saturation at n = 4" in text(pilot, "#saturation-heading")
+        plot = text(pilot, "#saturation-plot").splitlines()
+        assert plot[1].startswith("  1 S1 B ▓") and plot[5].split()[2] == "R"  # base, then the qualifying run
+        await pilot.press("l")
+        await settle(pilot)
+        assert "Layer: me" in text(pilot, "#saturation-heading")
+        assert [row[2] for row in table(pilot)] == ["1", "0", "1", "1", "1", "0"]
+        assert "saturation not reached" in text(pilot, "#saturation-summary")
+        assert "run 5–6: 1 new (33.3%)" in text(pilot, "#saturation-summary")
+
+
+async def test_blind_mode_shows_only_my_own_codings(study):
+    app = HarnessApp(WorkbenchContext(study, "me", blind=True), SaturationScreen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Layer: me" in text(pilot, "#saturation-heading")
+        await pilot.press("l")
+        await settle(pilot)
+        assert "Layer: me" in text(pilot, "#saturation-heading")
+
+
+async def test_s_on_the_sources_screen_opens_it(study):
+    app = HarnessApp(WorkbenchContext(study, "me"), SourcesScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SaturationScreen)
+        await pilot.press("q")
+        assert isinstance(pilot.app.screen, SourcesScreen)
