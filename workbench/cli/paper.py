@@ -40,6 +40,28 @@ def register(commands: argparse._SubParsersAction, export: argparse._SubParsersA
     p.add_argument("--plot", type=Path, metavar="OUT.png|OUT.svg", help="also draw the saturation figure")
     p.set_defaults(handler=cmd_saturation)
 
+    p = commands.add_parser("style", help="show or set the project's publication style for Word exports (plain, apa, bjpsych)")
+    p.add_argument("name", nargs="?", choices=["plain", "apa", "bjpsych"])
+    p.set_defaults(handler=cmd_style)
+
+    p = export.add_parser("participants", help="Table 1: participant characteristics (.docx, .csv or .xlsx)")
+    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.csv|OUT.xlsx")
+    p.add_argument("--by", default="kind", metavar="kind|ATTRIBUTE",
+                   help="columns: interview only / focus group only / both (kind, the default), or the values of an attribute")
+    p.add_argument("--types", type=Path, metavar="FILE.yaml", help="declare attribute types (numeric, categorical), labels and level order")
+    _style_option(p)
+    _excel_option(p)
+    p.set_defaults(handler=cmd_export_participants)
+
+
+def _style_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--style", choices=["plain", "apa", "bjpsych"],
+                        help="Word layout: paper, font size, quote marks, caption form (default: the project's, see 'workbench style')")
+
+
+def _excel_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--excel", action="store_true", help="CSV with a byte-order mark, so Excel reads accents and curly quotes")
+
 
 def _layer_options(parser: argparse.ArgumentParser) -> None:
     layer = parser.add_mutually_exclusive_group()
@@ -78,6 +100,30 @@ def cmd_saturation(args: argparse.Namespace) -> int:
     print(saturation_text(report))
     if args.plot is not None:
         print(f"figure written to {args.plot}")
+    return 0
+
+
+def cmd_style(args: argparse.Namespace) -> int:
+    from workbench.services.paper.styles import STYLES, get_style, project_style, set_project_style
+
+    project = open_project(args)
+    with project.session() as session:
+        if args.name:
+            style = set_project_style(session, args.name)
+            print(f"publication style set to {style.name}: {style.description}")
+            return 0
+        current = get_style(project_style(session))
+    for style in STYLES.values():
+        print(f"{'*' if style.name == current.name else ' '} {style.name:<8} {style.description}")
+    return 0
+
+
+def cmd_export_participants(args: argparse.Namespace) -> int:
+    from workbench.services.paper.participants_export import export_participants
+
+    summary = export_participants(open_project(args), args.file, args.by, args.types, excel=args.excel, style=args.style)
+    print(f"Table 1: {plural(summary.participants, 'participant')}, {plural(summary.characteristics, 'characteristic')} "
+          f"in {plural(summary.columns, 'column')} written to {summary.path}")
     return 0
 
 

@@ -84,8 +84,11 @@ def text_width(section: Any) -> int:
     return int(section.page_width - section.left_margin - section.right_margin)
 
 
-def add_caption(document: Any, text: str, label: str = "Table") -> Any:
-    """``Table N. text`` in Word's Caption style, N a SEQ field (Word renumbers it)."""
+def add_caption(document: Any, text: str, label: str = "Table", form: str = "period") -> Any:
+    """``Table N. text`` in Word's Caption style, N a SEQ field (Word renumbers it).
+
+    ``form``: ``period`` (``Table 1. Title``), ``space`` (``Table 1 Title``) or ``apa``
+    (``Table 1`` in bold, then the title in italics on the next line)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -103,8 +106,12 @@ def add_caption(document: Any, text: str, label: str = "Table") -> Any:
     run.append(value)
     field.append(run)
     paragraph._p.append(field)
-    paragraph.add_run(". ").bold = True
-    paragraph.add_run(text)
+    if form == "apa":
+        paragraph.add_run().add_break()
+        paragraph.add_run(text).italic = True
+    else:
+        paragraph.add_run(". " if form == "period" else " ").bold = True
+        paragraph.add_run(text)
     paragraph.paragraph_format.keep_with_next = True
     return paragraph
 
@@ -199,3 +206,17 @@ def _qualified(tag: str) -> str:
     from docx.oxml.ns import qn
 
     return qn(tag)
+
+
+def plain_first_column(table: Any) -> None:
+    """Switch off the table style's bold first column (row labels that are not headings)."""
+    from docx.oxml import OxmlElement
+
+    properties = table._tbl.tblPr
+    look = properties.find(_qualified("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        properties.append(look)
+    for name, value in (("w:val", "0420"), ("w:firstRow", "1"), ("w:lastRow", "0"), ("w:firstColumn", "0"),
+                        ("w:lastColumn", "0"), ("w:noHBand", "0"), ("w:noVBand", "1")):
+        look.set(_qualified(name), value)

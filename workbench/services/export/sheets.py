@@ -1,0 +1,124 @@
+"""Tables as CSV or Excel, written the way spreadsheet users expect.
+
+Excel (.xlsx, needs openpyxl): a bold header row frozen in place with an
+autofilter, column widths from the content (capped, long text wrapped), numbers
+stored as numbers and text as text — a value such as ``=HYPERLINK(...)`` from a
+transcript stays text and never becomes a formula. CSV: UTF-8 (``excel=True``:
+with a byte-order mark, so Excel reads curly quotes and accents correctly);
+text that a spreadsheet would run as a formula (starting, after any spaces, ``=``, ``+``,
+``-``, ``@``, tab or carriage return, and not a number) gets a leading apostrophe.
+Both go through a temporary sibling, so a failure leaves nothing partial.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.atomic import write_bytes
+from workbench.errors import WorkbenchError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_WIDTH = 60
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+def require_openpyxl(path: Path) -> None:
+    if importlib.util.find_spec("openpyxl") is None:
+        raise WorkbenchError(f"{path}: writing .xlsx needs openpyxl; install it (pip install openpyxl) or write .csv")
+
+
+def write_sheets(path: Path, sheets: Sequence[Sheet], *, excel: bool = False) -> None:
+    """``.xlsx``: every sheet; ``.csv``: the first."""
+    if path.suffix.lower() == ".xlsx":
+        require_openpyxl(path)
+        write_bytes(path, xlsx_bytes(sheets))
+    else:
+        write_bytes(path, csv_text(sheets[0].headers, sheets[0].rows, excel=excel).encode("utf-8"))
+
+
+def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, excel: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([safe_csv(h) for h in headers])
+    for row in rows:
+        writer.writerow(["" if v is None else safe_csv(v) for v in row])
+    return (BOM if excel else "") + buffer.getvalue()
+
+
+def safe_csv(value: Any) -> Any:
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        ws = book.create_sheet(_sheet_title(sheet.name))
+        widths = [len(str(h)) for h in sheet.headers]
+        for column, header in enumerate(sheet.headers, 1):
+            cell = ws.cell(row=1, column=column)
+            _set(cell, str(header))
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        for r, row in enumerate(sheet.rows, 2):
+            for column, value in enumerate(row, 1):
+                cell = ws.cell(row=r, column=column)
+                _set(cell, value)
+                text = "" if value is None else str(value)
+                if column <= len(widths):
+                    widths[column - 1] = max(widths[column - 1], min(len(text), MAX_WIDTH))
+                if len(text) > MAX_WIDTH or "\n" in text:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for column, width in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(column)].width = max(6, width + 2)
+        ws.freeze_panes = "A2"
+        if sheet.headers:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{max(1, len(sheet.rows) + 1)}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _set(cell: Any, value: Any) -> None:
+    """Numbers as numbers; every string as a string (never a formula)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def _sheet_title(name: str) -> str:
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)
+    return cleaned[:31] or "Sheet"
