@@ -43,7 +43,8 @@ def cmd_export_themes(args: argparse.Namespace) -> int:
     from workbench.services.export.word_themes import write_themes_docx
 
     coder, consensus = _layer(args)
-    summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes)
+    summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes,
+                                figure=args.figure)
     print(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {summary.path}")
     return 0
 

@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="OUT.docx")
     _layer_options(p)
     p.add_argument("--quotes", type=int, default=3, metavar="N", help="exemplar quotes per theme (default 3)")
+    p.add_argument("--figure", action="store_true", help="add the thematic map figure (see 'export map')")
     p = export.add_parser("codebook", help="the codebook as a Word table (.docx) or a REFI-QDA codebook (.qdc)")
     p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc")
     p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")

@@ -53,6 +53,12 @@ def register(commands: argparse._SubParsersAction, export: argparse._SubParsersA
     _excel_option(p)
     p.set_defaults(handler=cmd_export_participants)
 
+    p = export.add_parser("map", help="the thematic map figure: categories as boxes with their themes (.svg, .png or .pdf)")
+    p.add_argument("file", type=Path, metavar="OUT.svg|OUT.png|OUT.pdf")
+    _layer_options(p)
+    p.add_argument("--counts", action="store_true", help="show each theme's participants n (default when --coder/--consensus is given)")
+    p.set_defaults(handler=cmd_export_map)
+
 
 def _style_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--style", choices=["plain", "apa", "bjpsych"],
@@ -124,6 +130,18 @@ def cmd_export_participants(args: argparse.Namespace) -> int:
     summary = export_participants(open_project(args), args.file, args.by, args.types, excel=args.excel, style=args.style)
     print(f"Table 1: {plural(summary.participants, 'participant')}, {plural(summary.characteristics, 'characteristic')} "
           f"in {plural(summary.columns, 'column')} written to {summary.path}")
+    return 0
+
+
+def cmd_export_map(args: argparse.Namespace) -> int:
+    from workbench.services.paper.thematic_map import export_map
+
+    coder, consensus = _layer(args)
+    counts = True if args.counts else None
+    the_map = export_map(open_project(args), args.file, coder, consensus, counts)
+    themes = sum(len(c.themes) for c in the_map.categories)
+    counted = f", participant counts from {the_map.layer}" if the_map.layer else ""
+    print(f"thematic map: {plural(themes, 'theme')} in {plural(len(the_map.categories), 'box', 'boxes')}{counted} written to {args.file}")
     return 0
 
 

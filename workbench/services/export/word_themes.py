@@ -74,13 +74,19 @@ class ExportSummary:
     layer: str
 
 
-def write_themes_docx(project: Project, path: Path, coder: str | None = None, consensus: bool = False, quotes: int = 3) -> ExportSummary:
-    """Write the themes document; nothing is written when anything fails."""
+def write_themes_docx(project: Project, path: Path, coder: str | None = None, consensus: bool = False, quotes: int = 3,
+                      figure: bool = False) -> ExportSummary:
+    """Write the themes document (``figure``: with the thematic map at the end); nothing is written when anything fails."""
     word.check_output(path, (".docx",))
     report = themes_report(project, coder, consensus, quotes)
     if not report.themes:
         raise WorkbenchError("no themes in this project yet; create them in the Themes screen or run 'workbench themes load FILE'")
-    word.save_docx(build_document(report), path)
+    document = build_document(report)
+    if figure:
+        from workbench.services.paper.thematic_map import add_map_figure
+
+        add_map_figure(document, project, report.layer.name, report.layer.consensus, report.layer_phrase)
+    word.save_docx(document, path)
     return ExportSummary(path, len(report.themes), sum(len(t.quotes) for t in report.themes), report.layer.name)
 
 

@@ -22,6 +22,8 @@ from workbench.services.export.word import check_output
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 STYLE = {
     "svg.fonttype": "none",
+    "text.parse_math": False,  # project text such as "$5 app" is text, never TeX
+    "text.usetex": False,
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.edgecolor": "black",
