@@ -59,6 +59,13 @@ def register(commands: argparse._SubParsersAction, export: argparse._SubParsersA
     p.add_argument("--counts", action="store_true", help="show each theme's participants n (default when --coder/--consensus is given)")
     p.set_defaults(handler=cmd_export_map)
 
+    p = export.add_parser("methods", help="the methods appendix with the COREQ checklist (.docx or .md)")
+    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.md")
+    _layer_options(p)
+    _style_option(p)
+    p.add_argument("--resamples", type=int, default=1000, help="random orders for the saturation band (default 1000)")
+    p.set_defaults(handler=cmd_export_methods)
+
 
 def _style_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--style", choices=["plain", "apa", "bjpsych"],
@@ -142,6 +149,18 @@ def cmd_export_map(args: argparse.Namespace) -> int:
     themes = sum(len(c.themes) for c in the_map.categories)
     counted = f", participant counts from {the_map.layer}" if the_map.layer else ""
     print(f"thematic map: {plural(themes, 'theme')} in {plural(len(the_map.categories), 'box', 'boxes')}{counted} written to {args.file}")
+    return 0
+
+
+def cmd_export_methods(args: argparse.Namespace) -> int:
+    from workbench.services.paper.methods_export import export_methods
+
+    coder, consensus = _layer(args)
+    summary = export_methods(open_project(args), args.file, coder, consensus, args.style, args.resamples)
+    print(f"methods appendix: {summary.filled} of {plural(summary.items, 'COREQ item')} filled from the project, "
+          f"the rest left for the authors; written to {summary.path}")
+    for fact in summary.missing:
+        print(f"  not in the project: {printable(fact)}")
     return 0
 
 

@@ -133,7 +133,8 @@ def _characteristic(key: str, values: list[str], declared: dict[str, Any], store
     if kind == stats.NUMERIC and any(v.strip() and stats.parse_number(v) is None for v in values):
         bad = next(v for v in values if v.strip() and stats.parse_number(v) is None)
         raise WorkbenchError(f"attribute {key!r} is declared numeric but has the value {bad[:40]!r}; fix the value or declare it categorical")
-    label = declared.get("label") or key.replace("_", " ").strip().capitalize()
+    words = key.replace("_", " ").strip()
+    label = declared.get("label") or (words[:1].upper() + words[1:])
     levels = _levels(values, declared.get("levels")) if kind == stats.CATEGORICAL else ()
     return Characteristic(key, label, kind, levels)
 
