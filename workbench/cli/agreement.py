@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.cli.common import acting_coder, db_location, open_project, print_json
+from workbench.cli.common import acting_coder, db_location, open_project, plural, print_json
 from workbench.errors import WorkbenchError
 
 
@@ -39,12 +39,19 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def cmd_export_agreement(args: argparse.Namespace) -> int:
-    from workbench.services.export.agreement import check_format, export_agreement
+    from workbench.services.export.agreement import check_format, export_agreement, source_texts
 
     check_format(args.file)
     report = _report(args)
-    written = export_agreement(report, args.file)
-    print(f"agreement of {', '.join(report.coders)} ({len(report.codes)} codes, unit {report.unit}) "
+    texts = style = None
+    if args.file.suffix.lower() == ".docx":
+        from workbench.services.paper.styles import resolve_style
+
+        project = open_project(args)
+        texts = source_texts(project, report.sources)
+        style = resolve_style(project, getattr(args, "style", None))
+    written = export_agreement(report, args.file, texts, style=style, excel=getattr(args, "excel", False))
+    print(f"agreement of {', '.join(report.coders)} ({plural(len(report.codes), 'code')}, unit {report.unit}) "
           f"written to {args.file} ({written})")  # fmt: skip
     return 0
 

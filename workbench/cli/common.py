@@ -34,3 +34,8 @@ def open_project(args: argparse.Namespace, create: bool = False) -> Project:
 
 def print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    """``1 code``, ``13 codes``, ``2 boxes`` (with ``plural_form``); thousands separated."""
+    return f"{count:,} {word if count == 1 else plural_form or word + 's'}"

@@ -10,15 +10,10 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.cli.common import open_project, print_json
+from workbench.cli.common import open_project, plural, print_json
 
 if TYPE_CHECKING:
     from workbench.services.paper.saturation import SaturationReport
-
-
-def plural(count: int, word: str, plural_form: str | None = None) -> str:
-    """``1 code``, ``13 codes``."""
-    return f"{count:,} {word if count == 1 else plural_form or word + 's'}"
 
 
 def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:

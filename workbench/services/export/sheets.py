@@ -122,3 +122,19 @@ def _set(cell: Any, value: Any) -> None:
 def _sheet_title(name: str) -> str:
     cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)
     return cleaned[:31] or "Sheet"
+
+
+def frame_sheet(frame: Any, name: str, *, index: bool = True) -> Sheet:
+    """A pandas DataFrame as a :class:`Sheet`: the index as the first column, missing values empty,
+    numpy numbers as Python numbers (so Excel stores them as numbers)."""
+    import pandas as pd
+
+    def plain(value: Any) -> Any:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return None
+        return value.item() if hasattr(value, "item") else value
+
+    headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    rows = [([plain(i)] if index else []) + [plain(v) for v in values]
+            for i, values in zip(frame.index, frame.itertuples(index=False, name=None))]
+    return Sheet(name, headers, rows)

@@ -75,7 +75,7 @@ class ExportSummary:
 
 
 def write_themes_docx(project: Project, path: Path, coder: str | None = None, consensus: bool = False, quotes: int = 3,
-                      figure: bool = False) -> ExportSummary:
+                      figure: bool = False, style: str | None = None) -> ExportSummary:
     """Write the themes document (``figure``: with the thematic map at the end); nothing is written when anything fails."""
     word.check_output(path, (".docx",))
     report = themes_report(project, coder, consensus, quotes)
@@ -86,6 +86,9 @@ def write_themes_docx(project: Project, path: Path, coder: str | None = None, co
         from workbench.services.paper.thematic_map import add_map_figure
 
         add_map_figure(document, project, report.layer.name, report.layer.consensus, report.layer_phrase)
+    from workbench.services.paper.styles import resolve_style, restyle
+
+    restyle(document, resolve_style(project, style))
     word.save_docx(document, path)
     return ExportSummary(path, len(report.themes), sum(len(t.quotes) for t in report.themes), report.layer.name)
 

@@ -105,3 +105,42 @@ def paper_size(document: Any) -> None:
     chosen = document.__dict__.get("_workbench_style")
     if chosen is not None:
         apply_style(document, chosen)
+
+
+def restyle(document: Any, style: Style | str | None) -> Style:
+    """Put a document built in the plain layout into ``style``: paper and font, the caption form of every
+    ``SEQ`` caption, and the outer quote marks (and italics) of every paragraph in Word's Quote style.
+    The transcript's own quote marks inside a quote are left as they are."""
+    chosen = apply_style(document, style)
+    if chosen.caption_form != "period":
+        for paragraph in document.paragraphs:
+            if paragraph._p.xpath('./w:fldSimple[contains(@w:instr, "SEQ ")]'):
+                _recaption(paragraph, chosen.caption_form)
+    quote_id = document.styles["Quote"].style_id if "Quote" in [s.name for s in document.styles] else None
+    for paragraph in document.paragraphs:
+        if quote_id is None or paragraph._p.style != quote_id or not paragraph.runs:
+            continue
+        run = paragraph.runs[0]
+        text = run.text
+        stripped = text.rstrip(" ")
+        if stripped.startswith("“") and stripped.endswith("”") and len(stripped) >= 2:
+            run.text = chosen.quote(stripped[1:-1]) + text[len(stripped):]
+            if chosen.italic_quotes:
+                run.italic = True
+    return chosen
+
+
+def _recaption(paragraph: Any, form: str) -> None:
+    """``Table 1. Title`` → ``Table 1 Title`` (space) or ``Table 1`` / italic title on the next line (apa)."""
+    runs = paragraph.runs
+    for index, run in enumerate(runs):
+        if run.text == ". " and run.bold:
+            if form == "space":
+                run.text = " "
+            else:
+                run.text = ""
+                run.add_break()
+                for later in runs[index + 1 :]:
+                    later.italic = True
+                    later.bold = False
+            return
