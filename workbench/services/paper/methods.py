@@ -195,7 +195,7 @@ def _answers(f: Facts, recorded: str, coders: str, agreement: str, adjudication:
         answers[12] = (f"{plural(f.participants, 'participant')}"
                        + (" (" + ", ".join(f"{n} {k}" for k, n in f.by_kind.items()) + ")" if f.by_kind else "") + ".")
         if f.characteristics:
-            answers[16] = f"Recorded for each participant: {', '.join(c.lower() for c in f.characteristics)} (Table 1)."
+            answers[16] = f"Recorded for each participant: {', '.join(_lower_first(c) for c in f.characteristics)} (Table 1)."
         interviews = f.sources.get("interview", 0)
         if interviews:
             answers[18] = (f"Yes: {plural(f.repeat_interviewed, 'participant was', 'participants were')} interviewed more than once."
@@ -254,3 +254,8 @@ def _durations(f: Facts) -> str:
 
 def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
+
+
+def _lower_first(label: str) -> str:
+    """``Age band`` → ``age band``; ``CBT experience`` stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label

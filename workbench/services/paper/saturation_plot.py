@@ -40,7 +40,8 @@ def write_saturation_plot(report: SaturationReport, path: Path) -> Path:
             axes.axvline(a.at + 0.5, color="black", linestyle=":", linewidth=1.2)
             top = max(a.cumulative) if a.cumulative else 1
             axes.annotate(f"saturation\nn = {a.at}", (a.at + 0.5, top * 0.5), xytext=(4, 0),
-                          textcoords="offset points", fontsize=8, va="center")
+                          textcoords="offset points", fontsize=8, va="center",
+                          bbox={"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none"})
         axes.set_xlim(0.5, n + 0.5)
         axes.set_ylim(bottom=0)
         from matplotlib.ticker import MaxNLocator
