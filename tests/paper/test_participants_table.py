@@ -145,3 +145,12 @@ def test_cli(study, tmp_path, capsys):
     document = docx.Document(str(tmp_path / "t1.docx"))
     assert any(all_text(p) == "Table 1 Participant characteristics" for p in document.paragraphs)  # the project's style
     assert round(document.sections[0].page_width.mm) == 210 and document.styles["Normal"].font.size.pt == 11
+
+
+def test_terminal_escapes_in_attributes_do_not_break_word(project, tmp_path):
+    import docx
+
+    build(project, [SourceSpec("I1", "interview", ["P1"])], {"P1": {"site\x1b[2J": "North\x1b[31mgate\x07"}})
+    export_participants(project, tmp_path / "t1.docx")
+    cells = [c.text for t in docx.Document(str(tmp_path / "t1.docx")).tables for r in t.rows for c in r.cells]
+    assert "Site[2J, n (%)" in cells and "North[31mgate" in cells

@@ -87,3 +87,23 @@ async def test_s_on_the_sources_screen_opens_it(study):
         assert isinstance(pilot.app.screen, SaturationScreen)
         await pilot.press("q")
         assert isinstance(pilot.app.screen, SourcesScreen)
+
+
+async def test_d_sets_the_design_and_o_the_order(study, tmp_path):
+    app = HarnessApp(WorkbenchContext(study, "me"), SaturationScreen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")  # me: S1 {a} S2 {a} S3 {b} S4 {c} S5 {d} S6 {}
+        await settle(pilot)
+        await pilot.press("d", "ctrl+u", *"2 1 0.05", "enter")
+        await settle(pilot)
+        # base 2 (B = 1): run 3 adds b (100%), 4 adds c, 5 adds d, 6 adds nothing → n = 5
+        assert "saturation at n = 5 (base 2, run 1" in text(pilot, "#saturation-heading")
+        (tmp_path / "order.txt").write_text("S6\nS5\nS4\nS3\nS2\nS1\n", encoding="utf-8")
+        await pilot.press("o", "ctrl+u", *str(tmp_path / "order.txt"), "enter")
+        await settle(pilot)
+        assert [row[1] for row in table(pilot)] == ["S6", "S5", "S4", "S3", "S2", "S1"]
+        assert "order: file order.txt" in text(pilot, "#saturation-heading")
+        await pilot.press("d", "ctrl+u", *"0 1", "enter")
+        await settle(pilot)
+        assert any("the base must be 1 source or more" in n for n in app.notices)

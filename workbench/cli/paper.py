@@ -59,6 +59,7 @@ def register(commands: argparse._SubParsersAction, export: argparse._SubParsersA
     _layer_options(p)
     _style_option(p)
     p.add_argument("--resamples", type=int, default=1000, help="random orders for the saturation band (default 1000)")
+    p.add_argument("--order", default="imported", metavar="FILE|imported|attribute:NAME", help="source order for saturation")
     p.set_defaults(handler=cmd_export_methods)
 
 
@@ -83,6 +84,12 @@ def _layer(args: argparse.Namespace) -> tuple[str | None, bool]:
     return coder, consensus
 
 
+def _order(value: str) -> str | Path:
+    from workbench.services.paper.saturation import parse_order
+
+    return parse_order(value)
+
+
 def cmd_saturation(args: argparse.Namespace) -> int:
     from workbench.domain.saturation import Design
     from workbench.services.paper.saturation import compute_saturation
@@ -91,7 +98,7 @@ def cmd_saturation(args: argparse.Namespace) -> int:
         from workbench.services.paper.figures import check_figure_path
 
         check_figure_path(args.plot, (".png", ".svg"))
-    order: str | Path = args.order if args.order == "imported" or args.order.startswith("attribute:") else Path(args.order)
+    order = _order(args.order)
     coder, consensus = _layer(args)
     report = compute_saturation(
         open_project(args), coder=coder, consensus=consensus, order=order, kind=args.kind,
@@ -151,7 +158,7 @@ def cmd_export_methods(args: argparse.Namespace) -> int:
     from workbench.services.paper.methods_export import export_methods
 
     coder, consensus = _layer(args)
-    summary = export_methods(open_project(args), args.file, coder, consensus, args.style, args.resamples)
+    summary = export_methods(open_project(args), args.file, coder, consensus, args.style, args.resamples, _order(args.order))
     print(f"methods appendix: {summary.filled} of {plural(summary.items, 'COREQ item')} filled from the project, "
           f"the rest left for the authors; written to {summary.path}")
     for fact in summary.missing:

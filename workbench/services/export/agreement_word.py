@@ -45,11 +45,11 @@ def agreement_document(report: AgreementReport, texts: Mapping[str, str] | None 
     section = document.sections[0]
     word.heading(document, "Inter-coder agreement", 1)
     two = len(report.coders) == 2
-    document.add_paragraph(
+    document.add_paragraph(word.clean(
         f"Coders: {', '.join(report.coders)}. Unit: {report.unit}. Sources compared ({len(report.sources)}): "
         f"{', '.join(report.sources)}."
         + (f" Not double-coded, left out: {', '.join(report.skipped_sources)}." if report.skipped_sources else "")
-    )
+    ))
     for note in report.notes:
         document.add_paragraph(note, style="List Bullet")
     o = report.overall

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from workbench.atomic import write_bytes
 from workbench.errors import WorkbenchError
 
 TABLE_STYLE = "Light List Accent 1"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 BODY_FONT_PT = 9
 EMPTY = "—"  # shown where there is no data, so no cell is blank by accident
 
@@ -61,7 +63,7 @@ def styled_paragraph(document: Any, style_name: str, text: str | None = None) ->
     ids = document.__dict__.setdefault("_workbench_style_ids", {})
     if style_name not in ids:
         ids[style_name] = document.styles[style_name].style_id
-    paragraph = document.add_paragraph(text or "")
+    paragraph = document.add_paragraph(clean(text or ""))
     paragraph._p.style = ids[style_name]
     return paragraph
 
@@ -168,11 +170,16 @@ def pad(paragraph: Any, points: float = 2) -> None:
     paragraph.paragraph_format.space_after = Pt(points)
 
 
+def clean(text: str) -> str:
+    """Project text made fit for Word's XML: control characters (terminal escapes, NUL) dropped."""
+    return _NOT_XML.sub("", text)
+
+
 def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
             grey: bool = False) -> Any:
     from docx.shared import Pt, RGBColor
 
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(clean(text))
     run.bold = bold or None
     run.italic = italic or None
     if size:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -57,12 +58,14 @@ class Facts:
     layer_missing: str | None
     saturation: str | None
     saturation_band: str | None
+    saturation_order: str  # "import order", "attribute interview_date", "file order.txt"
     themes: list[ThemeFact]
     categories: int
     types: list[tuple[str, int]]  # type → themes
 
 
-def collect_facts(project: Project, coder: str | None = None, consensus: bool = False, resamples: int = 1000) -> Facts:
+def collect_facts(project: Project, coder: str | None = None, consensus: bool = False, resamples: int = 1000,
+                  order: str | Path = "imported") -> Facts:
     from workbench.services.codebook.codes import list_codes
     from workbench.services.paper.participants_table import participants_table
 
@@ -115,12 +118,14 @@ def collect_facts(project: Project, coder: str | None = None, consensus: bool = 
         heard, by_kind, characteristics, repeat = 0, {}, [], 0
     agreement, agreement_missing = _agreement(project, pairs, names, per_coder)
     saturation = band = None
+    saturation_order = ""
     if layer is not None:
         from workbench.services.paper.saturation import compute_saturation, summary_lines
 
         try:
-            report = compute_saturation(project, coder=layer.name, resamples=resamples)
+            report = compute_saturation(project, coder=layer.name, resamples=resamples, order=order)
             saturation = report.statement
+            saturation_order = report.order_by
             band = summary_lines(report)[-1] if report.band else None
         except WorkbenchError as error:
             saturation = None
@@ -138,7 +143,7 @@ def collect_facts(project: Project, coder: str | None = None, consensus: bool = 
         heard, by_kind, characteristics, repeat, books, len(codable), [c.name for c in top],
         max((c.depth for c in codes), default=-1) + 1, sum(1 for c in codes if c.origin == "inductive" and c.key in codable and c.key not in parents),
         dict(sorted(per_coder.items())), len(double), sum(word_of[i] for i in double), agreement, agreement_missing,
-        dict(decisions), consensus_codings, phrase, layer_missing, saturation, band, themes,
+        dict(decisions), consensus_codings, phrase, layer_missing, saturation, band, saturation_order, themes,
         len({t.category for t in themes if t.category}), list(Counter(t.type for t in themes).items()),
     )
 

@@ -154,7 +154,7 @@ def build_appendix(f: Facts) -> Appendix:
         missing.append("adjudication (no review session has been recorded)")
     saturation = ""
     if f.saturation:
-        saturation = (f"Code saturation (Guest, Namey & Chen, 2020; {f.layer}, sources in import order): {f.saturation}"
+        saturation = (f"Code saturation (Guest, Namey & Chen, 2020; {f.layer}, sources in {f.saturation_order}): {f.saturation}"
                       f"{'; ' + f.saturation_band if f.saturation_band else ''}.")
     else:
         missing.append(f"saturation ({f.layer_missing})")
@@ -207,7 +207,7 @@ def _answers(f: Facts, recorded: str, coders: str, agreement: str, adjudication:
         if durations:
             answers[21] = durations
     if f.saturation:
-        answers[22] = f"Yes: code saturation (Guest, Namey & Chen, 2020; {f.layer}, sources in import order): {f.saturation}."
+        answers[22] = f"Yes: code saturation (Guest, Namey & Chen, 2020; {f.layer}, sources in {f.saturation_order}): {f.saturation}."
     if f.coders:
         answers[24] = " ".join(p for p in (coders, agreement, adjudication) if p)
     if coding:

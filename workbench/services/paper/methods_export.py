@@ -37,9 +37,9 @@ class MethodsExport:
 
 
 def export_methods(project: Project, path: Path, coder: str | None = None, consensus: bool = False,
-                   style: str | None = None, resamples: int = 1000) -> MethodsExport:
+                   style: str | None = None, resamples: int = 1000, order: str | Path = "imported") -> MethodsExport:
     word.check_output(path, SUFFIXES)
-    appendix = build_appendix(collect_facts(project, coder, consensus, resamples))
+    appendix = build_appendix(collect_facts(project, coder, consensus, resamples, order))
     if path.suffix.lower() == ".md":
         write_text(path, markdown(appendix))
     else:
@@ -57,7 +57,7 @@ def build_document(appendix: Appendix, style):  # type: ignore[no-untyped-def]
     word.heading(document, TITLE, 1)
     for name, text in appendix.paragraphs:
         word.heading(document, name, 2)
-        document.add_paragraph(text)
+        document.add_paragraph(word.clean(text))
     from docx.enum.section import WD_SECTION
 
     section = document.add_section(WD_SECTION.NEW_PAGE)

@@ -74,6 +74,30 @@ class SaturationReport:
         }
 
 
+def parse_order(value: str) -> str | Path:
+    """What ``--order`` (or the TUI's order prompt) names: ``imported``, ``attribute:NAME``, else an order file."""
+    value = value.strip()
+    return value if value == "imported" or value.startswith("attribute:") else Path(value).expanduser()
+
+
+def parse_design(value: str) -> rule.Design:
+    """``"4 2 0.05"`` (base, run, threshold; later ones optional) → a Design, or a one-line error."""
+    parts = value.replace(",", " ").split()
+    defaults = rule.Design()
+    try:
+        base = int(parts[0]) if parts else defaults.base
+        run = int(parts[1]) if len(parts) > 1 else defaults.run
+        threshold = float(parts[2].rstrip("%")) / (100 if parts[2].endswith("%") else 1) if len(parts) > 2 else defaults.threshold
+    except ValueError:
+        raise WorkbenchError(f"{value!r}: write the base, the run and the threshold, e.g. 4 2 0.05") from None
+    design = rule.Design(base, run, threshold)
+    try:
+        design.check()
+    except ValueError as error:
+        raise WorkbenchError(str(error)) from None
+    return design
+
+
 def compute_saturation(
     project: Project, *, coder: str | None = None, consensus: bool = False, order: str | Path = "imported",
     kind: str | None = None, design: rule.Design | None = None, inductive_only: bool = False,

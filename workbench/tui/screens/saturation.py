@@ -6,7 +6,8 @@ cumulative codes as bars (``█`` codes seen before, ``▓`` new in the source) 
 the base (``B``) and the first qualifying run (``R``) marked and the random-order
 95% range as ``░``. ``l`` switches the layer (coders with codings and the
 consensus; in blind mode only your own), ``o`` sets the order (``imported``,
-``attribute:NAME`` or an order file), ``p`` writes the figure (.png/.svg).
+``attribute:NAME`` or an order file), ``d`` the design (base, run, threshold),
+``p`` writes the figure (.png/.svg).
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.errors import WorkbenchError
-from workbench.services.paper.saturation import SaturationReport, compute_saturation, layer_names, summary_lines
+from workbench.domain.saturation import Design
+from workbench.services.paper.saturation import (
+    SaturationReport, compute_saturation, layer_names, parse_design, parse_order, summary_lines,
+)
 from workbench.tui.messages import Notice
 from workbench.tui.widgets.code_form import NamePrompt
 
@@ -62,6 +66,8 @@ class SaturationScreen(Screen):
         Binding("l", "layer", "Layer", id="saturation.layer", tooltip="Switch whose codings count: each coder, or the consensus"),
         Binding("o", "order", "Order", id="saturation.order",
                 tooltip="Order the sources: imported, attribute:NAME (e.g. attribute:interview_date) or an order file"),
+        Binding("d", "design", "Design", id="saturation.design",
+                tooltip="Set the base, the run and the threshold, e.g. 4 2 0.05 (Guest, Namey & Chen's defaults)"),
         Binding("p", "plot", "Figure", id="saturation.plot", tooltip="Write the saturation figure to a .png or .svg file"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="saturation.refresh", tooltip="Compute again from the project"),
         Binding("q,escape", "back", "Back", id="saturation.back", tooltip="Back to the previous screen"),
@@ -78,6 +84,7 @@ class SaturationScreen(Screen):
         self.shown_layer: str | None = None
         self.layer_names: list[str] = []
         self.order: str | Path = "imported"
+        self.design = Design()
         self.report: SaturationReport | None = None
 
     def compose(self) -> ComposeResult:
@@ -97,10 +104,10 @@ class SaturationScreen(Screen):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self._compute(self.shown_layer, self.order)
+        self._compute(self.shown_layer, self.order, self.design)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _compute(self, layer: str | None, order: str | Path) -> None:
+    def _compute(self, layer: str | None, order: str | Path, design: Design) -> None:
         context = self.app.context  # type: ignore[attr-defined]
         report = None
         layers: list[str] = []
@@ -111,7 +118,7 @@ class SaturationScreen(Screen):
             elif layer is None:
                 preferred = ["consensus", context.coder, *layers]
                 layer = next((name for name in preferred if name in layers), context.coder)
-            report = compute_saturation(context.project, coder=layer, order=order)
+            report = compute_saturation(context.project, coder=layer, order=order, design=design)
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
         self.post_message(self.Computed(report, layers))
@@ -149,11 +156,25 @@ class SaturationScreen(Screen):
     def action_order(self) -> None:
         def chosen(value: str | None) -> None:
             if value:
-                self.order = value if value == "imported" or value.startswith("attribute:") else Path(value).expanduser()
+                self.order = parse_order(value)
                 self.action_refresh()
 
         self.app.push_screen(NamePrompt("Order: imported, attribute:NAME, or an order file (one source per line)",
                                         str(self.order)), chosen)
+
+    def action_design(self) -> None:
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            try:
+                self.design = parse_design(value)
+            except WorkbenchError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.action_refresh()
+
+        d = self.design
+        self.app.push_screen(NamePrompt("Base, run and threshold (new information share):", f"{d.base} {d.run} {d.threshold:g}"), chosen)
 
     def action_plot(self) -> None:
         def chosen(path: str | None) -> None:
