@@ -64,7 +64,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     project = open_project(args)
     state = start_review(project, first, second, args.consensus, actor=acting_coder(args))
     if state.seeded:
-        print(f"{state.seeded} agreed region(s) copied to the consensus layer {args.consensus!r}")
+        print(f"{plural(state.seeded, 'agreed region')} copied to the consensus layer {args.consensus!r}")
     interactive = sys.stdout.isatty() and sys.stdin.isatty()
     if args.status or not interactive:
         print(format_progress(state))
@@ -105,7 +105,7 @@ def format_report(report) -> str:  # type: ignore[no-untyped-def]
     character = report.unit == "character"
     two = len(report.coders) == 2
     lines = [
-        f"Agreement of {' and '.join(report.coders)} · unit: {report.unit} · {len(report.sources)} double-coded source(s)"
+        f"Agreement of {' and '.join(report.coders)} · unit: {report.unit} · {plural(len(report.sources), 'double-coded source')}"
         + (f" ({len(report.skipped_sources)} left out: not coded by everyone)" if report.skipped_sources else ""),
         "",
     ]
@@ -147,8 +147,8 @@ def format_report(report) -> str:  # type: ignore[no-untyped-def]
 
 def format_progress(state) -> str:  # type: ignore[no-untyped-def]
     resolved, total = state.progress()
-    lines = [f"review of {state.first} and {state.second} into {state.consensus!r}: {resolved} of {total} "
-             f"disagreement(s) resolved; {state.agreed_regions} agreed region(s) in the consensus layer"]  # fmt: skip
+    lines = [f"review of {state.first} and {state.second} into {state.consensus!r}: {resolved} of "
+             f"{plural(total, 'disagreement')} resolved; {plural(state.agreed_regions, 'agreed region')} in the consensus layer"]  # fmt: skip
     codes = sorted({d.code for d in state.disagreements})
     for code in codes:
         done, count = state.progress(code)
