@@ -118,3 +118,16 @@ def test_cli_counts_properly(project, tmp_path, capsys, argv, expected):
     argv = [str(tmp_path / a) if a.startswith("OUT") else a for a in argv]
     assert main(["--db", db, *argv]) == 0
     assert expected in capsys.readouterr().out
+
+
+def test_trim_marks_only_words_left_out_of_a_sentence():
+    from workbench.services.export.word_themes import quote_text
+
+    text = "P01: The messages at night. I trust them too, mostly when she answers. Then I sleep."
+    whole = text.index("I trust")
+    assert quote_text(text, whole, text.index(" Then"), True, True) == "I trust them too, mostly when she answers."
+    middle = text.index("them too")
+    assert quote_text(text, middle, text.index(", mostly"), True, True) == "[...] them too [...]"
+    assert quote_text(text, 5, text.index(" I trust"), False, False) == "The messages at night."
+    long = "P01: " + "This is a sentence that goes on. " * 30
+    assert not quote_text(long, 5, len(long), limit=200).endswith("[...]")  # cut after a whole sentence

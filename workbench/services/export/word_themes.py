@@ -30,6 +30,8 @@ from workbench.store.models import Adjudication, Code, Codebook, Coder, Coding, 
 MIN_WORDS = 6
 MAX_QUOTE_CHARS = 600
 TRIM = "[...]"
+SENTENCE_ENDS = (".", "?", "!", "…")
+SENTENCE_BREAKS = (*SENTENCE_ENDS, "\n", ":")  # before a quote's start: a new sentence (or a turn after its label)
 KIND_PLURALS = {"interview": ("interview", "interviews"), "focus-group": ("focus group", "focus groups")}
 
 
@@ -151,12 +153,15 @@ def themes_report(project: Project, coder: str | None = None, consensus: bool = 
 def quote_text(text: str, start: int, end: int, trimmed_start: bool = False, trimmed_end: bool = False,
                limit: int | None = MAX_QUOTE_CHARS) -> str:
     """A quote as printed: white space collapsed, ``[...]`` where trimmed; over ``limit`` characters
-    it is cut at a sentence (starred exemplars are printed as the analyst trimmed them)."""
+    it is cut at a sentence (starred exemplars are printed as the analyst trimmed them). ``[...]`` marks
+    only words left out of a sentence: a quote that starts or ends on a sentence boundary has none there."""
     quote = " ".join(text[start:end].split())
     if limit is not None and len(quote) > limit:
         cut = max(quote.rfind(mark, 0, limit) for mark in (". ", "? ", "! ", "; "))
         quote = quote[: cut + 1] if cut > limit // 3 else quote[: quote.rfind(" ", 0, limit)]
         trimmed_end = True
+    trimmed_start = trimmed_start and _before(text, start) not in ("", *SENTENCE_BREAKS)
+    trimmed_end = trimmed_end and not quote.rstrip("”’\"')").endswith(SENTENCE_ENDS)
     return f"{TRIM + ' ' if trimmed_start else ''}{quote}{' ' + TRIM if trimmed_end else ''}"
 
 
@@ -288,6 +293,14 @@ def _methods(session: Any, layer: Layer, data: ThemeData) -> tuple[str, str, str
         "theme; a participant heard in an interview and a focus group counts once."
     )
     return methods, phrase, book
+
+
+def _before(text: str, position: int) -> str:
+    """The last character before ``position`` that is not a space or tab ("" at the start of the text)."""
+    index = position - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return text[index] if index >= 0 else ""
 
 
 def _meaningful(text: str, start: int, end: int) -> bool:

@@ -30,7 +30,7 @@ class Style:
     body_pt: float
     open_quote: str
     close_quote: str
-    italic_quotes: bool
+    italic_quotes: bool | None  # None: as Word's Quote style has it
     caption_form: str  # period | apa | space
     description: str
 
@@ -39,8 +39,8 @@ class Style:
 
 
 STYLES = {
-    "plain": Style("plain", "A4", "Calibri", 10, "“", "”", False, "period",
-                   "A4, 10 pt, double quotes, roman, 'Table 1. Title'"),
+    "plain": Style("plain", "A4", "Calibri", 10, "“", "”", None, "period",
+                   "A4, 10 pt, double quotes, Word's Quote style, 'Table 1. Title'"),
     "apa": Style("apa", "Letter", "Times New Roman", 12, "“", "”", False, "apa",
                  "APA 7: US Letter, 12 pt Times New Roman, double quotes, roman, 'Table 1' over an italic title"),
     "bjpsych": Style("bjpsych", "A4", "Times New Roman", 11, "‘", "’", True, "space",
@@ -125,8 +125,10 @@ def restyle(document: Any, style: Style | str | None) -> Style:
         stripped = text.rstrip(" ")
         if stripped.startswith("“") and stripped.endswith("”") and len(stripped) >= 2:
             run.text = chosen.quote(stripped[1:-1]) + text[len(stripped):]
-            if chosen.italic_quotes:
-                run.italic = True
+            if chosen.italic_quotes is not None:
+                run.italic = chosen.italic_quotes
+                for attribution in paragraph.runs[1:]:  # (P03): always roman once the style decides
+                    attribution.italic = False
     return chosen
 
 
