@@ -243,10 +243,13 @@ def summary_lines(report: SaturationReport) -> list[str]:
         def n(value: int | None) -> str:
             return "not reached" if value is None else str(value)
 
-        lines.append(
-            f"random orders ({band.resamples:,}, seed {band.seed}): reached in {band.reached:,}; "
-            f"median n = {n(band.median)}, 95% range {n(band.low)}–{n(band.high)}"
-        )
+        if band.reached == 0:
+            lines.append(f"random orders ({band.resamples:,}, seed {band.seed}): saturation reached in none")
+        else:
+            lines.append(
+                f"random orders ({band.resamples:,}, seed {band.seed}): reached in {band.reached:,}; "
+                f"median n = {n(band.median)}, 95% range {n(band.low)}–{n(band.high)}"
+            )
     return lines
 
 
