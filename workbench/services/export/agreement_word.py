@@ -68,16 +68,17 @@ def agreement_document(report: AgreementReport, texts: Mapping[str, str] | None 
     word.heading(document, "Per code (worst first)", 2)
     caption(document, f"Agreement per code, {report.unit} level ({' and '.join(report.coders)}), worst first", chosen)
     headers = ["Code", "κ", "95% CI", "Agreement %", "α", "95% CI"]
-    widths = [3.2, 0.8, 1.7, 1.35, 0.8, 1.7]
+    widths = [0.0, 0.72, 1.25, 0.8, 0.72, 1.25]  # inches; the code column gets the rest
     if report.unit == "character":
         headers += ["κ mean", "κ weighted"]
-        widths += [0.8, 1.1]
+        widths += [0.62, 0.7]
     if two:
         headers += ["Matched %"]
-        widths += [1.2]
+        widths += [0.72]
     landscape = len(headers) > 7
     word.set_landscape(section, landscape)
-    table = word.add_table(document, headers, widths, section)
+    longest = max([len("Code"), *(len(f"({c.code})") for c in report.codes)])
+    table = word.add_table(document, headers, _fit(section, longest * CHAR_IN + 0.25, widths[1:]), section)
     word.plain_first_column(table)
     for c in report.codes:
         values = [f"{c.name} ({c.code})", coefficient(c.kappa), interval(c.kappa_ci), coefficient(c.percent, 1),
@@ -129,6 +130,15 @@ def agreement_document(report: AgreementReport, texts: Mapping[str, str] | None 
             _row(table, [c.code, u.coder, u.source, f"{u.start}–{u.end}", f"{u.best_overlap:.0%}", f"“{quote}”" if quote else None])
         _note(document, "Start–end: 0-based, end-exclusive character offsets into the stored text (workbench text SOURCE).")
     return document
+
+
+def _fit(section: Any, first: float, rest: list[float]) -> list[float]:
+    """Column widths in inches filling the text width: ``rest`` as given (they fit their numbers) and the first
+    the remainder, which keeps ids whole when the page is wide enough; on a narrow page the rest shrink."""
+    total = word.text_width(section) / 914400
+    first = max(first, total - sum(rest)) if first <= total - sum(rest) else max(0.3 * total, total - sum(rest))
+    scale = (total - first) / sum(rest)
+    return [first, *(w * scale for w in rest)]
 
 
 def _row(table: Any, values: list[str | None]) -> None:

@@ -76,7 +76,7 @@ def build_document(table: ParticipantsTable, style: Style | str | None = None): 
     word.set_landscape(section, len(table.columns) > 5)
     caption(document, CAPTION, settings)
     headers = ["Characteristic", *(f"{c.name}\n(N = {len(c.members)})" for c in table.columns)]
-    out = word.add_table(document, headers, [3.2] + [1.6] * len(table.columns), section)
+    out = word.add_table(document, headers, [2.6] + [1.75] * len(table.columns), section)
     word.plain_first_column(out)
     for row in table.rows:
         cells = word.add_row(out).cells
