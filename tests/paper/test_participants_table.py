@@ -154,3 +154,19 @@ def test_terminal_escapes_in_attributes_do_not_break_word(project, tmp_path):
     export_participants(project, tmp_path / "t1.docx")
     cells = [c.text for t in docx.Document(str(tmp_path / "t1.docx")).tables for r in t.rows for c in r.cells]
     assert "Site[2J, n (%)" in cells and "North[31mgate" in cells
+
+
+def test_types_file_must_be_a_small_file(study, tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        participants_table(study, types_file=tmp_path / "missing.yaml")
+    with pytest.raises(InputError, match="is not a file"):
+        participants_table(study, types_file=tmp_path)
+    big = tmp_path / "big.yaml"
+    big.write_text("a: numeric\n" * 200_000, encoding="utf-8")
+    with pytest.raises(InputError, match="over 1,000 kB"):
+        participants_table(study, types_file=big)
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text('a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n'
+                    'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n', encoding="utf-8")
+    with pytest.raises(InputError):
+        participants_table(study, types_file=bomb)

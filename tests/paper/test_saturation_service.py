@@ -117,7 +117,9 @@ def test_cli_bad_input_is_one_line(study, capsys, tmp_path):
     db = db_of(study)
     for argv, message in [
         (["--plot", str(tmp_path / "s.jpg")], "must end in .png or .svg"),
-        (["--order", str(tmp_path / "missing.txt")], "cannot read the order file"),
+        (["--order", str(tmp_path / "missing.txt")], "no such order file"),
+        (["--order", str(tmp_path)], "is not a file"),
+        (["--order", "/dev/zero"], "is not a file"),
         (["--base", "0"], "the base must be 1 source or more"),
         (["--threshold", "5"], "the threshold is a share"),
     ]:

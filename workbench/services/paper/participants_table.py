@@ -190,12 +190,9 @@ def read_types_file(path: Path) -> dict[str, dict[str, Any]]:
     """Attribute declarations from YAML: ``key: numeric`` or ``key: {type, label, levels}`` (file order kept)."""
     import yaml
 
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(path, f"cannot read the attribute types file ({error.strerror})") from None
-    if len(raw) > 1_000_000:
-        raise InputError(path, "the attribute types file is over 1 MB; it should list a few attributes")
+    from workbench.services.paper.inputs import read_small_file
+
+    raw = read_small_file(path, "attribute types file")
     try:
         data = yaml.safe_load(raw.decode("utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:

@@ -195,12 +195,12 @@ def _number(value: str) -> float | None:
 def _from_file(path: Path, sources: list[tuple[int, str]]) -> tuple[str, list[tuple[int, str]], list[str]]:
     from workbench.services.importing.readers import decode_text
 
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(path, f"cannot read the order file ({error.strerror}); give a file with one source name per line, "
-                         "or --order imported / --order attribute:NAME") from None
-    text, _ = decode_text(path, raw)
+    from workbench.services.paper.inputs import read_small_file
+
+    if not path.exists():
+        raise InputError(path, "no such order file; give a file with one source name per line, "
+                         "or --order imported / --order attribute:NAME")
+    text, _ = decode_text(path, read_small_file(path, "order file"))
     by_name = {name: (i, name) for i, name in sources}
     folded = {name.casefold(): (i, name) for i, name in sources}
     ordered: list[tuple[int, str]] = []
