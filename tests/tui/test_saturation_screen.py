@@ -107,3 +107,25 @@ async def test_d_sets_the_design_and_o_the_order(study, tmp_path):
         await pilot.press("d", "ctrl+u", *"0 1", "enter")
         await settle(pilot)
         assert any("the base must be 1 source or more" in n for n in app.notices)
+
+
+async def test_k_narrows_the_kind_and_i_to_inductive_codes(project, tmp_path):
+    build(project, [
+        SourceSpec("I1", "interview", ["P1"], {"me": ["a", "x"]}),
+        SourceSpec("G1", "focus-group", ["P2"], {"me": ["b"]}),
+        SourceSpec("I2", "interview", ["P3"], {"me": ["x", "y"]}),
+    ], inductive=["x", "y"])
+    app = HarnessApp(WorkbenchContext(project, "me"), SaturationScreen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert [row[1] for row in table(pilot)] == ["I1", "G1", "I2"]
+        await pilot.press("k")
+        await settle(pilot)
+        assert [row[1:3] for row in table(pilot)] == [["I1", "2"], ["I2", "1"]]
+        assert "interviews only" in text(pilot, "#saturation-heading")
+        await pilot.press("i")
+        await settle(pilot)
+        assert [row[4] for row in table(pilot)] == ["x", "y"]  # only inductive codes counted
+        await pilot.press("k", "k")
+        await settle(pilot)
+        assert [row[1] for row in table(pilot)] == ["I1", "G1", "I2"]

@@ -6,7 +6,8 @@ cumulative codes as bars (``█`` codes seen before, ``▓`` new in the source) 
 the base (``B``) and the first qualifying run (``R``) marked and the random-order
 95% range as ``░``. ``l`` switches the layer (coders with codings and the
 consensus; in blind mode only your own), ``o`` sets the order (``imported``,
-``attribute:NAME`` or an order file), ``d`` the design (base, run, threshold),
+``attribute:NAME`` or an order file), ``k`` the kind of source, ``i`` inductive
+codes only, ``d`` the design (base, run, threshold),
 ``p`` writes the figure (.png/.svg).
 """
 
@@ -66,6 +67,8 @@ class SaturationScreen(Screen):
         Binding("l", "layer", "Layer", id="saturation.layer", tooltip="Switch whose codings count: each coder, or the consensus"),
         Binding("o", "order", "Order", id="saturation.order",
                 tooltip="Order the sources: imported, attribute:NAME (e.g. attribute:interview_date) or an order file"),
+        Binding("k", "kind", "Kind", id="saturation.kind", tooltip="Every source, only interviews or only focus groups"),
+        Binding("i", "inductive", "Inductive", show=False, id="saturation.inductive", tooltip="Count every code or only inductive codes"),
         Binding("d", "design", "Design", id="saturation.design",
                 tooltip="Set the base, the run and the threshold, e.g. 4 2 0.05 (Guest, Namey & Chen's defaults)"),
         Binding("p", "plot", "Figure", id="saturation.plot", tooltip="Write the saturation figure to a .png or .svg file"),
@@ -85,6 +88,8 @@ class SaturationScreen(Screen):
         self.layer_names: list[str] = []
         self.order: str | Path = "imported"
         self.design = Design()
+        self.kind: str | None = None
+        self.inductive_only = False
         self.report: SaturationReport | None = None
 
     def compose(self) -> ComposeResult:
@@ -104,10 +109,10 @@ class SaturationScreen(Screen):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self._compute(self.shown_layer, self.order, self.design)
+        self._compute(self.shown_layer, self.order, self.design, self.kind, self.inductive_only)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _compute(self, layer: str | None, order: str | Path, design: Design) -> None:
+    def _compute(self, layer: str | None, order: str | Path, design: Design, kind: str | None, inductive_only: bool) -> None:
         context = self.app.context  # type: ignore[attr-defined]
         report = None
         layers: list[str] = []
@@ -118,7 +123,8 @@ class SaturationScreen(Screen):
             elif layer is None:
                 preferred = ["consensus", context.coder, *layers]
                 layer = next((name for name in preferred if name in layers), context.coder)
-            report = compute_saturation(context.project, coder=layer, order=order, design=design)
+            report = compute_saturation(context.project, coder=layer, order=order, design=design, kind=kind,
+                                        inductive_only=inductive_only)
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
         self.post_message(self.Computed(report, layers))
@@ -136,8 +142,9 @@ class SaturationScreen(Screen):
         for index, (name, fresh, total) in enumerate(zip(report.sources, report.first_seen, report.assessment.cumulative), 1):
             table.add_row(str(index), name, str(len(fresh)), str(total), ", ".join(fresh))
         a = report.assessment
+        scope = (f" · {report.kind}s only" if report.kind else "") + (" · inductive codes only" if report.inductive_only else "")
         heading.update(
-            f"Layer: {report.layer} · order: {report.order_by} · base {a.design.base}, run {a.design.run}, "
+            f"Layer: {report.layer} · order: {report.order_by}{scope} · base {a.design.base}, run {a.design.run}, "
             f"≤{a.design.threshold * 100:g}% · {report.statement}"
         )
         width = max(10, min(60, self.size.width - 40))
@@ -161,6 +168,15 @@ class SaturationScreen(Screen):
 
         self.app.push_screen(NamePrompt("Order: imported, attribute:NAME, or an order file (one source per line)",
                                         str(self.order)), chosen)
+
+    def action_kind(self) -> None:
+        kinds = [None, "interview", "focus-group"]
+        self.kind = kinds[(kinds.index(self.kind) + 1) % len(kinds)]
+        self.action_refresh()
+
+    def action_inductive(self) -> None:
+        self.inductive_only = not self.inductive_only
+        self.action_refresh()
 
     def action_design(self) -> None:
         def chosen(value: str | None) -> None:
