@@ -32,7 +32,8 @@ def test_filled_items_match_the_demo_project(demo):
     saturation = compute_saturation(demo, coder="ana", resamples=0)
     assert saturation.statement in items[22].answer and "coded by ana" in items[22].answer
     agreement = compute_agreement(demo, ["ana", "ben"], unit="character", resamples=200, seed=0).overall
-    assert f"pooled Cohen's κ = {number(agreement.kappa)}, 95% CI {number(agreement.kappa_ci[0])}" in items[24].answer
+    low, high = agreement.kappa_ci
+    assert f"pooled Cohen's κ = {number(agreement.kappa)}, 95% CI [{number(low)}, {number(high)}]" in items[24].answer
     assert items[24].answer.startswith("2 coders (ana, ben) coded the data; 8 of 8 sources")
     participants = rollups.theme_summary(demo, coder="ana")["participants"]
     names = rollups.theme_summary(demo, coder="ana")["name"]

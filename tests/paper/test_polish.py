@@ -24,7 +24,7 @@ def xml_text(paragraph) -> str:
 
 
 def test_coefficients_have_one_format():
-    assert [coefficient(v) for v in (0.70749, -0.0004, 0.0, -0.125, None)] == ["0.707", "0.000", "0.000", "−0.125", "–"]
+    assert [coefficient(v) for v in (0.70749, -0.0004, 0.0, -0.125, None)] == ["0.707", "0.000", "0.000", "-0.125", "–"]
     assert coefficient(99.16, 1) == "99.2"
 
 
@@ -49,8 +49,8 @@ def test_agreement_word_report(demo, tmp_path):
     assert "−0.000" not in text and "-0.000" not in text
     per_code = document.tables[0]
     for row in per_code.rows[1:]:
-        assert re.fullmatch(r"−?\d\.\d{3}|–", row.cells[1].text)  # κ to 3 decimals
-        assert re.fullmatch(r"−?\d\.\d{3} to −?\d\.\d{3}|–", row.cells[2].text)
+        assert re.fullmatch(r"-?\d\.\d{3}|–", row.cells[1].text)  # κ to 3 decimals, as agreement.format writes it
+        assert re.fullmatch(r"\[-?\d\.\d{3}, -?\d\.\d{3}\]|–", row.cells[2].text)
     unmatched = document.tables[2]
     first = next(u for c in report.codes for u in c.unmatched)
     texts = source_texts(demo, [first.source])
@@ -87,10 +87,10 @@ def test_themes_export_in_a_style(demo, tmp_path):
 
 def test_spreadsheets(project, tmp_path):
     build(project, [SourceSpec("I1", speakers=["P1"], codings={"ana": ["a", "b"]})])
-    from workbench.services.themes.edit import create_theme, set_theme_codes
+    from workbench.services.themes.edit import create_theme, toggle_theme_code
 
     create_theme(project, "=HYPERLINK(\"http://evil\")", "facilitator")
-    set_theme_codes(project, "F1", ["a"])
+    toggle_theme_code(project, "F1", "a")
     export_table(project, tmp_path / "t.xlsx", "themes", coder="ana")
     sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
     header = [c.value for c in sheet[1]]

@@ -32,8 +32,12 @@ def open_project(args: argparse.Namespace, create: bool = False) -> Project:
     return project
 
 
-def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))
+def print_json(value: Any, *, compact: bool = False) -> None:
+    """JSON on stdout: indented, or ``compact`` (one line, C encoder: for large reports)."""
+    if compact:
+        print(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    else:
+        print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))
 
 
 def plural(count: int, word: str, plural_form: str | None = None) -> str:

@@ -3,9 +3,9 @@
 Each table has a numbered caption and a note under it; header rows repeat on
 every page and rows never split across pages; the per-source table and the
 unmatched codings sit in a landscape section with column widths that keep code
-ids and source names whole. One number format throughout: kappa, alpha and
-their confidence limits to 3 decimals (never −0.000), percentages to 1, a
-proper minus sign. The unmatched codings show the coded text, not only offsets.
+ids and source names whole. One number format throughout, the one every
+agreement figure uses (:mod:`workbench.agreement.format`): kappa, alpha and
+their confidence limits to 3 decimals (never -0.000), percentages to 1. The unmatched codings show the coded text, not only offsets.
 """
 
 from __future__ import annotations
@@ -13,26 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from workbench.agreement import format as fmt
 from workbench.services.agreement.report import AgreementReport
 from workbench.services.export import word
 
-UNDEFINED = "–"
+UNDEFINED = fmt.UNDEFINED
 CHAR_IN = 0.075  # inches per character of 9 pt text, for column widths
 MAX_TEXT = 300
 
 
-def coefficient(value: float | None, digits: int = 3) -> str:
-    """``0.707``, ``−0.125``, ``0.000`` (never −0.000); ``–`` when undefined."""
-    if value is None:
-        return UNDEFINED
-    text = f"{value:.{digits}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return text.replace("-", "−")
+def coefficient(value: float | None, digits: int = fmt.COEFFICIENT_DIGITS) -> str:
+    """As everywhere else (:mod:`workbench.agreement.format`): 3 decimals, 1 for percentages, no −0.000."""
+    return fmt.fixed(value, digits)
 
 
 def interval(value: tuple[float, float] | None) -> str:
-    return UNDEFINED if value is None else f"{coefficient(value[0])} to {coefficient(value[1])}"
+    return fmt.interval(value) or UNDEFINED
 
 
 def agreement_document(report: AgreementReport, texts: Mapping[str, str] | None = None, style: Any = None) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.agreement import format as fmt
 from workbench.services.paper.facts import Facts
 
 BLANK = "[to be completed by the authors]"
@@ -93,17 +94,12 @@ def kinds_phrase(counts: dict[str, int]) -> str:
 
 
 def ci(interval: tuple[float, float] | None) -> str:
-    return "" if interval is None else f", 95% CI {number(interval[0])} to {number(interval[1])}"
+    return "" if interval is None else f", 95% CI {fmt.interval(interval)}"
 
 
-def number(value: float | None, decimals: int = 3) -> str:
-    """Three decimals, never −0.000; a proper minus sign."""
-    if value is None:
-        return "undefined"
-    text = f"{value:.{decimals}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return text.replace("-", "−")
+def number(value: float | None, decimals: int = fmt.COEFFICIENT_DIGITS) -> str:
+    """Agreement figures as everywhere else (:mod:`workbench.agreement.format`)."""
+    return "undefined" if value is None else fmt.fixed(value, decimals)
 
 
 def build_appendix(f: Facts) -> Appendix:
