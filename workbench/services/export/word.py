@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from workbench.errors import WorkbenchError
 from workbench.safety import for_xml
 
 TABLE_STYLE = "Light List Accent 1"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 BODY_FONT_PT = 9
 EMPTY = "—"  # shown where there is no data, so no cell is blank by accident
 
@@ -196,8 +194,9 @@ def pad(paragraph: Any, points: float = 2) -> None:
 
 
 def clean(text: str) -> str:
-    """Project text made fit for Word's XML: control characters (terminal escapes, NUL) dropped."""
-    return _NOT_XML.sub("", text)
+    """Project text made fit for Word's XML: control characters shown as their pictures (``␛``), as
+    on a terminal (every run passes :func:`_xml_safe_runs` as well; this serves text set otherwise)."""
+    return for_xml(text)
 
 
 def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
