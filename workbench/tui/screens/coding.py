@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static, Tree
+from textual.widgets import Header, LoadingIndicator, Static, Tree
 from textual.worker import Worker
 
 from workbench.errors import WorkbenchError
@@ -27,6 +27,7 @@ from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding.codings import CodingInfo
 from workbench.services.text.documents import SourceDocument, load_document
 from workbench.services.coding.suggestions import SuggestionView, compute_suggestions, pending_suggestions
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.messages import CodesLoaded, CodingsLoaded, DocumentLoaded, MemoLoaded, Notice, SearchFinished, SuggestionsLoaded
 from workbench.tui.widgets.code_picker import CREATE, CodePicker, Picker, coding_choice, suggestion_choice
 from workbench.tui.widgets.codebook_panel import CodebookPanel
@@ -104,7 +105,7 @@ class CodingScreen(Screen):
         with Horizontal(id="status-bar"):
             yield Static(id="status")
             yield LoadingIndicator(id="busy")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> TranscriptView:

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.fuzzy import FuzzySearch
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, SelectionList, Static
+from textual.widgets import DataTable, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -31,6 +31,7 @@ from workbench.services.coding import retrieve as service
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.export.segments import SegmentQuery
 from workbench.services.coding.retrieve import RetrievedSegment
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.exports import export_segments_file
 from workbench.tui.render import excerpt, segment_context
 from workbench.tui.widgets.code_form import fuzzy_highlight
@@ -161,7 +162,7 @@ class RetrieveScreen(Screen):
                 yield DataTable(id="retrieve-table", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="retrieve-context"):
                     yield Static(id="retrieve-context-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#retrieve-codes").border_title = "Codes (space picks)"

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, Tree
+from textual.widgets import OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -33,6 +33,7 @@ from workbench.services.themes.rollups import ThemeSegment
 from workbench.services.themes.categories import CategoryInfo, ThemeTypeInfo
 from workbench.services.themes.edit import Dimension, ThemeInfo
 from workbench.store.engine import Project
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.exports import export_themes_docx
 from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
 from workbench.tui.service_calls import call_service
@@ -110,7 +111,7 @@ class ThemesScreen(Screen):
                 with VerticalScroll(id="themes-detail"):
                     yield Static(id="themes-detail-text")
                 yield OptionList(id="themes-segments")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Tree).focus()
