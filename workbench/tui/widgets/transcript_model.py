@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Generic, NamedTuple, TypeVar
 
 from rich.cells import cell_len
+
+from workbench.tui.cells import graphemes
 from rich.color import Color
 from rich.style import Style
 
@@ -66,11 +68,15 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
 
 
 def _cell_limit(text: str, pos: int, end: int, width: int) -> int:
+    """The offset where ``width`` cells from ``pos`` are used up, measured by glyph as the terminal draws
+    them (an emoji with a skin tone, or a family joined by zero-width joiners, is one double-width glyph)."""
     used = 0
-    for index in range(pos, end):
-        used += cell_len(text[index])
+    index = pos
+    for glyph in graphemes(text[pos:end]):
+        used += cell_len(glyph)
         if used > width:
             return index
+        index += len(glyph)
     return end
 
 
@@ -102,6 +108,14 @@ class Layout:
             return 0
         index = max(0, bisect_right(self._text_starts, offset) - 1)
         return self._text_rows[index]
+
+    def label_row(self, text: str, start: int, end: int) -> int:
+        """The row where a span's label goes: that of its first visible character (a span that starts
+        on the whitespace before its segment is labelled on the segment's line, not the line before)."""
+        visible = start
+        while visible < end - 1 and text[visible].isspace():
+            visible += 1
+        return self.row_of(visible)
 
     def rows_of(self, start: int, end: int) -> range:
         first = self.row_of(start)

@@ -422,8 +422,9 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment("▌", self._style(("cell", colour))))
         for suggestion in suggestions[: max(0, width - 3 - len(cells))]:
             segments.append(Segment("┆", self._style(("cell", suggestion.colour))))
-        names = {c.code_name: c.colour for c in codings if layout.row_of(c.start) == row}
-        hints = {f"?{s.code_name}": s.colour for s in suggestions if layout.row_of(s.start) == row}
+        text = self.document.text if self.document is not None else ""
+        names = {c.code_name: c.colour for c in codings if layout.label_row(text, c.start, c.end) == row}
+        hints = {f"?{s.code_name}": s.colour for s in suggestions if layout.label_row(text, s.start, s.end) == row}
         room = width - 1 - len(cells) - min(len(suggestions), max(0, width - 3 - len(cells)))
         for label, colour, kind in [*((n, c, "name") for n, c in names.items()),
                                     *((n, c, "hint") for n, c in hints.items())]:
