@@ -38,7 +38,7 @@ from workbench.tui.exports import export_themes_docx
 from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
-from workbench.tui.widgets.code_picker import Picker
+from workbench.tui.widgets.code_picker import Picker, TypePicker
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.text_prompt import TextPrompt
 
@@ -52,7 +52,7 @@ class ThemesScreen(Screen):
     DEFAULT_CSS = """
     ThemesScreen #themes-title { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     ThemesScreen #themes-body { height: 1fr; }
-    ThemesScreen #themes-tree { width: 1fr; min-width: 30; border-right: vkey $border-blurred; }
+    ThemesScreen #themes-tree { width: 1fr; min-width: 30; border-right: vkey $border-blurred; overflow-x: hidden; }
     ThemesScreen #themes-right { width: 2fr; }
     ThemesScreen #themes-detail { height: 2fr; padding: 0 1; }
     ThemesScreen #themes-segments { height: 3fr; border-top: hkey $border-blurred; }
@@ -195,6 +195,9 @@ class ThemesScreen(Screen):
         self._show()
 
     def _show(self) -> None:
+        tree = self.query_one(Tree)
+        # A long name is cut in the tree: the detail pane starts with it in full, and so does the tooltip
+        tree.tooltip = tree.cursor_node.label.plain if tree.cursor_node is not None else None
         detail = self.query_one("#themes-detail-text", Static)
         theme = self.theme
         if theme is None:
@@ -274,8 +277,15 @@ class ThemesScreen(Screen):
         theme = self._require_theme()
         if theme is None:
             return
-        kind = await self.app.push_screen_wait(Picker(f"Type of {theme.label} {theme.name}",
-                                                      [(t.name, f"{t.name} ({t.prefix})") for t in self.types]))
+        kind = await self.app.push_screen_wait(TypePicker(f"Type of {theme.label} {theme.name}",
+                                                          [(t.name, t.prefix) for t in self.types]))
+        if isinstance(kind, tuple):  # a new type, typed in the picker
+            name = kind[1]
+            prefix = theme_categories.free_prefix(name, (t.prefix for t in self.types))
+            if await self._change(lambda p: theme_categories.add_type(p, name, prefix)) is None:
+                return
+            self.notify(f"New theme type {name!r}: its themes are labelled {prefix}1, {prefix}2, …", markup=False)
+            kind = name
         if kind and kind != theme.type:
             changed = await self._change(lambda p: service.set_theme_type(p, theme.label, kind, expected_version=theme.version))
             if changed is not None:
