@@ -128,6 +128,7 @@ def test_a_passage_coded_alike_by_several_coders_is_printed_once_with_its_coders
     out = tmp_path / "goals.docx"
     summary = export_segments(project, out, SegmentQuery(codes=["goals"]))
     assert summary.segments == 5  # codings: one per coder
+    assert docx.Document(str(out)).paragraphs[1].text.startswith("3 coded segments (5 codings) from 2 sources")
     document = docx.Document(str(out))
     assert quotes(document) == [
         "“We agreed on goals together.” (P01 · group · coded by ana)",

@@ -183,6 +183,8 @@ def _methods(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], qu
     sources = len({s.source for s in segments})
     people = len({s.participant for s in segments if s.participant})
     coders = sorted({s.coder for s in segments})
+    distinct = len({(s.code_key, s.source, s.start, s.end) for s in segments})  # as printed: alike codings once
+    codings = f" ({len(segments)} codings)" if distinct != len(segments) else ""
     names = {code.key: code.name for code in codes}
     if query.codes:
         picked = ", ".join(names.get(key, key) for key in query.codes)
@@ -194,7 +196,7 @@ def _methods(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], qu
     if query.source_kinds:
         filters.append("kind = " + " or ".join(sorted(query.source_kinds)))
     line = (
-        f"{len(segments)} coded segment{'s' * (len(segments) != 1)} from {sources} source{'s' * (sources != 1)} "
+        f"{distinct} coded segment{'s' * (distinct != 1)}{codings} from {sources} source{'s' * (sources != 1)} "
         f"and {people} participant{'s' * (people != 1)}; {scope}; coded by {', '.join(coders)}"
     )
     if filters:
