@@ -13,6 +13,8 @@ from __future__ import annotations
 import unicodedata
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 
 ZWJ = "\u200d"
 SKIN_TONES = range(0x1F3FB, 0x1F400)
@@ -81,3 +83,122 @@ def middle_cut(name: str, room: int) -> str:
             break
         tail, used = glyph + tail, used + glyph_width(glyph)
     return head.rstrip() + "…" + tail
+
+
+# Right-to-left text ----------------------------------------------------------------------------
+# Most terminals (xterm, tmux, kitty, Alacritty, Windows Terminal) draw characters left to right in
+# the order they are sent, so Hebrew or Arabic would read backwards. The stored text stays in
+# logical order (offsets never change); only the display of a line is reordered, with a reduced
+# form of the Unicode bidirectional algorithm: each character gets an embedding level (right-to-left
+# letters odd, numbers inside them even again), neutrals take the direction around them, and runs
+# are reversed from the highest level down (rule L2). Brackets in right-to-left runs are mirrored.
+
+MIRRORED = dict(zip("()[]{}<>«»", ")(][}{><»«"))
+
+
+def has_rtl(text: str) -> bool:
+    return not text.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+def _strong(char: str) -> str:
+    kind = unicodedata.bidirectional(char)
+    if kind in ("R", "AL"):
+        return "R"
+    if kind == "L":
+        return "L"
+    if kind in ("EN", "AN"):
+        return "D"  # a digit
+    return "N"
+
+
+def visual_order(text: str) -> list[int]:
+    """Indexes of ``text`` in the order a left-to-right terminal should draw them.
+
+    The paragraph direction is that of the first strong character (left to
+    right when there is none). Identity for text without right-to-left letters.
+    """
+    if not has_rtl(text):
+        return list(range(len(text)))
+    char_levels = bidi_levels(text)
+    starts, position = [], 0
+    for glyph in graphemes(text):  # a letter and its marks (vowel points, harakat) move together
+        starts.append((position, len(glyph)))
+        position += len(glyph)
+    levels = [char_levels[start] for start, _ in starts]
+    order = list(range(len(starts)))
+    for level in range(max(levels), 0, -1):
+        position = 0
+        while position < len(order):
+            if levels[order[position]] < level:
+                position += 1
+                continue
+            end = position
+            while end < len(order) and levels[order[end]] >= level:
+                end += 1
+            order[position:end] = reversed(order[position:end])
+            position = end
+    return [start + k for cluster in order for start, size in [starts[cluster]] for k in range(size)]
+
+
+def bidi_levels(text: str) -> list[int]:
+    """The embedding level of each character: odd for right to left (such a bracket is drawn mirrored)."""
+    kinds = [_strong(c) for c in text]
+    base = 1 if next((k for k in kinds if k in "LR"), "L") == "R" else 0
+    resolved = list(kinds)
+    # Neutrals between two characters of the same direction take it; otherwise the paragraph's
+    index = 0
+    while index < len(resolved):
+        if resolved[index] != "N":
+            index += 1
+            continue
+        end = index
+        while end < len(resolved) and resolved[end] == "N":
+            end += 1
+        before = _side(resolved[index - 1]) if index else ("R" if base else "L")
+        after = _side(resolved[end]) if end < len(resolved) else ("R" if base else "L")
+        fill = before if before == after else ("R" if base else "L")
+        resolved[index:end] = [fill] * (end - index)
+        index = end
+    levels = []
+    for kind in resolved:
+        if kind == "R":
+            levels.append(base + 1 if base == 0 else base)
+        elif kind == "L":
+            levels.append(base + 1 if base == 1 else base)
+        else:  # digits: an even level above the paragraph (they read left to right inside either)
+            levels.append(2 if base == 1 or _digit_in_rtl(resolved, levels) else base)
+    return levels
+
+
+def _side(kind: str) -> str:
+    return "R" if kind in ("R", "D") else kind
+
+
+def _digit_in_rtl(resolved: list[str], levels: list[int]) -> bool:
+    """A digit right after right-to-left text (at the level found so far) is a number inside it."""
+    before = next((resolved[i] for i in range(len(levels) - 1, -1, -1) if resolved[i] in "LR"), "L")
+    return before == "R"
+
+
+def display_line(text: str) -> tuple[str, list[int]]:
+    """``text`` as a left-to-right terminal should draw it, and the index in ``text`` of each drawn character."""
+    order = visual_order(text)
+    if order == list(range(len(text))):
+        return text, order
+    levels = bidi_levels(text)
+    return "".join(MIRRORED.get(text[i], text[i]) if levels[i] % 2 else text[i] for i in order), order
+
+
+def in_display_order(styled: list[tuple[str, Style]]) -> list[Segment]:
+    """Chunks of one line (logical order, each with its style) as segments in the order to draw them."""
+    line = "".join(chunk for chunk, _ in styled)
+    styles = [style for chunk, style in styled for _ in chunk]
+    shown, order = display_line(line)
+    segments: list[Segment] = []
+    for index, char in enumerate(shown):
+        style = styles[order[index]]
+        if segments and segments[-1].style is style:
+            segments[-1] = Segment(segments[-1].text + char, style)
+        else:
+            segments.append(Segment(char, style))
+    return segments

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.color import Color
 from textual.events import MouseDown, MouseMove, MouseUp
@@ -31,6 +32,7 @@ from workbench.services.coding.codings import CodingInfo
 from workbench.services.text.documents import SourceDocument
 from workbench.services.text.search import Hit
 from workbench.services.coding.suggestions import SuggestionView
+from workbench.tui.cells import display_line, has_rtl, in_display_order
 from workbench.tui.widgets.transcript_model import (
     Layout,
     Palette,
@@ -246,12 +248,14 @@ class TranscriptView(ScrollView, can_focus=True):
         if line.kind != "text":
             turn = self.document.turns[line.turn]
             return turn.start if line.kind == "header" else max(turn.start, line.start - 1)
-        column, offset = max(0, position.x - GUTTER), line.start
-        text = self.document.text
-        while offset < line.end and column >= cell_len(text[offset]):
-            column -= cell_len(text[offset])
-            offset += 1
-        return min(offset, line.end - 1)
+        column = max(0, position.x - GUTTER)
+        text = self.document.text[line.start : line.end]
+        shown, order = display_line(text)  # right-to-left runs are drawn reversed: map the column back
+        for index, char in enumerate(shown):
+            if column < cell_len(char):
+                return line.start + order[index]
+            column -= cell_len(char)
+        return line.end - 1
 
     def on_mouse_down(self, event: MouseDown) -> None:
         offset = self._offset_at(event)
@@ -397,6 +401,7 @@ class TranscriptView(ScrollView, can_focus=True):
             points.update((max(start, sel_start), min(end, sel_end)))
         cuts = sorted(points)
         segments = [Segment("▌ " if selected_row else "  ", self._style("gutter"))]
+        styled: list[tuple[str, Style]] = []  # (logical chunk, style), then put in display order
         for a, b in zip(cuts, cuts[1:]):
             here = [c for c in codings if c.start <= a < c.end]
             inner = min(here, key=lambda c: c.end - c.start).colour if here else None
@@ -404,8 +409,10 @@ class TranscriptView(ScrollView, can_focus=True):
             hint = next((s.colour for s in suggestions if s.start <= a < s.end), None)
             hit = any(h.start <= a < h.end for h in hits)
             chunk = text[a:b].replace("\t", " ").replace("\r", " ")
-            segments.append(Segment(chunk, self._style(("text", inner, several, hint, hit, sel_start <= a < sel_end))))
-        return segments
+            styled.append((chunk, self._style(("text", inner, several, hint, hit, sel_start <= a < sel_end))))
+        if not has_rtl(text[start:end]):
+            return segments + [Segment(chunk, style) for chunk, style in styled]
+        return segments + in_display_order(styled)
 
     def _margin(self, layout: Layout, row: int, width: int) -> list[Segment]:
         line = layout.lines[row]
@@ -434,3 +441,4 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment(" " + label, self._style((kind, colour))))
             room -= cell_len(label) + 1
         return segments
+
