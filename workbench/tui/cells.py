@@ -1,11 +1,10 @@
 """Terminal cell widths: how many columns a piece of text takes, measured as the terminal does.
 
-Rich measures a string character by character, so an emoji with a skin-tone
-modifier (👍🏽) or a family joined by zero-width joiners (👨‍👩‍👧) counts as two,
-four or eight cells where the terminal draws one double-width glyph. The
-helpers here measure by grapheme cluster (a base character with its
-modifiers, variation selectors and joined characters is one glyph), so lines
-wrap where the terminal wraps them and panel borders stay straight.
+Terminals do not agree on how wide an emoji sequence is (see
+:func:`terminal_text`), so the transcript draws those sequences in a form they
+all measure alike; :func:`graphemes` keeps a letter with its marks, and
+:func:`middle_cut` cuts names without splitting a glyph. Right-to-left runs are
+put in display order below.
 """
 
 from __future__ import annotations
@@ -19,6 +18,22 @@ from rich.style import Style
 ZWJ = "\u200d"
 SKIN_TONES = range(0x1F3FB, 0x1F400)
 VARIATION_SELECTORS = ("\ufe0e", "\ufe0f")
+
+
+SAFE = str.maketrans({ZWJ: " ", "\ufe0f": " ", **{chr(p): " " for p in SKIN_TONES}})
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with the same length, drawn the same width by every terminal and by Textual.
+
+    Terminals disagree on emoji sequences: tmux and xterm draw 👍🏽 in four cells
+    and a family joined by zero-width joiners in six or eight, where kitty or
+    WezTerm draw two, and Textual counts two. A border after such a line moves.
+    So the joiner, the skin-tone modifier and the emoji variation selector are
+    drawn as a space (one cell everywhere): 👍🏽 shows as "👍 ", the family as
+    its members side by side. The stored text, offsets and exports are untouched.
+    """
+    return text if text.isascii() else text.translate(SAFE)
 
 
 def graphemes(text: str) -> list[str]:
@@ -111,7 +126,14 @@ def _strong(char: str) -> str:
     return "N"
 
 
-def visual_order(text: str) -> list[int]:
+def paragraph_direction(text: str) -> int:
+    """0 (left to right) or 1 (right to left): the direction of the first strong character."""
+    if text.isascii():
+        return 0
+    return 1 if next((k for k in map(_strong, text) if k in "LR"), "L") == "R" else 0
+
+
+def visual_order(text: str, base: int | None = None) -> list[int]:
     """Indexes of ``text`` in the order a left-to-right terminal should draw them.
 
     The paragraph direction is that of the first strong character (left to
@@ -119,7 +141,7 @@ def visual_order(text: str) -> list[int]:
     """
     if not has_rtl(text):
         return list(range(len(text)))
-    char_levels = bidi_levels(text)
+    char_levels = bidi_levels(text, base)
     starts, position = [], 0
     for glyph in graphemes(text):  # a letter and its marks (vowel points, harakat) move together
         starts.append((position, len(glyph)))
@@ -140,10 +162,14 @@ def visual_order(text: str) -> list[int]:
     return [start + k for cluster in order for start, size in [starts[cluster]] for k in range(size)]
 
 
-def bidi_levels(text: str) -> list[int]:
-    """The embedding level of each character: odd for right to left (such a bracket is drawn mirrored)."""
+def bidi_levels(text: str, base: int | None = None) -> list[int]:
+    """The embedding level of each character: odd for right to left (such a bracket is drawn mirrored).
+
+    ``base``: the paragraph's direction (a wrapped line takes its paragraph's, not its own first letter's).
+    """
     kinds = [_strong(c) for c in text]
-    base = 1 if next((k for k in kinds if k in "LR"), "L") == "R" else 0
+    if base is None:
+        base = paragraph_direction(text)
     resolved = list(kinds)
     # Neutrals between two characters of the same direction take it; otherwise the paragraph's
     index = 0
@@ -159,6 +185,7 @@ def bidi_levels(text: str) -> list[int]:
         fill = before if before == after else ("R" if base else "L")
         resolved[index:end] = [fill] * (end - index)
         index = end
+    _pair_brackets(text, resolved)
     levels = []
     for kind in resolved:
         if kind == "R":
@@ -168,6 +195,18 @@ def bidi_levels(text: str) -> list[int]:
         else:  # digits: an even level above the paragraph (they read left to right inside either)
             levels.append(2 if base == 1 or _digit_in_rtl(resolved, levels) else base)
     return levels
+
+
+def _pair_brackets(text: str, resolved: list[str]) -> None:
+    """Both brackets of a pair take one direction (rule N0, reduced): that of the opening one."""
+    opened: list[int] = []
+    for index, char in enumerate(text):
+        if char in "([{":
+            opened.append(index)
+        elif char in ")]}" and opened:
+            start = opened.pop()
+            if unicodedata.bidirectional(text[start]) == "ON" and resolved[start] in "LR":
+                resolved[index] = resolved[start]
 
 
 def _side(kind: str) -> str:
@@ -180,20 +219,20 @@ def _digit_in_rtl(resolved: list[str], levels: list[int]) -> bool:
     return before == "R"
 
 
-def display_line(text: str) -> tuple[str, list[int]]:
+def display_line(text: str, base: int | None = None) -> tuple[str, list[int]]:
     """``text`` as a left-to-right terminal should draw it, and the index in ``text`` of each drawn character."""
-    order = visual_order(text)
+    order = visual_order(text, base)
     if order == list(range(len(text))):
         return text, order
-    levels = bidi_levels(text)
+    levels = bidi_levels(text, base)
     return "".join(MIRRORED.get(text[i], text[i]) if levels[i] % 2 else text[i] for i in order), order
 
 
-def in_display_order(styled: list[tuple[str, Style]]) -> list[Segment]:
+def in_display_order(styled: list[tuple[str, Style]], base: int | None = None) -> list[Segment]:
     """Chunks of one line (logical order, each with its style) as segments in the order to draw them."""
     line = "".join(chunk for chunk, _ in styled)
     styles = [style for chunk, style in styled for _ in chunk]
-    shown, order = display_line(line)
+    shown, order = display_line(line, base)
     segments: list[Segment] = []
     for index, char in enumerate(shown):
         style = styles[order[index]]

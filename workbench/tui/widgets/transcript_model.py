@@ -20,7 +20,7 @@ from typing import Generic, NamedTuple, TypeVar
 
 from rich.cells import cell_len
 
-from workbench.tui.cells import graphemes
+from workbench.tui.cells import terminal_text
 from rich.color import Color
 from rich.style import Style
 
@@ -68,15 +68,13 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
 
 
 def _cell_limit(text: str, pos: int, end: int, width: int) -> int:
-    """The offset where ``width`` cells from ``pos`` are used up, measured by glyph as the terminal draws
-    them (an emoji with a skin tone, or a family joined by zero-width joiners, is one double-width glyph)."""
+    """The offset where ``width`` cells from ``pos`` are used up, measured on the text as it is drawn
+    (:func:`~workbench.tui.cells.terminal_text`: every character alone, as every terminal measures it)."""
     used = 0
-    index = pos
-    for glyph in graphemes(text[pos:end]):
-        used += cell_len(glyph)
+    for index, char in enumerate(terminal_text(text[pos:end]), pos):
+        used += cell_len(char)
         if used > width:
             return index
-        index += len(glyph)
     return end
 
 

@@ -32,7 +32,7 @@ from workbench.services.coding.codings import CodingInfo
 from workbench.services.text.documents import SourceDocument
 from workbench.services.text.search import Hit
 from workbench.services.coding.suggestions import SuggestionView
-from workbench.tui.cells import display_line, has_rtl, in_display_order
+from workbench.tui.cells import display_line, has_rtl, in_display_order, paragraph_direction, terminal_text
 from workbench.tui.widgets.transcript_model import (
     Layout,
     Palette,
@@ -249,8 +249,9 @@ class TranscriptView(ScrollView, can_focus=True):
             turn = self.document.turns[line.turn]
             return turn.start if line.kind == "header" else max(turn.start, line.start - 1)
         column = max(0, position.x - GUTTER)
-        text = self.document.text[line.start : line.end]
-        shown, order = display_line(text)  # right-to-left runs are drawn reversed: map the column back
+        text = terminal_text(self.document.text[line.start : line.end])
+        # right-to-left runs are drawn reversed: map the column back
+        shown, order = display_line(text, self._direction(line.start, line.end))
         for index, char in enumerate(shown):
             if column < cell_len(char):
                 return line.start + order[index]
@@ -408,11 +409,19 @@ class TranscriptView(ScrollView, can_focus=True):
             several = len({c.code_key for c in here}) > 1
             hint = next((s.colour for s in suggestions if s.start <= a < s.end), None)
             hit = any(h.start <= a < h.end for h in hits)
-            chunk = text[a:b].replace("\t", " ").replace("\r", " ")
+            chunk = terminal_text(text[a:b].replace("\t", " ").replace("\r", " "))
             styled.append((chunk, self._style(("text", inner, several, hint, hit, sel_start <= a < sel_end))))
         if not has_rtl(text[start:end]):
             return segments + [Segment(chunk, style) for chunk, style in styled]
-        return segments + in_display_order(styled)
+        return segments + in_display_order(styled, self._direction(start, end))
+
+    def _direction(self, start: int, end: int) -> int:
+        """The writing direction of the paragraph holding ``[start, end)`` (wrapped lines share it)."""
+        assert self.document is not None
+        text = self.document.text
+        if not has_rtl(text[start:end]):
+            return 0
+        return paragraph_direction(text[text.rfind("\n", 0, start) + 1 : max(end, text.find("\n", end) % (len(text) + 1))])
 
     def _margin(self, layout: Layout, row: int, width: int) -> list[Segment]:
         line = layout.lines[row]
