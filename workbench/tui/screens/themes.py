@@ -195,11 +195,10 @@ class ThemesScreen(Screen):
         self._show()
 
     def _show(self) -> None:
-        tree = self.query_one(Tree)
-        # A long name is cut in the tree: the detail pane starts with it in full, and so does the tooltip
-        tree.tooltip = tree.cursor_node.label.plain if tree.cursor_node is not None else None
         detail = self.query_one("#themes-detail-text", Static)
         theme = self.theme
+        # A long name is cut in the tree: the detail pane starts with it in full, and so does the tooltip
+        self.query_one(Tree).tooltip = f"{theme.label} {theme.name}" if theme else self.category
         if theme is None:
             category = next((c for c in self.categories if c.name == self.category), None)
             detail.update(category_detail(category) if self.selected else "No themes yet. Press n to create one, N for a category.")
