@@ -107,7 +107,11 @@ async def test_help_wraps_details_and_fits_80_columns(make_tui_app):
 async def test_search_status_follows_the_cursor_and_a_says_when_nothing_is_suggested(make_tui_app):
     async with make_tui_app().run_test(size=NARROW) as pilot:
         screen = await open_coding(pilot)
-        await pilot.press("slash", *"frustrate", "enter")
+        await pilot.press("slash")
+        await pilot.pause()
+        # The search box has focus, so letter keys type: the footer shows the keys that still act
+        assert footer_labels(pilot)[:3] == ["Submit", "Clear", "Next panel"]
+        await pilot.press(*"frustrate", "enter")
         await settle(pilot)
         assert "hit 1/1" in status(pilot)
         view = screen.query_one(TranscriptView)

@@ -22,6 +22,7 @@ from textual.widget import Widget
 MAX_ROWS = 2
 GAP = 2  # cells between two keys
 HELP_ACTION = "help"
+NON_TYPING_KEYS = ("enter", "escape", "tab", "ctrl+s")
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,17 @@ class KeyFooter(Widget, can_focus=False):
                 continue
             seen[binding.action] = FooterItem(binding.key, self._display(binding), binding.description, enabled)
         items = [i for a, i in seen.items() if a not in (HELP_ACTION, "command_palette")]
+        if not items:  # a text box has focus, so the letter keys type: show the keys that still act
+            items = self._non_typing_items()
         return items, seen.get(HELP_ACTION)
+
+    def _non_typing_items(self) -> list[FooterItem]:
+        found: dict[str, FooterItem] = {}
+        for key in NON_TYPING_KEYS:
+            for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+                if binding.key == key and binding.description and binding.action not in found:
+                    found[binding.action] = FooterItem(key, self._display(binding), binding.description, enabled)
+        return list(found.values())
 
     def _display(self, binding: Binding) -> str:
         return self.app.get_key_display(binding)
