@@ -75,3 +75,17 @@ def test_a_new_theme_type_gets_a_free_prefix():
     assert free_prefix("neutral", ["F", "B", "N"]) == "Ne"
     assert free_prefix("Ambivalent", ["A", "Am", "Amb"]) == "Ambi"
     assert free_prefix("…", ["A"]) == "B"
+
+
+def test_a_label_goes_on_the_line_where_its_text_starts():
+    from types import SimpleNamespace
+
+    from workbench.tui.widgets.transcript_model import Layout
+
+    text = "P01: First sentence here. Second one on the next line."
+    turn = SimpleNamespace(label_start=0, start=5, end=len(text))
+    layout = Layout(SimpleNamespace(text=text, turns=[turn]), 20)  # type: ignore[arg-type]
+    second = text.index("Second")
+    # a suggestion whose span starts on the space before "Second" belongs to Second's line
+    assert layout.row_of(second - 1) != layout.row_of(second)
+    assert layout.label_row(text, second - 1, len(text)) == layout.row_of(second)
