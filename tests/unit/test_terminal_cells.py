@@ -7,7 +7,14 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from workbench.services.themes.categories import free_prefix
-from workbench.tui.cells import display_line, graphemes, middle_cut, terminal_text, text_width, visual_order
+from workbench.tui.cells import (
+    display_line,
+    graphemes,
+    middle_cut,
+    terminal_text,
+    text_width,
+    visual_order,
+)
 from workbench.tui.widgets.key_footer import FooterItem, layout_items
 from workbench.tui.widgets.transcript_model import wrap
 

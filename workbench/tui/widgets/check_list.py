@@ -22,7 +22,7 @@ class CheckList(SelectionList):  # type: ignore[type-arg]
         segments = list(strip)
         if len(segments) < 3:
             return strip
-        left, inner, right = segments[:3]
+        inner = segments[1]  # segments[0] and [2] are the ▐ ▌ halves of the box
         mark = PICKED if selection.value in self._selected else UNPICKED
         box = [Segment("[", inner.style), Segment(mark, inner.style), Segment("]", inner.style)]
         return Strip([*box, *segments[3:]], strip.cell_length)

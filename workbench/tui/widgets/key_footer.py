@@ -11,6 +11,7 @@ keys``; ``?`` (Help) always lists every key. A click on a key presses it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -92,7 +93,7 @@ class KeyFooter(Widget, can_focus=False):
     }
     """
 
-    COMPONENT_CLASSES = {"key-footer--key", "key-footer--disabled"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-footer--key", "key-footer--disabled"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
