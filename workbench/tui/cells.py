@@ -15,6 +15,8 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
+from workbench.safety import for_terminal
+
 ZWJ = "\u200d"
 SKIN_TONES = range(0x1F3FB, 0x1F400)
 VARIATION_SELECTORS = ("\ufe0e", "\ufe0f")
@@ -32,7 +34,9 @@ def terminal_text(text: str) -> str:
     So the joiner, the skin-tone modifier and the emoji variation selector are
     drawn as a space (one cell everywhere): 👍🏽 shows as "👍 ", the family as
     its members side by side. The stored text, offsets and exports are untouched.
+    Control characters are shown as their pictures (:func:`workbench.safety.for_terminal`).
     """
+    text = for_terminal(text)  # control characters as their pictures (one each), as everywhere on screen
     return text if text.isascii() else text.translate(SAFE)
 
 

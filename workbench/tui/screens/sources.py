@@ -1,5 +1,6 @@
 """Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one,
-``i`` to import more (a file or a folder, in a thread worker, file by file as ``workbench import``).
+``i`` to import more (a file or a folder, in a thread worker, file by file as ``workbench import``),
+``H`` / ``M`` to hand out a project file to a coder and merge one back (:mod:`.sources_exchange`).
 
 The filter (``f``) takes words that must all match: ``kind:focus`` (kind
 starts with), ``key=value`` (some participant of the source has that
@@ -16,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from workbench.domain.spans import covered_length
@@ -27,6 +27,7 @@ from workbench.services.project.participants import ParticipantInfo, list_partic
 from workbench.services.project.sources import SourceSummary, list_sources
 from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.messages import Notice, SourcesLoaded
+from workbench.tui.screens.sources_exchange import ExchangeActions
 from workbench.tui.widgets.code_form import NamePrompt
 
 COVERAGE_LIMIT = 20_000  # compute "% coded" only when the coder has at most this many codings
@@ -55,7 +56,7 @@ def matches(source: SourceSummary, query: str, attributes: dict[str, dict[str, s
     return True
 
 
-class SourcesScreen(Screen):
+class SourcesScreen(ExchangeActions):
     """The table of sources; the first screen."""
 
     AUTO_FOCUS = "#sources-table"
@@ -247,7 +248,7 @@ class SourcesScreen(Screen):
             self.notify("Upload the files in the page that opened; press ctrl+r here afterwards to see them", markup=False)
             return
         path = await self.app.push_screen_wait(
-            NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt, or .qdpx/.qdc):")
+            NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt .json .tsv, or .qdpx/.qdc):")
         )
         if path:
             self.query_one("#sources-status", Static).update(f"Importing {path} …")
@@ -278,8 +279,10 @@ class SourcesScreen(Screen):
         report = message.report
         summary = report.summary()
         if not report.results:
-            summary = "No transcripts there (.txt .md .docx .vtt .srt .qdpx .qdc)"
-        self.notify(summary, title="Import", severity="error" if report.failed else "information", markup=False)
+            summary = "No transcripts there (.txt .md .docx .vtt .srt .json .tsv .qdpx .qdc)"
+        layouts = report.layouts()
+        title = f"Import · {layouts}" if layouts else "Import"
+        self.notify(summary, title=title, severity="error" if report.failed else "information", markup=False)
         for failure in report.failed[:3]:
             self.notify(failure.message, title="Not imported", severity="error", timeout=12, markup=False)
         if len(report.failed) > 3:
