@@ -188,7 +188,9 @@ class ThemesScreen(Screen):
     def _highlight(self, line: int | None) -> None:
         if line is not None:
             self.query_one(Tree).move_cursor_to_line(line)
-        self._show()
+        # after the tree has drawn its new lines: before that its cursor node may be one just removed
+        # (a theme relabelled by y, F1 → N1), and the detail pane and tooltip would show nothing
+        self.call_after_refresh(self._show)
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self) -> None:
