@@ -188,15 +188,19 @@ class ThemesScreen(Screen):
     def _highlight(self, line: int | None) -> None:
         if line is not None:
             self.query_one(Tree).move_cursor_to_line(line)
-        # after the tree has drawn its new lines: before that its cursor node may be one just removed
-        # (a theme relabelled by y, F1 → N1), and the detail pane and tooltip would show nothing
-        self.call_after_refresh(self._show)
+        self._show()
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self) -> None:
         self._show()
 
     def _show(self) -> None:
+        selected = self.selected
+        if selected and selected[0] == "theme" and selected[1] not in self.themes:
+            # the cursor is still on a node just removed (a theme relabelled by y, F1 → N1): show it
+            # once the tree has its new nodes, rather than an empty detail pane
+            self.set_timer(0.05, self._show)
+            return
         detail = self.query_one("#themes-detail-text", Static)
         theme = self.theme
         # A long name is cut in the tree: the detail pane starts with it in full, and so does the tooltip
