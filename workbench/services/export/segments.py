@@ -24,7 +24,6 @@ from pathlib import Path
 from workbench.domain.transcript import format_timestamp
 from workbench.errors import WorkbenchError
 from workbench.services.export import word
-from workbench.services.export.sheets import write_frame
 from workbench.services.codebook.codes import CodeInfo, list_codes
 from workbench.services.project.coders import require_coder
 from workbench.services.coding.retrieve import RetrievedSegment, attribute_values, retrieve
@@ -56,8 +55,10 @@ class SegmentQuery:
     source_kinds: Collection[str] | None = None
 
 
-def export_segments(project: Project, path: Path, query: SegmentQuery | None = None) -> SegmentsExport:
-    """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx)."""
+def export_segments(project: Project, path: Path, query: SegmentQuery | None = None, *, bom: bool = False,
+                    style: object = None) -> SegmentsExport:
+    """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx; ``bom``: a CSV for Excel;
+    ``style``: the publication style of the Word report)."""
     query = query or SegmentQuery()
     word.check_output(path, SUFFIXES)
     suffix = path.suffix.lower()
@@ -84,9 +85,15 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
     order = {code.key: index for index, code in enumerate(codes)}
     segments = sorted(found, key=lambda s: (order.get(s.code_key, len(order)), s.source.lower(), s.source, s.start, s.end, s.coder))
     if suffix == ".docx":
-        word.save_docx(build_document(segments, codes, query), path)
+        from workbench.services.paper.styles import resolve_style, restyle
+
+        document = build_document(segments, codes, query)
+        restyle(document, resolve_style(project, style))  # type: ignore[arg-type]
+        word.save_docx(document, path)
     else:
-        write_frame(segments_frame(segments), path, "Coded segments", index=False)
+        from workbench.services.export.sheets import frame_sheet, write_sheets
+
+        write_sheets(path, [frame_sheet(segments_frame(segments), "Coded segments", index=False)], excel=bom)
     return SegmentsExport(
         path, len(segments), len({s.code_key for s in segments}), len({s.source for s in segments}),
         len({s.participant for s in segments if s.participant}),
