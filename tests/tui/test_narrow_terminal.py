@@ -80,8 +80,9 @@ async def test_a_click_on_a_footer_key_presses_it(make_tui_app):
     async with make_tui_app().run_test(size=NARROW) as pilot:
         await settle(pilot)
         footer = pilot.app.screen.query_one(KeyFooter)
-        help_x = next(sum(i.width + 2 for i in row[:n]) for row in footer._lines for n, i in enumerate(row) if i.label == "Help")
-        await pilot.click(KeyFooter, offset=(1 + help_x, 0))
+        y, x = next((y, sum(i.width + 2 for i in row[:n])) for y, row in enumerate(footer._lines)
+                    for n, i in enumerate(row) if i.label == "Help")
+        await pilot.click(KeyFooter, offset=(1 + x, y))
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen)
 
