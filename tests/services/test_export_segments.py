@@ -116,3 +116,29 @@ def test_cli_export_segments(project, tmp_path: Path, capsys) -> None:  # noqa: 
     err = capsys.readouterr().err
     assert err.strip() == "workbench: --where 'role': write ATTRIBUTE=VALUE, e.g. --where role=therapist"
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_passage_coded_alike_by_several_coders_is_printed_once_with_its_coders(project, tmp_path: Path) -> None:  # noqa: F811
+    # "The goals were clear" is ana's; ben and the consensus layer code exactly the same span, ben with a memo
+    code("P01", "goals", "The goals were clear", "ben", project)
+    code("P01", "goals", "The goals were clear", "consensus", project)
+    with project.session() as session:
+        ben = session.scalars(select(Coding).join(Source).where(Source.name == "P01")).all()
+        next(c for c in ben if c.coder.name == "ben" and c.end - c.start == len("The goals were clear")).memo = "Clear to him too."
+    out = tmp_path / "goals.docx"
+    summary = export_segments(project, out, SegmentQuery(codes=["goals"]))
+    assert summary.segments == 5  # codings: one per coder
+    assert docx.Document(str(out)).paragraphs[1].text.startswith("3 coded segments (5 codings) from 2 sources")
+    document = docx.Document(str(out))
+    assert quotes(document) == [
+        "“We agreed on goals together.” (P01 · group · coded by ana)",
+        "“And the goals?” (Interviewer · P01 · coded by ben)",
+        "“The goals were clear” (P01 · P01 · coded by ana, ben, consensus)",
+    ]
+    texts = [p.text for p in document.paragraphs]
+    assert "3 segments (5 codings) · 2 sources · 1 participant" in texts
+    assert texts[texts.index(quotes(document)[-1]) + 1] == "Memo (ben): Clear to him too."
+    # The spreadsheet keeps one row per coding, so each coder's layer can still be counted
+    export_segments(project, tmp_path / "goals.csv", SegmentQuery(codes=["goals"]))
+    rows = list(csv.DictReader((tmp_path / "goals.csv").open(encoding="utf-8")))
+    assert sorted(r["coder"] for r in rows if r["text"] == "The goals were clear") == ["ana", "ben", "consensus"]

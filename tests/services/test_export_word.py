@@ -167,10 +167,17 @@ def test_codebook_table_is_grouped_by_dimension(project, tmp_path):
     assert texts(table.rows[0]) == ["Code", "Definition", "When to use", "When not to use", "Example"]
     assert is_header(table.rows[0])
     groups = [row.cells[0].text for row in table.rows[1:] if len({id(c._tc) for c in row.cells}) == 1]
-    assert groups == ["Dimension: Bond", "Dimension: Task", "Dimension: Usability", "Inductive codes"]
+    # The inductive code has only a name: no row of "—" but a list after the table (the folder is not a code)
+    assert groups == ["Dimension: Bond", "Dimension: Task", "Dimension: Usability"]
     rows = {row.cells[0].text.split("\n")[1]: texts(row) for row in table.rows[1:] if "\n" in row.cells[0].text}
-    assert list(rows) == ["bond", "bond.trust", "task", "task.homework", "usability", "usability.access",
-                          "inductive", "inductive.time"]
+    assert list(rows) == ["bond", "bond.trust", "task", "task.homework", "usability", "usability.access"]
+    paragraphs = [p.text for p in document.paragraphs]
+    listed = paragraphs.index("Inductive codes without a definition yet (1)")
+    assert [p.style.name for p in document.paragraphs[listed + 1:]] == ["List Bullet"]
+    assert paragraphs[listed + 1].endswith("  inductive.time")
+    note = next(p for p in paragraphs if p.startswith("Note. "))
+    assert "Shaded rows are dimensions" in note and "— = not given in the codebook" in note
+    assert "listed after the table" in note
     assert rows["bond"][1:] == ["The affective bond.", "Warmth, trust, closeness.", "—", "—"]
     assert rows["bond.trust"][4] == "“I trust her with anything.”"
     assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE

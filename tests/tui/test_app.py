@@ -54,7 +54,8 @@ async def test_the_coder_is_always_in_the_header(make_tui_app):
 
 
 async def test_help_lists_every_binding_of_the_screen_it_came_from(make_tui_app):
-    async with make_tui_app().run_test(size=SIZE) as pilot:
+    # wide enough for the Id column (narrower terminals leave it out; tests/tui/test_narrow_terminal.py)
+    async with make_tui_app().run_test(size=(160, 40)) as pilot:
         await open_coding(pilot)
         await pilot.press("question_mark")
         await pilot.pause()

@@ -308,3 +308,21 @@ async def test_w_in_blind_mode_counts_only_the_coders_own_codings(project, tmp_p
         await settle(pilot)
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "“I trusted my therapist”" in text and "coded by ana" in text
+
+
+async def test_the_type_picker_creates_a_typed_new_type(project):
+    async with Harness(WorkbenchContext(project, "ana")).run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        screen.select("theme", "F1")
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press(*"neutral", "enter")
+        await settle(pilot)
+        assert [(t.name, t.prefix) for t in theme_categories.list_types(project)][-1] == ("neutral", "N")
+        assert [row[0] for row in theme_rows(project)] == ["N1"]
+        assert themes.get_theme(project, "N1").type == "neutral"
+        await until(pilot, lambda: screen.theme is not None and screen.theme.label == "N1")
+        await settle(pilot)
+        tree = screen.query_one("#themes-tree")
+        assert str(tree.tooltip).startswith("N1 Feeling held")

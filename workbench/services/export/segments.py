@@ -4,9 +4,11 @@ The report researchers write findings from (NVivo's node export, QualCoder's
 coding report). Word: a methods line (segments, sources, participants,
 coders, codes and filters), then one part per code in codebook order — its
 name, key and definition, how many segments, sources and participants — and
-each segment as a quote attributed like (P03 · P03-interview · 00:12:04),
-with the coder when the report holds several coders' codings, and the
-coding's memo under it. CSV and Excel: one row per segment with every field.
+each passage as a quote attributed like (P03 · P03-interview · 00:12:04),
+with its coders when the report holds several coders' codings — a passage
+several coders (and the consensus) coded identically is printed once, as
+"coded by ana, ben, consensus" — and the codings' memos under it. CSV and
+Excel: one row per coding (so per coder) with every field.
 Nothing is written when no segment matches; files go through a temporary
 sibling, so a failure leaves nothing partial.
 """
@@ -110,13 +112,33 @@ def segments_frame(segments: Sequence[RetrievedSegment]):  # type: ignore[no-unt
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def attribution(segment: RetrievedSegment, with_coder: bool) -> str:
+@dataclass(frozen=True)
+class Passage:
+    """One stretch of text under one code, with every coder who coded exactly it."""
+
+    segment: RetrievedSegment  # the first coder's coding (the text, who spoke, where)
+    coders: tuple[str, ...]
+    memos: tuple[tuple[str, str], ...]  # (coder, memo) of the codings that have one
+
+
+def passages(group: Sequence[RetrievedSegment]) -> list[Passage]:
+    """``group`` (one code's segments, sorted) with identical spans of several coders merged, first seen first."""
+    merged: dict[tuple[str, int, int], list[RetrievedSegment]] = {}
+    for segment in group:
+        merged.setdefault((segment.source, segment.start, segment.end), []).append(segment)
+    return [
+        Passage(same[0], tuple(dict.fromkeys(s.coder for s in same)), tuple((s.coder, s.memo) for s in same if s.memo))
+        for same in merged.values()
+    ]
+
+
+def attribution(segment: RetrievedSegment, coders: Sequence[str] = ()) -> str:
     """``(P03 · P03-interview · 00:12:04)``: who (participant, else speaker label), where, when, and by whom."""
     parts = [segment.participant or segment.speaker, segment.source]
     if segment.time_ms is not None:
         parts.append(format_timestamp(segment.time_ms))
-    if with_coder:
-        parts.append(f"coded by {segment.coder}")
+    if coders:
+        parts.append(f"coded by {', '.join(coders)}")
     return "(" + " · ".join(p for p in parts if p) + ")"
 
 
@@ -134,22 +156,26 @@ def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInf
         title = word.heading(document, code.path if code else key, 1)
         word.add_run(title, f"  {key}", size=9, grey=True)
         people = {s.participant for s in group if s.participant}
+        merged = passages(group)
         counts = document.add_paragraph()
-        word.add_run(counts, f"{len(group)} segment{'s' * (len(group) != 1)}", bold=True)
-        word.add_run(counts, f" · {len({s.source for s in group})} sources · {len(people)} participants")
+        word.add_run(counts, f"{len(merged)} segment{'s' * (len(merged) != 1)}", bold=True)
+        if len(merged) != len(group):
+            word.add_run(counts, f" ({len(group)} codings)")
+        sources = len({s.source for s in group})
+        word.add_run(counts, f" · {sources} source{'s' * (sources != 1)} · {len(people)} participant{'s' * (len(people) != 1)}")
         counts.paragraph_format.keep_with_next = True
         if code is not None and code.definition:
             definition = document.add_paragraph()
             word.add_run(definition, code.definition, italic=True)
             definition.paragraph_format.keep_with_next = True
-        for segment in group:
+        for passage in merged:
             quote = word.styled_paragraph(document, "Quote")
-            quote.add_run(f"“{' '.join(segment.text.split())}” ")
-            word.add_run(quote, attribution(segment, len(coders) > 1), size=9, grey=True)
-            if segment.memo:
+            quote.add_run(f"“{' '.join(passage.segment.text.split())}” ")
+            word.add_run(quote, attribution(passage.segment, passage.coders if len(coders) > 1 else ()), size=9, grey=True)
+            for coder, text in passage.memos:
                 memo = document.add_paragraph()
-                word.add_run(memo, "Memo: ", bold=True, size=9)
-                word.add_run(memo, segment.memo, italic=True, size=9)
+                word.add_run(memo, f"Memo ({coder}): " if len(passage.coders) > 1 else "Memo: ", bold=True, size=9)
+                word.add_run(memo, text, italic=True, size=9)
     return document
 
 
@@ -157,6 +183,8 @@ def _methods(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], qu
     sources = len({s.source for s in segments})
     people = len({s.participant for s in segments if s.participant})
     coders = sorted({s.coder for s in segments})
+    distinct = len({(s.code_key, s.source, s.start, s.end) for s in segments})  # as printed: alike codings once
+    codings = f" ({len(segments)} codings)" if distinct != len(segments) else ""
     names = {code.key: code.name for code in codes}
     if query.codes:
         picked = ", ".join(names.get(key, key) for key in query.codes)
@@ -168,7 +196,7 @@ def _methods(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], qu
     if query.source_kinds:
         filters.append("kind = " + " or ".join(sorted(query.source_kinds)))
     line = (
-        f"{len(segments)} coded segment{'s' * (len(segments) != 1)} from {sources} source{'s' * (sources != 1)} "
+        f"{distinct} coded segment{'s' * (distinct != 1)}{codings} from {sources} source{'s' * (sources != 1)} "
         f"and {people} participant{'s' * (people != 1)}; {scope}; coded by {', '.join(coders)}"
     )
     if filters:

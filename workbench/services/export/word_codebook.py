@@ -2,9 +2,11 @@
 
 Each dimension (a top-level code) opens with a shaded row spanning the table;
 its codes follow in codebook order, sub-codes indented, each with its id.
-Inductive codes come last, under their own group. The table sits in a
-landscape section, its header row repeats on every page, and a caption and
-the codebook's description come first.
+Inductive codes come last, under their own group; those without a definition
+yet (no definition, no when-to-use, no example: just a name from coding) are
+not given rows of "—" but listed together after the table. The table sits in
+a landscape section, its header row repeats on every page, a caption and the
+codebook's description come first, and a note under it explains its marks.
 """
 
 from __future__ import annotations
@@ -24,12 +26,17 @@ from workbench.store.models import Codebook
 HEADERS = ("Code", "Definition", "When to use", "When not to use", "Example")
 WIDTHS = (2.7, 3.0, 3.0, 3.0, 3.0)
 GROUP_FILL = "DBE5F1"
+NOTE = ("Shaded rows are dimensions (top-level codes) and the inductive group; a code indented under another "
+        "is its sub-code. Grey text is the code's id, which codings files and theme maps use. "
+        "{empty} = not given in the codebook.")
+LISTED_NOTE = " Inductive codes that have only a name so far are listed after the table, not given empty rows."
 
 
 @dataclass(frozen=True)
 class CodebookGroup:
     name: str
     codes: tuple[CodeInfo, ...]
+    inductive: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,17 @@ def group_by_dimension(codes: list[CodeInfo]) -> list[CodebookGroup]:
             groups.append((code.name if inductive else f"Dimension: {code.name}", [], inductive))
         groups[-1][1].append(code)
     ordered = [g for g in groups if not g[2]] + [g for g in groups if g[2]]
-    return [CodebookGroup(name, tuple(members)) for name, members, _ in ordered]
+    return [CodebookGroup(name, tuple(members), inductive) for name, members, inductive in ordered]
+
+
+def undefined(code: CodeInfo) -> bool:
+    """A code with nothing written about it yet (only its name)."""
+    return not any((code.definition, code.when_to_use, code.when_not_to_use, code.example))
+
+
+def table_rows(group: CodebookGroup) -> list[CodeInfo]:
+    """The codes of ``group`` that get a table row: in the inductive group only those with a definition."""
+    return [code for code in group.codes if not (group.inductive and undefined(code))]
 
 
 def build_document(name: str, description: str | None, groups: list[CodebookGroup]) -> Any:
@@ -79,12 +96,16 @@ def build_document(name: str, description: str | None, groups: list[CodebookGrou
     total = sum(len(g.codes) for g in groups)
     word.add_caption(document, f"Codebook “{name}”: {total} codes in {len(groups)} groups, by dimension")
     table = word.add_table(document, HEADERS, WIDTHS, section)
+    listed = [code for group in groups if group.inductive for code in group.codes if undefined(code) and code.depth]
     for group in groups:
+        rows = table_rows(group)
+        if not rows:
+            continue
         row = word.add_row(table)
         merged = row.cells[0].merge(row.cells[-1])
         word.set_cell(merged, group.name, bold=True, size=10).paragraph_format.keep_with_next = True
         word.shade(merged, GROUP_FILL)
-        for code in group.codes:
+        for code in rows:
             row = word.add_row(table)
             cells = row.cells
             paragraph = cells[0].paragraphs[0]
@@ -98,7 +119,15 @@ def build_document(name: str, description: str | None, groups: list[CodebookGrou
     note = document.add_paragraph()
     word.pad(note, 4)
     word.add_run(note, "Note. ", italic=True, size=9)
-    word.add_run(note, f"{word.EMPTY} = not given in the codebook. Code ids (grey) are what codings files and theme maps use.", size=9)
+    word.add_run(note, NOTE.format(empty=word.EMPTY) + (LISTED_NOTE if listed else ""), size=9)
+    if listed:
+        title = document.add_paragraph()
+        word.add_run(title, f"Inductive codes without a definition yet ({len(listed)})", bold=True)
+        title.paragraph_format.keep_with_next = True
+        for code in listed:
+            item = document.add_paragraph(style="List Bullet")
+            word.add_run(item, code.path.split(" / ", 1)[-1])  # without the "Inductive codes" folder
+            word.add_run(item, f"  {code.key}", grey=True, size=word.BODY_FONT_PT - 1).font.name = "Consolas"
     return document
 
 

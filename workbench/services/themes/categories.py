@@ -10,6 +10,8 @@ values, never ORM rows. The small input helpers here (:func:`clean_name`,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +73,19 @@ def add_type(project: Project, name: str, prefix: str) -> ThemeTypeInfo:
             raise WorkbenchError(f"prefix {prefix!r} is taken; choose another for {name!r}")
         session.add(ThemeType(name=name, prefix=prefix, position=len(types)))
         return ThemeTypeInfo(name, prefix, len(types))
+
+
+def free_prefix(name: str, taken: Iterable[str]) -> str:
+    """A label prefix for a new type called ``name`` that no other type uses: its capitalised first
+    letter ("neutral" → "N"), else its first two, three... letters ("Ne"), else a letter and a number is
+    not allowed by PREFIX, so the first free capital letter of the alphabet."""
+    used = set(taken)
+    letters = "".join(c for c in name if c.isascii() and c.isalpha())
+    for size in range(1, min(len(letters), 10) + 1):
+        candidate = letters[:size].capitalize()
+        if candidate not in used:
+            return candidate
+    return next((c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used), "X")
 
 
 def list_categories(project: Project) -> list[CategoryInfo]:

@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from workbench.errors import WorkbenchError
 from workbench.services.project.audit_log import AuditRow, audit_rows, write_audit_csv
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.messages import Notice
 from workbench.tui.exports import ask_target, deliver
 
@@ -59,7 +60,7 @@ class AuditScreen(Screen):
         yield Static(id="audit-scope")
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="audit-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Audit trail"

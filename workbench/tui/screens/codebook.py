@@ -18,13 +18,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from workbench.errors import WorkbenchError
 from workbench.services.codebook import edit
 from workbench.services.codebook.codes import CodeInfo
 from workbench.store.engine import Project
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import CodeChoice, CodeFields, CodeForm, CodeTargetPicker, NamePrompt
 from workbench.tui.widgets.confirm import ConfirmScreen
@@ -90,7 +91,7 @@ class CodebookScreen(Screen):
             yield tree
             with VerticalScroll(id="codebook-detail"):
                 yield Static(id="codebook-detail-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Tree).focus()

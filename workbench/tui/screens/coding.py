@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static, Tree
+from textual.widgets import Header, LoadingIndicator, Static, Tree
 from textual.worker import Worker
 
 from workbench.errors import WorkbenchError
@@ -28,6 +28,7 @@ from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding.codings import CodingInfo
 from workbench.services.text.documents import SourceDocument, load_document
 from workbench.services.coding.suggestions import SuggestionView, compute_suggestions, pending_suggestions
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.messages import CodesLoaded, CodingsLoaded, DocumentLoaded, MemoLoaded, Notice, SearchFinished, SuggestionsLoaded
 from workbench.tui.widgets.code_picker import CREATE, CodePicker, Picker, coding_choice, suggestion_choice
 from workbench.tui.widgets.codebook_panel import CodebookPanel
@@ -110,7 +111,7 @@ class CodingScreen(Screen):
         with Horizontal(id="status-bar"):
             yield Static(id="status")
             yield LoadingIndicator(id="busy")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> TranscriptView:
@@ -292,6 +293,8 @@ class CodingScreen(Screen):
     def _choose(self, title: str, items: list, label: Callable, then: Callable, extra: list | None = None) -> None:  # type: ignore[type-arg]
         """Run ``then`` on the only item, or let the user pick one when there are several."""
         choices = [(item, label(item)) for item in items] + (extra or [])
+        if not choices:
+            return
         if len(choices) == 1:
             then(choices[0][0])
         else:
@@ -419,14 +422,23 @@ class CodingScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("accept_suggestion", "reject_suggestion"):
-            return bool(self.suggestions_on and self.is_mounted and self.view.suggestions_at())
+            return self.suggestions_on
         return True
 
+    def _suggestions_here(self) -> list[SuggestionView]:
+        """The suggestions at the cursor; when there are none, say so instead of doing nothing."""
+        here = self.view.suggestions_at()
+        if not here:
+            total = len(self.view.suggestions)
+            self.notify(f"No suggestion at the cursor ({total} on this source; the margin marks them ┆).",
+                        severity="warning")
+        return here
+
     def action_accept_suggestion(self) -> None:
-        self._choose("Accept which suggestion?", self.view.suggestions_at(), suggestion_choice, self._accept)
+        self._choose("Accept which suggestion?", self._suggestions_here(), suggestion_choice, self._accept)
 
     def action_reject_suggestion(self) -> None:
-        self._choose("Reject which suggestion?", self.view.suggestions_at(), suggestion_choice, self._reject)
+        self._choose("Reject which suggestion?", self._suggestions_here(), suggestion_choice, self._reject)
 
     def _accept(self, suggestion: SuggestionView) -> None:
         code = next((c for c in self.codes if c.key == suggestion.code_key), None)
@@ -476,7 +488,10 @@ class CodingScreen(Screen):
             parts.append(f"suggested: {', '.join('?' + s.code_name for s in hints)} (a/r)" if hints
                          else f"{len(view.suggestions)} suggestions")
         if view.hits:
-            parts.append(f"hit {view.hit + 1}/{len(view.hits)}")
+            hit = view.hits[view.hit] if 0 <= view.hit < len(view.hits) else None
+            on_hit = hit is not None and hit.start < end and start < hit.end
+            # "hit 3/8" only while the cursor is on that hit; elsewhere the count and how to get back
+            parts.append(f"hit {view.hit + 1}/{len(view.hits)}" if on_hit else f"{len(view.hits)} hits (n/N)")
         if self._last_action:
             parts.append(self._last_action)
         self.query_one("#status", Static).update(" · ".join(parts))

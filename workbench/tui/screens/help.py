@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
+
+COLUMNS = ("Key", "Does", "Details", "Where", "Id")
+MIN_DETAILS = 30  # cells; below that the Id column, then the Where column, are left out
 
 SCOPE_NAMES = {"App": "everywhere", "TranscriptView": "transcript", "MemoEditor": "memo", "CodebookPanel": "codebook"}
 
@@ -91,16 +96,31 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
-            yield Label(f"Keys — {type(self.origin).__name__.removesuffix('Screen')} screen   "
-                        "(Esc, q or ? to close · Ctrl+P lists them as commands)",
+            yield Label(f"Keys — {type(self.origin).__name__.removesuffix('Screen')} screen · "
+                        "Esc closes · Ctrl+P: as commands",
                         id="help-title")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Key", "Does", "Details", "Where", "Id")
-        for entry in self.entries:
-            table.add_row(entry.keys, entry.title, entry.binding.tooltip, entry.scope, entry.binding.id or "")
+        rows = [(e.keys, e.title, e.binding.tooltip, e.scope, e.binding.id or "") for e in self.entries]
+        widths = [max([cell_len(r[i]) for r in rows] + [len(h)]) for i, h in enumerate(COLUMNS)]
+        # Inside the help box (94% wide, a border and padding on each side, a scrollbar)
+        room = int(self.app.size.width * 0.94) - 4 - 2 - 3
+        shown = list(range(len(COLUMNS)))
+        def details_room() -> int:
+            return room - sum(widths[i] for i in shown if i != 2) - 2 * len(shown)
+
+        for column in (4, 3):  # the binding ids give way first (they are for remapping keys), then the scope
+            if details_room() < MIN_DETAILS:
+                shown.remove(column)
+        details = max(MIN_DETAILS, details_room())
+        for i in shown:
+            table.add_column(COLUMNS[i], width=details if i == 2 else widths[i])
+        for row in rows:
+            cells = [Text(row[i]) for i in shown]
+            lines = len(Text(row[2]).wrap(self.app.console, details))
+            table.add_row(*cells, height=max(1, lines))
         table.focus()
 
     def action_close(self) -> None:

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.fuzzy import FuzzySearch
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, SelectionList, Static
+from textual.widgets import DataTable, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -31,6 +31,8 @@ from workbench.services.coding import retrieve as service
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.export.segments import SegmentQuery
 from workbench.services.coding.retrieve import RetrievedSegment
+from workbench.tui.widgets.check_list import CheckList
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.exports import export_segments_file
 from workbench.tui.render import excerpt, segment_context
 from workbench.tui.widgets.code_form import fuzzy_highlight
@@ -71,7 +73,15 @@ class RetrieveScreen(Screen):
         padding: 0;
     }
     RetrieveScreen SelectionList:focus {
-        border: round $border;
+        border: heavy $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+    }
+    RetrieveScreen #retrieve-table {
+        border-left: blank;
+    }
+    RetrieveScreen #retrieve-table:focus {
+        border-left: thick $accent;
     }
     RetrieveScreen #retrieve-codes {
         height: 1fr;
@@ -153,15 +163,15 @@ class RetrieveScreen(Screen):
         with Horizontal():
             with Vertical(id="retrieve-sidebar"):
                 yield Input(placeholder="/ filter codes", id="retrieve-filter", compact=True)
-                yield SelectionList[str](id="retrieve-codes")
-                yield SelectionList[tuple[str, str]](id="retrieve-attributes")
-                yield SelectionList[str](id="retrieve-kinds")
+                yield CheckList(id="retrieve-codes")
+                yield CheckList(id="retrieve-attributes")
+                yield CheckList(id="retrieve-kinds")
             with Vertical(id="retrieve-main"):
                 yield Static("Loading…", id="retrieve-status", markup=False)
                 yield DataTable(id="retrieve-table", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="retrieve-context"):
                     yield Static(id="retrieve-context-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#retrieve-codes").border_title = "Codes (space picks)"

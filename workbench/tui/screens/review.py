@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
+from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import WorkbenchError
@@ -35,9 +35,15 @@ from workbench.services.agreement.compute import AgreementReport, compute_agreem
 from workbench.services.codebook.edit import get_code
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.agreement.review import Disagreement, ReviewState
+from workbench.tui.cells import middle_cut
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.widgets.disagreement_view import DisagreementView, RefineDefinitionScreen
 from workbench.agreement import format as fmt
 from workbench.domain.vocabulary import CONSENSUS_CODER
+
+ITEMS_WIDTH = 38  # cells of the list of disagreements (see DEFAULT_CSS)
+
+
 
 DECISION_KEYS = {"first": "1", "second": "2", "union": "u", "intersection": "i", "neither": "x"}
 
@@ -49,7 +55,7 @@ class ReviewScreen(Screen):
     ReviewScreen #review-status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     ReviewScreen ContentSwitcher, ReviewScreen #review-pane { height: 1fr; }
     ReviewScreen #review-codes, ReviewScreen #review-items { height: 1fr; }
-    ReviewScreen #review-items { width: 38; }
+    ReviewScreen #review-items { width: 38; }  /* ITEMS_WIDTH */
     ReviewScreen #review-detail { width: 1fr; }
     ReviewScreen #review-note { margin: 0 1; }
     """
@@ -113,7 +119,7 @@ class ReviewScreen(Screen):
                 with Vertical(id="review-detail"):
                     yield DisagreementView(self.first, self.second, id="review-view")
                     yield Input(placeholder="n: note for the decision (Enter keeps it)", id="review-note", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> DisagreementView:
@@ -144,6 +150,7 @@ class ReviewScreen(Screen):
     def on_review_screen_loaded(self, message: Loaded) -> None:
         self.report = message.report
         self._set_state(message.state)
+        self._cursor_to_first_open_code()
         if message.state.seeded:
             self.notify(f"{message.state.seeded} region(s) both coders coded alike were copied to "
                         f"the consensus layer {self.consensus!r}", title="Review", markup=False)  # fmt: skip
@@ -169,14 +176,26 @@ class ReviewScreen(Screen):
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 
+    def _cursor_to_first_open_code(self) -> None:
+        """Open the table at the first code that still has unresolved disagreements."""
+        assert self.report is not None and self.state is not None
+        for row, code in enumerate(self.report.codes):
+            done, total = self.state.progress(code.code)
+            if done < total:
+                self.query_one("#review-codes", DataTable).move_cursor(row=row)
+                return
+
     def _fill_items(self, focus: tuple[str, str, int, int] | None = None) -> None:
         assert self.state is not None
         self.items = [d for d in self.state.disagreements if d.code == self.code]
         table = self.query_one("#review-items", DataTable)
         row = table.cursor_row
         table.clear()
-        for d in self.items:
-            table.add_row(_mark(d), Text(d.source), Text(f"{d.start}–{d.end}"), key=f"{d.source}:{d.start}:{d.end}")
+        wheres = [f"{d.start}–{d.end}" for d in self.items]
+        # The list is ITEMS_WIDTH cells: the status and the offsets keep their width, the source name the rest
+        room = max(8, ITEMS_WIDTH - 6 - max(map(len, wheres), default=0) - 3 * 2 - 1)
+        for d, where in zip(self.items, wheres):
+            table.add_row(_mark(d), Text(middle_cut(d.source, room)), Text(where), key=f"{d.source}:{d.start}:{d.end}")
         keys = [d.key for d in self.items]
         if focus in keys:
             row = keys.index(focus)

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from workbench.domain.spans import covered_length
 from workbench.errors import WorkbenchError
@@ -25,6 +25,7 @@ from workbench.services.coding.codings import codings_for_source
 from workbench.services.importing.batch import FileResult, ImportOptions, ImportReport, import_paths
 from workbench.services.project.participants import ParticipantInfo, list_participants
 from workbench.services.project.sources import SourceSummary, list_sources
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.messages import Notice, SourcesLoaded
 from workbench.tui.screens.sources_exchange import ExchangeActions
 from workbench.tui.widgets.code_form import NamePrompt
@@ -103,7 +104,7 @@ class SourcesScreen(ExchangeActions):
         yield Input(placeholder="Filter: name, kind:focus, attribute=value (Esc clears)", id="sources-filter")
         yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sources-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, Tree
+from textual.widgets import OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -33,11 +33,12 @@ from workbench.services.themes.rollups import ThemeSegment
 from workbench.services.themes.categories import CategoryInfo, ThemeTypeInfo
 from workbench.services.themes.edit import Dimension, ThemeInfo
 from workbench.store.engine import Project
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.exports import export_themes_docx
 from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
-from workbench.tui.widgets.code_picker import Picker
+from workbench.tui.widgets.code_picker import Picker, TypePicker
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.text_prompt import TextPrompt
 
@@ -51,7 +52,7 @@ class ThemesScreen(Screen):
     DEFAULT_CSS = """
     ThemesScreen #themes-title { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     ThemesScreen #themes-body { height: 1fr; }
-    ThemesScreen #themes-tree { width: 1fr; min-width: 30; border-right: vkey $border-blurred; }
+    ThemesScreen #themes-tree { width: 1fr; min-width: 30; border-right: vkey $border-blurred; overflow-x: hidden; }
     ThemesScreen #themes-right { width: 2fr; }
     ThemesScreen #themes-detail { height: 2fr; padding: 0 1; }
     ThemesScreen #themes-segments { height: 3fr; border-top: hkey $border-blurred; }
@@ -110,7 +111,7 @@ class ThemesScreen(Screen):
                 with VerticalScroll(id="themes-detail"):
                     yield Static(id="themes-detail-text")
                 yield OptionList(id="themes-segments")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Tree).focus()
@@ -194,8 +195,16 @@ class ThemesScreen(Screen):
         self._show()
 
     def _show(self) -> None:
+        selected = self.selected
+        if selected and selected[0] == "theme" and selected[1] not in self.themes:
+            # the cursor is still on a node just removed (a theme relabelled by y, F1 → N1): show it
+            # once the tree has its new nodes, rather than an empty detail pane
+            self.set_timer(0.05, self._show)
+            return
         detail = self.query_one("#themes-detail-text", Static)
         theme = self.theme
+        # A long name is cut in the tree: the detail pane starts with it in full, and so does the tooltip
+        self.query_one(Tree).tooltip = f"{theme.label} {theme.name}" if theme else self.category
         if theme is None:
             category = next((c for c in self.categories if c.name == self.category), None)
             detail.update(category_detail(category) if self.selected else "No themes yet. Press n to create one, N for a category.")
@@ -273,8 +282,15 @@ class ThemesScreen(Screen):
         theme = self._require_theme()
         if theme is None:
             return
-        kind = await self.app.push_screen_wait(Picker(f"Type of {theme.label} {theme.name}",
-                                                      [(t.name, f"{t.name} ({t.prefix})") for t in self.types]))
+        kind = await self.app.push_screen_wait(TypePicker(f"Type of {theme.label} {theme.name}",
+                                                          [(t.name, t.prefix) for t in self.types]))
+        if isinstance(kind, tuple):  # a new type, typed in the picker
+            name = kind[1]
+            prefix = theme_categories.free_prefix(name, (t.prefix for t in self.types))
+            if await self._change(lambda p: theme_categories.add_type(p, name, prefix)) is None:
+                return
+            self.notify(f"New theme type {name!r}: its themes are labelled {prefix}1, {prefix}2, …", markup=False)
+            kind = name
         if kind and kind != theme.type:
             changed = await self._change(lambda p: service.set_theme_type(p, theme.label, kind, expected_version=theme.version))
             if changed is not None:

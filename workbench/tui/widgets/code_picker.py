@@ -139,6 +139,27 @@ class CodePicker(Picker):
         return (CREATE, self._query) if option_id == CREATE else super().value_of(option_id)
 
 
+class TypePicker(Picker):
+    """Pick a theme type, or create one by typing a new name (dismisses with ``(CREATE, name)``)."""
+
+    def __init__(self, title: str, types: Sequence[tuple[str, str]]) -> None:
+        """``types``: (name, prefix) of every existing type."""
+        super().__init__(title, [(name, f"{name} ({prefix})") for name, prefix in types],
+                         placeholder="Type to filter; a new name creates a type")
+        self.names = {name.lower() for name, _ in types}
+        self._query = ""
+
+    def options_for(self, query: str) -> list[Option]:
+        self._query = query.strip()
+        options = super().options_for(query)
+        if self._query and self._query.lower() not in self.names:
+            options.append(Option(Text.assemble(("+ ", "bold"), "New theme type ", (f"“{self._query}”", "bold")), id=CREATE))
+        return options
+
+    def value_of(self, option_id: str) -> Any:
+        return (CREATE, self._query) if option_id == CREATE else super().value_of(option_id)
+
+
 def coding_choice(coding: CodingInfo, text: str) -> Text:
     """A coding as a choice: code, coder and the start of the coded text."""
     excerpt = text[coding.start : coding.end].replace("\n", " ")

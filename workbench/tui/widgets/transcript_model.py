@@ -19,10 +19,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Generic, NamedTuple, TypeVar
 
 from rich.cells import cell_len
+
+from workbench.tui.cells import terminal_text
 from rich.color import Color
 from rich.style import Style
 
-from workbench.safety import for_terminal
 from workbench.domain.spans import line_spans, strip_span
 from workbench.domain.coding_plan import Plan, plan_apply, plan_toggle
 from workbench.services.codebook.codes import CodeInfo
@@ -67,9 +68,11 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
 
 
 def _cell_limit(text: str, pos: int, end: int, width: int) -> int:
+    """The offset where ``width`` cells from ``pos`` are used up, measured on the text as it is drawn
+    (:func:`~workbench.tui.cells.terminal_text`: every character alone, as every terminal measures it)."""
     used = 0
-    for index in range(pos, end):
-        used += cell_len(for_terminal(text[index]))  # as shown: a control character as its picture
+    for index, char in enumerate(terminal_text(text[pos:end]), pos):
+        used += cell_len(char)
         if used > width:
             return index
     return end
@@ -103,6 +106,14 @@ class Layout:
             return 0
         index = max(0, bisect_right(self._text_starts, offset) - 1)
         return self._text_rows[index]
+
+    def label_row(self, text: str, start: int, end: int) -> int:
+        """The row where a span's label goes: that of its first visible character (a span that starts
+        on the whitespace before its segment is labelled on the segment's line, not the line before)."""
+        visible = start
+        while visible < end - 1 and text[visible].isspace():
+            visible += 1
+        return self.row_of(visible)
 
     def rows_of(self, start: int, end: int) -> range:
         first = self.row_of(start)

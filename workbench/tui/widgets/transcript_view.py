@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.color import Color
 from textual.events import MouseDown, MouseMove, MouseUp
@@ -32,6 +33,7 @@ from workbench.services.coding.codings import CodingInfo
 from workbench.services.text.documents import SourceDocument
 from workbench.services.text.search import Hit
 from workbench.services.coding.suggestions import SuggestionView
+from workbench.tui.cells import display_line, has_rtl, in_display_order, paragraph_direction, terminal_text
 from workbench.tui.widgets.transcript_model import (
     Layout,
     Palette,
@@ -247,12 +249,15 @@ class TranscriptView(ScrollView, can_focus=True):
         if line.kind != "text":
             turn = self.document.turns[line.turn]
             return turn.start if line.kind == "header" else max(turn.start, line.start - 1)
-        column, offset = max(0, position.x - GUTTER), line.start
-        text = self.document.text
-        while offset < line.end and column >= cell_len(text[offset]):
-            column -= cell_len(text[offset])
-            offset += 1
-        return min(offset, line.end - 1)
+        column = max(0, position.x - GUTTER)
+        text = terminal_text(self.document.text[line.start : line.end])
+        # right-to-left runs are drawn reversed: map the column back
+        shown, order = display_line(text, self._direction(line.start, line.end))
+        for index, char in enumerate(shown):
+            if column < cell_len(char):
+                return line.start + order[index]
+            column -= cell_len(char)
+        return line.end - 1
 
     def on_mouse_down(self, event: MouseDown) -> None:
         offset = self._offset_at(event)
@@ -398,15 +403,26 @@ class TranscriptView(ScrollView, can_focus=True):
             points.update((max(start, sel_start), min(end, sel_end)))
         cuts = sorted(points)
         segments = [Segment("▌ " if selected_row else "  ", self._style("gutter"))]
+        styled: list[tuple[str, Style]] = []  # (logical chunk, style), then put in display order
         for a, b in zip(cuts, cuts[1:]):
             here = [c for c in codings if c.start <= a < c.end]
             inner = min(here, key=lambda c: c.end - c.start).colour if here else None
             several = len({c.code_key for c in here}) > 1
             hint = next((s.colour for s in suggestions if s.start <= a < s.end), None)
             hit = any(h.start <= a < h.end for h in hits)
-            chunk = for_terminal(text[a:b].replace("\t", " "))  # one visible character per stored one
-            segments.append(Segment(chunk, self._style(("text", inner, several, hint, hit, sel_start <= a < sel_end))))
-        return segments
+            chunk = terminal_text(text[a:b].replace("\t", " "))  # one visible character per stored one
+            styled.append((chunk, self._style(("text", inner, several, hint, hit, sel_start <= a < sel_end))))
+        if not has_rtl(text[start:end]):
+            return segments + [Segment(chunk, style) for chunk, style in styled]
+        return segments + in_display_order(styled, self._direction(start, end))
+
+    def _direction(self, start: int, end: int) -> int:
+        """The writing direction of the paragraph holding ``[start, end)`` (wrapped lines share it)."""
+        assert self.document is not None
+        text = self.document.text
+        if not has_rtl(text[start:end]):
+            return 0
+        return paragraph_direction(text[text.rfind("\n", 0, start) + 1 : max(end, text.find("\n", end) % (len(text) + 1))])
 
     def _margin(self, layout: Layout, row: int, width: int) -> list[Segment]:
         line = layout.lines[row]
@@ -423,8 +439,9 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment("▌", self._style(("cell", colour))))
         for suggestion in suggestions[: max(0, width - 3 - len(cells))]:
             segments.append(Segment("┆", self._style(("cell", suggestion.colour))))
-        names = {c.code_name: c.colour for c in codings if layout.row_of(c.start) == row}
-        hints = {f"?{s.code_name}": s.colour for s in suggestions if layout.row_of(s.start) == row}
+        text = self.document.text if self.document is not None else ""
+        names = {c.code_name: c.colour for c in codings if layout.label_row(text, c.start, c.end) == row}
+        hints = {f"?{s.code_name}": s.colour for s in suggestions if layout.label_row(text, s.start, s.end) == row}
         room = width - 1 - len(cells) - min(len(suggestions), max(0, width - 3 - len(cells)))
         for label, colour, kind in [*((n, c, "name") for n, c in names.items()),
                                     *((n, c, "hint") for n, c in hints.items())]:
@@ -435,3 +452,4 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment(" " + label, self._style((kind, colour))))
             room -= cell_len(label) + 1
         return segments
+
