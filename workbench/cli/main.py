@@ -25,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 # Command groups that register their own sub-parsers: each module has
 # ``register(commands, export)`` and sets ``handler=`` on its parsers with ``set_defaults``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("workbench.cli.search",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    commands.add_parser("init", help="create (or migrate) the project database")
+    p = commands.add_parser("init", help="create (or migrate) the project database")
+    p.add_argument("--language", metavar="CODE",
+                   help="the study's language, ISO 639-1 (default en): da, de, en, es, fi, fr, it, nb, nl, pt, sv")
     p = commands.add_parser("open", help="open the project in the terminal UI")
     p.add_argument("--blind", action="store_true", help="show only your own codings (second-coder view)")
 
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--attributes", type=Path, metavar="FILE.csv", help="participant attributes (participant column + attributes)")
     p.add_argument("--speaker", action="append", default=[], metavar="LABEL=PID", help="map a speaker label to a participant id")
     p.add_argument("--interviewer", action="append", default=[], metavar="LABEL", help="mark a speaker label as interviewer")
+    p.add_argument("--language", metavar="CODE", help="the language of these transcripts, ISO 639-1 (default: the project's)")
 
     p = commands.add_parser("sources", help="list the sources")
     p.add_argument("--json", action="store_true")

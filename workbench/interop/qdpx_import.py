@@ -63,7 +63,12 @@ class _Plan:
 def import_project(
     project: Project, path: Path, options: ImportOptions | None = None, *, limits: Limits | None = None
 ) -> RefiImportReport:
+    from dataclasses import replace
+
+    from workbench.services.project.language import import_language
+
     options = options or ImportOptions()
+    options = replace(options, language=import_language(project, options.language))
     with open_container(path, limits) as container:
         where = f"{path}[{container.qde_name}]" if isinstance(container, ZipContainer) else str(path)
         root = parse_xml(container.read_qde(), where)
@@ -98,7 +103,7 @@ def _prepare(parsed: ParsedProject, options: ImportOptions, report: ReportBuilde
             report.warnings.append(f"source {text.name!r} was read from outside the package: {text.external}")
         placed = place(text.text, [(s.start, s.end) for s in text.selections], [s.quote for s in text.selections], parsed.origin)
         prepared = prepared_texts.get(text.text.text) or prepare_text(
-            f"{where}: source {text.name!r}", text.text.text, None, options.spacy_model
+            f"{where}: source {text.name!r}", text.text.text, None, options.spacy_model, options.language
         )
         prepared_texts[text.text.text] = prepared
         line = f"{text.name}: {len(text.selections)} selections"

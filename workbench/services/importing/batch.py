@@ -14,7 +14,7 @@ import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workbench.domain.languages import DEFAULT_LANGUAGE
 from workbench.domain.spans import Span, line_spans, strip_span
 from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
 from workbench.errors import InputError, WorkbenchError
@@ -74,6 +75,7 @@ class ImportOptions:
     speaker_map: dict[str, str] = field(default_factory=dict)
     interviewer_labels: tuple[str, ...] = ()
     spacy_model: str | None = None
+    language: str | None = None  # ISO 639-1 of these sources; None: the project's language
     processes: int | None = None  # 1: segment here; 2: in a second process where the machine can; None: by batch size
 
 
@@ -113,8 +115,11 @@ def import_paths(
     options = options or ImportOptions()
     if options.kind is not None and options.kind not in SOURCE_KINDS:
         raise WorkbenchError(f"unknown kind {options.kind!r}; use one of {', '.join(SOURCE_KINDS)}")
+    from workbench.services.project.language import import_language
+
+    options = replace(options, language=import_language(project, options.language))
     files = expand_paths(paths)
-    attribute_rows = people.read_attributes_csv(attributes) if attributes else None
+    attribute_rows = people.read_attributes_csv(attributes, options.language) if attributes else None
     if options.interviewer_labels:
         with project.session() as session:
             people.add_interviewer_labels(session, list(options.interviewer_labels))
@@ -148,7 +153,7 @@ def _prepare_file(path: Path, options: ImportOptions) -> _ReadyFile | FileResult
         return _ReadyFile(path, "refi-qda", None, None)
     try:
         read = read_transcript(path)
-        prepared = prepare_text(path, read.text, read.cue_times, options.spacy_model)
+        prepared = prepare_text(path, read.text, read.cue_times, options.spacy_model, options.language)
     except WorkbenchError as error:
         return _failed(path, error)
     return _ReadyFile(path, read.format, read.encoding, prepared)
@@ -169,7 +174,7 @@ def _prepared(files: list[Path], options: ImportOptions) -> Iterator[_ReadyFile 
         return
     from workbench.services.text.nlp import load_pipeline
 
-    load_pipeline(options.spacy_model)
+    load_pipeline(options.language or DEFAULT_LANGUAGE, options.spacy_model)
     with multiprocessing.get_context("fork").Pool(1) as pool:
         remaining = iter(files)
         pending: deque[AsyncResult[_ReadyFile | FileResult]] = deque(
@@ -242,21 +247,25 @@ class PreparedText:
     segments: list[list[tuple[int, int]]]
     content_hash: str
     words: int
+    language: str = DEFAULT_LANGUAGE  # the language it was segmented in, stored with the source
 
 
 def prepare_text(
-    where: object, text: str, cue_times: list[tuple[int, int]] | None = None, spacy_model: str | None = None
+    where: object, text: str, cue_times: list[tuple[int, int]] | None = None, spacy_model: str | None = None,
+    language: str | None = None,
 ) -> PreparedText:
     parsed = split_turns(text, cue_times)
     if not parsed.turns:
         raise InputError(where, "has no text to code")
     body_spans = [t.body for t in parsed.turns]
+    language = language or DEFAULT_LANGUAGE
     return PreparedText(
         text=text,
         parsed=parsed,
-        segments=_segment(parsed, body_spans, spacy_model),
+        segments=_segment(parsed, body_spans, spacy_model, language),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         words=count_words(text, body_spans),
+        language=language,
     )
 
 
@@ -281,6 +290,7 @@ def add_text_source(
         original_format=original_format,
         encoding=encoding,
         word_count=prepared.words,
+        language=prepared.language,
     )
     session.add(source)
     session.flush()
@@ -288,7 +298,7 @@ def add_text_source(
     return source
 
 
-def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None) -> list[list[tuple[int, int]]]:
+def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None, language: str) -> list[list[tuple[int, int]]]:
     """Sentence spans (source offsets) of every turn, via spaCy, line by line."""
     from workbench.services.text.nlp import segment_text
 
@@ -307,7 +317,7 @@ def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None) ->
                 owner.append(index)
     result: list[list[tuple[int, int]]] = [[] for _ in bodies]
     piece_index = 0
-    for sentence in segment_text(text, pieces, model):
+    for sentence in segment_text(text, pieces, model, language):
         while sentence[0] >= pieces[piece_index][1]:
             piece_index += 1
         result[owner[piece_index]].append(sentence)
@@ -321,14 +331,14 @@ def _insert_turns_and_segments(
     segments: list[list[tuple[int, int]]],
     options: ImportOptions,
 ) -> None:
-    interviewers = people.interviewer_labels(session)
+    interviewers = people.interviewer_labels(session, source.language)
     speakers: dict[str, tuple[str, int | None]] = {}  # label → (role, participant row id)
 
     def speaker(label: str) -> tuple[str, int | None]:
         if label not in speakers:
             role, pid = people.resolve_speaker(
                 label, source_name=source.name, kind=source.kind, interviewers=interviewers,
-                speaker_map=options.speaker_map,
+                speaker_map=options.speaker_map, language=source.language,
             )
             speakers[label] = (role, people.get_or_create(session, pid).id if pid is not None else None)
         return speakers[label]
