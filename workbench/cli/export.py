@@ -43,7 +43,8 @@ def cmd_export_themes(args: argparse.Namespace) -> int:
     from workbench.services.export.word_themes import write_themes_docx
 
     coder, consensus = _layer(args)
-    summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes)
+    summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes,
+                                quote_marks=args.quote_marks)
     print(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {summary.path}")
     return 0
 
@@ -70,7 +71,7 @@ def cmd_export_segments(args: argparse.Namespace) -> int:
         codes=args.code, include_children=not args.no_children, coder=args.layer_coder,
         attribute_filter=wanted or None, source_kinds=args.kind or None,
     )
-    summary = export_segments(open_project(args), args.file, query)
+    summary = export_segments(open_project(args), args.file, query, quote_marks=args.quote_marks)
     print(
         f"{summary.segments} coded segments of {summary.codes} codes from {summary.sources} sources "
         f"({summary.participants} participants) written to {summary.path}"

@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="OUT.docx")
     _layer_options(p)
     p.add_argument("--quotes", type=int, default=3, metavar="N", help="exemplar quotes per theme (default 3)")
+    _quote_marks_option(p)
     p = export.add_parser("codebook", help="the codebook as a Word table (.docx) or a REFI-QDA codebook (.qdc)")
     p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc")
     p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--where", action="append", default=[], metavar="ATTRIBUTE=VALUE",
                    help="only participants with this attribute value (repeatable; values of one attribute are alternatives)")
     p.add_argument("--kind", action="append", default=[], metavar="KIND", help="only sources of this kind (repeatable)")
+    _quote_marks_option(p)
     p = export.add_parser("table", help="a roll-up table as CSV or Excel")
     p.add_argument("file", type=Path, metavar="OUT.csv|OUT.xlsx")
     p.add_argument("--what", choices=["themes", "matrix", "codes"], default="themes",
@@ -159,6 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands, export)
     return parser
+
+
+def _quote_marks_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quote-marks", metavar="CODE",
+                        help="print every quote in this language's quote marks (default: each source's language: "
+                             "“…” en/nl, »…« da, ”…” sv/fi, „…“ de, «…» fr/es/it/pt/nb)")
 
 
 def _layer_options(parser: argparse.ArgumentParser) -> None:

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
 from workbench.atomic import write_bytes, write_text
+from workbench.domain.languages import check_language, quoted
 from workbench.domain.transcript import format_timestamp
 from workbench.errors import WorkbenchError
 from workbench.services.export import word
@@ -28,6 +31,7 @@ from workbench.services.codebook.codes import CodeInfo, list_codes
 from workbench.services.project.coders import require_coder
 from workbench.services.coding.retrieve import RetrievedSegment, attribute_values, retrieve
 from workbench.store.engine import Project
+from workbench.store.models import Source
 
 SUFFIXES = (".docx", ".csv", ".xlsx")
 COLUMNS = (
@@ -55,9 +59,14 @@ class SegmentQuery:
     source_kinds: Collection[str] | None = None
 
 
-def export_segments(project: Project, path: Path, query: SegmentQuery | None = None) -> SegmentsExport:
-    """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx)."""
+def export_segments(project: Project, path: Path, query: SegmentQuery | None = None,
+                    quote_marks: str | None = None) -> SegmentsExport:
+    """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx).
+
+    Word quotes are in the quote marks of their source's language unless
+    ``quote_marks`` (a language code, e.g. from a publication style) sets one for all."""
     query = query or SegmentQuery()
+    style = check_language(quote_marks, "--quote-marks") if quote_marks is not None else None
     word.check_output(path, SUFFIXES)
     suffix = path.suffix.lower()
     if suffix == ".xlsx" and importlib.util.find_spec("openpyxl") is None:
@@ -66,6 +75,7 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
         if query.coder is not None:
             require_coder(session, query.coder)
         codes = list_codes(session)
+        languages = {name: style or code for name, code in session.execute(select(Source.name, Source.language))}
     if query.attribute_filter:
         known = attribute_values(project)
         unknown = sorted(set(query.attribute_filter) - set(known))
@@ -83,7 +93,7 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
     order = {code.key: index for index, code in enumerate(codes)}
     segments = sorted(found, key=lambda s: (order.get(s.code_key, len(order)), s.source.lower(), s.source, s.start, s.end, s.coder))
     if suffix == ".docx":
-        word.save_docx(build_document(segments, codes, query), path)
+        word.save_docx(build_document(segments, codes, query, languages), path)
     else:
         frame = segments_frame(segments)
         if suffix == ".csv":
@@ -120,7 +130,8 @@ def attribution(segment: RetrievedSegment, with_coder: bool) -> str:
     return "(" + " · ".join(p for p in parts if p) + ")"
 
 
-def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery):  # type: ignore[no-untyped-def]
+def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery,  # type: ignore[no-untyped-def]
+                   languages: Mapping[str, str] | None = None):
     document = word.new_document("Coded segments")
     word.styled_paragraph(document, "Title", "Coded segments")
     document.add_paragraph(_methods(segments, codes, query))
@@ -144,7 +155,7 @@ def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInf
             definition.paragraph_format.keep_with_next = True
         for segment in group:
             quote = word.styled_paragraph(document, "Quote")
-            quote.add_run(f"“{' '.join(segment.text.split())}” ")
+            quote.add_run(quoted(" ".join(segment.text.split()), (languages or {}).get(segment.source)) + " ")
             word.add_run(quote, attribution(segment, len(coders) > 1), size=9, grey=True)
             if segment.memo:
                 memo = document.add_paragraph()

@@ -1,5 +1,6 @@
 """Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one,
-``i`` to import more (a file or a folder, in a thread worker, file by file as ``workbench import``).
+``i`` to import more (a file or a folder, then its language, in a thread worker, file by file as
+``workbench import``).
 
 The filter (``f``) takes words that must all match: ``kind:focus`` (kind
 starts with), ``key=value`` (some participant of the source has that
@@ -19,10 +20,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from workbench.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, check_language
 from workbench.domain.spans import covered_length
 from workbench.errors import WorkbenchError
 from workbench.services.coding.codings import codings_for_source
 from workbench.services.importing.batch import FileResult, ImportOptions, ImportReport, import_paths
+from workbench.services.project.language import project_language
 from workbench.services.project.participants import ParticipantInfo, list_participants
 from workbench.services.project.sources import SourceSummary, list_sources
 from workbench.tui.messages import Notice, SourcesLoaded
@@ -49,6 +52,9 @@ def matches(source: SourceSummary, query: str, attributes: dict[str, dict[str, s
                 for k, v in attributes.get(pid, {}).items()
             ):
                 return False
+        elif word.startswith("lang:"):
+            if source.language != word[5:]:
+                return False
         elif word not in source.name.lower() and not any(word in p.lower() for p in source.participants):
             return False
     return True
@@ -63,11 +69,12 @@ class SourcesScreen(Screen):
         Binding("enter", "open_source", "Open", id="sources.open", priority=True,
                 tooltip="Open the highlighted source in the Coding screen"),
         Binding("f", "filter", "Filter", id="sources.filter",
-                tooltip="Filter by name, kind:interview or a participant attribute such as site=Eastbrook"),
+                tooltip="Filter by name, kind:interview, lang:da or a participant attribute such as site=Eastbrook"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="sources.clear-filter",
                 tooltip="Clear the filter and show every source"),
         Binding("i", "import_files", "Import", id="sources.import",
-                tooltip="Import transcripts: a file or a folder (.txt, .md, .docx, .vtt, .srt, REFI-QDA .qdpx/.qdc)"),
+                tooltip="Import transcripts: a file or a folder (.txt, .md, .docx, .vtt, .srt, REFI-QDA .qdpx/.qdc), "
+                        "then their language"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="sources.reload", tooltip="Read the sources again from the project"),
         Binding("q", "app.quit", "Quit", id="sources.quit", tooltip="Quit the workbench (every change is already saved)"),
     ]
@@ -82,6 +89,11 @@ class SourcesScreen(Screen):
             super().__init__()
             self.result, self.done = result, done
 
+    class LanguageLoaded(Message):
+        def __init__(self, language: str) -> None:
+            super().__init__()
+            self.language = language
+
     class ImportFinished(Message):
         def __init__(self, report: ImportReport) -> None:
             super().__init__()
@@ -92,10 +104,11 @@ class SourcesScreen(Screen):
         self.sources: list[SourceSummary] = []
         self.participants: list[ParticipantInfo] = []
         self.coverage: dict[str, float] = {}
+        self.project_language = DEFAULT_LANGUAGE
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: name, kind:focus, attribute=value (Esc clears)", id="sources-filter")
+        yield Input(placeholder="Filter: name, kind:focus, lang:da, attribute=value (Esc clears)", id="sources-filter")
         yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sources-status")
         yield Footer()
@@ -104,6 +117,7 @@ class SourcesScreen(Screen):
         table = self.query_one(DataTable)
         table.add_column("Source", key="name")
         table.add_column("Kind", key="kind")
+        table.add_column("Lang", key="language")
         table.add_column("Participants", key="participants")
         table.add_column("Words", key="words")
         table.add_column("Turns", key="turns")
@@ -126,6 +140,8 @@ class SourcesScreen(Screen):
             with context.project.session() as session:
                 sources = list_sources(session, context.coder)
                 participants = list_participants(session)
+                language = project_language(session)
+            self.post_message(self.LanguageLoaded(language))
             self.post_message(SourcesLoaded(sources, participants))
             if sum(s.coded_by_coder for s in sources) <= COVERAGE_LIMIT:
                 coverage = {}
@@ -140,6 +156,9 @@ class SourcesScreen(Screen):
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
         self.sources, self.participants = message.sources, message.participants
         self._fill()
+
+    def on_sources_screen_language_loaded(self, message: LanguageLoaded) -> None:
+        self.project_language = message.language
 
     def on_sources_screen_coverage_loaded(self, message: CoverageLoaded) -> None:
         self.coverage = message.coverage
@@ -164,7 +183,7 @@ class SourcesScreen(Screen):
             people = people if len(people) <= 28 else people[:27] + "…"
             percent = f"{self.coverage[s.name]:.0f}%" if s.name in self.coverage else "—"
             everyone = "—" if self.app.context.blind else str(s.codings)  # type: ignore[attr-defined]
-            table.add_row(s.name, s.kind, people, f"{s.words:,}", str(s.turns), everyone,
+            table.add_row(s.name, s.kind, s.language, people, f"{s.words:,}", str(s.turns), everyone,
                           str(s.coded_by_coder), percent, key=s.name)
         table.loading = False
         if current is not None and any(s.name == current for s in shown):
@@ -235,12 +254,24 @@ class SourcesScreen(Screen):
         path = await self.app.push_screen_wait(
             NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt, or .qdpx/.qdc):")
         )
-        if path:
-            self.query_one("#sources-status", Static).update(f"Importing {path} …")
-            self._import(Path(path).expanduser())
+        if not path:
+            return
+        answer = await self.app.push_screen_wait(
+            NamePrompt(f"Language of these transcripts (ISO 639-1): {', '.join(sorted(LANGUAGES))}",
+                       self.project_language)
+        )
+        if answer is None:
+            return
+        try:
+            language = check_language(answer)
+        except WorkbenchError as error:
+            self.notify(str(error), title="Not imported", severity="error", timeout=12, markup=False)
+            return
+        self.query_one("#sources-status", Static).update(f"Importing {path} ({LANGUAGES[language].name}) …")
+        self._import(Path(path).expanduser(), language)
 
     @work(thread=True, exclusive=True, group="sources-import", exit_on_error=False)
-    def _import(self, path: Path) -> None:
+    def _import(self, path: Path, language: str) -> None:
         done = 0
 
         def progress(result: FileResult) -> None:
@@ -249,7 +280,8 @@ class SourcesScreen(Screen):
             self.post_message(self.ImportProgress(result, done))
 
         try:  # one process: forking from inside the app's threads is not safe
-            report = import_paths(self.app.context.project, [path], ImportOptions(processes=1), progress=progress)  # type: ignore[attr-defined]
+            options = ImportOptions(processes=1, language=language)
+            report = import_paths(self.app.context.project, [path], options, progress=progress)  # type: ignore[attr-defined]
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
             self.app.call_from_thread(self._load)  # workers start from the UI thread
