@@ -6,9 +6,9 @@ study that mixes languages segments and searches each transcript in its own.
 
 Sentence segments never end inside or right after one of the language's
 abbreviations (``f.eks.``, ``bl.a.``, ``t.ex.``, ``z. B.``, ``p. ex.``):
-:func:`join_abbreviation_splits` undoes the splits a sentencizer makes there.
-An abbreviation that may end a sentence (``etc.``, ``osv.``, ``usw.``) still
-ends one when the next word starts with a capital.
+:func:`fix_abbreviation_splits` undoes the splits a sentencizer makes there.
+An abbreviation that may end a sentence (``etc.``, ``osv.``, ``usw.``) ends
+one when the next word starts with a capital.
 
 Where lemmas come from, per language: ``lookup`` — the lookup table of
 spacy-lookups-data; ``simplemma`` — the simplemma package (no table in
@@ -198,48 +198,61 @@ _OPENERS = "([{\"'“‘«»„”"
 
 
 def _last_word(text: str, end: int) -> str:
-    start = end
-    floor = max(0, end - 24)
-    while start > floor and not text[start - 1].isspace():
-        start -= 1
+    start = text.rfind(" ", max(0, end - 24), end) + 1 or max(0, end - 24)
     return text[start:end].lstrip(_OPENERS).lower()
 
 
-def joins_after(text: str, end: int, next_start: int, code: str) -> bool:
-    """Should the sentence ending at ``end`` run on into the one at ``next_start``?
-
-    Yes when the split falls inside an abbreviation, or right after one that
-    cannot end a sentence, or after one that can but the next word is not
-    capitalised.
-    """
-    if end <= 0 or text[end - 1] != ".":
-        return False
-    rules = _rules(code)
+def _abbreviation_at(text: str, end: int, following: int, rules: _AbbreviationRules) -> re.Match[str] | None:
+    """The abbreviation that ends at, or runs across, ``end`` (a sentence end found after a ".")."""
     if _last_word(text, end) not in rules.tails:
-        return False
-    window_start = max(0, end - 24)
-    for match in rules.pattern.finditer(text, window_start, min(len(text), next_start + 24)):
+        return None
+    for match in rules.pattern.finditer(text, max(0, end - 24), min(len(text), following + 24)):
         if match.start() >= end:
             break
-        if match.end() > end and match.start() < end:
-            return True  # the split is inside the abbreviation
-        if match.end() == end:
-            if _normal(match.group()) not in rules.final:
-                return True
-            following = text[next_start : next_start + 1]
-            return not following.isupper()
-    return False
+        if match.end() >= end:
+            return match
+    return None
 
 
-def join_abbreviation_splits(text: str, spans: list[tuple[int, int]], code: str) -> list[tuple[int, int]]:
-    """Sentence spans of one stretch of ``text`` with the splits at abbreviations undone."""
-    if len(spans) < 2:
-        return spans
-    joined = [spans[0]]
-    for start, end in spans[1:]:
-        previous_start, previous_end = joined[-1]
-        if joins_after(text, previous_end, start, code):
-            joined[-1] = (previous_start, end)
-        else:
-            joined.append((start, end))
-    return joined
+def _may_end_here(match: re.Match[str], end: int, text: str, following: int, rules: _AbbreviationRules) -> bool:
+    """After this abbreviation, may a sentence end at ``end``? Only after one that can end a sentence
+    ("etc.", "osv."), right after it, when the next word starts with a capital."""
+    return match.end() == end and _normal(match.group()) in rules.final and text[following : following + 1].isupper()
+
+
+def fix_abbreviation_splits(text: str, spans: list[tuple[int, int]], code: str) -> list[tuple[int, int]]:
+    """Sentence spans of one stretch of ``text`` with the sentence ends at abbreviations put right.
+
+    A split inside an abbreviation, or after one that cannot end a sentence,
+    is undone; a sentence is ended after one that can ("osv. Så gik vi"),
+    which a sentencizer that keeps "osv." as one token does not do.
+    """
+    rules = _rules(code)
+    result: list[tuple[int, int]] = []
+    for start, end in spans:
+        if result and text[result[-1][1] - 1] == ".":
+            previous_start, previous_end = result[-1]
+            match = _abbreviation_at(text, previous_end, start, rules)
+            if match is not None and not _may_end_here(match, previous_end, text, start, rules):
+                result[-1] = (previous_start, end)
+                continue
+        result.append((start, end))
+    return [piece for start, end in result for piece in _split_after_final(text, start, end, rules)]
+
+
+def _split_after_final(text: str, start: int, end: int, rules: _AbbreviationRules) -> list[tuple[int, int]]:
+    dot = text.find(". ", start, end)
+    if dot < 0:
+        return [(start, end)]
+    pieces = []
+    while dot >= 0:
+        following = dot + 2
+        while following < end and text[following].isspace():
+            following += 1
+        match = _abbreviation_at(text, dot + 1, following, rules) if following < end else None
+        if match is not None and _may_end_here(match, dot + 1, text, following, rules):
+            pieces.append((start, dot + 1))
+            start = following
+        dot = text.find(". ", dot + 2, end)
+    pieces.append((start, end))
+    return pieces

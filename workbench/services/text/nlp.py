@@ -10,7 +10,7 @@ Languages without a usable table (Norwegian Bokmål, Finnish) take their lemmas
 from simplemma. Nothing is downloaded. Each pipeline is loaded once per process.
 
 Segments never end inside or right after one of the language's abbreviations
-(:func:`workbench.domain.languages.join_abbreviation_splits`).
+(:func:`workbench.domain.languages.fix_abbreviation_splits`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from workbench.domain.languages import DEFAULT_LANGUAGE, check_language, join_abbreviation_splits, language as language_of
+from workbench.domain.languages import DEFAULT_LANGUAGE, check_language, fix_abbreviation_splits, language as language_of
 from workbench.domain.spans import Span, strip_span
 from workbench.errors import WorkbenchError
 
@@ -120,7 +120,7 @@ def segment_text(
                 start, end = strip_span(text, start, end)
             if start < end:
                 spans.append((start, end))
-        result.extend(join_abbreviation_splits(text, spans, language) if len(spans) > 1 else spans)
+        result.extend(fix_abbreviation_splits(text, spans, language))
     return result
 
 
