@@ -3,11 +3,14 @@
 For each language (:mod:`workbench.domain.languages`) a trained pipeline is
 used when one is installed (``da_core_news_sm`` for Danish, ...; or the one
 named in ``$WORKBENCH_SPACY_MODEL`` when it is for that language). Otherwise a
-blank pipeline of the language with the rule-based ``sentencizer`` and, where
-spacy-lookups-data has a table for it, the lookup lemmatizer (``mode="lookup"``
-set explicitly: several languages default to rule mode, which needs a tagger).
-Languages without a usable table (Norwegian Bokmål, Finnish) take their lemmas
-from simplemma. Nothing is downloaded. Each pipeline is loaded once per process.
+blank pipeline of the language with the rule-based ``sentencizer``, and lemmas
+from the lookup table spacy-lookups-data has for the language — what spaCy's
+lemmatizer does in ``mode="lookup"``, but read as a plain dictionary, once, and
+only when lemmas are asked for (search, suggestions; never for an import):
+building spaCy's own table takes 3–10 s for the larger languages, reading the
+dictionary under 2 s. Languages without a usable table (Norwegian Bokmål,
+Finnish) take their lemmas from simplemma. Nothing is downloaded. Each pipeline
+and table is loaded once per process.
 
 Segments never end inside or right after one of the language's abbreviations
 (:func:`workbench.domain.languages.fix_abbreviation_splits`).
@@ -18,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.domain.languages import DEFAULT_LANGUAGE, check_language, fix_abbreviation_splits, language as language_of
@@ -74,12 +78,6 @@ def _load(language: str, name: str) -> Language:
         return spacy.load(name, exclude=["ner", "textcat", "parser"] if _has_senter(name) else ["ner", "textcat"])
     nlp = spacy.blank(language)
     nlp.add_pipe("sentencizer")
-    if language_of(language).lemmas == "lookup":
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        try:
-            nlp.initialize()
-        except (OSError, ValueError) as error:
-            raise WorkbenchError(f"spaCy lookup tables are missing ({error}); reinstall spacy-lookups-data") from None
     return nlp
 
 
@@ -156,7 +154,21 @@ def lemmas(text: str, language: str = DEFAULT_LANGUAGE, model: str | None = None
 
 
 def _is_blank(nlp: Language) -> bool:
-    return set(nlp.pipe_names) <= {"sentencizer", "lemmatizer"}
+    return set(nlp.pipe_names) <= {"sentencizer"}
+
+
+def _lookup_table(language: str) -> dict[str, str | list[str]]:
+    """spacy-lookups-data's ``lemma_lookup`` table of a language, as a dictionary."""
+    import srsly
+
+    try:
+        import spacy_lookups_data
+
+        path = Path(str(getattr(spacy_lookups_data, language)["lemma_lookup"]))
+        gzipped = path.with_name(path.name + ".gz")
+        return srsly.read_gzip_json(gzipped) if gzipped.exists() else srsly.read_json(path)
+    except (ImportError, AttributeError, KeyError, OSError, ValueError) as error:
+        raise WorkbenchError(f"the {language!r} lemma table of spacy-lookups-data cannot be read ({error}); reinstall it") from None
 
 
 @lru_cache(maxsize=16)
@@ -164,7 +176,7 @@ def _lemmatiser(language: str):  # type: ignore[no-untyped-def]
     """word → lowercased lemma for a blank pipeline's language (cached per word)."""
     how = language_of(language).lemmas
     if how == "lookup":
-        table = load_pipeline(language, "").get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        table = _lookup_table(language)
 
         def look_up(word: str) -> str | None:
             for variant in dict.fromkeys((word, word.lower(), word[:1].upper() + word[1:].lower())):
