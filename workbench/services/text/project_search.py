@@ -43,8 +43,8 @@ def search_project(
         if sources:
             rows = [(s.id, s.name, s.language) for s in (require_source(session, name) for name in dict.fromkeys(sources))]
         else:
-            query = select(Source.id, Source.name, Source.language).order_by(Source.name)
-            rows = [(row.id, row.name, row.language) for row in session.execute(query)]
+            every = select(Source.id, Source.name, Source.language).order_by(Source.name)
+            rows = [(row.id, row.name, row.language) for row in session.execute(every)]
         coded: dict[int, list[tuple[int, int]]] | None = None
         if code is not None:
             ids = code_ids_with_children(session, [code], True)
