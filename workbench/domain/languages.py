@@ -165,8 +165,9 @@ def quoted(text: str, code: str | None) -> str:
 @dataclass(frozen=True)
 class _AbbreviationRules:
     pattern: re.Pattern[str]  # any abbreviation, internal spaces optional
-    final: frozenset[str]  # abbreviations that may end a sentence, normalised
-    tails: frozenset[str]  # what the last word before a split may be when it is (part of) an abbreviation
+    whole: frozenset[str]  # every abbreviation written without spaces, lower case ("f.eks.", "z.b.")
+    final: frozenset[str]  # those that may end a sentence, the same way
+    tails: frozenset[str]  # what the last word before a split may be when it is part of a spaced abbreviation
 
 
 def _normal(abbreviation: str) -> str:
@@ -190,8 +191,9 @@ def _rules(code: str) -> _AbbreviationRules:
             for j in range(i + 1, len(parts) + 1):
                 tails.add("".join(parts[i:j]))
     pattern = re.compile(rf"(?<![\w.])(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+    whole = frozenset(_normal(a) for a in entries)
     final = frozenset(_normal(a) for a in language(code).may_end_sentence)
-    return _AbbreviationRules(pattern, final, frozenset(tails))
+    return _AbbreviationRules(pattern, whole, final, frozenset(tails) - whole)
 
 
 _OPENERS = "([{\"'“‘«»„”"
@@ -202,22 +204,31 @@ def _last_word(text: str, end: int) -> str:
     return text[start:end].lstrip(_OPENERS).lower()
 
 
-def _abbreviation_at(text: str, end: int, following: int, rules: _AbbreviationRules) -> re.Match[str] | None:
-    """The abbreviation that ends at, or runs across, ``end`` (a sentence end found after a ".")."""
-    if _last_word(text, end) not in rules.tails:
+def _abbreviation_before(text: str, end: int, following: int, rules: _AbbreviationRules) -> tuple[bool, bool] | None:
+    """For a sentence end at ``end`` (after a "."), the abbreviation that ends there or runs across it:
+    (it runs across, it may end a sentence); None when there is none.
+
+    The hot path is a set lookup of the last word; only a word that is part of
+    a spaced abbreviation ("z." of "z. B.") costs a regular expression.
+    """
+    word = _last_word(text, end)
+    if word in rules.whole:
+        return False, word in rules.final
+    if word not in rules.tails:
         return None
     for match in rules.pattern.finditer(text, max(0, end - 24), min(len(text), following + 24)):
         if match.start() >= end:
             break
         if match.end() >= end:
-            return match
+            return match.end() > end, _normal(match.group()) in rules.final
     return None
 
 
-def _may_end_here(match: re.Match[str], end: int, text: str, following: int, rules: _AbbreviationRules) -> bool:
-    """After this abbreviation, may a sentence end at ``end``? Only after one that can end a sentence
-    ("etc.", "osv."), right after it, when the next word starts with a capital."""
-    return match.end() == end and _normal(match.group()) in rules.final and text[following : following + 1].isupper()
+def _ends_sentence(found: tuple[bool, bool], text: str, following: int) -> bool:
+    """May the sentence end after this abbreviation? Only right after one that can end a sentence
+    ("etc.", "osv."), when the next word starts with a capital."""
+    across, final = found
+    return not across and final and text[following : following + 1].isupper()
 
 
 def fix_abbreviation_splits(text: str, spans: list[tuple[int, int]], code: str) -> list[tuple[int, int]]:
@@ -232,25 +243,29 @@ def fix_abbreviation_splits(text: str, spans: list[tuple[int, int]], code: str) 
     for start, end in spans:
         if result and text[result[-1][1] - 1] == ".":
             previous_start, previous_end = result[-1]
-            match = _abbreviation_at(text, previous_end, start, rules)
-            if match is not None and not _may_end_here(match, previous_end, text, start, rules):
+            found = _abbreviation_before(text, previous_end, start, rules)
+            if found is not None and not _ends_sentence(found, text, start):
                 result[-1] = (previous_start, end)
                 continue
         result.append((start, end))
-    return [piece for start, end in result for piece in _split_after_final(text, start, end, rules)]
+    fixed: list[tuple[int, int]] = []
+    for start, end in result:
+        if text.find(". ", start, end) < 0:
+            fixed.append((start, end))
+        else:
+            fixed.extend(_split_after_final(text, start, end, rules))
+    return fixed
 
 
 def _split_after_final(text: str, start: int, end: int, rules: _AbbreviationRules) -> list[tuple[int, int]]:
-    dot = text.find(". ", start, end)
-    if dot < 0:
-        return [(start, end)]
     pieces = []
+    dot = text.find(". ", start, end)
     while dot >= 0:
         following = dot + 2
         while following < end and text[following].isspace():
             following += 1
-        match = _abbreviation_at(text, dot + 1, following, rules) if following < end else None
-        if match is not None and _may_end_here(match, dot + 1, text, following, rules):
+        found = _abbreviation_before(text, dot + 1, following, rules) if following < end else None
+        if found is not None and _ends_sentence(found, text, following):
             pieces.append((start, dot + 1))
             start = following
         dot = text.find(". ", dot + 2, end)
