@@ -6,7 +6,8 @@ language's speaker labels and the abbreviations real transcripts carry
 ("e.g.", "etc." / "f.eks.", "bl.a.", "osv."), then measures for each
 1. ``workbench import DIR --language L`` in a fresh process, into a new project
    (the median of ``--runs`` runs, the languages alternating), and
-2. the segmentation alone (:func:`workbench.services.text.nlp.segment_text`), in this process.
+2. the segmentation alone (:func:`workbench.services.text.nlp.segment_text`), in this process
+   (the median of as many runs).
 Prints words/s and the other language's throughput as a share of English's (target: within 10%).
 
     .venv/bin/python bench/bench_languages.py [--language da] [--words 500000] [--files 50] [--runs 3]
@@ -117,7 +118,11 @@ def main() -> None:
         for _ in range(args.runs):
             for language in languages:
                 imports[language].append(import_in_fresh_process(corpora[language], language))
-        alone = {language: segmentation_alone(corpora[language], language) for language in languages}
+        segmentations: dict[str, list[float]] = {language: [] for language in languages}
+        for _ in range(args.runs):
+            for language in languages:
+                segmentations[language].append(segmentation_alone(corpora[language], language))
+        alone = {language: statistics.median(times) for language, times in segmentations.items()}
     rates = {}
     for language in languages:
         seconds = statistics.median(imports[language])
