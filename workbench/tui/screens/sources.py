@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from workbench.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, check_language
+from workbench.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, check_language, supported_languages
 from workbench.domain.spans import covered_length
 from workbench.errors import WorkbenchError
 from workbench.services.coding.codings import codings_for_source
@@ -257,7 +257,7 @@ class SourcesScreen(Screen):
         if not path:
             return
         answer = await self.app.push_screen_wait(
-            NamePrompt(f"Language of these transcripts (ISO 639-1): {', '.join(sorted(LANGUAGES))}",
+            NamePrompt(f"Language of these transcripts (ISO 639-1; Enter keeps the project's): {supported_languages()}",
                        self.project_language)
         )
         if answer is None:
