@@ -108,7 +108,7 @@ def cmd_codebook(args: argparse.Namespace) -> int:
 
     if args.action == "load":
         project = open_project(args, create=True)
-        report = load_codebook(project, args.file)
+        report = load_codebook(project, args.file, args.separator)
         print(
             f"codebook {report.codebook!r}: {len(report.added)} added, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged"
@@ -194,9 +194,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _tui_available() -> bool:
+    """The UI can run: in a terminal, or under textual-serve's web driver (whose stdout is a pipe)."""
     import importlib.util
+    import os
 
-    return importlib.util.find_spec("workbench.tui.app") is not None and sys.stdout.isatty()
+    web = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+    return importlib.util.find_spec("workbench.tui.app") is not None and (web or sys.stdout.isatty())
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

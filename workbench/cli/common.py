@@ -32,5 +32,9 @@ def open_project(args: argparse.Namespace, create: bool = False) -> Project:
     return project
 
 
-def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))
+def print_json(value: Any, *, compact: bool = False) -> None:
+    """JSON on stdout: indented, or ``compact`` (one line, C encoder: for large reports)."""
+    if compact:
+        print(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    else:
+        print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))

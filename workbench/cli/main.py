@@ -14,6 +14,7 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.cli.common import DB_ENV
+from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import WorkbenchError
 
 
@@ -25,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 # Command groups that register their own sub-parsers: each module has
 # ``register(commands, export)`` and sets ``handler=`` on its parsers with ``set_defaults``.
-COMMAND_MODULES: tuple[str, ...] = ("workbench.cli.search",)
+COMMAND_MODULES: tuple[str, ...] = ("workbench.cli.serve", "workbench.cli.search")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     codebook = commands.add_parser("codebook", help="load or show the codebook").add_subparsers(
         dest="action", metavar="ACTION", parser_class=_Parser, required=True
     )
-    p = codebook.add_parser("load", help="load (merge) a YAML codebook")
-    p.add_argument("file", type=Path)
+    p = codebook.add_parser("load", help="load (merge) a YAML codebook, or a codebook CSV (Taguette's tag,description)")
+    p.add_argument("file", type=Path, metavar="FILE.yaml|FILE.csv")
+    p.add_argument("--separator", default="/", metavar="S", help="CSV: what separates parent and child in a tag (default /)")
     p = codebook.add_parser("show", help="show the codebook")
     p.add_argument("--json", action="store_true")
 
@@ -105,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = commands.add_parser("review", help="review two coders' disagreements into a consensus layer")
     p.add_argument("--coders", nargs="+", required=True, metavar="CODER", help="the two coders: first second")
-    p.add_argument("--consensus", default="consensus", metavar="NAME", help="coder of the consensus layer (default consensus)")
+    p.add_argument("--consensus", default=CONSENSUS_CODER, metavar="NAME", help="coder of the consensus layer (default consensus)")
     p.add_argument("--status", action="store_true", help="print the progress instead of opening the Review screen")
     export = commands.add_parser("export", help="export reports: agreement, themes, codebook, segments, table, qdpx").add_subparsers(
         dest="action", metavar="WHAT", parser_class=_Parser, required=True
@@ -130,8 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     _layer_options(p)
     p.add_argument("--quotes", type=int, default=3, metavar="N", help="exemplar quotes per theme (default 3)")
     _quote_marks_option(p)
-    p = export.add_parser("codebook", help="the codebook as a Word table (.docx) or a REFI-QDA codebook (.qdc)")
-    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc")
+    p = export.add_parser(
+        "codebook", help="the codebook as a Word table (.docx), a REFI-QDA codebook (.qdc) or Taguette's CSV (.csv)"
+    )
+    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc|OUT.csv")
+    p.add_argument("--flat", action="store_true", help="CSV: each code by its name alone, not its parent/child path")
+    p.add_argument("--separator", default="/", metavar="S", help="CSV: what separates parent and child (default /)")
     p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")
     p.add_argument("file", type=Path, metavar="OUT.qdpx")
     p = export.add_parser("segments", help="coded segments (what Retrieve shows) as a Word report, CSV or Excel")

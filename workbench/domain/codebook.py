@@ -25,12 +25,15 @@ is reported as ``file:line: message``.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 import yaml
 
 from workbench.errors import InputError
 
+# LibYAML's parser when PyYAML was built with it (about 20x faster on a large codebook), else PyYAML's own.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CODE_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 TEXT_FIELDS = ("definition", "when_to_use", "when_not_to_use", "example")
@@ -75,9 +78,32 @@ def slugify(name: str) -> str:
     return slug or "code"
 
 
+# --- the rules for a new code (every way of creating one goes through these) ---------------------
+
+MAX_KEY = 255  # the key column's length
+PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC")
+
+
+def new_code_key(name: str, parent_key: str | None, taken: Container[str], wanted: str | None = None) -> str:
+    """The key of a new code: ``wanted`` when it is a valid, free id; else the parent's key + "." + the
+    name's slug (the slug alone at the top level), cut to fit and made unique with ``_2``, ``_3`` …"""
+    if wanted and CODE_ID.match(wanted) and len(wanted) <= MAX_KEY and wanted not in taken:
+        return wanted
+    stem = (f"{parent_key}.{slugify(name)}" if parent_key else slugify(name))[: MAX_KEY - 6]
+    key, number = stem, 2
+    while key in taken:
+        key, number = f"{stem}_{number}", number + 1
+    return key
+
+
+def default_colour(position: int) -> str:
+    """The palette colour of a code without one: by its position among its siblings."""
+    return PALETTE[position % len(PALETTE)]
+
+
 def parse_codebook(text: str, path: str = "<codebook>") -> CodebookSpec:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise InputError(path, f"YAML syntax error: {' '.join(str(error.problem).split())}", line) from None

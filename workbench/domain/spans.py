@@ -56,11 +56,6 @@ def intersection(a: tuple[int, int], b: tuple[int, int]) -> Span | None:
     return Span(start, end) if start < end else None
 
 
-def hull(a: tuple[int, int], b: tuple[int, int]) -> Span:
-    """The smallest span covering both spans."""
-    return Span(min(a[0], b[0]), max(a[1], b[1]))
-
-
 def merge(spans: Iterable[tuple[int, int]]) -> list[Span]:
     """Union of spans as sorted, disjoint, non-touching spans (empty spans dropped).
 
@@ -117,11 +112,6 @@ def subtract(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> list
         if cursor < end:
             result.append(Span(cursor, end))
     return result
-
-
-def spans_at(spans: Sequence[tuple[int, int]], position: int) -> list[int]:
-    """Indices of the spans that contain ``position``."""
-    return [i for i, (start, end) in enumerate(spans) if start <= position < end]
 
 
 def snap_to_units(span: tuple[int, int], units: Sequence[tuple[int, int]]) -> Span:

@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from workbench.domain.codebook import SAFE_LOADER
 from workbench.errors import InputError
 
 TOP_KEYS = ("theme_map", "description", "coder", "typology", "categories", "themes", "version")
@@ -93,7 +94,7 @@ class ThemeMapSpec:
 def parse_theme_map(text: str, path: str = "<theme map>") -> ThemeMapSpec:
     """The file's structure, checked (every error names its line); references are checked on apply."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise InputError(path, f"YAML syntax error: {error.problem}", line) from None

@@ -115,10 +115,6 @@ def int_attr(element: etree._Element, name: str, where: str) -> int:
         ) from None
 
 
-def line_of(element: etree._Element) -> int | None:
-    return element.sourceline
-
-
 # --- writing -------------------------------------------------------------------------------------
 
 

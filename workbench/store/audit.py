@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from workbench.domain.vocabulary import AuditAction
 from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Theme
 
 AUDITED: dict[type, str] = {Coding: "coding", Code: "code", Theme: "theme", Adjudication: "adjudication"}
@@ -55,18 +56,18 @@ def record_changes(session: Session, _context: object, _instances: object) -> No
     for obj in list(session.new):
         kind = AUDITED.get(type(obj))
         if kind:
-            entries.append(AuditEntry(action="create", entity_kind=kind, entity_id=None, after=_snapshot(obj)))
+            entries.append(AuditEntry(action=AuditAction.CREATE, entity_kind=kind, entity_id=None, after=_snapshot(obj)))
             entries[-1]._pending_target = obj  # type: ignore[attr-defined]
     for obj in list(session.dirty):
         kind = AUDITED.get(type(obj))
         if kind and session.is_modified(obj, include_collections=False):
             before, after = _changes(obj)
             if after:
-                entries.append(AuditEntry(action="update", entity_kind=kind, entity_id=obj.id, before=before, after=after))  # type: ignore[attr-defined]
+                entries.append(AuditEntry(action=AuditAction.UPDATE, entity_kind=kind, entity_id=obj.id, before=before, after=after))  # type: ignore[attr-defined]
     for obj in list(session.deleted):
         kind = AUDITED.get(type(obj))
         if kind:
-            entries.append(AuditEntry(action="delete", entity_kind=kind, entity_id=obj.id, before=_snapshot(obj)))  # type: ignore[attr-defined]
+            entries.append(AuditEntry(action=AuditAction.DELETE, entity_kind=kind, entity_id=obj.id, before=_snapshot(obj)))  # type: ignore[attr-defined]
     if not entries:
         return
     actor = session.info.get("actor")

@@ -29,6 +29,7 @@ from workbench.tui.messages import Notice
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.help import BindingEntry, HelpScreen, collect_bindings
 from workbench.tui.screens.sources import SourcesScreen
+from workbench.domain.vocabulary import CONSENSUS_CODER
 
 
 class WorkbenchCommands(Provider):
@@ -203,7 +204,7 @@ class WorkbenchApp(App[int]):
         with self.context.project.session() as session:
             rows = session.execute(
                 select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
-                .where(Coder.name != "consensus").group_by(Coder.name).order_by(func.count(Coding.id).desc())
+                .where(Coder.name != CONSENSUS_CODER).group_by(Coder.name).order_by(func.count(Coding.id).desc())
             ).all()
         return [(name, count) for name, count in rows]
 
@@ -226,20 +227,24 @@ class WorkbenchApp(App[int]):
             self.notify(text, severity="error", timeout=8)
 
 
-def make_app(db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None) -> WorkbenchApp:
+def make_app(
+    db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None, upload_url: str | None = None
+) -> WorkbenchApp:
     """Open the project (migrating it) and build the App, without running it.
 
     ``start`` builds a screen to show above the Sources screen (e.g. ``workbench review``).
     """
     project = Project.open(db, create=False)
     project.actor = coder  # the audit trail names the coder for every change made in the UI
-    context = WorkbenchContext(project, coder, blind)
+    context = WorkbenchContext(project, coder, blind, upload_url)
     return WorkbenchApp(context, CodingSession(project, coder, blind), start)
 
 
-def run_app(db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None) -> int:
-    """Run the terminal UI on a project; returns the exit code."""
-    app = make_app(db, coder, blind, start)
+def run_app(
+    db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None, upload_url: str | None = None
+) -> int:
+    """Run the terminal UI on a project (in a terminal, or for a browser under ``workbench serve``); the exit code."""
+    app = make_app(db, coder, blind, start, upload_url)
     try:
         app.run()
     finally:

@@ -49,6 +49,7 @@ from workbench.services.agreement.disagreements import (
 )
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, Code, Coding, Source
+from workbench.domain.vocabulary import CONSENSUS_CODER
 
 # Still importable from here: CONTEXT_CHARS, DECISIONS, Piece, Disagreement, ReviewState, next_word, move_boundary.
 
@@ -67,7 +68,7 @@ class Undone:
 # --- the session ---------------------------------------------------------------------------------
 
 
-def start_review(project: Project, first: str, second: str, consensus: str = "consensus", *, actor: str | None = None) -> ReviewState:
+def start_review(project: Project, first: str, second: str, consensus: str = CONSENSUS_CODER, *, actor: str | None = None) -> ReviewState:
     """Copy agreed regions into the consensus layer (once) and list every disagreement, decided or not."""
     with project.session(actor=actor, note=f"agreed regions of {first} and {second}") as session:
         who = review_coders(session, first, second, consensus, create=True)
@@ -86,7 +87,7 @@ def start_review(project: Project, first: str, second: str, consensus: str = "co
         return ReviewState(first, second, consensus, tuple(disagreements), len(agreed), seeded)
 
 
-def list_disagreements(project: Project, first: str, second: str, consensus: str = "consensus") -> ReviewState:
+def list_disagreements(project: Project, first: str, second: str, consensus: str = CONSENSUS_CODER) -> ReviewState:
     """The disagreements and their status, writing nothing."""
     with project.session() as session:
         who = review_coders(session, first, second, consensus, create=False)
@@ -159,7 +160,7 @@ def _remove(session: Session, who: ReviewCoders, adjudication: Adjudication) -> 
     session.flush()
 
 
-def undo_last(project: Project, first: str, second: str, consensus: str = "consensus", *, actor: str | None = None) -> Undone | None:
+def undo_last(project: Project, first: str, second: str, consensus: str = CONSENSUS_CODER, *, actor: str | None = None) -> Undone | None:
     """Take back the latest decision of this review (its consensus codings go too); None when there is none."""
     with project.session(actor=actor, note="undo adjudication") as session:
         who = review_coders(session, first, second, consensus, create=False)

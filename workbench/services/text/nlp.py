@@ -19,13 +19,13 @@ Segments never end inside or right after one of the language's abbreviations
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.domain.languages import DEFAULT_LANGUAGE, check_language, fix_abbreviation_splits, language as language_of
-from workbench.domain.spans import Span, strip_span
+from workbench.domain.spans import strip_span
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -87,12 +87,6 @@ def _has_senter(name: str) -> bool:
     meta = spacy.info(name) or {}
     components = meta.get("components", []) if isinstance(meta, dict) else []
     return "senter" in components
-
-
-def sentence_spans(texts: Iterable[str], language: str = DEFAULT_LANGUAGE, model: str | None = None) -> Iterator[list[Span]]:
-    """For each text, the spans of its sentences (white space trimmed), relative to that text."""
-    for text in texts:
-        yield [Span(a, b) for a, b in segment_text(text, [(0, len(text))], model, language)]
 
 
 def segment_text(

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from workbench.domain.languages import DEFAULT_LANGUAGE
-from workbench.domain.spans import Span
 
 Token = tuple[int, int, str, str]  # start, end, lowercased form, lemma
 
@@ -97,6 +96,3 @@ def _substring(text: str, query: str) -> list[Hit]:
         position = lowered.find(needle, position + 1)
     return hits
 
-
-def hit_spans(hits: list[Hit]) -> list[Span]:
-    return [Span(h.start, h.end) for h in hits]
