@@ -282,7 +282,7 @@ class _Writer:
             if not case.name or not case.name.strip():
                 self.report.skip("cases without a name (document variables)")
                 continue
-            pid = (normalise_participant_id(case.name) or case.name.strip())[:100]
+            pid = (normalise_participant_id(case.name, self.options.language) or case.name.strip())[:100]
             known = self.session.scalar(select(Participant.id).where(Participant.pid == pid))
             participant = get_or_create(self.session, pid)
             (self.report.participants_matched if known else self.report.participants_added).append(pid)
