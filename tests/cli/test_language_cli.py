@@ -116,3 +116,21 @@ def test_init_language_changes_the_default_for_later_imports_only(db, capsys, tm
     assert {s["name"]: s["language"] for s in json.loads(out)} == {"a": "en", "b": "da"}
     code, out, _ = run(capsys, "--db", db, "init")
     assert "(language: da, Danish)" in out  # a plain init keeps it
+
+
+def test_language_shows_and_sets_the_projects_and_puts_a_sources_right(db, capsys, tmp_path):
+    (tmp_path / "samtale.txt").write_text(DANISH, encoding="utf-8")
+    run(capsys, "--db", db, "import", str(tmp_path / "samtale.txt"))  # English by mistake
+    code, out, _ = run(capsys, "--db", db, "language")
+    assert code == 0 and out.startswith("project language: en (English)")
+    code, out, _ = run(capsys, "--db", db, "language", "da", "--source", "samtale")
+    assert code == 0 and out.startswith("samtale: en → da;") and "Deltager 4: Deltager 4 → P04" in out
+    code, out, _ = run(capsys, "--db", db, "sources", "--json")
+    (source,) = json.loads(out)
+    assert source["language"] == "da" and source["participants"] == ["P04"] and source["segments"] == 5
+    code, out, _ = run(capsys, "--db", db, "language", "sv")
+    assert code == 0 and "project language: sv (Swedish)" in out
+    code, out, _ = run(capsys, "--db", db, "sources", "--json")
+    assert json.loads(out)[0]["language"] == "da"  # the project's language does not change a source's
+    code, _, err = run(capsys, "--db", db, "language", "--source", "samtale")
+    assert code == 2 and "give the language to set" in err

@@ -262,7 +262,7 @@ def prepare_text(
     return PreparedText(
         text=text,
         parsed=parsed,
-        segments=_segment(parsed, body_spans, spacy_model, language),
+        segments=segment_bodies(text, body_spans, spacy_model, language),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         words=count_words(text, body_spans),
         language=language,
@@ -298,11 +298,10 @@ def add_text_source(
     return source
 
 
-def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None, language: str) -> list[list[tuple[int, int]]]:
-    """Sentence spans (source offsets) of every turn, via spaCy, line by line."""
+def segment_bodies(text: str, bodies: list[Span], model: str | None, language: str) -> list[list[tuple[int, int]]]:
+    """Sentence spans (source offsets) of every turn body, via spaCy, line by line."""
     from workbench.services.text.nlp import segment_text
 
-    text = parsed.text
     pieces: list[tuple[int, int]] = []
     owner: list[int] = []  # turn index of each piece
     for index, body in enumerate(bodies):
