@@ -193,3 +193,43 @@ async def test_i_asks_the_language_and_imports_a_danish_transcript_in_it(make_tu
             assert source.language == "da"
             roles = session.execute(select(Turn.speaker_label, Turn.speaker_role).where(Turn.source_id == source.id)).all()
         assert roles == [("Intervieweren", "interviewer"), ("Deltager 7", "participant")]
+
+
+async def test_L_sets_the_highlighted_sources_language_and_reads_it_again(make_tui_app, tmp_path):
+    import asyncio
+
+    from sqlalchemy import select
+
+    from workbench.services.importing.batch import import_paths
+    from workbench.store.models import Participant, Source, Turn
+    from workbench.tui.widgets.code_form import NamePrompt
+
+    path = tmp_path / "samtale-8.txt"
+    path.write_text("Intervieweren: Hvordan gik det?\nDeltager 8: Vi talte bl.a. om søvn.\n", encoding="utf-8")
+    app = make_tui_app()
+    import_paths(app.context.project, [path])  # English by mistake
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("samtale-8"))
+        await pilot.press("L")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, NamePrompt):
+                break
+            await asyncio.sleep(0.02)
+        assert pilot.app.screen.query_one(Input).value == "en"
+        await pilot.press("ctrl+u", *"da", "enter")
+        for _ in range(250):
+            if rows(pilot).get("samtale-8", [""] * 4)[2] == "da":
+                break
+            await asyncio.sleep(0.02)
+        await settle(pilot)
+        assert rows(pilot)["samtale-8"][1:4] == ["interview", "da", "P08"]
+        with app.context.project.session() as session:
+            source = session.scalar(select(Source).where(Source.name == "samtale-8"))
+            roles = session.execute(
+                select(Turn.speaker_role, Participant.pid).outerjoin(Participant, Participant.id == Turn.participant_id)
+                .where(Turn.source_id == source.id).order_by(Turn.ordinal)
+            ).all()
+        assert source.language == "da" and roles == [("interviewer", None), ("participant", "P08")]
+        assert any(n.message.startswith("samtale-8: en → da") for n in pilot.app._notifications)

@@ -1,6 +1,6 @@
 """Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one,
 ``i`` to import more (a file or a folder, then its language, in a thread worker, file by file as
-``workbench import``).
+``workbench import``), ``L`` to put a source's language right.
 
 The filter (``f``) takes words that must all match: ``kind:focus`` (kind
 starts with), ``key=value`` (some participant of the source has that
@@ -25,7 +25,7 @@ from workbench.domain.spans import covered_length
 from workbench.errors import WorkbenchError
 from workbench.services.coding.codings import codings_for_source
 from workbench.services.importing.batch import FileResult, ImportOptions, ImportReport, import_paths
-from workbench.services.project.language import project_language
+from workbench.services.project.language import project_language, set_source_language
 from workbench.services.project.participants import ParticipantInfo, list_participants
 from workbench.services.project.sources import SourceSummary, list_sources
 from workbench.tui.messages import Notice, SourcesLoaded
@@ -75,6 +75,8 @@ class SourcesScreen(Screen):
         Binding("i", "import_files", "Import", id="sources.import",
                 tooltip="Import transcripts: a file or a folder (.txt, .md, .docx, .vtt, .srt, REFI-QDA .qdpx/.qdc), "
                         "then their language"),
+        Binding("L", "set_language", "Language", show=False, id="sources.language",
+                tooltip="Set the highlighted source's language: it is segmented and its speakers read again"),
         Binding("x", "export", "Export", id="sources.export",
                 tooltip="Export the codebook (Word, REFI-QDA, Taguette CSV), the project (.qdpx), the theme map, tables or agreement"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="sources.reload", tooltip="Read the sources again from the project"),
@@ -255,6 +257,35 @@ class SourcesScreen(Screen):
         from workbench.tui.export_menu import export_menu
 
         await export_menu(self, self.app.context)  # type: ignore[attr-defined]
+
+    # Language -----------------------------------------------------------------------------------
+    @work(exit_on_error=False, group="sources-language-ask")
+    async def action_set_language(self) -> None:
+        name = self.highlighted_name
+        if name is None:
+            return
+        current = next((s.language for s in self.sources if s.name == name), self.project_language)
+        answer = await self.app.push_screen_wait(
+            NamePrompt(f"Language of {name} (it is segmented and its speakers read again): {supported_languages()}", current)
+        )
+        if answer is None:
+            return
+        try:
+            language = check_language(answer)
+        except WorkbenchError as error:
+            self.notify(str(error), title="Language not changed", severity="error", timeout=12, markup=False)
+            return
+        self.query_one("#sources-status", Static).update(f"Reading {name} again in {LANGUAGES[language].name} …")
+        self._set_language(name, language)
+
+    @work(thread=True, exclusive=True, group="sources-language", exit_on_error=False)
+    def _set_language(self, name: str, language: str) -> None:
+        try:
+            change = set_source_language(self.app.context.project, name, language)  # type: ignore[attr-defined]
+            self.post_message(Notice(change.summary()))
+        except WorkbenchError as error:
+            self.post_message(Notice(str(error), "error"))
+        self.app.call_from_thread(self._load)  # workers start from the UI thread
 
     # Importing ----------------------------------------------------------------------------------
     @work(exit_on_error=False, group="sources-import-ask")
