@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, print_json
@@ -11,6 +12,7 @@ from workbench.cli.export import cmd_export_segments, cmd_export_table, cmd_expo
 from workbench.cli.agreement import cmd_agreement, cmd_export_agreement, cmd_review
 from workbench.cli.interop import cmd_export_codebook as cmd_export_codebook_any, cmd_export_qdpx
 from workbench.errors import WorkbenchError
+from workbench.safety import mask_passwords
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -50,10 +52,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         stream = sys.stderr if result.status == "failed" else sys.stdout
         print(result.message, file=stream)
 
+    options = replace(options, layout=args.layout)
     report = import_paths(project, args.paths, options, attributes=args.attributes, progress=show)
     if not report.results:
-        raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt)")
-    print(report.summary())
+        raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt .json .tsv)")
+    layouts = report.layouts()
+    print(report.summary() + (f" · {layouts}" if layouts else ""))
     return EXIT_PARTIAL if report.failed else 0
 
 
@@ -93,13 +97,17 @@ def cmd_participants(args: argparse.Namespace) -> int:
 
 
 def cmd_text(args: argparse.Namespace) -> int:
+    """The stored text exactly into a pipe or file; on a terminal with its control characters shown
+    (one visible character each, so columns still count offsets)."""
+    from workbench.safety import raw_stream
     from workbench.services.project.sources import require_source
 
     project = open_project(args)
     with project.session() as session:
         text = require_source(session, args.source).text
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    stream = sys.stdout if sys.stdout.isatty() else raw_stream(sys.stdout)
+    stream.write(text)
+    stream.flush()
     return 0
 
 
@@ -186,7 +194,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     result = build_demo(project)
     for message in result.messages:
         print(message)
-    print(f"demo project: {target}")
+    print(f"demo project: {mask_passwords(target)}")
     args.db = target
     if args.no_tui or not _tui_available():
         return cmd_sources(argparse.Namespace(db=target, json=False))

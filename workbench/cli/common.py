@@ -33,8 +33,12 @@ def open_project(args: argparse.Namespace, create: bool = False) -> Project:
 
 
 def print_json(value: Any, *, compact: bool = False) -> None:
-    """JSON on stdout: indented, or ``compact`` (one line, C encoder: for large reports)."""
+    """JSON on stdout: indented, or ``compact`` (one line, C encoder: for large reports). The data is
+    exactly as stored; control characters are ``\\u`` escapes (never raw on a terminal)."""
+    from workbench.safety import json_for_terminal
+
     if compact:
-        print(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        document = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     else:
-        print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))
+        document = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False)
+    print(json_for_terminal(document))

@@ -43,11 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--blind", action="store_true", help="show only your own codings (second-coder view)")
 
     p = commands.add_parser(
-        "import", help="import transcripts (.txt .md .docx .vtt .srt; folders recursively) or REFI-QDA (.qdpx .qde .qdc)"
+        "import", help="import transcripts (.txt .md .docx .vtt .srt .json .tsv; folders recursively) or REFI-QDA (.qdpx .qde .qdc)"
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--kind", choices=["interview", "focus-group", "other"], help="kind of data collection (default: guessed)")
     p.add_argument("--attributes", type=Path, metavar="FILE.csv", help="participant attributes (participant column + attributes)")
+    from workbench.domain.layouts import LAYOUT_NAMES
+
+    p.add_argument("--layout", choices=LAYOUT_NAMES, metavar="NAME",
+                   help=f"read every file in this transcript layout instead of detecting it: {', '.join(LAYOUT_NAMES)}")
     p.add_argument("--speaker", action="append", default=[], metavar="LABEL=PID", help="map a speaker label to a participant id")
     p.add_argument("--interviewer", action="append", default=[], metavar="LABEL", help="mark a speaker label as interviewer")
     p.add_argument("--language", metavar="CODE", help="the language of these transcripts, ISO 639-1 (default: the project's)")
@@ -182,11 +186,27 @@ def _layer_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Everything it prints goes through :class:`~workbench.safety.TerminalStream`, so no
+    control character from the project reaches the terminal raw, and every error message through
+    :func:`~workbench.safety.for_message` (one line, passwords masked)."""
+    from workbench.safety import TerminalStream
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalStream(sys.stdout), TerminalStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: list[str] | None) -> int:
+    from workbench.safety import for_message
+
     try:
         args = build_parser().parse_args(argv)
         return run(args)
     except WorkbenchError as error:
-        print(f"workbench: {error}", file=sys.stderr)
+        print(f"workbench: {for_message(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("workbench: interrupted", file=sys.stderr)
@@ -196,7 +216,16 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
         if os.environ.get("WORKBENCH_DEBUG"):
             raise
-        print(f"workbench: internal error: {type(error).__name__}: {error} (set WORKBENCH_DEBUG=1 for details)", file=sys.stderr)
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(error, DBAPIError):  # outside a unit of work: still one line, never the SQL or its values
+            from workbench.store.engine import database_error
+
+            problem = database_error(error)
+            print(f"workbench: {for_message(str(problem))}", file=sys.stderr)
+            return problem.exit_code
+        message = for_message(f"{type(error).__name__}: {error}")
+        print(f"workbench: internal error: {message} (set WORKBENCH_DEBUG=1 for details)", file=sys.stderr)
         return 3
 
 

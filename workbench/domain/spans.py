@@ -13,6 +13,16 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 
+BOM = "\ufeff"
+
+
+def without_leading_bom(text: str) -> str:
+    """A text as it is stored: no leading U+FEFF (byte-order marks, however many), since position 0 is
+    the first real character. Every tool reading a REFI-QDA source file drops a leading BOM, so a stored
+    text that kept one would have every position read one character early after an exchange."""
+    return text.lstrip(BOM)
+
+
 class Span(NamedTuple):
     """A half-open range ``[start, end)`` of code points."""
 

@@ -5,11 +5,14 @@ audited models into append-only :class:`AuditEntry` rows in the same
 transaction, with the before and after values of the changed columns. The
 actor is the coder named in ``session.info["actor"]`` (set by
 ``Project.session(actor=...)`` or ``Project.actor``). Bulk inserts through
-Core (transcript import) are not audited: they create sources, not analysis.
+Core of transcripts (turns, segments) are not audited: they create sources,
+not analysis; bulk-inserted codings (the codings CSV import) are, through
+:func:`record_bulk_creates`, in the same form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -81,6 +84,29 @@ def record_changes(session: Session, _context: object, _instances: object) -> No
         entry.note = note
         session.add(entry)
     session.info.setdefault("_audit_pending", []).extend(e for e in entries if hasattr(e, "_pending_target"))
+
+
+def record_bulk_creates(session: Session, kind: str, snapshots: Sequence[dict[str, Any]]) -> None:
+    """Audit rows created by a bulk insert (the codings CSV import) exactly as a flush would record them.
+
+    ``snapshots`` are the created rows' columns with their ``id`` (as :func:`_snapshot` gives for ORM objects).
+    """
+    import json
+
+    from workbench.store.bulk import bind_value, insert_rows
+    from workbench.store.models import utcnow
+
+    if not snapshots:
+        return
+    actor = session.info.get("actor")
+    coder_id = session.scalar(select(Coder.id).where(Coder.name == actor)) if actor else None
+    connection = session.connection()
+    table = AuditEntry.__table__
+    note, at = session.info.get("audit_note"), bind_value(connection, table, "at", utcnow())
+    dumps = json.JSONEncoder(ensure_ascii=True).encode  # what SQLAlchemy's JSON type writes (json.dumps)
+    rows = [(at, coder_id, "create", kind, snapshot["id"], None, dumps(snapshot), note) for snapshot in snapshots]
+    columns = ("at", "coder_id", "action", "entity_kind", "entity_id", "before", "after", "note")
+    insert_rows(connection, table, columns, rows, converted=("at", "after"))
 
 
 def fill_created_ids(session: Session, _context: object) -> None:

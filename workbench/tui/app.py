@@ -20,10 +20,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ProjectError, WorkbenchError
+from workbench.safety import mask_passwords
 from workbench.services.coding.session import CodingSession
 from workbench.services.text.documents import SourceDocument, load_document
 from workbench.store.engine import Project
+from workbench.tui import safe_display
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.messages import Notice
 from workbench.tui.screens.coding import CodingScreen
@@ -79,18 +81,23 @@ class WorkbenchApp(App[int]):
 
     def __init__(self, context: WorkbenchContext, coding: CodingSession,
                  start: Callable[[], Screen] | None = None) -> None:
+        safe_display.install()
         super().__init__()
+        self._control_filter = safe_display.ControlFilter()
         self.context = context
         self.coding = coding
         self.start_screen = start
         self.coding_lock = threading.Lock()  # one coding action at a time, in order
         self.sub_title = self.coder_label
+        self.unreachable: str | None = None  # why the project cannot be written, while it cannot
+        context.project.observer = lambda problem: self.post_message(self.DatabaseOutcome(problem))
 
     @property
     def coder_label(self) -> str:
         return f"coder: {self.context.coder}" + (" (blind: only your codings)" if self.context.blind else "")
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._show_reachability)
         self.push_screen(SourcesScreen())
         if self.start_screen is not None:
             self.push_screen(self.start_screen())
@@ -99,6 +106,37 @@ class WorkbenchApp(App[int]):
         """Back in the terminal window: show what other coders did meanwhile (new codes, codings)."""
         if isinstance(self.screen, CodingScreen):
             self.screen.action_refresh()
+
+    # Reachability -------------------------------------------------------------------------------
+    class DatabaseOutcome(Message):
+        """From any thread: the database refused a unit of work (``problem``), or a write succeeded (None)."""
+
+        def __init__(self, problem: ProjectError | None) -> None:
+            super().__init__()
+            self.problem = problem
+
+    def on_workbench_app_database_outcome(self, message: DatabaseOutcome) -> None:
+        if message.problem is not None:
+            # the screen that failed says what failed; the banner says it persists
+            self.unreachable = getattr(message.problem, "reason", None) or str(message.problem)
+        elif self.unreachable is not None:
+            self.unreachable = None
+            self.notify("The project is reachable again: changes are saved.", timeout=6)
+        self._show_reachability(self.screen)
+
+    def _show_reachability(self, screen: Screen) -> None:
+        """Mount, update or remove the banner on ``screen`` (not on dialogs: the screen under them has it)."""
+        from textual.screen import ModalScreen
+
+        from workbench.tui.widgets.unreachable_banner import UnreachableBanner
+
+        for banner in screen.query(UnreachableBanner):
+            if self.unreachable is None:
+                banner.remove()
+            else:
+                banner.update(UnreachableBanner.text_for(self.unreachable))
+        if self.unreachable is not None and not screen.query(UnreachableBanner) and not isinstance(screen, ModalScreen):
+            screen.mount(UnreachableBanner(UnreachableBanner.text_for(self.unreachable)))
 
     # Navigation --------------------------------------------------------------------------------
     def open_source_at(self, source_name: str, start: int | None = None, end: int | None = None) -> None:
@@ -215,6 +253,13 @@ class WorkbenchApp(App[int]):
             return
         source = self.screen.source_name if isinstance(self.screen, CodingScreen) else None
         self.push_screen(AuditScreen(source=source))
+
+    def get_line_filters(self):  # type: ignore[no-untyped-def]
+        return [*super().get_line_filters(), self._control_filter]
+
+    def notify(self, message: str, *, title: str = "", **options) -> None:  # type: ignore[no-untyped-def, override]
+        """Every notification (screens' too: they call the App's): no database password in it."""
+        super().notify(mask_passwords(message), title=mask_passwords(title), **options)
 
     # Messages from workers ---------------------------------------------------------------------
     def on_notice(self, message: Notice) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.codebook import (
@@ -19,8 +19,11 @@ from workbench.domain.codebook import (
 )
 from workbench.domain.vocabulary import CodeOrigin
 from workbench.errors import InputError, NotFoundError, WorkbenchError
+from workbench.store.audit import record_bulk_creates
+from workbench.store.values import check_values
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding
+from workbench.store.values import from_file
 
 INDUCTIVE_ROOT = "inductive"
 
@@ -66,7 +69,7 @@ def load_codebook(project: Project, path: Path, separator: str = "/") -> LoadRep
     except UnicodeDecodeError:
         raise InputError(path, "the codebook is not UTF-8 text; save it as UTF-8") from None
     spec = parse_codebook(text, str(path))
-    with project.session() as session:
+    with from_file(path), project.session() as session:
         return apply_codebook(session, spec.name, spec.description, spec.codes, str(path))
 
 
@@ -88,6 +91,7 @@ def apply_codebook(
     existing = {c.key: c for c in session.scalars(select(Code))}
     last = max((c.position for c in existing.values()), default=-1) + 1 if keep_places else 0
     added, updated, unchanged = [], [], []
+    new_rows: dict[str, dict[str, object]] = {}
     for position, spec in enumerate(specs, start=last):
         values = {
             "name": spec.name,
@@ -103,28 +107,61 @@ def apply_codebook(
             "codebook_id": book.id,
         }
         code = existing.get(spec.key)
-        if code is not None and keep_places:
-            del values["position"], values["codebook_id"]
         if code is None:
-            fields = {k: v for k, v in values.items() if k not in ("name", "origin", "colour", "position", "codebook_id")}
-            code = add_code(session, spec.name, key=spec.key, origin=spec.origin, colour=spec.colour, position=position,
-                            codebook_id=book.id, taken=existing, flush=False, **fields)
-            existing[spec.key] = code
+            new_rows[spec.key] = {"key": spec.key, **values}
             added.append(spec.key)
-        else:
-            changed = {k: v for k, v in values.items() if getattr(code, k) != v and not (k == "colour" and not spec.colour)}
-            for k, v in changed.items():
-                setattr(code, k, v)
-            (updated if changed else unchanged).append(spec.key)
-    for spec in specs:  # relationships, not ids: new codes get their parent in the same INSERT
-        code, parent = existing[spec.key], existing[spec.parent] if spec.parent else None
-        if code.parent is not parent:
-            code.parent = parent
+            continue
+        if keep_places:
+            del values["position"], values["codebook_id"]
+        changed = {k: v for k, v in values.items() if getattr(code, k) != v and not (k == "colour" and not spec.colour)}
+        for k, v in changed.items():
+            setattr(code, k, v)
+        (updated if changed else unchanged).append(spec.key)
+    parents = {spec.key: spec.parent for spec in specs}
+    for spec in specs:
+        code = existing.get(spec.key)
+        if code is None or (code.parent.key if code.parent else None) == spec.parent:
+            continue
+        if spec.parent in new_rows:
+            continue  # moved under a new code: set once the new code has its id
+        code.parent = existing[spec.parent] if spec.parent else None
+        if spec.key in unchanged:
+            unchanged.remove(spec.key)
+            updated.append(spec.key)
+    session.flush()
+    ids = add_codes(session, list(new_rows.values()), parents, {key: code.id for key, code in existing.items()})
+    for spec in specs:
+        code = existing.get(spec.key)
+        if code is not None and spec.parent in new_rows and code.parent_id != ids[spec.parent]:
+            code.parent_id = ids[spec.parent]
             if spec.key in unchanged:
                 unchanged.remove(spec.key)
                 updated.append(spec.key)
     session.flush()
     return LoadReport(name, added, updated, unchanged)
+
+
+def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str, str | None],
+              known: dict[str, int]) -> dict[str, int]:
+    """Many new codes at once (a codebook file): ``rows`` carry every column but ``parent_id``; ``parents``
+    maps each key to its parent's key. Inserted a tree level at a time in bulk statements (a parent before
+    its children), each audited as :func:`add_code`'s ORM path would be. Returns key -> id for all codes."""
+    ids = dict(known)
+    pending = {str(row["key"]): row for row in rows}
+    while pending:
+        level = [row for key, row in pending.items() if parents.get(key) is None or parents[key] in ids]
+        if not level:
+            raise WorkbenchError(f"the parents of {', '.join(sorted(pending)[:3])} are not in the codebook")
+        for row in level:
+            parent = parents.get(str(row["key"]))
+            row["parent_id"] = ids[parent] if parent else None
+            check_values(Code.__table__, row)  # a bulk INSERT passes no flush: the column rules are checked here
+        inserted = session.execute(insert(Code).returning(Code.id, Code.key, sort_by_parameter_order=True), level)
+        for code_id, key in inserted:
+            ids[key] = code_id
+            del pending[key]
+        record_bulk_creates(session, "code", [{**row, "id": ids[str(row["key"])]} for row in level])
+    return ids
 
 
 def list_codes(session: Session) -> list[CodeInfo]:

@@ -8,13 +8,14 @@ then ``(all codes)`` rows. The .docx has the method notes, the per-code table
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
 from workbench.agreement import format as fmt
 from workbench.atomic import write_bytes, write_text
 from workbench.errors import WorkbenchError
+from workbench.services.export import word
+from workbench.services.export.sheets import csv_text
 from workbench.services.agreement.report import AgreementReport
 
 FORMATS = (".csv", ".docx")
@@ -61,11 +62,7 @@ def _csv_rows(report: AgreementReport) -> list[list[str]]:
 
 
 def agreement_csv(report: AgreementReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_rows(report))
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, _csv_rows(report))
 
 
 # --- Word -------------------------------------------------------------------------------------
@@ -84,9 +81,7 @@ def _table(document, header: list[str], rows: list[list[str]]) -> None:  # type:
 
 
 def agreement_docx(report: AgreementReport) -> bytes:
-    from docx import Document
-
-    document = Document()
+    document = word.blank_document()
     document.add_heading("Inter-coder agreement", level=1)
     document.add_paragraph(
         f"Coders: {', '.join(report.coders)}. Unit: {report.unit}. "

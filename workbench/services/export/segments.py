@@ -14,7 +14,6 @@ sibling, so a failure leaves nothing partial.
 from __future__ import annotations
 
 import importlib.util
-import io
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,11 +21,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from workbench.atomic import write_bytes, write_text
 from workbench.domain.languages import check_language, quoted
 from workbench.domain.transcript import format_timestamp
 from workbench.errors import WorkbenchError
 from workbench.services.export import word
+from workbench.services.export.sheets import write_frame
 from workbench.services.codebook.codes import CodeInfo, list_codes
 from workbench.services.project.coders import require_coder
 from workbench.services.coding.retrieve import RetrievedSegment, attribute_values, retrieve
@@ -95,13 +94,7 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
     if suffix == ".docx":
         word.save_docx(build_document(segments, codes, query, languages), path)
     else:
-        frame = segments_frame(segments)
-        if suffix == ".csv":
-            write_text(path, frame.to_csv(index=False, lineterminator="\n"))
-        else:
-            buffer = io.BytesIO()
-            frame.to_excel(buffer, sheet_name="Coded segments", index=False, engine="openpyxl")
-            write_bytes(path, buffer.getvalue())
+        write_frame(segments_frame(segments), path, "Coded segments", index=False)
     return SegmentsExport(
         path, len(segments), len({s.code_key for s in segments}), len({s.source for s in segments}),
         len({s.participant for s in segments if s.participant}),

@@ -9,13 +9,12 @@ through a temporary sibling, so a failure leaves nothing partial.
 from __future__ import annotations
 
 import importlib.util
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.atomic import write_bytes, write_text
 from workbench.errors import WorkbenchError
 from workbench.services.themes import rollups
+from workbench.services.export.sheets import write_frame
 from workbench.services.export.word import check_output
 from workbench.store.engine import Project
 
@@ -44,12 +43,7 @@ def export_table(project: Project, path: Path, what: str = "themes", coder: str 
     if not data.themes:
         raise WorkbenchError("no themes in this project yet; create them in the Themes screen or run 'workbench themes load FILE'")
     frame = table(what, data)
-    if excel:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, sheet_name=SHEET_NAMES[what], engine="openpyxl")
-        write_bytes(path, buffer.getvalue())
-    else:
-        write_text(path, frame.to_csv(lineterminator="\n"))
+    write_frame(frame, path, SHEET_NAMES[what], index=True)
     return TableExport(path, what, len(frame.index), len(frame.columns), data.layer.name)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from workbench.atomic import write_bytes
 from workbench.errors import WorkbenchError
+from workbench.safety import for_xml
 
 TABLE_STYLE = "Light List Accent 1"
 BODY_FONT_PT = 9
@@ -43,12 +44,36 @@ def save_docx(document: Any, path: Path) -> None:
     write_bytes(path, buffer.getvalue())
 
 
-def new_document(title: str) -> Any:
+def blank_document() -> Any:
+    """A python-docx Document whose text runs take any project text (see :func:`_xml_safe_runs`)."""
     from docx import Document
+
+    _xml_safe_runs()
+    return Document()
+
+
+def _xml_safe_runs() -> None:
+    """Every run of text python-docx writes passes ``CT_R.add_t``: route it through
+    :func:`workbench.safety.for_xml`, so a transcript holding ESC or NUL is exported with those
+    characters shown (``␛``) instead of python-docx refusing the whole document."""
+    from docx.oxml.text.run import CT_R
+
+    original = CT_R.add_t
+    if getattr(original, "xml_safe", False):
+        return
+
+    def add_t(self, text: str):  # type: ignore[no-untyped-def]
+        return original(self, for_xml(text))
+
+    add_t.xml_safe = True  # type: ignore[attr-defined]
+    CT_R.add_t = add_t  # type: ignore[method-assign]
+
+
+def new_document(title: str) -> Any:
     from docx.shared import Pt
 
-    document = Document()
-    document.core_properties.title = title
+    document = blank_document()
+    document.core_properties.title = for_xml(title)
     document.core_properties.author = "Thematic Workbench"
     document.styles["Normal"].font.size = Pt(10)
     document.styles["Caption"].font.size = Pt(10)

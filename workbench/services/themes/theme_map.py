@@ -35,6 +35,7 @@ from workbench.services.themes import categories as theme_categories
 from workbench.services.themes import edit as svc
 from workbench.services.themes.rollups import CONSENSUS_CODER
 from workbench.store.engine import Project
+from workbench.store.values import from_file
 from workbench.store.models import (
     Code, Coder, Coding, Exemplar, Source, Theme, ThemeCategory, ThemeCode, ThemeType,
 )
@@ -65,7 +66,7 @@ def load_theme_map(project: Project, path: Path, coder: str | None = None, *, re
     except UnicodeDecodeError:
         raise InputError(path, "the theme map is not UTF-8 text; save it as UTF-8") from None
     spec = parse_theme_map(text, str(path))
-    with project.session() as session:
+    with from_file(path), project.session() as session:
         return apply_theme_map(session, spec, str(path), coder, replace=replace)
 
 

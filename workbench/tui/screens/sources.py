@@ -296,7 +296,7 @@ class SourcesScreen(Screen):
             self.notify("Upload the files in the page that opened; press ctrl+r here afterwards to see them", markup=False)
             return
         path = await self.app.push_screen_wait(
-            NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt, or .qdpx/.qdc):")
+            NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt .json .tsv, or .qdpx/.qdc):")
         )
         if not path:
             return
@@ -340,8 +340,10 @@ class SourcesScreen(Screen):
         report = message.report
         summary = report.summary()
         if not report.results:
-            summary = "No transcripts there (.txt .md .docx .vtt .srt .qdpx .qdc)"
-        self.notify(summary, title="Import", severity="error" if report.failed else "information", markup=False)
+            summary = "No transcripts there (.txt .md .docx .vtt .srt .json .tsv .qdpx .qdc)"
+        layouts = report.layouts()
+        title = f"Import · {layouts}" if layouts else "Import"
+        self.notify(summary, title=title, severity="error" if report.failed else "information", markup=False)
         for failure in report.failed[:3]:
             self.notify(failure.message, title="Not imported", severity="error", timeout=12, markup=False)
         if len(report.failed) > 3:
