@@ -1,4 +1,4 @@
-"""Migration 0005 (issue 15): sources imported before languages existed are English."""
+"""Migration 0006 (issue 15): sources imported before languages existed are English."""
 
 from __future__ import annotations
 
