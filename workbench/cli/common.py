@@ -19,9 +19,17 @@ def db_location(args: argparse.Namespace) -> str:
 
 
 def acting_coder(args: argparse.Namespace) -> str:
-    from workbench.services.project.coders import check_coder_name, default_coder_name
+    """``--coder``, else ``$WORKBENCH_CODER``, else the coder a handout file was made for, else the login name."""
+    from workbench.services.project.coders import CODER_ENV, check_coder_name, default_coder_name
 
-    return check_coder_name(getattr(args, "coder", None) or default_coder_name())
+    named = getattr(args, "coder", None) or os.environ.get(CODER_ENV, "").strip()
+    if not named and "://" not in db_location(args):
+        from pathlib import Path
+
+        from workbench.services.handout.identity import handout_coder_of_file
+
+        named = handout_coder_of_file(Path(db_location(args)).expanduser())
+    return check_coder_name(named or default_coder_name())
 
 
 def open_project(args: argparse.Namespace, create: bool = False) -> Project:

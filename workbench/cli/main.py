@@ -26,7 +26,9 @@ class _Parser(argparse.ArgumentParser):
 
 # Command groups that register their own sub-parsers: each module has
 # ``register(commands, export)`` and sets ``handler=`` on its parsers with ``set_defaults``.
-COMMAND_MODULES: tuple[str, ...] = ("workbench.cli.serve", "workbench.cli.search", "workbench.cli.language")
+COMMAND_MODULES: tuple[str, ...] = (
+    "workbench.cli.serve", "workbench.cli.handout", "workbench.cli.search", "workbench.cli.language",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

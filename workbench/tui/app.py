@@ -281,6 +281,9 @@ def make_app(
     """
     project = Project.open(db, create=False)
     project.actor = coder  # the audit trail names the coder for every change made in the UI
+    from workbench.services.handout.identity import handout_opens_blind
+
+    blind = blind or handout_opens_blind(project, coder)  # a handout opens blind for its coder
     context = WorkbenchContext(project, coder, blind, upload_url)
     return WorkbenchApp(context, CodingSession(project, coder, blind), start)
 

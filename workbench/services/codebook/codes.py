@@ -160,7 +160,7 @@ def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str
         for code_id, key in inserted:
             ids[key] = code_id
             del pending[key]
-        record_bulk_creates(session, "code", [{**row, "id": ids[str(row["key"])]} for row in level])
+        record_bulk_creates(session, Code, [{**row, "id": ids[str(row["key"])]} for row in level])
     return ids
 
 

@@ -247,7 +247,7 @@ class _Importer:
              "memo": row.memo}
             for coding_id, (row, key) in zip(ids, fresh)
         ]
-        record_bulk_creates(self.session, "coding", snapshots)
+        record_bulk_creates(self.session, Coding, snapshots)
         self.imported += len(fresh)
 
 

@@ -1,6 +1,7 @@
 """Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one,
 ``i`` to import more (a file or a folder, then its language, in a thread worker, file by file as
-``workbench import``), ``L`` to put a source's language right.
+``workbench import``), ``L`` to put a source's language right,
+``H`` / ``M`` to hand out a project file to a coder and merge one back (:mod:`.sources_exchange`).
 
 The filter (``f``) takes words that must all match: ``kind:focus`` (kind
 starts with), ``key=value`` (some participant of the source has that
@@ -17,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from workbench.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, check_language, supported_languages
@@ -29,6 +29,7 @@ from workbench.services.project.language import project_language, set_source_lan
 from workbench.services.project.participants import ParticipantInfo, list_participants
 from workbench.services.project.sources import SourceSummary, list_sources
 from workbench.tui.messages import Notice, SourcesLoaded
+from workbench.tui.screens.sources_exchange import ExchangeActions
 from workbench.tui.widgets.code_form import NamePrompt
 
 COVERAGE_LIMIT = 20_000  # compute "% coded" only when the coder has at most this many codings
@@ -60,7 +61,7 @@ def matches(source: SourceSummary, query: str, attributes: dict[str, dict[str, s
     return True
 
 
-class SourcesScreen(Screen):
+class SourcesScreen(ExchangeActions):
     """The table of sources; the first screen."""
 
     AUTO_FOCUS = "#sources-table"
