@@ -81,3 +81,31 @@ def test_bad_codes_and_names_change_nothing(project, tmp_path):
     with pytest.raises(NotFoundError, match="no source 'nope'"):
         set_source_language(project, "nope", "da")
     assert state(project) == before
+
+
+def test_a_handout_keeps_each_sources_language_and_a_merged_new_source_keeps_its_own(project, tmp_path):
+    from tests.services.handout_builders import build
+    from workbench.services.handout.create import make_handout
+    from workbench.services.handout.merge import merge_file
+    from workbench.store.engine import Project
+
+    project.actor = "lead"
+    build(project, tmp_path)
+    path = tmp_path / "samtale.txt"
+    path.write_text(DANISH, encoding="utf-8")
+    import_paths(project, [path], ImportOptions(language="da"))
+    out = tmp_path / "handout-ana.db"
+    make_handout(project, out, "ana")
+    handout = Project.open(str(out), create=False)
+    handout.actor = "ana"
+    with handout.session() as session:
+        assert session.scalar(select(Source.language).where(Source.name == "samtale")) == "da"
+    (tmp_path / "ny.txt").write_text("Deltager 9: Vi skrev f.eks. dagbog. Det hjalp.\n", encoding="utf-8")
+    import_paths(handout, [tmp_path / "ny.txt"], ImportOptions(language="da", processes=1))
+    handout.close()
+    report = merge_file(project, out, add_sources=True)
+    assert report.sources_added == ("ny",)
+    with project.session() as session:
+        ny = session.scalar(select(Source).where(Source.name == "ny"))
+        segments = [ny.text[s.start : s.end] for s in session.scalars(select(Segment).where(Segment.source_id == ny.id))]
+    assert ny.language == "da" and segments == ["Vi skrev f.eks. dagbog.", "Det hjalp."]
