@@ -166,7 +166,7 @@ def test_export_agreement_csv_and_docx(db, capsys, tmp_path):
 def test_review_status(db, capsys):
     code, out, _ = run(capsys, "--db", db, "review", "--coders", "ana", "ben", "--status")
     assert code == 0
-    assert "2 agreed region(s) copied to the consensus layer 'consensus'" in out
-    assert "0 of 5 disagreement(s) resolved" in out
+    assert "2 agreed regions copied to the consensus layer 'consensus'" in out
+    assert "0 of 5 disagreements resolved" in out
     code, out, _ = run(capsys, "--db", db, "review", "--coders", "ana", "ben", "--status")
     assert "copied" not in out  # idempotent

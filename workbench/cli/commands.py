@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, print_json
+from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, plural, print_json
 from workbench.cli.export import cmd_export_segments, cmd_export_table, cmd_export_themes, cmd_themes
 from workbench.cli.agreement import cmd_agreement, cmd_export_agreement, cmd_review
 from workbench.cli.interop import cmd_export_codebook as cmd_export_codebook_any, cmd_export_qdpx
@@ -150,7 +150,7 @@ def cmd_codebook(args: argparse.Namespace) -> int:
         print("no codes yet; load a codebook with 'workbench codebook load FILE.yaml'")
     for c in codes:
         folder = "" if c.codable else "  (folder, not codable)"
-        print(f"{'  ' * c.depth}{c.name}  [{c.key}]  {c.origin}{folder}  {c.codings} codings")
+        print(f"{'  ' * c.depth}{c.name}  [{c.key}]  {c.origin}{folder}  {plural(c.codings, 'coding')}")
     return 0
 
 
@@ -163,12 +163,12 @@ def cmd_codings(args: argparse.Namespace) -> int:
         report = import_codings_csv(project, args.file, coder, create_missing=args.create_missing_codes)
         created = f"; created inductive codes: {', '.join(report.created_codes)}" if report.created_codes else ""
         print(
-            f"{report.imported} codings imported for {', '.join(report.coders) or 'nobody'}, "
+            f"{plural(report.imported, 'coding')} imported for {', '.join(report.coders) or 'nobody'}, "
             f"{report.duplicates} already present{created}"
         )
         return 0
     count = export_codings_csv(project, args.file, coder=args.csv_coder)
-    print(f"{count} codings written to {args.file}")
+    print(f"{plural(count, 'coding')} written to {args.file}")
     return 0
 
 
@@ -179,7 +179,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     coder = acting_coder(args)
     pending = compute_suggestions(project, coder, args.source or None)
     where = f" on {', '.join(args.source)}" if args.source else ""
-    print(f"{pending} suggestions pending for {coder}{where}; review them in the TUI (s on the Coding screen)")
+    print(f"{plural(pending, 'suggestion')} pending for {coder}{where}; review them in the TUI (s on the Coding screen)")
     return 0
 
 
@@ -216,7 +216,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     rows = audit_rows(open_project(args), code=args.code, source=args.source, limit=args.limit)
     if args.csv:
         write_audit_csv(rows, args.csv)
-        print(f"{len(rows)} audit entries written to {args.csv}")
+        print(f"{plural(len(rows), 'audit entry', 'audit entries')} written to {args.csv}")
     elif args.json:
         print_json([row.as_json() for row in rows])
     else:

@@ -50,3 +50,8 @@ def print_json(value: Any, *, compact: bool = False) -> None:
     else:
         document = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False)
     print(json_for_terminal(document))
+
+
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    """``1 code``, ``13 codes``, ``2 boxes`` (with ``plural_form``); thousands separated."""
+    return f"{count:,} {word if count == 1 else plural_form or word + 's'}"

@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 # Command groups that register their own sub-parsers: each module has
 # ``register(commands, export)`` and sets ``handler=`` on its parsers with ``set_defaults``.
 COMMAND_MODULES: tuple[str, ...] = (
-    "workbench.cli.serve", "workbench.cli.handout", "workbench.cli.search", "workbench.cli.language",
+    "workbench.cli.serve", "workbench.cli.handout", "workbench.cli.paper", "workbench.cli.search", "workbench.cli.language",
 )
 
 
@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = export.add_parser("agreement", help="the agreement report as .csv or .docx")
     p.add_argument("file", type=Path, metavar="OUT")
     agreement_options(p)
+    _paper_options(p)
 
     themes = commands.add_parser("themes", help="load or export the theme map (YAML)").add_subparsers(
         dest="action", metavar="ACTION", parser_class=_Parser, required=True
@@ -137,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="OUT.docx")
     _layer_options(p)
     p.add_argument("--quotes", type=int, default=3, metavar="N", help="exemplar quotes per theme (default 3)")
+    p.add_argument("--figure", action="store_true", help="add the thematic map figure (see 'export map')")
+    _paper_options(p, excel=False)
     _quote_marks_option(p)
     p = export.add_parser(
         "codebook", help="the codebook as a Word table (.docx), a REFI-QDA codebook (.qdc) or Taguette's CSV (.csv)"
@@ -144,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc|OUT.csv")
     p.add_argument("--flat", action="store_true", help="CSV: each code by its name alone, not its parent/child path")
     p.add_argument("--separator", default="/", metavar="S", help="CSV: what separates parent and child (default /)")
+    _paper_options(p, excel=False)
     p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")
     p.add_argument("file", type=Path, metavar="OUT.qdpx")
     p = export.add_parser("segments", help="coded segments (what Retrieve shows) as a Word report, CSV or Excel")
@@ -154,12 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--where", action="append", default=[], metavar="ATTRIBUTE=VALUE",
                    help="only participants with this attribute value (repeatable; values of one attribute are alternatives)")
     p.add_argument("--kind", action="append", default=[], metavar="KIND", help="only sources of this kind (repeatable)")
+    _paper_options(p)
     _quote_marks_option(p)
     p = export.add_parser("table", help="a roll-up table as CSV or Excel")
     p.add_argument("file", type=Path, metavar="OUT.csv|OUT.xlsx")
     p.add_argument("--what", choices=["themes", "matrix", "codes"], default="themes",
                    help="themes: per-theme counts; matrix: theme x participant; codes: code x theme (default themes)")
     _layer_options(p)
+    _paper_options(p, style=False)
 
     p = commands.add_parser("suggest", help="suggest codes from the codebook's keywords (for --coder; review them in the TUI)")
     p.add_argument("--source", action="append", default=[], metavar="NAME", help="only this source (repeatable; default: all)")
@@ -179,6 +185,14 @@ def _quote_marks_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quote-marks", metavar="CODE",
                         help="print every quote in this language's quote marks (default: each source's language: "
                              "“…” en/nl, »…« da, ”…” sv/fi, „…“ de, «…» fr/es/it/pt/nb)")
+
+
+def _paper_options(parser: argparse.ArgumentParser, *, style: bool = True, excel: bool = True) -> None:
+    if style:
+        parser.add_argument("--style", choices=["plain", "apa", "bjpsych"],
+                            help="Word layout: paper, font, quote marks, caption form (default: the project's; 'workbench style')")
+    if excel:
+        parser.add_argument("--excel", action="store_true", help="CSV with a byte-order mark, so Excel reads accents and curly quotes")
 
 
 def _layer_options(parser: argparse.ArgumentParser) -> None:

@@ -159,6 +159,14 @@ def quoted(text: str, code: str | None) -> str:
     return f"{opening}{text}{closing}"
 
 
+def outer_quote_marks(text: str) -> tuple[str, str] | None:
+    """The (opening, closing) marks a quote was printed in by :func:`quoted`, in any language; None if none."""
+    for opening, closing in sorted({l.quotes for l in LANGUAGES.values()}, key=lambda q: -len(q[0])):
+        if len(text) >= len(opening) + len(closing) and text.startswith(opening) and text.endswith(closing):
+            return opening, closing
+    return None
+
+
 # Abbreviations and sentence ends -------------------------------------------------------------
 
 

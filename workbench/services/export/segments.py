@@ -25,7 +25,6 @@ from workbench.domain.languages import check_language, quoted
 from workbench.domain.transcript import format_timestamp
 from workbench.errors import WorkbenchError
 from workbench.services.export import word
-from workbench.services.export.sheets import write_frame
 from workbench.services.codebook.codes import CodeInfo, list_codes
 from workbench.services.project.coders import require_coder
 from workbench.services.coding.retrieve import RetrievedSegment, attribute_values, retrieve
@@ -58,14 +57,15 @@ class SegmentQuery:
     source_kinds: Collection[str] | None = None
 
 
-def export_segments(project: Project, path: Path, query: SegmentQuery | None = None,
-                    quote_marks: str | None = None) -> SegmentsExport:
-    """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx).
+def export_segments(project: Project, path: Path, query: SegmentQuery | None = None, *, bom: bool = False,
+                    style: object = None, quote_marks: str | None = None) -> SegmentsExport:
+    """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx; ``bom``: a CSV for Excel;
+    ``style``: the publication style of the Word report).
 
-    Word quotes are in the quote marks of their source's language unless
-    ``quote_marks`` (a language code, e.g. from a publication style) sets one for all."""
+    Word quotes are in the quote marks of their source's language; a publication style chosen (``style``, or
+    the project's) puts its own instead, and ``quote_marks`` (a language code) one language's for all."""
     query = query or SegmentQuery()
-    style = check_language(quote_marks, "--quote-marks") if quote_marks is not None else None
+    forced = check_language(quote_marks, "--quote-marks") if quote_marks is not None else None
     word.check_output(path, SUFFIXES)
     suffix = path.suffix.lower()
     if suffix == ".xlsx" and importlib.util.find_spec("openpyxl") is None:
@@ -74,7 +74,7 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
         if query.coder is not None:
             require_coder(session, query.coder)
         codes = list_codes(session)
-        languages = {name: style or code for name, code in session.execute(select(Source.name, Source.language))}
+        languages = {name: forced or code for name, code in session.execute(select(Source.name, Source.language))}
     if query.attribute_filter:
         known = attribute_values(project)
         unknown = sorted(set(query.attribute_filter) - set(known))
@@ -92,9 +92,16 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
     order = {code.key: index for index, code in enumerate(codes)}
     segments = sorted(found, key=lambda s: (order.get(s.code_key, len(order)), s.source.lower(), s.source, s.start, s.end, s.coder))
     if suffix == ".docx":
-        word.save_docx(build_document(segments, codes, query, languages), path)
+        from workbench.services.paper.styles import resolve_style, restyle, style_chosen
+
+        document = build_document(segments, codes, query, languages)
+        marks = forced is None and style_chosen(project, style)  # type: ignore[arg-type]
+        restyle(document, resolve_style(project, style), marks=marks)  # type: ignore[arg-type]
+        word.save_docx(document, path)
     else:
-        write_frame(segments_frame(segments), path, "Coded segments", index=False)
+        from workbench.services.export.sheets import frame_sheet, write_sheets
+
+        write_sheets(path, [frame_sheet(segments_frame(segments), "Coded segments", index=False)], excel=bom)
     return SegmentsExport(
         path, len(segments), len({s.code_key for s in segments}), len({s.source for s in segments}),
         len({s.participant for s in segments if s.participant}),

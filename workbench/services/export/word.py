@@ -86,7 +86,7 @@ def styled_paragraph(document: Any, style_name: str, text: str | None = None) ->
     ids = document.__dict__.setdefault("_workbench_style_ids", {})
     if style_name not in ids:
         ids[style_name] = document.styles[style_name].style_id
-    paragraph = document.add_paragraph(text or "")
+    paragraph = document.add_paragraph(clean(text or ""))
     paragraph._p.style = ids[style_name]
     return paragraph
 
@@ -109,8 +109,11 @@ def text_width(section: Any) -> int:
     return int(section.page_width - section.left_margin - section.right_margin)
 
 
-def add_caption(document: Any, text: str, label: str = "Table") -> Any:
-    """``Table N. text`` in Word's Caption style, N a SEQ field (Word renumbers it)."""
+def add_caption(document: Any, text: str, label: str = "Table", form: str = "period") -> Any:
+    """``Table N. text`` in Word's Caption style, N a SEQ field (Word renumbers it).
+
+    ``form``: ``period`` (``Table 1. Title``), ``space`` (``Table 1 Title``) or ``apa``
+    (``Table 1`` in bold, then the title in italics on the next line)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -128,8 +131,12 @@ def add_caption(document: Any, text: str, label: str = "Table") -> Any:
     run.append(value)
     field.append(run)
     paragraph._p.append(field)
-    paragraph.add_run(". ").bold = True
-    paragraph.add_run(text)
+    if form == "apa":
+        paragraph.add_run().add_break()
+        paragraph.add_run(text).italic = True
+    else:
+        paragraph.add_run(". " if form == "period" else " ").bold = True
+        paragraph.add_run(text)
     paragraph.paragraph_format.keep_with_next = True
     return paragraph
 
@@ -186,11 +193,17 @@ def pad(paragraph: Any, points: float = 2) -> None:
     paragraph.paragraph_format.space_after = Pt(points)
 
 
+def clean(text: str) -> str:
+    """Project text made fit for Word's XML: control characters shown as their pictures (``␛``), as
+    on a terminal (every run passes :func:`_xml_safe_runs` as well; this serves text set otherwise)."""
+    return for_xml(text)
+
+
 def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
             grey: bool = False) -> Any:
     from docx.shared import Pt, RGBColor
 
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(clean(text))
     run.bold = bold or None
     run.italic = italic or None
     if size:
@@ -224,3 +237,17 @@ def _qualified(tag: str) -> str:
     from docx.oxml.ns import qn
 
     return qn(tag)
+
+
+def plain_first_column(table: Any) -> None:
+    """Switch off the table style's bold first column (row labels that are not headings)."""
+    from docx.oxml import OxmlElement
+
+    properties = table._tbl.tblPr
+    look = properties.find(_qualified("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        properties.append(look)
+    for name, value in (("w:val", "0420"), ("w:firstRow", "1"), ("w:lastRow", "0"), ("w:firstColumn", "0"),
+                        ("w:lastColumn", "0"), ("w:noHBand", "0"), ("w:noVBand", "1")):
+        look.set(_qualified(name), value)

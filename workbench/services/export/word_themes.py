@@ -31,6 +31,8 @@ from workbench.store.models import Adjudication, Code, Codebook, Coder, Coding, 
 MIN_WORDS = 6
 MAX_QUOTE_CHARS = 600
 TRIM = "[...]"
+SENTENCE_ENDS = (".", "?", "!", "…")
+SENTENCE_BREAKS = (*SENTENCE_ENDS, "\n", ":")  # before a quote's start: a new sentence (or a turn after its label)
 KIND_PLURALS = {"interview": ("interview", "interviews"), "focus-group": ("focus group", "focus groups")}
 
 
@@ -77,16 +79,24 @@ class ExportSummary:
 
 
 def write_themes_docx(project: Project, path: Path, coder: str | None = None, consensus: bool = False, quotes: int = 3,
-                      quote_marks: str | None = None) -> ExportSummary:
-    """Write the themes document; nothing is written when anything fails.
+                      figure: bool = False, style: str | None = None, quote_marks: str | None = None) -> ExportSummary:
+    """Write the themes document (``figure``: with the thematic map at the end); nothing is written when anything fails.
 
-    Quotes are in the quote marks of their source's language unless ``quote_marks``
-    (a language code, e.g. from a publication style) sets one for all."""
+    Quotes are in the quote marks of their source's language; a publication style chosen (``style``, or the
+    project's) puts its own instead, and ``quote_marks`` (a language code) one language's for all."""
     word.check_output(path, (".docx",))
     report = themes_report(project, coder, consensus, quotes, quote_marks)
     if not report.themes:
         raise WorkbenchError("no themes in this project yet; create them in the Themes screen or run 'workbench themes load FILE'")
-    word.save_docx(build_document(report), path)
+    document = build_document(report)
+    if figure:
+        from workbench.services.paper.thematic_map import add_map_figure
+
+        add_map_figure(document, project, report.layer.name, report.layer.consensus, report.layer_phrase)
+    from workbench.services.paper.styles import resolve_style, restyle, style_chosen
+
+    restyle(document, resolve_style(project, style), marks=quote_marks is None and style_chosen(project, style))
+    word.save_docx(document, path)
     return ExportSummary(path, len(report.themes), sum(len(t.quotes) for t in report.themes), report.layer.name)
 
 
@@ -94,13 +104,13 @@ def themes_report(project: Project, coder: str | None = None, consensus: bool = 
                   quote_marks: str | None = None) -> ThemesReport:
     if quotes < 0:
         raise WorkbenchError(f"--quotes must be 0 or more, not {quotes}")
-    style = check_language(quote_marks, "--quote-marks") if quote_marks is not None else None
+    forced = check_language(quote_marks, "--quote-marks") if quote_marks is not None else None
     with project.session() as session:
         layer = resolve_layer(session, coder, consensus)
         data = read_theme_data(session, layer)
         texts = dict(session.execute(select(Source.id, Source.text)).all())
         names = dict(session.execute(select(Source.id, Source.name)).all())
-        languages = {source_id: style or code for source_id, code in session.execute(select(Source.id, Source.language))}
+        languages = {source_id: forced or code for source_id, code in session.execute(select(Source.id, Source.language))}
         speakers = participants_by_source(session, texts)
         starred: dict[int, list[Quote]] = {}
         spans: dict[int, list[tuple[int, int, int]]] = {}
@@ -155,12 +165,15 @@ def themes_report(project: Project, coder: str | None = None, consensus: bool = 
 def quote_text(text: str, start: int, end: int, trimmed_start: bool = False, trimmed_end: bool = False,
                limit: int | None = MAX_QUOTE_CHARS) -> str:
     """A quote as printed: white space collapsed, ``[...]`` where trimmed; over ``limit`` characters
-    it is cut at a sentence (starred exemplars are printed as the analyst trimmed them)."""
+    it is cut at a sentence (starred exemplars are printed as the analyst trimmed them). ``[...]`` marks
+    only words left out of a sentence: a quote that starts or ends on a sentence boundary has none there."""
     quote = " ".join(text[start:end].split())
     if limit is not None and len(quote) > limit:
         cut = max(quote.rfind(mark, 0, limit) for mark in (". ", "? ", "! ", "; "))
         quote = quote[: cut + 1] if cut > limit // 3 else quote[: quote.rfind(" ", 0, limit)]
         trimmed_end = True
+    trimmed_start = trimmed_start and _before(text, start) not in ("", *SENTENCE_BREAKS)
+    trimmed_end = trimmed_end and not quote.rstrip("”’\"')").endswith(SENTENCE_ENDS)
     return f"{TRIM + ' ' if trimmed_start else ''}{quote}{' ' + TRIM if trimmed_end else ''}"
 
 
@@ -292,6 +305,14 @@ def _methods(session: Any, layer: Layer, data: ThemeData) -> tuple[str, str, str
         "theme; a participant heard in an interview and a focus group counts once."
     )
     return methods, phrase, book
+
+
+def _before(text: str, position: int) -> str:
+    """The last character before ``position`` that is not a space or tab ("" at the start of the text)."""
+    index = position - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return text[index] if index >= 0 else ""
 
 
 def _meaningful(text: str, start: int, end: int) -> bool:

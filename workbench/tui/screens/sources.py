@@ -80,6 +80,8 @@ class SourcesScreen(ExchangeActions):
                 tooltip="Set the highlighted source's language: it is segmented and its speakers read again"),
         Binding("x", "export", "Export", id="sources.export",
                 tooltip="Export the codebook (Word, REFI-QDA, Taguette CSV), the project (.qdpx), the theme map, tables or agreement"),
+        Binding("s", "saturation", "Saturation", id="sources.saturation",
+                tooltip="Code saturation: new codes per source, base and runs (Guest, Namey & Chen 2020), a terminal plot"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="sources.reload", tooltip="Read the sources again from the project"),
         Binding("q", "app.quit", "Quit", id="sources.quit", tooltip="Quit the workbench (every change is already saved)"),
     ]
@@ -232,6 +234,11 @@ class SourcesScreen(ExchangeActions):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.app.open_source_at(str(event.row_key.value))  # type: ignore[attr-defined]
+
+    def action_saturation(self) -> None:
+        from workbench.tui.screens.saturation import SaturationScreen
+
+        self.app.push_screen(SaturationScreen())
 
     def action_filter(self) -> None:
         box = self.query_one("#sources-filter", Input)
