@@ -75,3 +75,17 @@ def test_theme_quotes_follow_the_source_language_and_a_style_overrides(coded, tm
         write_themes_docx(coded, out, coder="ana", quote_marks="xx")
     with coded.session() as session:
         assert set(session.scalars(select(Source.language))) == {"da", "de", "en"}
+
+
+def test_a_chosen_publication_style_puts_its_marks_over_the_languages_and_quote_marks_over_both(coded, tmp_path):
+    from workbench.services.paper.styles import set_project_style
+
+    out = tmp_path / "segments.docx"
+    export_segments(coded, out, style="bjpsych")  # single quotes, italic
+    assert all(q.startswith("‘") and q.split(" (")[0].endswith("’") for q in quotes(out))
+    export_segments(coded, out, style="bjpsych", quote_marks="de")
+    assert all(q.startswith("„") and q.split(" (")[0].endswith("“") for q in quotes(out))
+    with coded.session() as session:
+        set_project_style(session, "apa")
+    export_segments(coded, out)  # the project's style is a choice too
+    assert all(q.startswith("“") for q in quotes(out))
