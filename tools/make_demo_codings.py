@@ -51,7 +51,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "transcripts" / "codings" / "spec.yaml"
 OUT_DIR = ROOT / "transcripts" / "codings"
-SOURCE_DIRS = [ROOT / "transcripts" / "interviews", ROOT / "transcripts" / "focus-groups"]
+SOURCE_DIRS = [ROOT / "transcripts" / "interviews", ROOT / "transcripts" / "focus-groups", ROOT / "transcripts" / "interviews-da"]
+LANGUAGES = {"interviews-da": "da"}  # folders imported in another language than English (as the demo builder does)
 CODEBOOK = ROOT / "codebooks" / "working-alliance.yaml"
 EXTENSIONS = {".txt", ".md", ".docx", ".vtt", ".srt"}
 HEADER = ["source", "code", "start", "end", "coder", "memo"]
@@ -108,7 +109,9 @@ class Workbench:
 
     def texts(self, names: list[str]) -> dict[str, str]:
         self("init")
-        self("import", *(str(d) for d in SOURCE_DIRS))
+        self("import", *(str(d) for d in SOURCE_DIRS if d.name not in LANGUAGES))
+        for folder, language in LANGUAGES.items():
+            self("import", str(ROOT / "transcripts" / folder), "--language", language)
         texts = {}
         for name in names:
             # `workbench text` writes the stored text exactly, with nothing added

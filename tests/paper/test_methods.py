@@ -26,15 +26,15 @@ def test_filled_items_match_the_demo_project(demo):
     items = {i.number: i for i in appendix.items}
     assert len(items) == 32 and {n for n, i in items.items() if i.filled} == FILLED
     assert all(items[n].answer is None and items[n].where == "" for n in set(items) - FILLED)
-    assert items[12].answer == "11 participants (4 interview only, 5 focus group only, 2 both)."
-    assert items[18].answer == "No: each of the 6 interviews was with a different participant."
+    assert items[12].answer == "12 participants (5 interview only, 5 focus group only, 2 both)."
+    assert items[18].answer == "No: each of the 7 interviews was with a different participant."
     assert items[27].answer == f"Thematic Workbench {__version__}."
     saturation = compute_saturation(demo, coder="ana", resamples=0)
     assert saturation.statement in items[22].answer and "coded by ana" in items[22].answer
     agreement = compute_agreement(demo, ["ana", "ben"], unit="character", resamples=200, seed=0).overall
     low, high = agreement.kappa_ci
     assert f"pooled Cohen's κ = {number(agreement.kappa)}, 95% CI [{number(low)}, {number(high)}]" in items[24].answer
-    assert items[24].answer.startswith("2 coders (ana, ben) coded the data; 8 of 8 sources")
+    assert items[24].answer.startswith("2 coders (ana, ben) coded the data; 9 of 9 sources")
     participants = rollups.theme_summary(demo, coder="ana")["participants"]
     names = rollups.theme_summary(demo, coder="ana")["name"]
     for label in participants.index:
@@ -45,7 +45,7 @@ def test_filled_items_match_the_demo_project(demo):
         book = session.scalar(select(Codebook.name))
         stamped = len(set(session.scalars(select(Turn.source_id).where(Turn.time_start_ms.is_not(None)))))
     assert f"“{book}”" in items[25].answer
-    assert stamped and items[19].answer.startswith(f"{stamped} of 8 transcripts carry time stamps from a recording")
+    assert stamped and items[19].answer.startswith(f"{stamped} of 9 transcripts carry time stamps from a recording")
     assert "adjudication (no review session has been recorded)" in appendix.missing
 
 

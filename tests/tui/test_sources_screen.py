@@ -32,12 +32,12 @@ async def test_lists_sources_with_kind_participants_length_and_my_codings(make_t
         assert isinstance(pilot.app.screen, SourcesScreen)
         table = rows(pilot)
         assert set(table) == {"P01-interview", "FG1-focus-group"}
-        name, kind, people, words, turns, codings, mine, percent = table["P01-interview"]
-        assert (kind, people, turns, codings, mine) == ("interview", "P01", "4", "3", "1")
+        name, kind, language, people, words, turns, codings, mine, percent = table["P01-interview"]
+        assert (kind, language, people, turns, codings, mine) == ("interview", "en", "P01", "4", "3", "1")
         assert int(words) > 40
         assert percent.endswith("%") and percent != "0%"
-        assert table["FG1-focus-group"][1:3] == ["focus-group", "P02, P03"]
-        assert table["FG1-focus-group"][6:] == ["0", "0%"]
+        assert table["FG1-focus-group"][1:4] == ["focus-group", "en", "P02, P03"]
+        assert table["FG1-focus-group"][7:] == ["0", "0%"]
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ async def test_enter_opens_the_highlighted_source_and_q_comes_back(make_tui_app)
         await pilot.press("q")
         await settle(pilot)
         assert isinstance(pilot.app.screen, SourcesScreen)
-        assert rows(pilot)["P01-interview"][6] == "2"
+        assert rows(pilot)["P01-interview"][7] == "2"
 
 
 async def test_q_on_the_sources_quits(make_tui_app):
@@ -95,12 +95,13 @@ def test_matches_needs_every_word():
     assert matches(source, "kind:int site=NORTHGATE p07", people)
     assert not matches(source, "kind:int site=eastbrook", people)
     assert not matches(source, "p08", people)
+    assert matches(source, "lang:en", people) and not matches(source, "lang:da", people)
 
 
 async def test_blind_mode_hides_everyone_elses_counts(make_tui_app):
     async with make_tui_app(blind=True).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert rows(pilot)["P01-interview"][5:7] == ["—", "1"]
+        assert rows(pilot)["P01-interview"][6:8] == ["—", "1"]
 
 
 async def test_i_imports_a_folder_in_a_worker_and_the_table_shows_the_new_sources(make_tui_app, tmp_path):
@@ -121,14 +122,114 @@ async def test_i_imports_a_folder_in_a_worker_and_the_table_shows_the_new_source
                 break
             await asyncio.sleep(0.02)
         await pilot.press(*str(folder), "enter")
+        await answer_language(pilot, "")  # Enter keeps the project's language
         for _ in range(250):
             if {"P07-interview", "P08-interview"} <= set(rows(pilot)):
                 break
             await asyncio.sleep(0.02)
         await settle(pilot)
         table = rows(pilot)
-        assert table["P07-interview"][1:3] == ["interview", "P07"]
+        assert table["P07-interview"][1:4] == ["interview", "en", "P07"]
         assert "broken" not in table
         messages = [n.message for n in pilot.app._notifications]
         assert "2 imported, 0 skipped, 1 failed" in messages
         assert any(m.startswith(str(folder / "broken.txt")) and "binary" in m for m in messages)
+
+
+async def answer_language(pilot: Pilot, keys: str, clear: bool = False) -> None:
+    """Wait for the language prompt that follows the path, type ``keys`` (after clearing it) and press Enter."""
+    import asyncio
+
+    from workbench.tui.widgets.code_form import NamePrompt
+
+    for _ in range(100):
+        if isinstance(pilot.app.screen, NamePrompt) and "Language" in pilot.app.screen.prompt_title:
+            break
+        await asyncio.sleep(0.02)
+    assert "Language" in pilot.app.screen.prompt_title
+    if clear:
+        await pilot.press("ctrl+u")
+    await pilot.press(*keys, "enter")
+
+
+async def test_i_asks_the_language_and_imports_a_danish_transcript_in_it(make_tui_app, tmp_path):
+    import asyncio
+
+    from sqlalchemy import select
+
+    from workbench.store.models import Source, Turn
+    from workbench.tui.widgets.code_form import NamePrompt
+
+    path = tmp_path / "samtale-7.txt"
+    path.write_text("Intervieweren: Hvordan gik det?\nDeltager 7: Jeg skrev f.eks. dagbog. Det hjalp.\n", encoding="utf-8")
+    async with make_tui_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, NamePrompt):
+                break
+            await asyncio.sleep(0.02)
+        await pilot.press(*str(path), "enter")
+        await answer_language(pilot, "xx", clear=True)  # unknown: nothing is imported, the supported ones are listed
+        await settle(pilot)
+        assert any("unknown language 'xx'" in n.message and "da (Danish)" in n.message for n in pilot.app._notifications)
+        assert "samtale-7" not in rows(pilot)
+        await pilot.press("i")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, NamePrompt):
+                break
+            await asyncio.sleep(0.02)
+        await pilot.press(*str(path), "enter")
+        await answer_language(pilot, "da", clear=True)
+        for _ in range(250):
+            if "samtale-7" in rows(pilot):
+                break
+            await asyncio.sleep(0.02)
+        await settle(pilot)
+        assert rows(pilot)["samtale-7"][1:4] == ["interview", "da", "P07"]
+        project = pilot.app.context.project
+        with project.session() as session:
+            source = session.scalar(select(Source).where(Source.name == "samtale-7"))
+            assert source.language == "da"
+            roles = session.execute(select(Turn.speaker_label, Turn.speaker_role).where(Turn.source_id == source.id)).all()
+        assert roles == [("Intervieweren", "interviewer"), ("Deltager 7", "participant")]
+
+
+async def test_L_sets_the_highlighted_sources_language_and_reads_it_again(make_tui_app, tmp_path):
+    import asyncio
+
+    from sqlalchemy import select
+
+    from workbench.services.importing.batch import import_paths
+    from workbench.store.models import Participant, Source, Turn
+    from workbench.tui.widgets.code_form import NamePrompt
+
+    path = tmp_path / "samtale-8.txt"
+    path.write_text("Intervieweren: Hvordan gik det?\nDeltager 8: Vi talte bl.a. om søvn.\n", encoding="utf-8")
+    app = make_tui_app()
+    import_paths(app.context.project, [path])  # English by mistake
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("samtale-8"))
+        await pilot.press("L")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, NamePrompt):
+                break
+            await asyncio.sleep(0.02)
+        assert pilot.app.screen.query_one(Input).value == "en"
+        await pilot.press("ctrl+u", *"da", "enter")
+        for _ in range(250):
+            if rows(pilot).get("samtale-8", [""] * 4)[2] == "da":
+                break
+            await asyncio.sleep(0.02)
+        await settle(pilot)
+        assert rows(pilot)["samtale-8"][1:4] == ["interview", "da", "P08"]
+        with app.context.project.session() as session:
+            source = session.scalar(select(Source).where(Source.name == "samtale-8"))
+            roles = session.execute(
+                select(Turn.speaker_role, Participant.pid).outerjoin(Participant, Participant.id == Turn.participant_id)
+                .where(Turn.source_id == source.id).order_by(Turn.ordinal)
+            ).all()
+        assert source.language == "da" and roles == [("interviewer", None), ("participant", "P08")]
+        assert any(n.message.startswith("samtale-8: en → da") for n in pilot.app._notifications)

@@ -16,8 +16,15 @@ from workbench.safety import mask_passwords
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from workbench.domain.languages import check_language, language
+    from workbench.services.project.language import project_language, set_project_language
+
+    if args.language is not None:
+        check_language(args.language, "--language")  # before anything is created
     project = open_project(args, create=True)
-    print(f"project ready: {project.engine.url.render_as_string(hide_password=True)}")
+    with project.session() as session:
+        code = set_project_language(session, args.language) if args.language is not None else project_language(session)
+    print(f"project ready: {project.engine.url.render_as_string(hide_password=True)} (language: {code}, {language(code).name})")
     if project.backup_path:
         print(f"upgraded the schema; the previous version is saved as {project.backup_path}")
     return 0
@@ -32,8 +39,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not sep or not label.strip() or not pid.strip():
             raise WorkbenchError(f"--speaker {item!r}: expected LABEL=PID, e.g. --speaker 'R=P05'")
         speaker_map[label.strip()] = pid.strip()
+    if args.language is not None:
+        from workbench.domain.languages import check_language
+
+        check_language(args.language, "--language")
     project = open_project(args, create=True)
-    options = ImportOptions(kind=args.kind, speaker_map=speaker_map, interviewer_labels=tuple(args.interviewer))
+    options = ImportOptions(
+        kind=args.kind, speaker_map=speaker_map, interviewer_labels=tuple(args.interviewer), language=args.language
+    )
 
     def show(result) -> None:  # type: ignore[no-untyped-def]
         stream = sys.stderr if result.status == "failed" else sys.stdout
@@ -60,11 +73,11 @@ def cmd_sources(args: argparse.Namespace) -> int:
     if not sources:
         print("no sources yet; add some with 'workbench import PATH'")
         return 0
-    print(f"{'name':<28} {'kind':<12} {'participants':<22} {'turns':>6} {'segments':>8} {'words':>7} {'codings':>7}")
+    print(f"{'name':<28} {'kind':<12} {'lang':<4} {'participants':<22} {'turns':>6} {'segments':>8} {'words':>7} {'codings':>7}")
     for s in sources:
         people = ", ".join(s.participants)
         people = people if len(people) <= 22 else people[:21] + "…"
-        print(f"{s.name:<28} {s.kind:<12} {people:<22} {s.turns:>6} {s.segments:>8} {s.words:>7} {s.codings:>7}")
+        print(f"{s.name:<28} {s.kind:<12} {s.language:<4} {people:<22} {s.turns:>6} {s.segments:>8} {s.words:>7} {s.codings:>7}")
     return 0
 
 

@@ -44,7 +44,7 @@ def cmd_export_themes(args: argparse.Namespace) -> int:
 
     coder, consensus = _layer(args)
     summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes,
-                                figure=args.figure, style=args.style)
+                                figure=args.figure, style=args.style, quote_marks=args.quote_marks)
     print(f"{plural(summary.themes, 'theme')} with {plural(summary.quotes, 'quote')} ({summary.layer}) written to {summary.path}")
     return 0
 
@@ -71,7 +71,8 @@ def cmd_export_segments(args: argparse.Namespace) -> int:
         codes=args.code, include_children=not args.no_children, coder=args.layer_coder,
         attribute_filter=wanted or None, source_kinds=args.kind or None,
     )
-    summary = export_segments(open_project(args), args.file, query, bom=args.excel, style=args.style)
+    summary = export_segments(open_project(args), args.file, query, bom=args.excel, style=args.style,
+                              quote_marks=args.quote_marks)
     print(
         f"{plural(summary.segments, 'coded segment')} of {plural(summary.codes, 'code')} from "
         f"{plural(summary.sources, 'source')} ({plural(summary.participants, 'participant')}) written to {summary.path}"

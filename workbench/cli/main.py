@@ -26,7 +26,9 @@ class _Parser(argparse.ArgumentParser):
 
 # Command groups that register their own sub-parsers: each module has
 # ``register(commands, export)`` and sets ``handler=`` on its parsers with ``set_defaults``.
-COMMAND_MODULES: tuple[str, ...] = ("workbench.cli.serve", "workbench.cli.handout", "workbench.cli.paper")
+COMMAND_MODULES: tuple[str, ...] = (
+    "workbench.cli.serve", "workbench.cli.handout", "workbench.cli.paper", "workbench.cli.search", "workbench.cli.language",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    commands.add_parser("init", help="create (or migrate) the project database")
+    p = commands.add_parser("init", help="create (or migrate) the project database")
+    p.add_argument("--language", metavar="CODE",
+                   help="the study's language, ISO 639-1 (default en): da, de, en, es, fi, fr, it, nb, nl, pt, sv")
     p = commands.add_parser("open", help="open the project in the terminal UI")
     p.add_argument("--blind", action="store_true", help="show only your own codings (second-coder view)")
 
@@ -52,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"read every file in this transcript layout instead of detecting it: {', '.join(LAYOUT_NAMES)}")
     p.add_argument("--speaker", action="append", default=[], metavar="LABEL=PID", help="map a speaker label to a participant id")
     p.add_argument("--interviewer", action="append", default=[], metavar="LABEL", help="mark a speaker label as interviewer")
+    p.add_argument("--language", metavar="CODE", help="the language of these transcripts, ISO 639-1 (default: the project's)")
 
     p = commands.add_parser("sources", help="list the sources")
     p.add_argument("--json", action="store_true")
@@ -135,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quotes", type=int, default=3, metavar="N", help="exemplar quotes per theme (default 3)")
     p.add_argument("--figure", action="store_true", help="add the thematic map figure (see 'export map')")
     _paper_options(p, excel=False)
+    _quote_marks_option(p)
     p = export.add_parser(
         "codebook", help="the codebook as a Word table (.docx), a REFI-QDA codebook (.qdc) or Taguette's CSV (.csv)"
     )
@@ -153,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only participants with this attribute value (repeatable; values of one attribute are alternatives)")
     p.add_argument("--kind", action="append", default=[], metavar="KIND", help="only sources of this kind (repeatable)")
     _paper_options(p)
+    _quote_marks_option(p)
     p = export.add_parser("table", help="a roll-up table as CSV or Excel")
     p.add_argument("file", type=Path, metavar="OUT.csv|OUT.xlsx")
     p.add_argument("--what", choices=["themes", "matrix", "codes"], default="themes",
@@ -172,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands, export)
     return parser
+
+
+def _quote_marks_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quote-marks", metavar="CODE",
+                        help="print every quote in this language's quote marks (default: each source's language: "
+                             "“…” en/nl, »…« da, ”…” sv/fi, „…“ de, «…» fr/es/it/pt/nb)")
 
 
 def _paper_options(parser: argparse.ArgumentParser, *, style: bool = True, excel: bool = True) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from workbench.domain.spans import Span, line_spans, strip_span
 
@@ -31,6 +32,99 @@ SPEAKER_LINE = re.compile(
     rf"^[ \t]*(?:[\[(](?P<t1>{_TIME})[\])][ \t]*)?{_LABEL}[ \t]*(?:[\[(](?P<t2>{_TIME})[\])])?[ \t]*:[ \t]*(?P<body>.*)$"
 )
 PARTICIPANT_ID = re.compile(r"^[Pp](?:articipant)?[ _-]?0*(\d{1,4})$")
+
+
+# Speaker words per language ------------------------------------------------------------------
+# English labels are known in every language (transcribers write "Interviewer:" in Danish
+# transcripts too); a source's language adds its own. All lower case.
+
+
+@dataclass(frozen=True)
+class SpeakerWords:
+    interviewers: frozenset[str]  # labels of the interviewer or moderator
+    respondents: frozenset[str]  # generic labels of "the participant" ("R", "Deltager")
+    participant_words: tuple[str, ...]  # followed by a number they name a participant: "Deltager 3" → P03
+
+
+SPEAKER_WORDS: dict[str, SpeakerWords] = {
+    "en": SpeakerWords(DEFAULT_INTERVIEWER_LABELS, GENERIC_RESPONDENT_LABELS, ("participant",)),
+    "da": SpeakerWords(
+        frozenset({"interviewer", "intervieweren", "interviewer 1", "interviewer 2", "moderator", "moderatoren",
+                   "forsker", "forskeren", "facilitator"}),
+        frozenset({"deltager", "deltageren", "informant", "informanten", "interviewperson", "ip"}),
+        ("deltager", "informant", "ip"),
+    ),
+    "sv": SpeakerWords(
+        frozenset({"intervjuare", "intervjuaren", "intervjuare 1", "intervjuare 2", "moderator", "moderatorn",
+                   "forskare", "forskaren", "samtalsledare"}),
+        frozenset({"deltagare", "deltagaren", "informant", "informanten", "intervjuperson", "ip", "respondent"}),
+        ("deltagare", "informant", "ip"),
+    ),
+    "nb": SpeakerWords(
+        frozenset({"intervjuer", "intervjueren", "intervjuer 1", "intervjuer 2", "moderator", "moderatoren",
+                   "forsker", "forskeren"}),
+        frozenset({"deltaker", "deltakeren", "informant", "informanten", "respondent"}),
+        ("deltaker", "informant"),
+    ),
+    "de": SpeakerWords(
+        frozenset({"interviewer", "interviewerin", "interviewende", "moderator", "moderatorin", "forscher",
+                   "forscherin", "i", "int"}),
+        frozenset({"teilnehmer", "teilnehmerin", "tn", "befragte", "befragter", "b", "interviewte", "interviewter"}),
+        ("teilnehmer", "teilnehmerin", "tn", "befragte", "befragter"),
+    ),
+    "nl": SpeakerWords(
+        frozenset({"interviewer", "interviewster", "gespreksleider", "onderzoeker", "moderator", "i"}),
+        frozenset({"deelnemer", "respondent", "geïnterviewde", "r"}),
+        ("deelnemer", "respondent"),
+    ),
+    "fr": SpeakerWords(
+        frozenset({"enquêteur", "enquêtrice", "intervieweur", "intervieweuse", "animateur", "animatrice",
+                   "chercheur", "chercheuse", "modérateur", "modératrice", "e"}),
+        frozenset({"participant", "participante", "répondant", "répondante", "enquêté", "enquêtée"}),
+        ("participant", "participante", "enquêté", "enquêtée"),
+    ),
+    "es": SpeakerWords(
+        frozenset({"entrevistador", "entrevistadora", "moderador", "moderadora", "investigador", "investigadora"}),
+        frozenset({"participante", "entrevistado", "entrevistada", "informante"}),
+        ("participante", "entrevistado", "entrevistada", "informante"),
+    ),
+    "it": SpeakerWords(
+        frozenset({"intervistatore", "intervistatrice", "moderatore", "moderatrice", "ricercatore", "ricercatrice"}),
+        frozenset({"partecipante", "intervistato", "intervistata"}),
+        ("partecipante", "intervistato", "intervistata"),
+    ),
+    "pt": SpeakerWords(
+        frozenset({"entrevistador", "entrevistadora", "moderador", "moderadora", "pesquisador", "pesquisadora",
+                   "investigador", "investigadora"}),
+        frozenset({"participante", "entrevistado", "entrevistada"}),
+        ("participante", "entrevistado", "entrevistada"),
+    ),
+    "fi": SpeakerWords(
+        frozenset({"haastattelija", "moderaattori", "tutkija", "h"}),
+        frozenset({"osallistuja", "haastateltava", "v"}),
+        ("osallistuja", "haastateltava"),
+    ),
+}
+
+
+def speaker_words(language: str | None = None) -> SpeakerWords:
+    """The speaker words known in a source of ``language``: English plus the language's own."""
+    english = SPEAKER_WORDS["en"]
+    own = SPEAKER_WORDS.get((language or "en").lower())
+    if own is None or own is english:
+        return english
+    return SpeakerWords(
+        english.interviewers | own.interviewers,
+        (english.respondents | own.respondents) - own.interviewers,
+        tuple(dict.fromkeys(english.participant_words + own.participant_words)),
+    )
+
+
+@lru_cache(maxsize=32)
+def _participant_id_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w != "participant")
+    extra = rf"|(?i:{alternatives})[ _-]?" if alternatives else ""
+    return re.compile(rf"^(?:[Pp](?:articipant)?[ _-]?{extra})0*(\d{{1,4}})$")
 
 
 def parse_timestamp(value: str) -> int:
@@ -52,9 +146,12 @@ def format_timestamp(millis: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
-def normalise_participant_id(label: str) -> str | None:
-    """``P3``, ``p03``, ``Participant 3`` → ``P03``; None if the label is not an id."""
-    match = PARTICIPANT_ID.match(label.strip())
+def normalise_participant_id(label: str, language: str | None = None) -> str | None:
+    """``P3``, ``p03``, ``Participant 3`` (and ``Deltager 3`` in Danish, ...) → ``P03``; None if the label is not an id."""
+    if language is None or language == "en":
+        match = PARTICIPANT_ID.match(label.strip())
+    else:
+        match = _participant_id_pattern(speaker_words(language).participant_words).match(label.strip())
     if not match:
         return None
     return f"P{int(match.group(1)):02d}"

@@ -70,7 +70,12 @@ class _Plan:
 def import_project(
     project: Project, path: Path, options: ImportOptions | None = None, *, limits: Limits | None = None
 ) -> RefiImportReport:
+    from dataclasses import replace
+
+    from workbench.services.project.language import import_language
+
     options = options or ImportOptions()
+    options = replace(options, language=import_language(project, options.language))
     with open_container(path, limits) as container:
         where = f"{path}[{container.qde_name}]" if isinstance(container, ZipContainer) else str(path)
         root = parse_xml(container.read_qde(), where)
@@ -105,7 +110,7 @@ def _prepare(parsed: ParsedProject, options: ImportOptions, report: ReportBuilde
             report.warnings.append(f"source {text.name!r} was read from outside the package: {text.external}")
         placed = place(text.text, [(s.start, s.end) for s in text.selections], [s.quote for s in text.selections], parsed.origin)
         prepared = prepared_texts.get(text.text.text) or prepare_text(
-            f"{where}: source {text.name!r}", text.text.text, None, options.spacy_model
+            f"{where}: source {text.name!r}", text.text.text, None, options.spacy_model, options.language
         )
         prepared_texts[text.text.text] = prepared
         line = f"{text.name}: {len(text.selections)} selections"
@@ -277,7 +282,7 @@ class _Writer:
             if not case.name or not case.name.strip():
                 self.report.skip("cases without a name (document variables)")
                 continue
-            pid = (normalise_participant_id(case.name) or case.name.strip())[:100]
+            pid = (normalise_participant_id(case.name, self.options.language) or case.name.strip())[:100]
             known = self.session.scalar(select(Participant.id).where(Participant.pid == pid))
             participant = get_or_create(self.session, pid)
             (self.report.participants_matched if known else self.report.participants_added).append(pid)

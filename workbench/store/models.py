@@ -112,6 +112,8 @@ class Source(Base):
     original_format: Mapped[str] = mapped_column(String(20))
     encoding: Mapped[str | None] = mapped_column(String(40))
     word_count: Mapped[int] = mapped_column(Integer, default=0)
+    # ISO 639-1: segments, lemma search, suggestions and speaker words follow it
+    language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     turns: Mapped[list[Turn]] = relationship(
         back_populates="source", cascade="all, delete-orphan", order_by="Turn.ordinal", passive_deletes=True

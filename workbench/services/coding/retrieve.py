@@ -62,7 +62,7 @@ def retrieve(
         return []
     wanted = _attribute_filter(attribute_filter)
     with project.session() as session:
-        code_ids = _code_ids(session, keys, include_children)
+        code_ids = code_ids_with_children(session, keys, include_children)
         query = (
             select(Coding, Code.key, Code.name, Code.colour, Coder.name, Source.name, Source.kind)
             .join(Code, Code.id == Coding.code_id)
@@ -176,7 +176,7 @@ def _attribute_filter(raw: Mapping[str, str | Collection[str]] | None) -> dict[s
     return wanted
 
 
-def _code_ids(session: Session, keys: list[str], include_children: bool) -> set[int]:
+def code_ids_with_children(session: Session, keys: list[str], include_children: bool) -> set[int]:
     codes = session.execute(select(Code.id, Code.key, Code.parent_id)).all()
     by_key = {key: code_id for code_id, key, _ in codes}
     missing = [k for k in keys if k not in by_key]

@@ -1,8 +1,10 @@
-"""Code suggestions from the codebook's keywords, matched on lemmas with spaCy.
+"""Code suggestions from the codebook's keywords, matched on lemmas in each source's language.
 
-A code's keywords (words, lemmas or phrases) are lemmatised with the same
-pipeline as the text and matched with a ``PhraseMatcher`` on ``LEMMA``. Each
-match suggests the code for the sentence segment that holds it. Suggestions
+A code's keywords (words, lemmas or phrases) are lemmatised in the source's
+language, as the text is, and matched by the search's rule
+(:func:`workbench.services.text.search.words_match`: a shared form or lemma),
+so a Swedish keyword ``förtroende`` suggests on "förtroendet". Each match
+suggests the code for the sentence segment that holds it. Suggestions
 are stored per coder; they are never codings until accepted, and a rejected
 suggestion does not come back when suggestions are computed again.
 """
@@ -17,6 +19,7 @@ from sqlalchemy import delete, select
 from workbench.domain.spans import overlaps
 from workbench.errors import WorkbenchError
 from workbench.services.project.coders import get_or_create_coder
+from workbench.services.text.search import PhraseIndex, tokens
 from workbench.store.engine import Project
 from workbench.store.models import Code, Coding, Segment, Source, Suggestion
 
@@ -40,48 +43,45 @@ def compute_suggestions(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Refresh the coder's pending suggestions for the given sources (all when None); returns how many are pending."""
-    from spacy.matcher import PhraseMatcher
-
-    from workbench.services.text.nlp import load_pipeline
-
-    nlp = load_pipeline()
     with project.session() as session:
         codes = session.execute(select(Code.id, Code.keywords).where(Code.codable.is_(True))).all()
-        sources = session.execute(
-            select(Source.id, Source.name).where(Source.name.in_(source_names)) if source_names else select(Source.id, Source.name)
-        ).all()
+        query = select(Source.id, Source.name, Source.language)
+        sources = session.execute(query.where(Source.name.in_(source_names)) if source_names else query).all()
         if source_names and len(sources) != len(set(source_names)):
-            missing = set(source_names) - {name for _, name in sources}
+            missing = set(source_names) - {name for _, name, _ in sources}
             raise WorkbenchError(f"no source {sorted(missing)[0]!r}")
         coder_id = get_or_create_coder(session, coder).id
-    matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-    for code_id, keywords in codes:
-        patterns = list(nlp.pipe([k.strip().lower() for k in (keywords or []) if k.strip()]))
-        if patterns:
-            matcher.add(str(code_id), patterns)
+    indexes: dict[str, PhraseIndex] = {}
     total = 0
-    for done, (source_id, _) in enumerate(sources, start=1):
-        total += _suggest_source(project, nlp, matcher, source_id, coder_id)
+    for done, (source_id, _, language) in enumerate(sources, start=1):
+        if language not in indexes:
+            indexes[language] = _keyword_index(codes, language)
+        total += _suggest_source(project, indexes[language], language, source_id, coder_id)
         if progress is not None:
             progress(done, len(sources))
     return total
 
 
-def _suggest_source(project: Project, nlp, matcher, source_id: int, coder_id: int) -> int:  # type: ignore[no-untyped-def]
+def _keyword_index(codes: list[tuple[int, list[str] | None]], language: str) -> PhraseIndex:
+    """Every code's keywords, lemmatised in ``language``."""
+    index = PhraseIndex()
+    for code_id, keywords in codes:
+        for keyword in dict.fromkeys(k.strip() for k in (keywords or []) if k.strip()):
+            index.add(code_id, tokens(keyword, language))
+    return index
+
+
+def _suggest_source(project: Project, index: PhraseIndex, language: str, source_id: int, coder_id: int) -> int:
     with project.session() as session:
         text = session.scalar(select(Source.text).where(Source.id == source_id)) or ""
         segments = session.execute(
             select(Segment.start, Segment.end).where(Segment.source_id == source_id).order_by(Segment.start)
         ).all()
     found: dict[tuple[int, int, int], str] = {}
-    for seg_start, seg_end in segments:
+    for seg_start, seg_end in segments if index else ():
         segment = text[seg_start:seg_end]
-        lowered = segment.lower()  # the lookup tables are case-sensitive
-        doc = nlp(lowered if len(lowered) == len(segment) else segment)
-        for match_id, token_start, token_end in matcher(doc):
-            code_id = int(nlp.vocab.strings[match_id])
-            span = doc[token_start:token_end]
-            found.setdefault((code_id, seg_start, seg_end), segment[span.start_char : span.end_char])
+        for code_id, start, end in index.find(tokens(segment, language)):
+            found.setdefault((int(code_id), seg_start, seg_end), segment[start:end])  # type: ignore[call-overload]
     with project.session() as session:
         decided = set(
             session.execute(

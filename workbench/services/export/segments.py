@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
+from workbench.domain.languages import check_language, quoted
 from workbench.domain.transcript import format_timestamp
 from workbench.errors import WorkbenchError
 from workbench.services.export import word
@@ -28,6 +31,7 @@ from workbench.services.codebook.codes import CodeInfo, list_codes
 from workbench.services.project.coders import require_coder
 from workbench.services.coding.retrieve import RetrievedSegment, attribute_values, retrieve
 from workbench.store.engine import Project
+from workbench.store.models import Source
 
 SUFFIXES = (".docx", ".csv", ".xlsx")
 COLUMNS = (
@@ -56,10 +60,14 @@ class SegmentQuery:
 
 
 def export_segments(project: Project, path: Path, query: SegmentQuery | None = None, *, bom: bool = False,
-                    style: object = None) -> SegmentsExport:
+                    style: object = None, quote_marks: str | None = None) -> SegmentsExport:
     """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx; ``bom``: a CSV for Excel;
-    ``style``: the publication style of the Word report)."""
+    ``style``: the publication style of the Word report).
+
+    Word quotes are in the quote marks of their source's language; a publication style chosen (``style``, or
+    the project's) puts its own instead, and ``quote_marks`` (a language code) one language's for all."""
     query = query or SegmentQuery()
+    forced = check_language(quote_marks, "--quote-marks") if quote_marks is not None else None
     word.check_output(path, SUFFIXES)
     suffix = path.suffix.lower()
     if suffix == ".xlsx" and importlib.util.find_spec("openpyxl") is None:
@@ -68,6 +76,7 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
         if query.coder is not None:
             require_coder(session, query.coder)
         codes = list_codes(session)
+        languages = {name: forced or code for name, code in session.execute(select(Source.name, Source.language))}
     if query.attribute_filter:
         known = attribute_values(project)
         unknown = sorted(set(query.attribute_filter) - set(known))
@@ -85,10 +94,11 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
     order = {code.key: index for index, code in enumerate(codes)}
     segments = sorted(found, key=lambda s: (order.get(s.code_key, len(order)), s.source.lower(), s.source, s.start, s.end, s.coder))
     if suffix == ".docx":
-        from workbench.services.paper.styles import resolve_style, restyle
+        from workbench.services.paper.styles import resolve_style, restyle, style_chosen
 
-        document = build_document(segments, codes, query)
-        restyle(document, resolve_style(project, style))  # type: ignore[arg-type]
+        document = build_document(segments, codes, query, languages)
+        marks = forced is None and style_chosen(project, style)  # type: ignore[arg-type]
+        restyle(document, resolve_style(project, style), marks=marks)  # type: ignore[arg-type]
         word.save_docx(document, path)
     else:
         from workbench.services.export.sheets import frame_sheet, write_sheets
@@ -142,7 +152,8 @@ def attribution(segment: RetrievedSegment, coders: Sequence[str] = ()) -> str:
     return "(" + " · ".join(p for p in parts if p) + ")"
 
 
-def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery):  # type: ignore[no-untyped-def]
+def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery,  # type: ignore[no-untyped-def]
+                   languages: Mapping[str, str] | None = None):
     document = word.new_document("Coded segments")
     word.styled_paragraph(document, "Title", "Coded segments")
     document.add_paragraph(_methods(segments, codes, query))
@@ -170,8 +181,9 @@ def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInf
             definition.paragraph_format.keep_with_next = True
         for passage in merged:
             quote = word.styled_paragraph(document, "Quote")
-            quote.add_run(f"“{' '.join(passage.segment.text.split())}” ")
-            word.add_run(quote, attribution(passage.segment, passage.coders if len(coders) > 1 else ()), size=9, grey=True)
+            segment = passage.segment
+            quote.add_run(quoted(" ".join(segment.text.split()), (languages or {}).get(segment.source)) + " ")
+            word.add_run(quote, attribution(segment, passage.coders if len(coders) > 1 else ()), size=9, grey=True)
             for coder, text in passage.memos:
                 memo = document.add_paragraph()
                 word.add_run(memo, f"Memo ({coder}): " if len(passage.coders) > 1 else "Memo: ", bold=True, size=9)

@@ -24,6 +24,7 @@ from workbench.errors import WorkbenchError
 from workbench.services.export import word
 from workbench.services.themes.rollups import Layer, ThemeData, participant_at, participants_by_source, read_theme_data, resolve_layer
 from workbench.services.themes.edit import ThemeInfo, ensure_typology
+from workbench.domain.languages import check_language, quoted
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, Code, Codebook, Coder, Coding, Exemplar, Source, ThemeCategory
 
@@ -41,6 +42,7 @@ class Quote:
     participant: str | None
     source: str
     starred: bool
+    language: str = "en"  # whose quote marks it is printed in: the source's, or the style's
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,13 @@ class ExportSummary:
 
 
 def write_themes_docx(project: Project, path: Path, coder: str | None = None, consensus: bool = False, quotes: int = 3,
-                      figure: bool = False, style: str | None = None) -> ExportSummary:
-    """Write the themes document (``figure``: with the thematic map at the end); nothing is written when anything fails."""
+                      figure: bool = False, style: str | None = None, quote_marks: str | None = None) -> ExportSummary:
+    """Write the themes document (``figure``: with the thematic map at the end); nothing is written when anything fails.
+
+    Quotes are in the quote marks of their source's language; a publication style chosen (``style``, or the
+    project's) puts its own instead, and ``quote_marks`` (a language code) one language's for all."""
     word.check_output(path, (".docx",))
-    report = themes_report(project, coder, consensus, quotes)
+    report = themes_report(project, coder, consensus, quotes, quote_marks)
     if not report.themes:
         raise WorkbenchError("no themes in this project yet; create them in the Themes screen or run 'workbench themes load FILE'")
     document = build_document(report)
@@ -88,21 +93,24 @@ def write_themes_docx(project: Project, path: Path, coder: str | None = None, co
         from workbench.services.paper.thematic_map import add_map_figure
 
         add_map_figure(document, project, report.layer.name, report.layer.consensus, report.layer_phrase)
-    from workbench.services.paper.styles import resolve_style, restyle
+    from workbench.services.paper.styles import resolve_style, restyle, style_chosen
 
-    restyle(document, resolve_style(project, style))
+    restyle(document, resolve_style(project, style), marks=quote_marks is None and style_chosen(project, style))
     word.save_docx(document, path)
     return ExportSummary(path, len(report.themes), sum(len(t.quotes) for t in report.themes), report.layer.name)
 
 
-def themes_report(project: Project, coder: str | None = None, consensus: bool = False, quotes: int = 3) -> ThemesReport:
+def themes_report(project: Project, coder: str | None = None, consensus: bool = False, quotes: int = 3,
+                  quote_marks: str | None = None) -> ThemesReport:
     if quotes < 0:
         raise WorkbenchError(f"--quotes must be 0 or more, not {quotes}")
+    forced = check_language(quote_marks, "--quote-marks") if quote_marks is not None else None
     with project.session() as session:
         layer = resolve_layer(session, coder, consensus)
         data = read_theme_data(session, layer)
         texts = dict(session.execute(select(Source.id, Source.text)).all())
         names = dict(session.execute(select(Source.id, Source.name)).all())
+        languages = {source_id: forced or code for source_id, code in session.execute(select(Source.id, Source.language))}
         speakers = participants_by_source(session, texts)
         starred: dict[int, list[Quote]] = {}
         spans: dict[int, list[tuple[int, int, int]]] = {}
@@ -112,7 +120,9 @@ def themes_report(project: Project, coder: str | None = None, consensus: bool = 
             start = c.start if ex.start is None else ex.start
             end = c.end if ex.end is None else ex.end
             text = quote_text(texts[c.source_id], start, end, start > c.start, end < c.end, limit=None)
-            starred.setdefault(ex.theme_id, []).append(Quote(text, participant_at(speakers.get(c.source_id), start), names[c.source_id], True))
+            starred.setdefault(ex.theme_id, []).append(
+                Quote(text, participant_at(speakers.get(c.source_id), start), names[c.source_id], True, languages[c.source_id])
+            )
             spans.setdefault(ex.theme_id, []).append((c.source_id, start, end))
         typology = [(t.name, t.prefix) for t in ensure_typology(session)]
         categories = [(c.name, c.description) for c in session.scalars(select(ThemeCategory).order_by(ThemeCategory.position, ThemeCategory.id))]
@@ -135,7 +145,9 @@ def themes_report(project: Project, coder: str | None = None, consensus: bool = 
                     break
                 if pass_ == 1 and c.participant in people or any(s == c.source_id and overlaps((a, b), (c.start, c.end)) for s, a, b in taken):
                     continue
-                chosen.append(Quote(quote_text(texts[c.source_id], c.start, c.end), c.participant, c.source, False))
+                chosen.append(
+                    Quote(quote_text(texts[c.source_id], c.start, c.end), c.participant, c.source, False, languages[c.source_id])
+                )
                 taken.append((c.source_id, c.start, c.end))
                 people.add(c.participant)
         reports.append(ThemeReport(
@@ -265,7 +277,7 @@ def _theme_part(document: Any, report: ThemesReport, item: ThemeReport) -> None:
         word.add_run(document.add_paragraph(), f"No coded segments for this theme ({report.layer_phrase}).", italic=True)
     for quote in item.quotes:
         paragraph = word.styled_paragraph(document, "Quote")
-        paragraph.add_run(f"“{quote.text}”")
+        paragraph.add_run(quoted(quote.text, quote.language))
         paragraph.add_run(f" ({quote.participant or quote.source})")
 
 

@@ -27,7 +27,7 @@ class Bundle:
     file: MergeFile
     coders: list[str]
     not_merged: list[tuple[str, int]]
-    sources: list[dict]  # id, content_hash, name, kind, text, original_format, encoding
+    sources: list[dict]  # id, content_hash, name, kind, text, original_format, encoding, language
     codes: list[ParsedCode]
     code_keys: dict[int, str]  # scratch code id → the GUID handed to merge_codes
     codings: list[tuple]  # (source_id, code_id, coder, start, end, memo, created_at, updated_at)
@@ -52,7 +52,7 @@ class Bundle:
         not_merged = sorted((name, n) for name, n in counts.items() if name not in chosen and n)
         sources = [dict(row._mapping) for row in session.execute(
             select(Source.id, Source.content_hash, Source.name, Source.kind, Source.text, Source.original_format,
-                   Source.encoding).order_by(Source.id))]
+                   Source.encoding, Source.language).order_by(Source.id))]
         codes, code_keys = parsed_codes(session, file)
         who = select(Coder.id).where(Coder.name.in_(chosen))
         codings = [tuple(row) for row in session.execute(

@@ -162,7 +162,7 @@ class _Merger:
         )
 
         path = self.bundle.file.path
-        prepared = prepare_text(f"{path}: source {source['name']!r}", source["text"])
+        prepared = prepare_text(f"{path}: source {source['name']!r}", source["text"], language=source.get("language"))
         if prepared.content_hash != source["content_hash"]:
             self.warnings.append(f"source {source['name']!r} reads differently here; not added, its codings skipped")
             return None

@@ -14,7 +14,7 @@ import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workbench.domain.languages import DEFAULT_LANGUAGE
 from workbench.domain.spans import Span, line_spans, strip_span, without_leading_bom
 from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
 from workbench.domain.layouts import LAYOUT_NAMES, describe_layouts, parse_layout
@@ -80,6 +81,7 @@ class ImportOptions:
     speaker_map: dict[str, str] = field(default_factory=dict)
     interviewer_labels: tuple[str, ...] = ()
     spacy_model: str | None = None
+    language: str | None = None  # ISO 639-1 of these sources; None: the project's language
     processes: int | None = None  # 1: segment here; 2: in a second process where the machine can; None: by batch size
     layout: str | None = None  # a transcript layout name (workbench.domain.layouts); None: detected per file
 
@@ -122,8 +124,11 @@ def import_paths(
         raise WorkbenchError(f"unknown layout {options.layout!r}; use one of {', '.join(LAYOUT_NAMES)}")
     if options.kind is not None and options.kind not in SOURCE_KINDS:
         raise WorkbenchError(f"unknown kind {options.kind!r}; use one of {', '.join(SOURCE_KINDS)}")
+    from workbench.services.project.language import import_language
+
+    options = replace(options, language=import_language(project, options.language))
     files = expand_paths(paths)
-    attribute_rows = people.read_attributes_csv(attributes) if attributes else None
+    attribute_rows = people.read_attributes_csv(attributes, options.language) if attributes else None
     if options.interviewer_labels:
         with project.session() as session:
             people.add_interviewer_labels(session, list(options.interviewer_labels))
@@ -162,7 +167,10 @@ def _prepare_file(path: Path, options: ImportOptions) -> _ReadyFile | FileResult
         read = read_transcript(path)
         text = without_leading_bom(read.text)  # before any offset is taken
         found = parse_layout(path, text, read.cue_times, read.format, options.layout, read.layout_hint)
-        prepared = prepare_text(path, found.parsed.text, None, options.spacy_model, parsed=found.parsed, layout=found.describe())
+        prepared = prepare_text(
+            path, found.parsed.text, None, options.spacy_model, options.language, parsed=found.parsed,
+            layout=found.describe(),
+        )
     except WorkbenchError as error:
         return _failed(path, error)
     except Exception as error:  # noqa: BLE001 - one file's surprise must not stop the batch
@@ -185,7 +193,7 @@ def _prepared(files: list[Path], options: ImportOptions) -> Iterator[_ReadyFile 
         return
     from workbench.services.text.nlp import load_pipeline
 
-    load_pipeline(options.spacy_model)
+    load_pipeline(options.language or DEFAULT_LANGUAGE, options.spacy_model)
     with multiprocessing.get_context("fork").Pool(1) as pool:
         remaining = iter(files)
         pending: deque[AsyncResult[_ReadyFile | FileResult]] = deque(
@@ -283,6 +291,7 @@ class PreparedText:
     segments: list[list[tuple[int, int]]]
     content_hash: str
     words: int
+    language: str = DEFAULT_LANGUAGE  # the language it was segmented in, stored with the source
     layout: str = ""  # how the turns were found: "otter layout, 2 speakers"
 
 
@@ -296,6 +305,7 @@ def prepare_text(
     text: str,
     cue_times: list[tuple[int, int]] | None = None,
     spacy_model: str | None = None,
+    language: str | None = None,
     *,
     parsed: ParsedTranscript | None = None,
     layout: str = "",
@@ -307,12 +317,14 @@ def prepare_text(
     if not parsed.turns:
         raise InputError(where, "has no text to code")
     body_spans = [t.body for t in parsed.turns]
+    language = language or DEFAULT_LANGUAGE
     return PreparedText(
         text=text,
         parsed=parsed,
-        segments=_segment(parsed, body_spans, spacy_model),
+        segments=segment_bodies(text, body_spans, spacy_model, language),
         content_hash=content_hash(text),
         words=count_words(text, body_spans),
+        language=language,
         layout=layout,
     )
 
@@ -338,6 +350,7 @@ def add_text_source(
         original_format=original_format,
         encoding=encoding,
         word_count=prepared.words,
+        language=prepared.language,
     )
     session.add(source)
     session.flush()
@@ -345,11 +358,10 @@ def add_text_source(
     return source
 
 
-def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None) -> list[list[tuple[int, int]]]:
-    """Sentence spans (source offsets) of every turn, via spaCy, line by line."""
+def segment_bodies(text: str, bodies: list[Span], model: str | None, language: str) -> list[list[tuple[int, int]]]:
+    """Sentence spans (source offsets) of every turn body, via spaCy, line by line."""
     from workbench.services.text.nlp import segment_text
 
-    text = parsed.text
     pieces: list[tuple[int, int]] = []
     owner: list[int] = []  # turn index of each piece
     for index, body in enumerate(bodies):
@@ -364,7 +376,7 @@ def _segment(parsed: ParsedTranscript, bodies: list[Span], model: str | None) ->
                 owner.append(index)
     result: list[list[tuple[int, int]]] = [[] for _ in bodies]
     piece_index = 0
-    for sentence in segment_text(text, pieces, model):
+    for sentence in segment_text(text, pieces, model, language):
         while sentence[0] >= pieces[piece_index][1]:
             piece_index += 1
         result[owner[piece_index]].append(sentence)
@@ -378,14 +390,14 @@ def _insert_turns_and_segments(
     segments: list[list[tuple[int, int]]],
     options: ImportOptions,
 ) -> None:
-    interviewers = people.interviewer_labels(session)
+    interviewers = people.interviewer_labels(session, source.language)
     speakers: dict[str, tuple[str, int | None]] = {}  # label → (role, participant row id)
 
     def speaker(label: str) -> tuple[str, int | None]:
         if label not in speakers:
             role, pid = people.resolve_speaker(
                 label, source_name=source.name, kind=source.kind, interviewers=interviewers,
-                speaker_map=options.speaker_map,
+                speaker_map=options.speaker_map, language=source.language,
             )
             speakers[label] = (role, people.get_or_create(session, pid).id if pid is not None else None)
         return speakers[label]

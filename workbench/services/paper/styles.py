@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workbench.domain.languages import outer_quote_marks
 from workbench.errors import WorkbenchError
 from workbench.services.export import word
 from workbench.store.models import Setting
@@ -72,6 +73,15 @@ def set_project_style(session: Any, name: str) -> Style:
     return style
 
 
+def style_chosen(project: Any, name: str | None) -> bool:
+    """Was a style chosen (``--style``, or the project's default)? Only then do its quote marks replace
+    those of each source's language."""
+    if name:
+        return True
+    with project.session() as session:
+        return project_style(session) is not None
+
+
 def resolve_style(project: Any, name: str | None) -> Style:
     """``--style`` if given, else the project's default, else plain."""
     if name:
@@ -107,10 +117,11 @@ def paper_size(document: Any) -> None:
         apply_style(document, chosen)
 
 
-def restyle(document: Any, style: Style | str | None) -> Style:
+def restyle(document: Any, style: Style | str | None, *, marks: bool = True) -> Style:
     """Put a document built in the plain layout into ``style``: paper and font, the caption form of every
-    ``SEQ`` caption, and the outer quote marks (and italics) of every paragraph in Word's Quote style.
-    The transcript's own quote marks inside a quote are left as they are."""
+    ``SEQ`` caption, and the outer quote marks (``marks``: else those of the quote's language stay) and
+    italics of every paragraph in Word's Quote style. The transcript's own quote marks inside a quote are
+    left as they are."""
     chosen = apply_style(document, style)
     if chosen.caption_form != "period":
         for paragraph in document.paragraphs:
@@ -123,8 +134,10 @@ def restyle(document: Any, style: Style | str | None) -> Style:
         run = paragraph.runs[0]
         text = run.text
         stripped = text.rstrip(" ")
-        if stripped.startswith("“") and stripped.endswith("”") and len(stripped) >= 2:
-            run.text = chosen.quote(stripped[1:-1]) + text[len(stripped):]
+        outer = outer_quote_marks(stripped)
+        if outer is not None:
+            if marks:
+                run.text = chosen.quote(stripped[len(outer[0]) : len(stripped) - len(outer[1])]) + text[len(stripped):]
             if chosen.italic_quotes is not None:
                 run.italic = chosen.italic_quotes
                 for attribution in paragraph.runs[1:]:  # (P03): always roman once the style decides

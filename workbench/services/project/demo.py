@@ -1,4 +1,10 @@
-"""The bundled demo study: built once from the shipped files, then reused."""
+"""The bundled demo study: built once from the shipped files, then reused.
+
+Most transcripts are English; ``transcripts/interviews-da`` holds a Danish
+interview, imported as Danish, so a newcomer sees a second language at work
+(segments around "bl.a.", "f.eks.", "osv.", ``Deltager 12`` as P12, a search
+for ``tillid`` finding "tilliden", quotes in »…« in the Word exports).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +17,12 @@ from workbench.errors import WorkbenchError
 from workbench.resources import bundled
 from workbench.services.codebook.codes import load_codebook
 from workbench.services.coding.codings import import_codings_csv
-from workbench.services.importing.batch import import_paths
+from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Source
 
 DEMO_CODEBOOK = "working-alliance.yaml"
+DEMO_FOLDERS = {"interviews": None, "focus-groups": None, "interviews-da": "da"}  # folder → language (None: the project's)
 
 
 def default_demo_path() -> Path:
@@ -40,11 +47,18 @@ def build_demo(project: Project) -> DemoBuild:
     codebook = load_codebook(project, bundled("codebooks") / DEMO_CODEBOOK)
     messages.append(f"codebook {codebook.codebook!r}: {len(codebook.added)} codes")
     attributes = transcripts / "participants.csv"
-    folders = [p for p in (transcripts / "interviews", transcripts / "focus-groups") if p.is_dir()]
-    report = import_paths(project, folders, attributes=attributes if attributes.exists() else None)
-    if report.failed:
-        raise WorkbenchError("the demo transcripts failed to import: " + "; ".join(r.message for r in report.failed))
-    messages.append(f"imported {len(report.imported)} transcripts")
+    imported = 0
+    for folder, language in DEMO_FOLDERS.items():
+        if not (transcripts / folder).is_dir():
+            continue
+        report = import_paths(
+            project, [transcripts / folder], ImportOptions(language=language),
+            attributes=attributes if attributes.exists() and not imported else None,
+        )
+        if report.failed:
+            raise WorkbenchError("the demo transcripts failed to import: " + "; ".join(r.message for r in report.failed))
+        imported += len(report.imported)
+    messages.append(f"imported {imported} transcripts")
     for csv_path in sorted((transcripts / "codings").glob("*.csv")):
         result = import_codings_csv(project, csv_path, default_coder=csv_path.stem, create_missing=True)
         messages.append(f"codings of {', '.join(result.coders)}: {result.imported}")

@@ -10,11 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.transcript import (
-    DEFAULT_INTERVIEWER_LABELS,
-    GENERIC_RESPONDENT_LABELS,
-    normalise_participant_id,
-)
+from workbench.domain.transcript import normalise_participant_id, speaker_words
 from workbench.errors import InputError
 from workbench.store.models import Participant, ParticipantAttribute, Setting, Source, Turn
 
@@ -31,11 +27,11 @@ class ParticipantInfo:
     sources: list[str]
 
 
-def interviewer_labels(session: Session) -> frozenset[str]:
-    """Labels marked as interviewers: the defaults plus the project's own."""
+def interviewer_labels(session: Session, language: str | None = None) -> frozenset[str]:
+    """Labels marked as interviewers: the defaults (English and ``language``'s) plus the project's own."""
     setting = session.get(Setting, INTERVIEWER_SETTING)
     extra = {label.strip().lower() for label in setting.value.split(",")} if setting else set()
-    return DEFAULT_INTERVIEWER_LABELS | {e for e in extra if e}
+    return speaker_words(language).interviewers | {e for e in extra if e}
 
 
 def add_interviewer_labels(session: Session, labels: list[str]) -> None:
@@ -55,6 +51,7 @@ def resolve_speaker(
     kind: str,
     interviewers: frozenset[str],
     speaker_map: dict[str, str],
+    language: str | None = None,
 ) -> tuple[str, str | None]:
     """A speaker label → (role, participant id or None for interviewers).
 
@@ -64,22 +61,24 @@ def resolve_speaker(
     respondent label (``R``, ``Respondent``) in an interview whose file name
     holds exactly one participant id is that participant; other generic labels
     (``Speaker 1``) are scoped to their source; any other name is the same
-    person wherever it appears.
+    person wherever it appears. The participant and respondent words are
+    English plus those of the source's ``language`` (``Deltager 3`` is ``P03``).
     """
     key = label.strip()
+    respondents = speaker_words(language).respondents
     lowered = key.lower()
     if key in speaker_map or lowered in speaker_map:
         return "participant", speaker_map.get(key) or speaker_map[lowered]
     if lowered in interviewers:
         return "interviewer", None
-    pid = normalise_participant_id(key)
+    pid = normalise_participant_id(key, language)
     if pid:
         return "participant", pid
-    if lowered in GENERIC_RESPONDENT_LABELS and kind == "interview":
+    if lowered in respondents and kind == "interview":
         ids = {normalise_participant_id(m) for m in _id_like_tokens(source_name)} - {None}
         if len(ids) == 1:
             return "participant", ids.pop()  # type: ignore[return-value]
-    if lowered in GENERIC_RESPONDENT_LABELS or lowered.startswith("speaker"):
+    if lowered in respondents or lowered.startswith("speaker"):
         return "participant", f"{key} ({source_name})"
     return "participant", key
 
@@ -110,7 +109,7 @@ class AttributeRows:
     types: dict[str, str] = field(default_factory=dict)  # declared in the header: ``years:numeric``
 
 
-def read_attributes_csv(path: Path) -> AttributeRows:
+def read_attributes_csv(path: Path, language: str | None = None) -> AttributeRows:
     """Read and validate a participant attributes CSV (participant column + attribute columns)."""
     try:
         raw = path.read_bytes()
@@ -147,7 +146,7 @@ def read_attributes_csv(path: Path) -> AttributeRows:
         raw_id = row[column].strip()
         if not raw_id:
             raise InputError(path, "the participant column is empty", number)
-        pid = normalise_participant_id(raw_id) or raw_id
+        pid = normalise_participant_id(raw_id, language) or raw_id
         if pid in seen:
             raise InputError(path, f"participant {pid} appears twice", number)
         seen.add(pid)

@@ -24,6 +24,7 @@ class SourceSummary:
     codings: int
     coded_by_coder: int  # codings of the coder asked about (0 when none asked)
     original_format: str
+    language: str = "en"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -36,6 +37,7 @@ class SourceSummary:
             "characters": self.characters,
             "codings": self.codings,
             "format": self.original_format,
+            "language": self.language,
         }
 
 
@@ -59,7 +61,8 @@ def list_sources(session: Session, coder: str | None = None) -> list[SourceSumma
     ):
         speakers.setdefault(source_id, []).append(pid)
     rows = session.execute(
-        select(Source.id, Source.name, Source.kind, Source.word_count, func.length(Source.text), Source.original_format)
+        select(Source.id, Source.name, Source.kind, Source.word_count, func.length(Source.text), Source.original_format,
+               Source.language)
         .order_by(Source.name)
     ).all()
     return [
@@ -75,6 +78,7 @@ def list_sources(session: Session, coder: str | None = None) -> list[SourceSumma
             codings=codings.get(row[0], 0),
             coded_by_coder=mine.get(row[0], 0),
             original_format=row[5],
+            language=row[6],
         )
         for row in rows
     ]

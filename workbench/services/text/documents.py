@@ -42,6 +42,7 @@ class SourceDocument:
     text: str
     turns: tuple[TurnView, ...]
     segments: tuple[SegmentView, ...]
+    language: str = "en"  # ISO 639-1: search and suggestions in this source use it
 
     def turn_at(self, position: int) -> TurnView | None:
         """The turn whose label or body contains ``position`` (or the last one before it)."""
@@ -79,4 +80,5 @@ def load_document(project: Project, source: str | int) -> SourceDocument:
                 for t, pid in turns
             ),
             segments=tuple(SegmentView(s.id, s.ordinal, ordinal_of[s.turn_id], s.start, s.end) for s in segments),
+            language=row.language,
         )

@@ -154,7 +154,8 @@ class CodingScreen(Screen):
             return
         self.document = message.document
         self.view.set_document(message.document)
-        self.query_one(SearchBar).text_to_search = message.document.text
+        bar = self.query_one(SearchBar)
+        bar.text_to_search, bar.language = message.document.text, message.document.language
         self.view.loading = False
         if self.span is not None:
             self.view.select(*self.span)

@@ -1,5 +1,6 @@
 """Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one,
-``i`` to import more (a file or a folder, in a thread worker, file by file as ``workbench import``),
+``i`` to import more (a file or a folder, then its language, in a thread worker, file by file as
+``workbench import``), ``L`` to put a source's language right,
 ``H`` / ``M`` to hand out a project file to a coder and merge one back (:mod:`.sources_exchange`).
 
 The filter (``f``) takes words that must all match: ``kind:focus`` (kind
@@ -19,10 +20,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
+from workbench.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, check_language, supported_languages
 from workbench.domain.spans import covered_length
 from workbench.errors import WorkbenchError
 from workbench.services.coding.codings import codings_for_source
 from workbench.services.importing.batch import FileResult, ImportOptions, ImportReport, import_paths
+from workbench.services.project.language import project_language, set_source_language
 from workbench.services.project.participants import ParticipantInfo, list_participants
 from workbench.services.project.sources import SourceSummary, list_sources
 from workbench.tui.widgets.key_footer import KeyFooter
@@ -51,6 +54,9 @@ def matches(source: SourceSummary, query: str, attributes: dict[str, dict[str, s
                 for k, v in attributes.get(pid, {}).items()
             ):
                 return False
+        elif word.startswith("lang:"):
+            if source.language != word[5:]:
+                return False
         elif word not in source.name.lower() and not any(word in p.lower() for p in source.participants):
             return False
     return True
@@ -65,11 +71,14 @@ class SourcesScreen(ExchangeActions):
         Binding("enter", "open_source", "Open", id="sources.open", priority=True,
                 tooltip="Open the highlighted source in the Coding screen"),
         Binding("f", "filter", "Filter", id="sources.filter",
-                tooltip="Filter by name, kind:interview or a participant attribute such as site=Eastbrook"),
+                tooltip="Filter by name, kind:interview, lang:da or a participant attribute such as site=Eastbrook"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="sources.clear-filter",
                 tooltip="Clear the filter and show every source"),
         Binding("i", "import_files", "Import", id="sources.import",
-                tooltip="Import transcripts: a file or a folder (.txt, .md, .docx, .vtt, .srt, REFI-QDA .qdpx/.qdc)"),
+                tooltip="Import transcripts: a file or a folder (.txt, .md, .docx, .vtt, .srt, REFI-QDA .qdpx/.qdc), "
+                        "then their language"),
+        Binding("L", "set_language", "Language", show=False, id="sources.language",
+                tooltip="Set the highlighted source's language: it is segmented and its speakers read again"),
         Binding("x", "export", "Export", id="sources.export",
                 tooltip="Export the codebook (Word, REFI-QDA, Taguette CSV), the project (.qdpx), the theme map, tables or agreement"),
         Binding("s", "saturation", "Saturation", id="sources.saturation",
@@ -88,6 +97,11 @@ class SourcesScreen(ExchangeActions):
             super().__init__()
             self.result, self.done = result, done
 
+    class LanguageLoaded(Message):
+        def __init__(self, language: str) -> None:
+            super().__init__()
+            self.language = language
+
     class ImportFinished(Message):
         def __init__(self, report: ImportReport) -> None:
             super().__init__()
@@ -98,10 +112,11 @@ class SourcesScreen(ExchangeActions):
         self.sources: list[SourceSummary] = []
         self.participants: list[ParticipantInfo] = []
         self.coverage: dict[str, float] = {}
+        self.project_language = DEFAULT_LANGUAGE
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: name, kind:focus, attribute=value (Esc clears)", id="sources-filter")
+        yield Input(placeholder="Filter: name, kind:focus, lang:da, attribute=value (Esc clears)", id="sources-filter")
         yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sources-status")
         yield KeyFooter()
@@ -110,6 +125,7 @@ class SourcesScreen(ExchangeActions):
         table = self.query_one(DataTable)
         table.add_column("Source", key="name")
         table.add_column("Kind", key="kind")
+        table.add_column("Lang", key="language")
         table.add_column("Participants", key="participants")
         table.add_column("Words", key="words")
         table.add_column("Turns", key="turns")
@@ -132,6 +148,8 @@ class SourcesScreen(ExchangeActions):
             with context.project.session() as session:
                 sources = list_sources(session, context.coder)
                 participants = list_participants(session)
+                language = project_language(session)
+            self.post_message(self.LanguageLoaded(language))
             self.post_message(SourcesLoaded(sources, participants))
             if sum(s.coded_by_coder for s in sources) <= COVERAGE_LIMIT:
                 coverage = {}
@@ -146,6 +164,9 @@ class SourcesScreen(ExchangeActions):
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
         self.sources, self.participants = message.sources, message.participants
         self._fill()
+
+    def on_sources_screen_language_loaded(self, message: LanguageLoaded) -> None:
+        self.project_language = message.language
 
     def on_sources_screen_coverage_loaded(self, message: CoverageLoaded) -> None:
         self.coverage = message.coverage
@@ -170,7 +191,7 @@ class SourcesScreen(ExchangeActions):
             people = people if len(people) <= 28 else people[:27] + "…"
             percent = f"{self.coverage[s.name]:.0f}%" if s.name in self.coverage else "—"
             everyone = "—" if self.app.context.blind else str(s.codings)  # type: ignore[attr-defined]
-            table.add_row(s.name, s.kind, people, f"{s.words:,}", str(s.turns), everyone,
+            table.add_row(s.name, s.kind, s.language, people, f"{s.words:,}", str(s.turns), everyone,
                           str(s.coded_by_coder), percent, key=s.name)
         table.loading = False
         if current is not None and any(s.name == current for s in shown):
@@ -246,6 +267,35 @@ class SourcesScreen(ExchangeActions):
 
         await export_menu(self, self.app.context)  # type: ignore[attr-defined]
 
+    # Language -----------------------------------------------------------------------------------
+    @work(exit_on_error=False, group="sources-language-ask")
+    async def action_set_language(self) -> None:
+        name = self.highlighted_name
+        if name is None:
+            return
+        current = next((s.language for s in self.sources if s.name == name), self.project_language)
+        answer = await self.app.push_screen_wait(
+            NamePrompt(f"Language of {name} (it is segmented and its speakers read again): {supported_languages()}", current)
+        )
+        if answer is None:
+            return
+        try:
+            language = check_language(answer)
+        except WorkbenchError as error:
+            self.notify(str(error), title="Language not changed", severity="error", timeout=12, markup=False)
+            return
+        self.query_one("#sources-status", Static).update(f"Reading {name} again in {LANGUAGES[language].name} …")
+        self._set_language(name, language)
+
+    @work(thread=True, exclusive=True, group="sources-language", exit_on_error=False)
+    def _set_language(self, name: str, language: str) -> None:
+        try:
+            change = set_source_language(self.app.context.project, name, language)  # type: ignore[attr-defined]
+            self.post_message(Notice(change.summary()))
+        except WorkbenchError as error:
+            self.post_message(Notice(str(error), "error"))
+        self.app.call_from_thread(self._load)  # workers start from the UI thread
+
     # Importing ----------------------------------------------------------------------------------
     @work(exit_on_error=False, group="sources-import-ask")
     async def action_import_files(self) -> None:
@@ -257,12 +307,24 @@ class SourcesScreen(ExchangeActions):
         path = await self.app.push_screen_wait(
             NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt .json .tsv, or .qdpx/.qdc):")
         )
-        if path:
-            self.query_one("#sources-status", Static).update(f"Importing {path} …")
-            self._import(Path(path).expanduser())
+        if not path:
+            return
+        answer = await self.app.push_screen_wait(
+            NamePrompt(f"Language of these transcripts (ISO 639-1; Enter keeps the project's): {supported_languages()}",
+                       self.project_language)
+        )
+        if answer is None:
+            return
+        try:
+            language = check_language(answer)
+        except WorkbenchError as error:
+            self.notify(str(error), title="Not imported", severity="error", timeout=12, markup=False)
+            return
+        self.query_one("#sources-status", Static).update(f"Importing {path} ({LANGUAGES[language].name}) …")
+        self._import(Path(path).expanduser(), language)
 
     @work(thread=True, exclusive=True, group="sources-import", exit_on_error=False)
-    def _import(self, path: Path) -> None:
+    def _import(self, path: Path, language: str) -> None:
         done = 0
 
         def progress(result: FileResult) -> None:
@@ -271,7 +333,8 @@ class SourcesScreen(ExchangeActions):
             self.post_message(self.ImportProgress(result, done))
 
         try:  # one process: forking from inside the app's threads is not safe
-            report = import_paths(self.app.context.project, [path], ImportOptions(processes=1), progress=progress)  # type: ignore[attr-defined]
+            options = ImportOptions(processes=1, language=language)
+            report = import_paths(self.app.context.project, [path], options, progress=progress)  # type: ignore[attr-defined]
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
             self.app.call_from_thread(self._load)  # workers start from the UI thread

@@ -1,4 +1,4 @@
-"""The transcript's search field: lemma-aware search in a thread worker.
+"""The transcript's search field: lemma-aware search, in the source's language, in a thread worker.
 
 Hidden until opened (``/`` on the Coding screen); Enter searches the text it
 was given and posts :class:`~workbench.tui.messages.SearchFinished` with the
@@ -20,6 +20,7 @@ class SearchBar(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="Search (lemma-aware) · Enter to search · Esc to close", id=id)
         self.text_to_search: str | None = None
+        self.language = "en"  # the source's language (ISO 639-1)
 
     @property
     def is_open(self) -> bool:
@@ -40,8 +41,8 @@ class SearchBar(Input):
         if self.text_to_search is None or not query:
             return
         self.loading = True
-        self._search(self.text_to_search, query)
+        self._search(self.text_to_search, query, self.language)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, text: str, query: str) -> None:
-        self.post_message(SearchFinished(query, search(text, query)))
+    def _search(self, text: str, query: str, language: str) -> None:
+        self.post_message(SearchFinished(query, search(text, query, language)))
