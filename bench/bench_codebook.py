@@ -56,7 +56,7 @@ def main() -> None:
         began = time.perf_counter()
         spec = parse_codebook(book.read_text(encoding="utf-8"), str(book))
         print(f"{'core: parse_codebook (validation included)':<52} {time.perf_counter() - began:6.2f} s ({len(spec.codes):,} codes)")
-        from workbench.services.codebook.codes import load_codebook
+        from workbench.services.codebook.files import load_codebook
         from workbench.store.engine import Project
 
         project = Project.open(str(Path(folder) / "core.db"))

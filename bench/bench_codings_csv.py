@@ -32,7 +32,7 @@ CODES = [f"c{n:02d}" for n in range(20)]
 
 
 def build_project(folder: Path) -> tuple[Path, dict[str, int]]:
-    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.codebook.files import load_codebook
     from workbench.services.importing.batch import ImportOptions, import_paths
     from workbench.store.engine import Project
     from workbench.store.models import Source

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.services.codebook.codes import load_codebook  # noqa: E402
+from workbench.services.codebook.files import load_codebook  # noqa: E402
 from workbench.services.export.segments import export_segments  # noqa: E402
 from workbench.services.export.tables import export_table  # noqa: E402
 from workbench.services.export.word_codebook import write_codebook_docx  # noqa: E402

@@ -49,7 +49,7 @@ codes:
 
 
 def prepare(url: str, folder: Path, length: int) -> None:
-    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.codebook.files import load_codebook
     from workbench.services.importing.batch import import_paths
     from workbench.store.engine import Project
 

@@ -91,7 +91,7 @@ def build_project(folder: Path, words: int, codings: int, source_codings: int, s
     """Build the bench project; returns (database path, focus group source name)."""
     from sqlalchemy import insert, select
 
-    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.codebook.files import load_codebook
     from workbench.services.project.coders import get_or_create_coder
     from workbench.services.importing.batch import import_paths
     from workbench.store.engine import Project

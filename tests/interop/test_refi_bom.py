@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.interop.builders import make_zip, minimal_project, selection
 from workbench.interop import import_refi
 from workbench.interop.qdpx_export import export_project
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.services.project.coders import get_or_create_coder

@@ -13,7 +13,8 @@ from tests.interop.refi_checks import check_qdc
 from workbench.errors import InputError, WorkbenchError
 from workbench.interop import import_refi
 from workbench.interop.qdc_export import export_codebook
-from workbench.services.codebook.codes import list_codes, load_codebook
+from workbench.services.codebook.codes import list_codes
+from workbench.services.codebook.files import load_codebook
 from workbench.store.models import Code, Theme
 
 

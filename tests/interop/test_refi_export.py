@@ -15,7 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.interop import import_refi
 from workbench.interop.qdc_export import export_codebook
 from workbench.interop.qdpx_export import export_project
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.project.coders import get_or_create_coder
 from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project

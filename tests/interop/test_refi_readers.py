@@ -16,7 +16,7 @@ from sqlalchemy import select
 from tests.interop.builders import SCHEMAS, make_zip, minimal_project, text_source
 from workbench.interop import import_refi
 from workbench.interop.qdpx_export import export_project
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.importing.batch import import_paths
 from workbench.services.project.coders import get_or_create_coder, project_owner
 from workbench.store.engine import Project

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from workbench.cli.main import main
 from workbench.errors import InputError, WorkbenchError
 from workbench.interop.taguette_csv import export_codebook_csv, load_codebook_csv
-from workbench.services.codebook.codes import list_codes, load_codebook
+from workbench.services.codebook.codes import list_codes
+from workbench.services.codebook.files import load_codebook
 from workbench.store.engine import Project
 from workbench.store.models import Code
 

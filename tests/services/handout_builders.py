@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tests.conftest import CODEBOOK_YAML
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.session import CodingSession
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.services.project.coders import get_or_create_coder

@@ -30,7 +30,7 @@ from workbench.services.agreement.compute import (
     compute_agreement,
     table_bootstrap,
 )
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import import_codings_csv
 from workbench.services.export.agreement import (
     agreement_csv,

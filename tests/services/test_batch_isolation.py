@@ -57,7 +57,7 @@ def test_each_bad_file_fails_alone_with_a_clear_line_and_the_batch_goes_on(proje
 
 
 def test_a_code_name_over_the_column_limit_is_refused_on_both_databases(project, tmp_path):
-    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.codebook.files import load_codebook
 
     path = tmp_path / "book.yaml"
     path.write_text("codebook: Long\ncodes:\n  - id: long\n    name: " + "N" * 300 + "\n", encoding="utf-8")

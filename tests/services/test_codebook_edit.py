@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.services.codebook import edit
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
 from workbench.services.project.coders import get_or_create_coder
 from workbench.services.importing.batch import import_paths

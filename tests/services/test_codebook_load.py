@@ -2,7 +2,8 @@ from sqlalchemy import select
 
 from tests.conftest import table_counts
 from workbench.errors import InputError
-from workbench.services.codebook.codes import list_codes, load_codebook
+from workbench.services.codebook.codes import list_codes
+from workbench.services.codebook.files import load_codebook
 from workbench.store.models import Code
 
 import pytest

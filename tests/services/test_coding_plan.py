@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.domain.coding_plan import plan_apply, plan_toggle, plan_uncode
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.session import CodingSession
 from workbench.services.importing.batch import import_paths
 from workbench.services.text.documents import load_document

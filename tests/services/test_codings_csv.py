@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import table_counts
 from workbench.errors import InputError, NotFoundError
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import export_codings_csv, import_codings_csv
 from workbench.services.importing.batch import import_paths
 from workbench.store.models import Code, Coding

@@ -14,7 +14,8 @@ import pytest
 from tests.conftest import table_counts
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.codebook import edit
-from workbench.services.codebook.codes import list_codes, load_codebook
+from workbench.services.codebook.codes import list_codes
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.session import CodingSession
 from workbench.services.coding.codings import import_codings_csv
 from workbench.services.importing.batch import import_paths

@@ -146,7 +146,7 @@ def test_the_languages_speaker_words_are_known(project, tmp_path, language):
 
 @pytest.mark.parametrize("language", sorted(KEYWORDS))
 def test_keywords_suggest_on_inflections_in_the_sources_language(project, tmp_path, language):
-    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.codebook.files import load_codebook
     from workbench.services.coding.suggestions import compute_suggestions, pending_suggestions
 
     keyword, sentence, matched = KEYWORDS[language]

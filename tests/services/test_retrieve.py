@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from workbench.errors import NotFoundError
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
 from workbench.services.project.coders import get_or_create_coder
 from workbench.services.importing.batch import ImportOptions, import_paths

@@ -62,7 +62,7 @@ def _code(project) -> str:  # type: ignore[no-untyped-def]
     from pathlib import Path
 
     from tests.conftest import CODEBOOK_YAML
-    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.codebook.files import load_codebook
 
     with tempfile.TemporaryDirectory() as folder:
         book = Path(folder) / "book.yaml"

@@ -35,7 +35,7 @@ CODER = textwrap.dedent(
 
 
 def prepare(url: str, tmp_path: Path, words: int = 4000) -> None:
-    from workbench.services.codebook.codes import load_codebook
+    from workbench.services.codebook.files import load_codebook
     from workbench.services.importing.batch import import_paths
     from tests.conftest import CODEBOOK_YAML
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.session import CodingSession
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.store.engine import Project

@@ -18,7 +18,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
 from workbench.services.project.coders import get_or_create_coder
 from workbench.services.importing.batch import ImportOptions, import_paths

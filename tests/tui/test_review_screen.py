@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from workbench.services.agreement import review
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import import_codings_csv
 from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from textual.content import Content
 from textual.pilot import Pilot
 
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.importing.batch import import_paths
 from workbench.services.project.sources import require_source
 from workbench.store.engine import Project

@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Tree
 from workbench.services.themes import categories as theme_categories
 
 from workbench.services.themes import edit as themes
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.project.coders import get_or_create_coder
 from workbench.services.coding.codings import add_coding
 from workbench.services.importing.batch import ImportOptions, import_paths

@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from tests.conftest import PG_URL, fresh_pg_database
 from tests.tui.conftest import CODEBOOK, INTERVIEW, INTERVIEW_NAME
 from tests.tui.test_coding_screen import SIZE, goto, open_coding, settle, view
-from workbench.services.codebook.codes import load_codebook
+from workbench.services.codebook.files import load_codebook
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.store.engine import Project
 from workbench.tui.app import make_app

@@ -25,7 +25,7 @@ CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium (apt-get install -y chromium)")
 
 from tests.conftest import BACKENDS, fresh_pg_database  # noqa: E402
-from workbench.services.codebook.codes import load_codebook  # noqa: E402
+from workbench.services.codebook.files import load_codebook  # noqa: E402
 from workbench.services.importing.batch import ImportOptions, import_paths  # noqa: E402
 from workbench.services.themes.edit import create_theme  # noqa: E402
 from workbench.store.engine import Project  # noqa: E402

@@ -13,7 +13,7 @@ pytest.importorskip("textual_serve")
 from aiohttp import FormData  # noqa: E402
 from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 
-from workbench.services.codebook.codes import load_codebook  # noqa: E402
+from workbench.services.codebook.files import load_codebook  # noqa: E402
 from workbench.store.engine import Project  # noqa: E402
 from workbench.store.models import AuditEntry, Source  # noqa: E402
 from workbench.web.server import ServeOptions, WorkbenchServer  # noqa: E402

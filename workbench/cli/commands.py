@@ -112,7 +112,8 @@ def cmd_text(args: argparse.Namespace) -> int:
 
 
 def cmd_codebook(args: argparse.Namespace) -> int:
-    from workbench.services.codebook.codes import list_codes, load_codebook
+    from workbench.services.codebook.codes import list_codes
+    from workbench.services.codebook.files import load_codebook
 
     if args.action == "load":
         project = open_project(args, create=True)

@@ -56,12 +56,9 @@ class LoadReport:
     unchanged: list[str]
 
 
-def load_codebook(project: Project, path: Path, separator: str = "/") -> LoadReport:
-    """Merge a YAML codebook, or a codebook CSV (Taguette's layout; see :mod:`workbench.interop.taguette_csv`)."""
-    if path.suffix.lower() == ".csv":
-        from workbench.interop.taguette_csv import load_codebook_csv
-
-        return load_codebook_csv(project, path, separator)
+def load_yaml_codebook(project: Project, path: Path) -> LoadReport:
+    """Merge a YAML codebook (one transaction); :func:`workbench.services.codebook.files.load_codebook`
+    takes any codebook file."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from workbench.domain.transcript import parse_timestamp
 from workbench.errors import InputError
-from workbench.services.importing.readers import CONTROL_CHARACTERS, ReadFile, decode_text
+from workbench.services.importing.decoding import CONTROL_CHARACTERS, ReadFile, decode_text
 
 MAX_SPEAKER = 60
 MAX_MS = 2**31 - 1  # a turn's time is stored as a 32-bit integer of milliseconds (596 hours)
