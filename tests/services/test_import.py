@@ -199,12 +199,12 @@ def test_bad_files_are_reported_and_leave_the_project_unchanged(project, intervi
 
 
 def test_a_failure_inside_the_transaction_rolls_back(project, interview_file, monkeypatch):
-    from workbench.services.importing import batch as importing
+    from workbench.services.importing import texts
 
     def explode(*args, **kwargs):
         raise InputError("x", "simulated failure after the source row was written")
 
-    monkeypatch.setattr(importing, "_insert_turns_and_segments", explode)
+    monkeypatch.setattr(texts, "_insert_turns_and_segments", explode)
     before = table_counts(project)
     report = import_paths(project, [interview_file])
     assert report.failed and table_counts(project) == before

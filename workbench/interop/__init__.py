@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from workbench.interop.report import RefiImportReport
-    from workbench.services.importing.batch import ImportOptions
+    from workbench.services.importing.texts import ImportOptions
     from workbench.store.engine import Project
 
 REFI_SUFFIXES = frozenset({".qdc", ".qdpx", ".qde"})

@@ -42,7 +42,7 @@ from workbench.services.handout.identity import (
 )
 from workbench.services.handout.reading import MergeFile, open_merge_file
 from workbench.services.handout.report import CoderLayer, Conflict, MergeReport
-from workbench.services.importing.batch import content_hash
+from workbench.services.importing.texts import content_hash
 from workbench.services.project.coders import get_or_create_coder
 from workbench.store.audit import record_bulk_creates
 from workbench.store.bulk import insert_values
@@ -155,7 +155,7 @@ class _Merger:
         return mapping, matched, added, skipped
 
     def _add_source(self, source: dict) -> Source | None:
-        from workbench.services.importing.batch import (
+        from workbench.services.importing.texts import (
             ImportOptions,
             add_text_source,
             prepare_text,

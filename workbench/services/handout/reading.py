@@ -81,7 +81,7 @@ def open_merge_file(path: Path, ours: Project) -> Iterator[MergeFile]:
 
 def _refi(path: Path, scratch: Project) -> MergeFile:
     from workbench.interop.qdpx_import import import_project
-    from workbench.services.importing.batch import ImportOptions
+    from workbench.services.importing.texts import ImportOptions
 
     report = import_project(scratch, path, ImportOptions(processes=1))
     return MergeFile(path, "REFI-QDA", scratch, refi=report)

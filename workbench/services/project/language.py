@@ -79,7 +79,7 @@ def set_source_language(project: Project, name: str, code: str) -> LanguageChang
     no attributes by this goes.
     """
     from workbench.domain.spans import Span
-    from workbench.services.importing.batch import SEGMENT_COLUMNS, segment_bodies
+    from workbench.services.importing.texts import SEGMENT_COLUMNS, segment_bodies
     from workbench.services.project import participants as people
     from workbench.services.project.sources import require_source
     from workbench.store.bulk import insert_rows
