@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli.common import open_project
+from workbench.cli.common import open_project, warn
 
 
 def _layer(args: argparse.Namespace) -> tuple[str | None, bool]:
@@ -44,6 +44,7 @@ def cmd_export_themes(args: argparse.Namespace) -> int:
 
     coder, consensus = _layer(args)
     summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes)
+    warn(summary.warnings)
     print(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {summary.path}")
     return 0
 
@@ -71,6 +72,7 @@ def cmd_export_segments(args: argparse.Namespace) -> int:
         attribute_filter=wanted or None, source_kinds=args.kind or None,
     )
     summary = export_segments(open_project(args), args.file, query)
+    warn(summary.warnings)
     print(
         f"{summary.segments} coded segments of {summary.codes} codes from {summary.sources} sources "
         f"({summary.participants} participants) written to {summary.path}"
@@ -79,9 +81,12 @@ def cmd_export_segments(args: argparse.Namespace) -> int:
 
 
 def cmd_export_table(args: argparse.Namespace) -> int:
+    from workbench.services.agreement.progress import unfinished_consensus
     from workbench.services.export.tables import export_table
 
     coder, consensus = _layer(args)
-    summary = export_table(open_project(args), args.file, args.what, coder=coder, consensus=consensus)
+    project = open_project(args)
+    summary = export_table(project, args.file, args.what, coder=coder, consensus=consensus)
+    warn(unfinished_consensus(project, [summary.layer]))
     print(f"{summary.what}: {summary.rows} rows × {summary.columns} columns ({summary.layer}) written to {summary.path}")
     return 0

@@ -4,7 +4,8 @@ A ``before_flush`` listener on every project session turns ORM changes of the
 audited models into append-only :class:`AuditEntry` rows in the same
 transaction, with the before and after values of the changed columns. The
 actor is the coder named in ``session.info["actor"]`` (set by
-``Project.session(actor=...)`` or ``Project.actor``). Bulk inserts through
+``Project.session(actor=...)`` or ``Project.actor``), created when it has
+done nothing before, so every change is recorded under who made it. Bulk inserts through
 Core (transcript import) are not audited: they create sources, not analysis.
 """
 
@@ -70,13 +71,16 @@ def record_changes(session: Session, _context: object, _instances: object) -> No
     if not entries:
         return
     actor = session.info.get("actor")
-    coder_id = None
+    coder = None
     if actor:
         with session.no_autoflush:
-            coder_id = session.scalar(select(Coder.id).where(Coder.name == actor))
+            coder = session.scalar(select(Coder).where(Coder.name == actor))
+            if coder is None:  # the acting coder has done nothing yet: named all the same
+                coder = next((c for c in session.new if isinstance(c, Coder) and c.name == actor), None) or Coder(name=actor)
+                session.add(coder)
     note = session.info.get("audit_note")
     for entry in entries:
-        entry.coder_id = coder_id
+        entry.coder = coder
         entry.note = note
         session.add(entry)
     session.info.setdefault("_audit_pending", []).extend(e for e in entries if hasattr(e, "_pending_target"))

@@ -23,6 +23,7 @@ from pathlib import Path
 from workbench.atomic import write_bytes, write_text
 from workbench.domain.transcript import format_timestamp
 from workbench.errors import WorkbenchError
+from workbench.services.agreement.progress import unfinished_consensus
 from workbench.services.export import word
 from workbench.services.codebook.codes import CodeInfo, list_codes
 from workbench.services.project.coders import require_coder
@@ -42,6 +43,7 @@ class SegmentsExport:
     codes: int
     sources: int
     participants: int
+    warnings: tuple[str, ...] = ()  # an unfinished consensus layer among the codings exported
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,9 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
         raise WorkbenchError("no coded segments match; check the codes, the coder and the filters (nothing written)")
     order = {code.key: index for index, code in enumerate(codes)}
     segments = sorted(found, key=lambda s: (order.get(s.code_key, len(order)), s.source.lower(), s.source, s.start, s.end, s.coder))
+    warnings = tuple(unfinished_consensus(project, {s.coder for s in segments}))
     if suffix == ".docx":
-        word.save_docx(build_document(segments, codes, query), path)
+        word.save_docx(build_document(segments, codes, query, warnings), path)
     else:
         frame = segments_frame(segments)
         if suffix == ".csv":
@@ -94,7 +97,7 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
             write_bytes(path, buffer.getvalue())
     return SegmentsExport(
         path, len(segments), len({s.code_key for s in segments}), len({s.source for s in segments}),
-        len({s.participant for s in segments if s.participant}),
+        len({s.participant for s in segments if s.participant}), warnings,
     )
 
 
@@ -120,10 +123,11 @@ def attribution(segment: RetrievedSegment, with_coder: bool) -> str:
     return "(" + " · ".join(p for p in parts if p) + ")"
 
 
-def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery):  # type: ignore[no-untyped-def]
+def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery,  # type: ignore[no-untyped-def]
+                   warnings: Sequence[str] = ()):
     document = word.new_document("Coded segments")
     word.styled_paragraph(document, "Title", "Coded segments")
-    document.add_paragraph(_methods(segments, codes, query))
+    document.add_paragraph(_methods(segments, codes, query) + "".join(f" Not finished: {w}." for w in warnings))
     by_key = {code.key: code for code in codes}
     coders = {s.coder for s in segments}
     groups: dict[str, list[RetrievedSegment]] = {}
