@@ -63,6 +63,7 @@ class ReviewScreen(Screen):
         Binding("d", "refine", "Definition", id="review.refine",
                 tooltip="Refine the code's definition (recorded in the audit trail with a note)"),
         Binding("z", "undo", "Undo", id="review.undo", tooltip="Take back the latest decision"),
+        Binding("y", "redo", "Redo", id="review.redo", tooltip="Decide again what z took back, with its note"),
         Binding("right_square_bracket", "next_unresolved", "Next open", id="review.next",
                 tooltip="Go to the next unresolved disagreement"),
         Binding("o", "open_code", "Open code", id="review.open",
@@ -82,9 +83,10 @@ class ReviewScreen(Screen):
             self.disagreement = disagreement
 
     class Reloaded(Message):
-        def __init__(self, state: ReviewState, focus: tuple[str, str, int, int] | None, text: str) -> None:
+        def __init__(self, state: ReviewState, focus: tuple[str, str, int, int] | None, text: str,
+                     undone: service.Undone | None = None) -> None:
             super().__init__()
-            self.state, self.focus, self.text = state, focus, text
+            self.state, self.focus, self.text, self.undone = state, focus, text, undone
 
     class CodeRead(Message):
         def __init__(self, code: CodeInfo) -> None:
@@ -98,6 +100,8 @@ class ReviewScreen(Screen):
         self.report: AgreementReport | None = None
         self.code: str | None = None  # the code whose disagreements are open
         self.items: list[Disagreement] = []
+        self._redo: list[service.Undone] = []  # decisions z took back, latest last
+        self._drafts: dict[tuple[str, str, int, int], str] = {}  # notes typed (or taken back) per disagreement
         self._turns = threading.Condition()  # writes run one at a time, in the order the keys were pressed
         self._tickets = itertools.count()
         self._serving = 0
@@ -229,7 +233,7 @@ class ReviewScreen(Screen):
     def _show_current(self) -> None:
         d = self.current()
         self.view.show(d)
-        self.query_one("#review-note", Input).value = (d.note or "") if d else ""
+        self.query_one("#review-note", Input).value = (d.note or self._drafts.get(d.key, "")) if d else ""
 
     def _go_to_unresolved(self, from_row: int) -> bool:
         order = list(range(from_row, len(self.items))) + list(range(0, from_row))
@@ -269,6 +273,7 @@ class ReviewScreen(Screen):
     def action_decide(self, decision: str) -> None:
         d = self.current()
         if d is not None:
+            self._redo.clear()
             self._write(self._ticket(), d, decision, None, self.query_one("#review-note", Input).value)
 
     def action_edit(self) -> None:
@@ -276,6 +281,7 @@ class ReviewScreen(Screen):
 
     @on(DisagreementView.Accepted)
     def _edit_accepted(self, message: DisagreementView.Accepted) -> None:
+        self._redo.clear()
         self._write(self._ticket(), message.disagreement, "edited", [message.span],
                     self.query_one("#review-note", Input).value)
         self.query_one("#review-items", DataTable).focus()
@@ -286,6 +292,12 @@ class ReviewScreen(Screen):
 
     def action_note(self) -> None:
         self.query_one("#review-note", Input).focus()
+
+    @on(Input.Changed, "#review-note")
+    def _note_typed(self, event: Input.Changed) -> None:
+        d = self.current()
+        if d is not None and event.value != (d.note or ""):
+            self._drafts[d.key] = event.value
 
     @on(Input.Submitted, "#review-note")
     def _note_done(self) -> None:
@@ -322,9 +334,26 @@ class ReviewScreen(Screen):
             self.post_message(self.Reloaded(state, None, "nothing to undo"))
             return
         text = f"undid '{undone.decision}' on {undone.code} in {undone.source} {undone.start}–{undone.end}"
-        self.post_message(self.Reloaded(state, (undone.source, undone.code, undone.start, undone.end), text))
+        self.post_message(self.Reloaded(state, (undone.source, undone.code, undone.start, undone.end), text, undone))
+
+    def action_redo(self) -> None:
+        if not self._redo:
+            self.notify("nothing to redo", title="Review")
+            return
+        self._redo_write(self._ticket(), self._redo.pop())
+
+    @work(thread=True, exit_on_error=False, group="review-write")
+    def _redo_write(self, ticket: int, undone: service.Undone) -> None:
+        with self._in_turn(ticket):
+            context = self.app.context  # type: ignore[attr-defined]
+            decided = service.redo(context.project, self.first, self.second, self.consensus, undone, actor=context.coder)
+        self.post_message(self.Decided(decided))
 
     def on_review_screen_reloaded(self, message: Reloaded) -> None:
+        if message.undone is not None:
+            self._redo.append(message.undone)
+            if message.undone.note:  # the note stays with the disagreement, ready for the next decision
+                self._drafts[message.focus] = message.undone.note  # type: ignore[index]
         self._set_state(message.state)
         if message.focus is not None and message.focus[1] == self.code:
             self._fill_items(focus=message.focus)

@@ -272,8 +272,15 @@ class ThemesScreen(Screen):
         theme = self._require_theme()
         if theme is None:
             return
-        kind = await self.app.push_screen_wait(Picker(f"Type of {theme.label} {theme.name}",
-                                                      [(t.name, f"{t.name} ({t.prefix})") for t in self.types]))
+        choices = [(t.name, f"{t.name} ({t.prefix})") for t in self.types] + [(NEW, "New type… (e.g. neutral, N)")]
+        kind = await self.app.push_screen_wait(Picker(f"Type of {theme.label} {theme.name}", choices))
+        if kind == NEW:
+            kind = await self.app.push_screen_wait(NamePrompt("Name of the new theme type (e.g. neutral):"))
+            prefix = kind and await self.app.push_screen_wait(
+                NamePrompt(f"Label prefix of {kind} themes (a capital letter, e.g. N):", kind[0].upper())
+            )
+            if not prefix or await self._change(lambda p: service.add_type(p, kind, prefix)) is None:
+                return
         if kind and kind != theme.type:
             changed = await self._change(lambda p: service.set_theme_type(p, theme.label, kind, expected_version=theme.version))
             if changed is not None:
