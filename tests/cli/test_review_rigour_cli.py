@@ -157,3 +157,21 @@ def test_global_options_after_the_command(db, capsys, tmp_path):
     code, out, _ = run(capsys, "codings", "export", str(tmp_path / "c.csv"), "--db", db, "--coder", "ana")
     assert code == 0 and "codings written" in out  # the command's own --coder keeps its meaning
     assert {line.split(",")[4] for line in (tmp_path / "c.csv").read_text().splitlines()[1:]} == {"ana"}
+
+
+def test_a_folder_import_names_the_files_it_left_out(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "batch"
+    (folder / "scans").mkdir(parents=True)
+    (folder / "P07-interview.txt").write_text("Interviewer: How was it?\nP07: Fine.\n", encoding="utf-8")
+    (folder / "consent.pdf").write_bytes(b"%PDF-1.4 not a transcript")
+    (folder / "scans" / "page1.png").write_bytes(b"\x89PNG")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    code, out, _ = run(capsys, "--db", str(tmp_path / "p.db"), "import", str(folder))
+    assert code == 0
+    summary = out.strip().splitlines()[-1]
+    assert summary.startswith("1 imported, 0 skipped, 0 failed; 2 file(s) of a type that is not imported")
+    assert summary.endswith("left out: consent.pdf, scans/page1.png") and "DS_Store" not in summary
+    (folder / "P07-interview.txt").unlink()
+    code, _, err = run(capsys, "--db", str(tmp_path / "p.db"), "import", str(folder))
+    assert code == 2 and err.count("\n") == 1 and "no transcripts found" in err and "consent.pdf, scans/page1.png" in err

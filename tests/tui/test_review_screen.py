@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from workbench.services.agreement import review
+from workbench.services.codebook.edit import get_code
 from workbench.services.codebook.codes import load_codebook
 from workbench.services.coding.codings import import_codings_csv
 from workbench.services.importing.batch import import_paths
@@ -229,9 +230,16 @@ async def test_a_stale_definition_is_refused(project: Project) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, RefineDefinitionScreen))
         review.refine_code(project, "trust", expected_version=1, definition="changed elsewhere")
         app.screen.query_one(TextArea).load_text("mine")
+        app.screen.query_one("#refine-note", Input).value = "my reason"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any("changed by someone else" in n for n in app.notices)
+        await wait_for(pilot, lambda: isinstance(app.screen, RefineDefinitionScreen) and app.screen.theirs is not None)
+        modal = app.screen  # open again with the user's text and note, the other version beside it
+        assert modal.query_one(TextArea).text == "mine" and modal.query_one("#refine-note", Input).value == "my reason"
+        assert str(modal.query_one("#refine-theirs").render()) == "changed elsewhere"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert get_code(project, "trust").definition == "mine"
 
 
 def test_every_binding_has_an_id_and_a_tooltip() -> None:

@@ -39,7 +39,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     report = import_paths(project, args.paths, options, attributes=args.attributes, progress=show)
     if not report.results:
-        raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt)")
+        left_out = f"; {report.left_out()}" if report.unsupported else ""
+        raise WorkbenchError(f"no transcripts found (looked for .txt .md .docx .vtt .srt){left_out}")
     print(report.summary())
     return EXIT_PARTIAL if report.failed else 0
 

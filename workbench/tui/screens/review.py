@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.agreement import review as service
 from workbench.services.agreement.compute import AgreementReport, compute_agreement
 from workbench.services.codebook.edit import get_code
@@ -89,9 +89,9 @@ class ReviewScreen(Screen):
             self.state, self.focus, self.text, self.undone = state, focus, text, undone
 
     class CodeRead(Message):
-        def __init__(self, code: CodeInfo) -> None:
+        def __init__(self, code: CodeInfo, draft: tuple[str, str] | None = None, theirs: str | None = None) -> None:
             super().__init__()
-            self.code = code
+            self.code, self.draft, self.theirs = code, draft, theirs
 
     def __init__(self, first: str, second: str, consensus: str = "consensus") -> None:
         super().__init__()
@@ -370,17 +370,22 @@ class ReviewScreen(Screen):
         code = message.code
 
         def refined(result: tuple[str, str] | None) -> None:
-            if result is not None and result[0].strip() != (code.definition or ""):
+            if result is not None and (result[0].strip() != (code.definition or "") or message.draft is not None):
                 self._refine(self._ticket(), code, *result)
 
-        self.app.push_screen(RefineDefinitionScreen(code), refined)
+        self.app.push_screen(RefineDefinitionScreen(code, message.draft, message.theirs), refined)
 
     @work(thread=True, exit_on_error=False, group="review-write")
     def _refine(self, ticket: int, code: CodeInfo, definition: str, note: str) -> None:
         with self._in_turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
-            service.refine_code(context.project, code.key, expected_version=code.version, note=note,
-                                actor=context.coder, definition=definition)  # fmt: skip
+            try:
+                service.refine_code(context.project, code.key, expected_version=code.version, note=note,
+                                    actor=context.coder, definition=definition)  # fmt: skip
+            except ConflictError:  # someone else saved first: the form again, with the user's text and theirs
+                latest = get_code(context.project, code.key)
+                self.post_message(self.CodeRead(latest, (definition, note), latest.definition or ""))
+                return
         self.app.call_from_thread(self.notify, f"definition of {code.name} updated", title="Codebook")
 
     def _ticket(self) -> int:
