@@ -58,10 +58,11 @@ def consensus_warning(session: Session, consensus: str) -> str | None:
     open_pairs = [p for p in consensus_progress(session, consensus) if p.resolved < p.total]
     if not open_pairs:
         return None
-    parts = [f"{p.resolved} of {p.total} disagreements of {p.first} and {p.second}" for p in open_pairs]
+    pair = {id(p): " and ".join(sorted((p.first, p.second))) for p in open_pairs}  # an unordered pair, as the note names it
+    parts = [f"{p.resolved} of {p.total} disagreements of {pair[id(p)]}" for p in open_pairs]
     if len(open_pairs) == 1:
         p = open_pairs[0]
-        return f"consensus of {p.first} and {p.second}: {p.resolved} of {p.total} disagreements resolved"
+        return f"consensus of {pair[id(p)]}: {p.resolved} of {p.total} disagreements resolved"
     return f"consensus layer {consensus!r} unfinished: {'; '.join(parts)} resolved"
 
 

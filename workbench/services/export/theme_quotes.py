@@ -7,12 +7,14 @@
   :class:`LeftOut`, so the caller can say so; it is never printed as if it
   were the layer's.
 * **Chosen** quotes fill up to N: the layer's codings of the theme's codes,
-  never a passage the layer also codes under a theme of another type (a
-  passage is not evidence for a facilitator and for the barrier beside it),
-  preferring codings of the theme's own codes (codes no other theme uses),
-  then passages of at least :data:`MIN_WORDS` words spoken by a participant,
-  shortest first, one per participant before a second from anyone, and
-  never overlapping a quote already taken for the theme.
+  never a passage the same document prints under a theme of another type
+  (a passage is not evidence for a facilitator and for the barrier beside
+  it), and never one the layer codes as evidence for a theme of another type
+  (with a code this theme does not have); preferring codings of the theme's
+  own codes (codes no other theme uses), then passages of at least
+  :data:`MIN_WORDS` words spoken by a participant, shortest first, one per
+  participant before a second from anyone, never overlapping a quote
+  already taken for the theme. Themes are filled in document order.
 """
 
 from __future__ import annotations
@@ -82,29 +84,34 @@ def pick_quotes(
     left_out: list[LeftOut] = []
     if quotes <= 0:
         return picked, left_out
+    printed: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)  # (type, source) → passages printed
     by_theme: dict[int, list[Pinned]] = defaultdict(list)
     for p in pinned:
         by_theme[p.theme_id].append(p)
-    blocked = _other_type_spans(themes, groups)
-    uses: dict[str, int] = defaultdict(int)
-    for theme in themes:
-        for key in theme.codes:
-            uses[key] += 1
-    for theme in themes:
-        mine = groups.get(theme.id, [])
-        chosen = picked[theme.id]
+    for theme in themes:  # the analyst's pinned quotes first, everywhere
+        mine, chosen = groups.get(theme.id, []), picked[theme.id]
         for p in by_theme.get(theme.id, []):
             if not any(c.source_id == p.source_id and c.start <= p.start and p.end <= c.end for c in mine):
                 left_out.append(LeftOut(theme.label, p.source_id, p.start, p.end))
             elif len(chosen) < quotes:
                 chosen.append(Picked(p.source_id, p.start, p.end, participant_at(p.source_id, p.start), True,
                                      p.start > p.coding_start, p.end < p.coding_end))  # fmt: skip
+                printed[theme.type, p.source_id].append((p.start, p.end))
+    uses: dict[str, int] = defaultdict(int)
+    for theme in themes:
+        for key in theme.codes:
+            uses[key] += 1
+    for theme in themes:
+        chosen = picked[theme.id]
+        if len(chosen) >= quotes:
+            continue
+        foreign = _foreign_spans(theme, themes, groups)
         own = {key for key in theme.codes if uses[key] == 1}
         spans: dict[tuple[int, int, int], bool] = {}  # (source, start, end) → coded with an own code
         participants: dict[tuple[int, int, int], str | None] = {}
-        for c in mine:
-            if _blocked(blocked, theme.type, c.source_id, c.start, c.end):
-                continue
+        for c in groups.get(theme.id, []):
+            if _overlaps_any(foreign.get(c.source_id, []), c.start, c.end):
+                continue  # the layer codes this passage as evidence for a theme of another type
             key = (c.source_id, c.start, c.end)
             spans[key] = spans.get(key, False) or c.code_key in own
             participants[key] = c.participant
@@ -123,27 +130,29 @@ def pick_quotes(
                     continue
                 if any(q.source_id == source_id and overlaps((q.start, q.end), (start, end)) for q in chosen):
                     continue
+                if any(kind != theme.type and any(overlaps(span, (start, end)) for span in printed[kind, source_id])
+                       for kind in {t.type for t in themes}):  # fmt: skip
+                    continue  # already printed under a theme of another type (a code both themes share)
                 chosen.append(Picked(source_id, start, end, who, False))
+                printed[theme.type, source_id].append((start, end))
                 people.add(who)
     return picked, left_out
 
 
-def _other_type_spans(themes: Sequence[ThemeInfo], groups: dict[int, list[ThemeCoding]]) -> dict[int, dict[str, list[Span]]]:
-    """Source id → theme type → the merged spans the layer codes under themes of that type."""
-    raw: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for theme in themes:
-        for c in groups.get(theme.id, []):
-            raw[c.source_id][theme.type].append((c.start, c.end))
-    return {source: {kind: merge(spans) for kind, spans in kinds.items()} for source, kinds in raw.items()}
-
-
-def _blocked(spans: dict[int, dict[str, list[Span]]], own_type: str, source_id: int, start: int, end: int) -> bool:
-    """Whether the layer codes any part of ``[start, end)`` under a theme of another type."""
-    for kind, merged in spans.get(source_id, {}).items():
-        if kind == own_type:
+def _foreign_spans(theme: ThemeInfo, themes: Sequence[ThemeInfo], groups: dict[int, list[ThemeCoding]]) -> dict[int, list[Span]]:
+    """Source id → merged spans the layer codes under themes of another type with codes this theme does not have."""
+    mine = set(theme.codes)
+    raw: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for other in themes:
+        if other.type == theme.type:
             continue
-        index = bisect_left(merged, Span(start, start))
-        for span in merged[max(index - 1, 0) : index + 1]:
-            if span.start < end and start < span.end:
-                return True
-    return False
+        for c in groups.get(other.id, []):
+            if c.code_key not in mine:
+                raw[c.source_id].append((c.start, c.end))
+    return {source: merge(spans) for source, spans in raw.items()}
+
+
+def _overlaps_any(merged: list[Span], start: int, end: int) -> bool:
+    """Whether any of the sorted, disjoint ``merged`` spans shares a character with ``[start, end)``."""
+    index = bisect_left(merged, Span(start, start))
+    return any(span.start < end and start < span.end for span in merged[max(index - 1, 0) : index + 1])
