@@ -89,9 +89,12 @@ def pick_quotes(
     for p in pinned:
         by_theme[p.theme_id].append(p)
     for theme in themes:  # the analyst's pinned quotes first, everywhere
-        mine, chosen = groups.get(theme.id, []), picked[theme.id]
+        chosen = picked[theme.id]
+        coded: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for c in groups.get(theme.id, []):
+            coded[c.source_id].append((c.start, c.end))
         for p in by_theme.get(theme.id, []):
-            if not any(c.source_id == p.source_id and c.start <= p.start and p.end <= c.end for c in mine):
+            if not any(start <= p.start and p.end <= end for start, end in coded.get(p.source_id, ())):
                 left_out.append(LeftOut(theme.label, p.source_id, p.start, p.end))
             elif len(chosen) < quotes:
                 chosen.append(Picked(p.source_id, p.start, p.end, participant_at(p.source_id, p.start), True,
