@@ -14,10 +14,6 @@ messages. ``ReviewScreen(first, second, consensus="consensus")`` reads
 from __future__ import annotations
 
 import dataclasses
-import itertools
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rich.text import Text
 from textual import on, work
@@ -35,6 +31,7 @@ from workbench.services.agreement.compute import AgreementReport, compute_agreem
 from workbench.services.codebook.edit import get_code
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.agreement.review import Disagreement, ReviewState
+from workbench.tui.turns import InTurn
 from workbench.tui.widgets.disagreement_view import DisagreementView, RefineDefinitionScreen
 
 DECISION_KEYS = {"first": "1", "second": "2", "union": "u", "intersection": "i", "neither": "x"}
@@ -102,9 +99,7 @@ class ReviewScreen(Screen):
         self.items: list[Disagreement] = []
         self._redo: list[service.Undone] = []  # decisions z took back, latest last
         self._drafts: dict[tuple[str, str, int, int], str] = {}  # notes typed (or taken back) per disagreement
-        self._turns = threading.Condition()  # writes run one at a time, in the order the keys were pressed
-        self._tickets = itertools.count()
-        self._serving = 0
+        self._turns = InTurn()  # writes run one at a time, in the order the keys were pressed
 
     def compose(self) -> ComposeResult:
         yield Static("Loading the review…", id="review-status", markup=False)
@@ -131,13 +126,13 @@ class ReviewScreen(Screen):
         items.add_column("Source", key="source")
         items.add_column("Where", key="where")
         codes.focus()
-        self._load(self._ticket())
+        self._load(self._turns.ticket())
 
     # Loading ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-load")
     def _load(self, ticket: int) -> None:
-        with self._in_turn(ticket):
+        with self._turns.turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
             state = service.start_review(context.project, self.first, self.second, self.consensus, actor=context.coder)
         report = compute_agreement(context.project, [self.first, self.second], resamples=0)
@@ -274,7 +269,7 @@ class ReviewScreen(Screen):
         d = self.current()
         if d is not None:
             self._redo.clear()
-            self._write(self._ticket(), d, decision, None, self.query_one("#review-note", Input).value)
+            self._write(self._turns.ticket(), d, decision, None, self.query_one("#review-note", Input).value)
 
     def action_edit(self) -> None:
         self.view.start_edit()
@@ -282,7 +277,7 @@ class ReviewScreen(Screen):
     @on(DisagreementView.Accepted)
     def _edit_accepted(self, message: DisagreementView.Accepted) -> None:
         self._redo.clear()
-        self._write(self._ticket(), message.disagreement, "edited", [message.span],
+        self._write(self._turns.ticket(), message.disagreement, "edited", [message.span],
                     self.query_one("#review-note", Input).value)
         self.query_one("#review-items", DataTable).focus()
 
@@ -305,7 +300,7 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exit_on_error=False, group="review-write")
     def _write(self, ticket: int, d: Disagreement, decision: str, spans: list | None, note: str) -> None:
-        with self._in_turn(ticket):
+        with self._turns.turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
             decided = service.adjudicate(context.project, (self.first, self.second, self.consensus), d, decision,
                                          spans=spans, note=note, actor=context.coder)  # fmt: skip
@@ -322,11 +317,11 @@ class ReviewScreen(Screen):
                 self.notify(f"all {len(self.items)} disagreements of {decided.code_name} resolved; Esc for the codes")
 
     def action_undo(self) -> None:
-        self._undo(self._ticket())
+        self._undo(self._turns.ticket())
 
     @work(thread=True, exit_on_error=False, group="review-write")
     def _undo(self, ticket: int) -> None:
-        with self._in_turn(ticket):
+        with self._turns.turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
             undone = service.undo_last(context.project, self.first, self.second, self.consensus, actor=context.coder)
             state = service.list_disagreements(context.project, self.first, self.second, self.consensus)
@@ -340,11 +335,11 @@ class ReviewScreen(Screen):
         if not self._redo:
             self.notify("nothing to redo", title="Review")
             return
-        self._redo_write(self._ticket(), self._redo.pop())
+        self._redo_write(self._turns.ticket(), self._redo.pop())
 
     @work(thread=True, exit_on_error=False, group="review-write")
     def _redo_write(self, ticket: int, undone: service.Undone) -> None:
-        with self._in_turn(ticket):
+        with self._turns.turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
             decided = service.redo(context.project, self.first, self.second, self.consensus, undone, actor=context.coder)
         self.post_message(self.Decided(decided))
@@ -371,13 +366,13 @@ class ReviewScreen(Screen):
 
         def refined(result: tuple[str, str] | None) -> None:
             if result is not None and (result[0].strip() != (code.definition or "") or message.draft is not None):
-                self._refine(self._ticket(), code, *result)
+                self._refine(self._turns.ticket(), code, *result)
 
         self.app.push_screen(RefineDefinitionScreen(code, message.draft, message.theirs), refined)
 
     @work(thread=True, exit_on_error=False, group="review-write")
     def _refine(self, ticket: int, code: CodeInfo, definition: str, note: str) -> None:
-        with self._in_turn(ticket):
+        with self._turns.turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
             try:
                 service.refine_code(context.project, code.key, expected_version=code.version, note=note,
@@ -387,21 +382,6 @@ class ReviewScreen(Screen):
                 self.post_message(self.CodeRead(latest, (definition, note), latest.definition or ""))
                 return
         self.app.call_from_thread(self.notify, f"definition of {code.name} updated", title="Codebook")
-
-    def _ticket(self) -> int:
-        """Taken on the UI thread when a write is asked for; :meth:`_in_turn` runs writes in ticket order."""
-        return next(self._tickets)
-
-    @contextmanager
-    def _in_turn(self, ticket: int) -> Iterator[None]:
-        with self._turns:
-            self._turns.wait_for(lambda: self._serving == ticket)
-        try:
-            yield
-        finally:
-            with self._turns:
-                self._serving += 1
-                self._turns.notify_all()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR:
