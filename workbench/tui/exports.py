@@ -64,6 +64,8 @@ async def export_segments_file(screen: Screen, context: WorkbenchContext, query:
     ok, summary = await call_service(screen, context.project, lambda p: export_segments(p, out, query))
     if ok:
         screen.notify(f"{summary.segments} coded segments of {summary.codes} codes written to {summary.path}", markup=False)
+        for warning in summary.warnings:  # an unfinished consensus layer among the codings written
+            screen.notify(warning, severity="warning", timeout=10, markup=False)
 
 
 def layer_choices(context: WorkbenchContext) -> list[tuple[str, str]]:
