@@ -136,3 +136,29 @@ async def test_the_audit_names_a_coder_who_has_not_coded_yet(tui_project):
             .where(AuditEntry.entity_kind == "theme")
         ).all()  # fmt: skip
     assert [tuple(r) for r in rows] == [("newbie", "create")]
+
+
+async def test_y_adds_a_new_type_such_as_neutral(tui_project):
+    from workbench.services.themes.edit import get_theme, list_types
+
+    create_theme(tui_project.project, "Mixed feelings", codes=["bond"])
+    async with make_app(tui_project.db, coder="me").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
+        screen = pilot.app.screen
+        await settle(pilot)
+        assert screen.select("theme", "F1")
+        await settle(pilot)
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(pilot.app.screen, Picker))
+        await pilot.press(*"new type", "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
+        await pilot.press(*"neutral", "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt) and "prefix" in pilot.app.screen.prompt_title)
+        assert pilot.app.screen.value == "N"  # offered: the name's first letter
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
+        await settle(pilot)
+    assert [(t.name, t.prefix) for t in list_types(tui_project.project)][-1] == ("neutral", "N")
+    assert get_theme(tui_project.project, "N1").name == "Mixed feelings"
