@@ -9,7 +9,13 @@ Generates a corpus (default 2,000,000 words in 200 transcripts), then measures
    on a batch this large).
 Prints words/s for each and the ratio import / (spaCy + insert).
 
-    .venv/bin/python bench/bench_import.py [--words 2000000] [--files 200]
+Transcript layout detection (``workbench.domain.layouts``) is measured on its own:
+5. the core: ``parse_layout`` (detection + parse) against ``split_turns`` alone over the corpus;
+6. what the user waits for: ``workbench import`` in a fresh process, detecting, against the same
+   command with ``--layout speaker-lines`` (no detection), and the same words written in the
+   Otter layout (detected, then parsed by it).
+
+    .venv/bin/python bench/bench_import.py [--words 2000000] [--files 200] [--layouts-only]
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ WORDS = (
 ).split()
 
 
-def generate(folder: Path, words: int, files: int, seed: int = 7) -> int:
+def generate(folder: Path, words: int, files: int, seed: int = 7, layout: str = "speaker-lines") -> int:
+    """Write the corpus: ``Name: words`` lines, or (``layout="otter"``) ``Name  m:ss`` lines with the words below."""
     rng = random.Random(seed)
     per_file = words // files
     total = 0
@@ -48,7 +55,11 @@ def generate(folder: Path, words: int, files: int, seed: int = 7) -> int:
                 sentence = " ".join(rng.choice(WORDS) for _ in range(n))
                 sentences.append(sentence[0].upper() + sentence[1:] + rng.choice(".?!."))
                 count += n
-            lines.append(f"{rng.choice(speakers)}: {' '.join(sentences)}")
+            if layout == "otter":
+                seconds = len(lines) * 7
+                lines.append(f"{rng.choice(speakers)}  {seconds // 60}:{seconds % 60:02d}\n{' '.join(sentences)}\n")
+            else:
+                lines.append(f"{rng.choice(speakers)}: {' '.join(sentences)}")
         (folder / f"transcript-{index:03d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         total += count
     return total
@@ -164,11 +175,82 @@ def bench_import(folder: Path, processes: int | None = None) -> float:
     return elapsed
 
 
+def bench_detection(texts: list[str], repeat: int = 3) -> tuple[float, float]:
+    """The core: seconds for ``split_turns`` alone, and for ``parse_layout`` (layout detection + the
+    same parse) over every text, in CPU seconds. The two alternate text by text, so a change in the
+    machine's load falls on both; the best of ``repeat`` passes."""
+    from workbench.domain.layouts import parse_layout
+
+    passes = []
+    for _ in range(repeat):  # CPU time of this process: other processes' load does not count
+        plain = detected = 0.0
+        for text in texts:
+            started = time.process_time()
+            split_turns(text)
+            middle = time.process_time()
+            parse_layout("bench", text)
+            detected += time.process_time() - middle
+            plain += middle - started
+        passes.append((plain, detected))
+    return min(p[0] for p in passes), min(p[1] for p in passes)
+
+
+def bench_cli(folder: Path, *options: str) -> tuple[float, float]:
+    """``workbench import FOLDER`` in a fresh process into a new project: (wall-clock seconds, CPU
+    seconds of that process and its spaCy worker). The CPU time hardly moves with the machine's load."""
+    import resource
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as db_folder:
+        command = [sys.executable, "-m", "workbench", "--db", str(Path(db_folder) / "cli.db"), "import", str(folder), *options]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"workbench import failed: {done.stderr.strip()[:300]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
+
+
+def layouts(corpus: Path, texts: list[str], words: int, repeat: int = 3) -> None:
+    plain_s, detected_s = bench_detection(texts)
+    with tempfile.TemporaryDirectory() as otter_folder:
+        generate(Path(otter_folder), words, len(texts), layout="otter")
+        runs: dict[str, list[tuple[float, float]]] = {"fixed": [], "auto": [], "otter": []}
+        for _ in range(repeat):  # interleaved, best of each: the machine's load moves between runs
+            runs["fixed"].append(bench_cli(corpus, "--layout", "speaker-lines"))
+            runs["auto"].append(bench_cli(corpus))
+            runs["otter"].append(bench_cli(Path(otter_folder)))
+    best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in runs.items()}
+    extra = detected_s - plain_s
+    print(f"split_turns alone (core):             {plain_s:7.3f} s")
+    print(f"parse_layout: detection + parse:      {detected_s:7.3f} s  (detection {extra:.3f} s)")
+    for key, what in (("fixed", "--layout speaker-lines (no detection)"), ("auto", "detecting"),
+                      ("otter", "detecting, the same words in the otter layout")):
+        print(f"workbench import, fresh process, {what}: {best[key][0]:6.2f} s wall, {best[key][1]:6.2f} s CPU")
+    (fixed_wall, fixed_cpu), (auto_wall, auto_cpu) = best["fixed"], best["auto"]
+    print(f"detection: {extra / auto_wall:.2%} of the import's wall time (core); end to end "
+          f"{(auto_cpu - fixed_cpu) / fixed_cpu:+.1%} CPU, {(auto_wall - fixed_wall) / fixed_wall:+.1%} wall "
+          f"(best of {repeat} fresh processes each; target < 5%)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--words", type=int, default=2_000_000)
     parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--layouts-only", action="store_true", help="only the layout detection figures")
     args = parser.parse_args()
+    if args.layouts_only:
+        with tempfile.TemporaryDirectory() as folder:
+            corpus = Path(folder)
+            words = generate(corpus, args.words, args.files)
+            texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+            print(f"corpus: {words:,} words in {len(texts)} files")
+            layouts(corpus, texts, args.words)
+        return
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder)
         words = generate(corpus, args.words, args.files)
@@ -180,6 +262,7 @@ def main() -> None:
         schema_s = bench_insert_schema(texts, counts)
         single_s = bench_import(corpus, processes=1)
         import_s = bench_import(corpus)
+        layouts(corpus, texts, args.words)
     limit = spacy_s + insert_s
     print(f"spaCy alone, tokenizer + sentencizer: {spacy_s:7.2f} s  {words / spacy_s:>10,.0f} words/s")
     print(f"spaCy alone, + lookup lemmatizer:     {spacy_full_s:7.2f} s  {words / spacy_full_s:>10,.0f} words/s")

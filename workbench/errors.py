@@ -36,6 +36,10 @@ class ProjectError(WorkbenchError):
     """The project database cannot be opened, migrated or written."""
 
 
+class UnreachableError(ProjectError):
+    """The database cannot be reached at all (the server is gone, the connection was lost): stop, don't retry."""
+
+
 class NotFoundError(WorkbenchError):
     """A named thing (source, code, coder, participant) does not exist."""
 

@@ -171,7 +171,7 @@ def test_a_folder_import_names_the_files_it_left_out(tmp_path, capsys, monkeypat
     assert code == 0
     summary = out.strip().splitlines()[-1]
     assert summary.startswith("1 imported, 0 skipped, 0 failed; 2 file(s) of a type that is not imported")
-    assert summary.endswith("left out: consent.pdf, scans/page1.png") and "DS_Store" not in summary
+    assert "left out: consent.pdf, scans/page1.png" in summary and "DS_Store" not in summary
     (folder / "P07-interview.txt").unlink()
     code, _, err = run(capsys, "--db", str(tmp_path / "p.db"), "import", str(folder))
     assert code == 2 and err.count("\n") == 1 and "no transcripts found" in err and "consent.pdf, scans/page1.png" in err

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
 from workbench.domain.spans import code_points_to_utf16
 
 DATA = Path(__file__).resolve().parent / "data"
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+# ../shared beside the checkout; $WORKBENCH_SHARED points elsewhere (a git worktree lives one level deeper)
+SHARED = Path(os.environ.get("WORKBENCH_SHARED") or Path(__file__).resolve().parents[3] / "shared")
 SAMPLES = SHARED / "interop" / "refi-qda" / "samples"
 SCHEMAS = SHARED / "interop" / "refi-qda" / "schemas"
 

@@ -104,7 +104,8 @@ def test_export_is_strict(rich_project, tmp_path):
     ns = {"q": "urn:QDA-XML:project:1.0"}
     assert len(root.findall("q:Users/q:User", ns)) == 3  # every coder, even one who never coded
     shared = root.findall(".//q:PlainTextSelection", ns)
-    assert sorted(len(s.findall("q:Coding", ns)) for s in shared) == [1, 1, 3]  # one selection, many codes and coders
+    # one selection per span, coder and memo: ana's memoed bond, ana's task and ben's bond do not share one
+    assert sorted(len(s.findall("q:Coding", ns)) for s in shared) == [1, 1, 1, 1, 1] and report.selections == 5
     assert all(c.get("creatingUser") and c.get("creationDateTime") == "2024-05-01T12:00:00Z" for c in root.iterfind(".//q:Coding", ns))
     assert root.find("q:Sets/q:Set/q:Description", ns).text.startswith("Theme F1; type: facilitator; category: Experience of time")
     case = root.find("q:Cases/q:Case", ns)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import stat
 import zipfile
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import table_counts
 from tests.interop.builders import DATA, make_zip, minimal_project, selection, text_source
@@ -13,6 +15,7 @@ from workbench.errors import InputError
 from workbench.interop import import_refi
 from workbench.interop.container import Limits
 from workbench.interop.qdpx_import import import_project
+from workbench.store.models import Source
 
 GOOD_SOURCE = text_source("40000000-0000-0000-0000-000000000001", "internal://a.txt", selection(0, 3))
 
@@ -119,3 +122,57 @@ def test_a_damaged_position_names_the_line(project, tmp_path):
     qde = minimal_project(sources=GOOD_SOURCE).replace('startPosition="0"', 'startPosition="zero"')
     path = make_zip(tmp_path / "bad.qdpx", {"project.qde": qde, "sources/a.txt": "abc"})
     _refused(project, path, r"\[project\.qde\]:\d+: <PlainTextSelection> startPosition='zero' is not a whole number")
+
+
+def _bare_project(tmp_path, sources: str):
+    folder = tmp_path / "study"
+    (folder / "sources").mkdir(parents=True)
+    (folder / "project.qde").write_text(minimal_project(sources=sources), encoding="utf-8")
+    return folder
+
+
+def test_a_bare_qde_folder_refuses_sources_that_link_outside_it(project, tmp_path):
+    """Issue 11 item 3: symlinks in sources/ (absolute or ``..`` targets) are refused per source, by name."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("PRIVATE: the neighbour's diary", encoding="utf-8")
+    sources = (
+        text_source("40000000-0000-0000-0000-000000000001", "internal://good.txt", selection(0, 3), name="Good")
+        + text_source("40000000-0000-0000-0000-000000000002", "internal://absolute.txt", name="Absolute")
+        + text_source("40000000-0000-0000-0000-000000000003", "internal://dotdot.txt", name="Dotdot")
+        + text_source("40000000-0000-0000-0000-000000000004", "bare.txt", name="Bare")
+    )
+    folder = _bare_project(tmp_path, sources)
+    (folder / "sources" / "good.txt").write_text("One two three", encoding="utf-8")
+    (folder / "sources" / "absolute.txt").symlink_to(secret)
+    (folder / "sources" / "dotdot.txt").symlink_to(Path("..") / ".." / "secret.txt")
+    (folder / "bare.txt").symlink_to(secret)
+    report = import_refi(project, folder / "project.qde")
+    with project.session() as session:
+        texts = dict(session.execute(select(Source.name, Source.text)).all())
+    assert texts == {"Good": "One two three"}
+    warnings = "\n".join(report.warnings)
+    for name, entry in [("Absolute", "sources/absolute.txt"), ("Dotdot", "sources/dotdot.txt"), ("Bare", "bare.txt")]:
+        assert f"source {name!r} not imported: {entry} is a link to a file outside the project folder" in warnings
+    assert "PRIVATE" not in warnings
+
+
+def test_a_bare_qde_whose_sources_folder_is_a_link_outside_is_refused(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.txt").write_text("Not in the project folder", encoding="utf-8")
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "project.qde").write_text(minimal_project(sources=GOOD_SOURCE), encoding="utf-8")
+    (folder / "sources").symlink_to(elsewhere, target_is_directory=True)
+    report = import_refi(project, folder / "project.qde")
+    assert report.sources_added == ()
+    assert any("sources/a.txt is a link to a file outside the project folder" in w for w in report.warnings)
+
+
+def test_links_inside_the_project_folder_still_read(project, tmp_path):
+    folder = _bare_project(tmp_path, GOOD_SOURCE)
+    (folder / "kept").mkdir()
+    (folder / "kept" / "a.txt").write_text("abc def", encoding="utf-8")
+    (folder / "sources" / "a.txt").symlink_to(Path("..") / "kept" / "a.txt")
+    report = import_refi(project, folder / "project.qde")
+    assert len(report.sources_added) == 1

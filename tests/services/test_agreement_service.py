@@ -25,8 +25,8 @@ import pytest
 from workbench.agreement import cohen_kappa, kappa_from_counts, krippendorff_alpha
 from workbench.agreement.counts import table_values
 from workbench.errors import WorkbenchError
+from workbench.agreement.characters import compare_characters
 from workbench.services.agreement.compute import (
-    character_blocks,
     compute_agreement,
     table_bootstrap,
 )
@@ -245,7 +245,9 @@ def test_table_values_agree_with_the_metric_functions() -> None:
 
 
 def test_character_blocks_sum_to_the_table() -> None:
-    blocks = character_blocks([(5, 30)], [(10, 40), (45, 50)], [0, 12, 33], 60)
+    compared = compare_characters({"s": {"c": [(5, 30)]}}, {"s": {"c": [(10, 40), (45, 50)]}}, {"s": 60},
+                                  block_starts={"s": [0, 12, 33]})
+    blocks = compared["c"].blocks
     assert blocks.tolist() == [[2, 5, 0, 5], [18, 0, 3, 0], [0, 0, 12, 15]]
     assert table_bootstrap(blocks, 0, 0, 0.95) == {"kappa": None, "percent": None, "alpha": None}
 

@@ -262,3 +262,21 @@ def span(project: Project, phrase: str) -> tuple[int, int]:
     with project.session() as session:
         start = session.scalars(select(Source)).one().text.index(phrase)
     return start, start + len(phrase)
+
+
+def test_every_way_of_making_a_code_follows_the_same_rules(project) -> None:  # noqa: F811
+    """The Codebook form, an inductive code from the picker and a YAML codebook make codes through add_code:
+    the key from the name under the parent, made unique; last among siblings; the palette colour of that place."""
+    from workbench.domain.codebook import default_colour
+    from workbench.services.codebook.codes import create_inductive_code
+
+    made = edit.create_code(project, "Feeling judged")
+    with project.session() as session:
+        picked = create_inductive_code(session, "Feeling judged")
+        picked_key, picked_position, picked_colour = picked.key, picked.position, picked.colour
+        root = session.scalar(select(Code).where(Code.key == "inductive"))
+        under_root = [c.position for c in session.scalars(select(Code).where(Code.parent_id == root.id))]
+    assert made.key == "feeling_judged" and picked_key == "inductive.feeling_judged"
+    assert picked_position == max(under_root) and picked_colour == default_colour(picked_position)
+    again = edit.create_code(project, "Feeling judged!", parent_key=None)
+    assert again.key == "feeling_judged_2"

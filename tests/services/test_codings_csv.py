@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import table_counts
 from workbench.errors import InputError, NotFoundError
@@ -94,3 +94,68 @@ def test_export_for_unknown_coder_is_refused(coded_project, tmp_path):
     with pytest.raises(NotFoundError, match="no coder 'zed'"):
         export_codings_csv(coded_project, tmp_path / "x.csv", coder="zed")
     assert not (tmp_path / "x.csv").exists()
+
+
+# Streaming (issue 11 item 11): chunks inside one transaction, all-or-nothing, audited like any coding.
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    from workbench.services.coding import csv_import
+
+    monkeypatch.setattr(csv_import, "CHUNK_ROWS", 3)
+
+
+def _spans(count):
+    return [f"P01-interview,bond,{n},{n + 5},ana,memo {n}" for n in range(count)]
+
+
+def test_a_bad_row_in_a_late_chunk_rolls_back_the_chunks_already_inserted(coded_project, tmp_path, small_chunks):
+    rows = _spans(10) + ["P01-interview,bond,9,3,ana,"] + _spans(2) + ["Nope,bond,1,2,ana,"]
+    before = table_counts(coded_project)
+    with pytest.raises(InputError) as caught:
+        import_codings_csv(coded_project, write(tmp_path, rows), "ana")
+    assert str(caught.value).startswith(f"{tmp_path / 'codings.csv'}:12: end 3 is before start 9")
+    assert "(and 1 more bad rows, lines 15)" in str(caught.value)
+    assert table_counts(coded_project) == before
+
+
+def test_duplicates_across_chunks_and_against_the_project_are_skipped(coded_project, tmp_path, small_chunks):
+    first = import_codings_csv(coded_project, write(tmp_path, _spans(7)), "ana")
+    assert (first.imported, first.duplicates) == (7, 0)
+    again = import_codings_csv(coded_project, write(tmp_path, _spans(7) + _spans(9) + _spans(2)), "ana")
+    assert (again.imported, again.duplicates) == (2, 16)
+    with coded_project.session() as session:
+        assert session.scalar(select(func.count()).select_from(Coding)) == 9
+
+
+def test_imported_codings_are_audited_exactly_as_codings_made_one_by_one(coded_project, tmp_path, small_chunks):
+    from workbench.services.coding.codings import add_coding
+    from workbench.services.project.coders import get_or_create_coder
+    from workbench.store.models import AuditEntry, Source
+
+    coded_project.actor = "ana"
+    import_codings_csv(coded_project, write(tmp_path, _spans(5)), "ana")
+    with coded_project.session() as session:
+        source = session.scalars(select(Source)).one()
+        code = session.scalar(select(Code).where(Code.key == "bond"))
+        add_coding(session, source=source, code=code, coder=get_or_create_coder(session, "ana"), start=40, end=45, memo="memo 40")
+    with coded_project.session() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.entity_kind == "coding").order_by(AuditEntry.id)).all()
+        codings = {c.id: c for c in session.scalars(select(Coding))}
+        assert len(entries) == 6 and {e.entity_id for e in entries} == set(codings)
+        by_orm, by_csv = entries[-1], entries[0]
+        assert list(by_csv.after) == list(by_orm.after)  # the same snapshot columns, in the same order
+        assert by_csv.after == {**by_orm.after, "id": by_csv.entity_id, "start": 0, "end": 5, "memo": "memo 0"}
+        assert (by_csv.action, by_csv.coder_id, by_csv.before) == (by_orm.action, by_orm.coder_id, by_orm.before)
+        assert by_csv.at.tzinfo is not None or coded_project.dialect == "sqlite"
+        assert codings[by_csv.entity_id].created_at is not None
+
+
+def test_a_windows_1252_file_and_multi_line_memos_still_read(coded_project, tmp_path):
+    path = tmp_path / "cp.csv"
+    path.write_bytes("source,code,start,end,coder,memo\r\nP01-interview,bond,1,5,ana,\"caf\xe9\r\nsecond line\"\r\n"
+                     "P01-interview,bond,2,5,ana,x\r\n".encode("cp1252"))
+    assert import_codings_csv(coded_project, path, "ana").imported == 2
+    with coded_project.session() as session:
+        assert session.scalar(select(Coding.memo).where(Coding.start == 1)) == "café\nsecond line"

@@ -175,3 +175,10 @@ def test_a_migration_that_would_break_references_is_refused_and_rolled_back(tmp_
     assert check.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
     assert check.execute("SELECT count(*) FROM coding").fetchone() == (0,)
     check.close()
+
+
+def test_the_head_constant_is_alembics_head() -> None:
+    """Opening a current project skips Alembic by comparing with HEAD_REVISION: it must name the newest migration."""
+    from workbench.store.migrate import HEAD_REVISION
+
+    assert HEAD_REVISION == head_revision()

@@ -139,7 +139,8 @@ async def test_the_audit_names_a_coder_who_has_not_coded_yet(tui_project):
 
 
 async def test_y_adds_a_new_type_such_as_neutral(tui_project):
-    from workbench.services.themes.edit import get_theme, list_types
+    from workbench.services.themes.categories import list_types
+    from workbench.services.themes.edit import get_theme
 
     create_theme(tui_project.project, "Mixed feelings", codes=["bond"])
     async with make_app(tui_project.db, coder="me").run_test(size=SIZE) as pilot:

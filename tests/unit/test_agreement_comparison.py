@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.agreement import cohen_kappa, kappa_from_counts
@@ -258,3 +258,32 @@ def test_merge_overlapping_matches_characters_and_keeps_boundaries(raw) -> None:
     for left, right in zip(merged, merged[1:]):
         if left.end == right.start:  # a touch survives only where no single coding crossed it
             assert not any(start < left.end < end for start, end in raw)
+
+
+# --- the vectorised blocks agree with the per-cell table --------------------------------------------
+
+
+def _spans(length: int) -> st.SearchStrategy[list[tuple[int, int]]]:
+    return st.lists(st.tuples(st.integers(0, length), st.integers(0, length)).map(lambda p: (min(p), max(p))), max_size=6)
+
+
+@st.composite
+def _corpus(draw):  # type: ignore[no-untyped-def]
+    lengths = {f"s{i}": draw(st.integers(0, 40)) for i in range(draw(st.integers(1, 4)))}
+    first = {s: {"c": draw(_spans(n))} for s, n in lengths.items()}
+    second = {s: {"c": draw(_spans(n))} for s, n in lengths.items()}
+    blocks = {s: sorted({0, *(draw(st.lists(st.integers(1, n - 1), max_size=4)) if n > 1 else [])})
+              for s, n in lengths.items()}
+    return lengths, first, second, blocks
+
+
+@settings(max_examples=200, deadline=None)
+@given(_corpus())
+def test_blocks_sum_to_each_sources_character_table(corpus) -> None:  # type: ignore[no-untyped-def]
+    lengths, first, second, block_starts = corpus
+    result = compare_characters(first, second, lengths, block_starts=block_starts)["c"]
+    for cell in result.cells:
+        assert cell.table == character_table(first[cell.source]["c"], second[cell.source]["c"], lengths[cell.source])
+    assert result.blocks is not None and (result.blocks >= 0).all()
+    assert len(result.blocks) == sum(len(b) for b in block_starts.values())
+    assert int(result.blocks.sum()) == sum(lengths.values())

@@ -9,6 +9,7 @@ computes kappa, percent and alpha of every resample at once.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
@@ -86,7 +87,13 @@ def table_bootstrap(
     if resamples < 1 or len(blocks) == 0:
         return {"kappa": None, "percent": None, "alpha": None}
     draws = _draws(len(blocks), resamples, seed)
-    values = table_values(np.concatenate([draws[i : i + 64].astype(np.float64) @ blocks for i in range(0, resamples, 64)]))
+    # Most blocks of a code are coded by nobody: their rows are (0, 0, 0, size). Sum the few coded rows,
+    # and get "neither" as the drawn total minus them (the drawn totals are the same for every code).
+    coded = np.flatnonzero(blocks[:, :3].any(axis=1))
+    parts = np.concatenate([draws[i : i + 64, coded].astype(np.float64) @ blocks[coded, :3]
+                            for i in range(0, resamples, 64)])  # fmt: skip
+    neither = _drawn_totals((len(blocks), resamples, seed), draws, blocks.sum(axis=1)) - parts.sum(axis=1)
+    values = table_values(np.column_stack([parts, neither]))
     tail = (1 - confidence) / 2
     result: dict[str, Interval] = {}
     for name, estimates in values.items():
@@ -97,6 +104,20 @@ def table_bootstrap(
             low, high = np.quantile(defined, [tail, 1 - tail])
             result[name] = (float(low), float(high))
     return result
+
+
+_TOTALS: dict[tuple[tuple[int, int, int | None], bytes], np.ndarray] = {}
+
+
+def _drawn_totals(draw_key: tuple[int, int, int | None], draws: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """(resamples,): the summed block sizes of each resample; cached, as every code of a report shares them."""
+    key = (draw_key, hashlib.blake2b(totals.tobytes(), digest_size=16).digest())
+    if key not in _TOTALS:
+        if len(_TOTALS) > 8:
+            _TOTALS.clear()
+        _TOTALS[key] = np.concatenate([draws[i : i + 64].astype(np.float64) @ totals
+                                       for i in range(0, len(draws), 64)])  # fmt: skip
+    return _TOTALS[key]
 
 
 @functools.lru_cache(maxsize=4)

@@ -8,8 +8,8 @@ overlapping or touching codings count once. :func:`compare_characters` gives
 every code in every source and, per code, three labelled summaries
 (:class:`CharacterAgreement`): the unweighted mean over sources, the mean
 weighted by source length, and the pooled kappa of the summed table; likewise
-for percent agreement. :func:`character_blocks` splits one code's table in one
-source into blocks of text (for the bootstrap).
+for percent agreement. :func:`code_blocks` computes one code's tables over every source at
+once with numpy, one row per block of text (sentence blocks for the bootstrap).
 
 Degenerate cells, per code and source:
 
@@ -25,12 +25,12 @@ Degenerate cells, per code and source:
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from workbench.agreement.codings import CoderCodings, SpanLike, check_sources, checked, codes_used, spans_of
+from workbench.agreement.codings import CoderCodings, SpanLike, check_sources, checked, codes_used
 from workbench.agreement.counts import Table2x2
 from workbench.domain.spans import intersect_all, merge
 
@@ -87,10 +87,12 @@ class CharacterAgreement:
     pooled_percent: float | None
     undefined_cells: int
     undefined_kappa_as: float | None = None
+    blocks: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(
-        cls, code: Hashable, cells: Iterable[CharacterCell], *, undefined_kappa_as: float | None = None
+        cls, code: Hashable, cells: Iterable[CharacterCell], *, undefined_kappa_as: float | None = None,
+        blocks: np.ndarray | None = None,
     ) -> CharacterAgreement:
         cells = tuple(cells)
         kappas: list[tuple[float, int]] = []
@@ -110,7 +112,7 @@ class CharacterAgreement:
         pooled = sum((cell.table for cell in cells), Table2x2(0, 0, 0, 0))
         return cls(
             code, cells, *_means(kappas), pooled.kappa, *_means(percents), pooled.percent,
-            undefined, undefined_kappa_as,
+            undefined, undefined_kappa_as, blocks,
         )  # fmt: skip
 
 
@@ -121,45 +123,111 @@ def compare_characters(
     *,
     codes: Iterable[Hashable] | None = None,
     undefined_kappa_as: float | None = None,
+    block_starts: Mapping[Hashable, Sequence[int]] | None = None,
 ) -> dict[Hashable, CharacterAgreement]:
     """Character-level agreement per code over the sources in ``text_lengths``.
 
     ``codes`` defaults to every code either coder used; a listed code that
-    neither coder used in a source gives a "neither" cell there.
+    neither coder used in a source gives a "neither" cell there. Each result keeps
+    its (blocks, 4) tables in ``blocks`` (one row per source, or per block of
+    ``block_starts`` — sentence blocks for the bootstrap).
     """
     check_sources((first, second), text_lengths)
     codes = codes_used((first, second)) if codes is None else list(codes)
-    return {
-        code: CharacterAgreement.of(
-            code,
-            (
-                CharacterCell(source, character_table(spans_of(first, source, code), spans_of(second, source, code), n))
-                for source, n in text_lengths.items()
-            ),
-            undefined_kappa_as=undefined_kappa_as,
-        )
-        for code in codes
-    }
+    layout = BlockLayout.of(text_lengths, block_starts)
+    results = {}
+    for code in codes:
+        blocks = code_blocks(first, second, code, layout, text_lengths)
+        cells = (CharacterCell(source, Table2x2(*(int(x) for x in row)))
+                 for source, row in zip(layout.sources, source_tables(blocks, layout)))
+        results[code] = CharacterAgreement.of(code, cells, undefined_kappa_as=undefined_kappa_as, blocks=blocks)
+    return results
 
 
-# --- blocks of text (for the bootstrap) -----------------------------------------------------
+# --- blocks of text: every source of one code at once (numpy) ---------------------------------
 
 
-def _covered(spans: list, positions: np.ndarray) -> np.ndarray:
-    """Characters covered by ``spans`` before each position (piecewise linear, exact)."""
-    merged = merge(spans)
-    if not merged:
+def _merged(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Overlapping or touching spans joined (as :func:`workbench.domain.spans.merge`), vectorised."""
+    if len(starts) == 0:
+        return starts, ends
+    order = np.lexsort((ends, starts))
+    starts, ends = starts[order], ends[order]
+    reach = np.maximum.accumulate(ends)
+    begins = np.flatnonzero(np.concatenate(([True], starts[1:] > reach[:-1])))
+    return starts[begins], reach[np.concatenate((begins[1:] - 1, [len(starts) - 1]))]
+
+
+def _covered_before(starts: np.ndarray, ends: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Characters covered by the spans before each position (exact: piecewise linear over integers)."""
+    starts, ends = _merged(starts, ends)
+    if len(starts) == 0:
         return np.zeros(len(positions))
-    knots = np.array([x for span in merged for x in span], dtype=np.float64)
-    covered = np.repeat(np.concatenate(([0.0], np.cumsum(knots[1::2] - knots[0::2]))), 2)[1:-1]
+    knots = np.column_stack((starts, ends)).ravel().astype(np.float64)
+    covered = np.repeat(np.concatenate(([0.0], np.cumsum(ends - starts, dtype=np.float64))), 2)[1:-1]
     return np.interp(positions, knots, covered)
 
 
-def character_blocks(first: list, second: list, block_starts: list[int], length: int) -> np.ndarray:
-    """(blocks, 4) tables of one code in one source, one row per sentence block; rows sum to the source's table."""
-    edges = np.array([*block_starts, length], dtype=np.float64)
-    a = np.diff(_covered(first, edges))
-    b = np.diff(_covered(second, edges))
-    both = np.diff(_covered(intersect_all(first, second), edges))
+@dataclass(frozen=True)
+class BlockLayout:
+    """Sources laid end to end, each cut into blocks (sentence blocks, or the whole source).
+
+    ``offsets[i]`` is where source ``sources[i]`` begins; ``edges`` the block boundaries on
+    that line (the last is the total length); ``first_block[i]`` the index of source i's first block.
+    """
+
+    sources: tuple[Hashable, ...]
+    offsets: dict[Hashable, int]
+    edges: np.ndarray
+    first_block: np.ndarray
+
+    @classmethod
+    def of(cls, text_lengths: Mapping[Hashable, int], block_starts: Mapping[Hashable, Sequence[int]] | None = None) -> BlockLayout:
+        sources = tuple(text_lengths)
+        offsets, edges, firsts, at = {}, [], [], 0
+        for source in sources:
+            offsets[source] = at
+            firsts.append(len(edges))
+            starts = block_starts.get(source, [0]) if block_starts is not None else [0]
+            edges.extend(at + start for start in starts if 0 <= start < max(text_lengths[source], 1))
+            if not starts or starts[0] != 0:
+                raise ValueError(f"the blocks of source {source!r} must start at 0")
+            at += text_lengths[source]
+        edges.append(at)
+        return cls(sources, offsets, np.asarray(edges, dtype=np.float64), np.asarray(firsts, dtype=np.int64))
+
+
+def _line_spans(codings: CoderCodings, code: Hashable, layout: BlockLayout, lengths: Mapping[Hashable, int],
+                what: str) -> tuple[np.ndarray, np.ndarray]:
+    starts: list[int] = []
+    ends: list[int] = []
+    for source, per_code in codings.items():
+        spans = checked(per_code.get(code, ()), lengths[source], what)
+        at = layout.offsets[source]
+        starts.extend(at + start for start, _ in spans)
+        ends.extend(at + end for _, end in spans)
+    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
+def code_blocks(
+    first: CoderCodings, second: CoderCodings, code: Hashable, layout: BlockLayout, text_lengths: Mapping[Hashable, int]
+) -> np.ndarray:
+    """(blocks, 4) 2x2 character tables of one code, one row per block of ``layout``.
+
+    Rows: both, first only, second only, neither. The rows of one source sum to its
+    :func:`character_table`; both = first + second - union, so no intersection is built.
+    """
+    a_starts, a_ends = _line_spans(first, code, layout, text_lengths, "first coder")
+    b_starts, b_ends = _line_spans(second, code, layout, text_lengths, "second coder")
+    edges = layout.edges
+    a = np.diff(_covered_before(a_starts, a_ends, edges))
+    b = np.diff(_covered_before(b_starts, b_ends, edges))
+    union = np.diff(_covered_before(np.concatenate((a_starts, b_starts)), np.concatenate((a_ends, b_ends)), edges))
+    both = a + b - union
     sizes = np.diff(edges)
-    return np.rint(np.column_stack([both, a - both, b - both, sizes - a - b + both])).astype(np.int64)
+    return np.rint(np.column_stack([both, a - both, b - both, sizes - union])).astype(np.int64)
+
+
+def source_tables(blocks: np.ndarray, layout: BlockLayout) -> np.ndarray:
+    """(sources, 4): the blocks of each source summed (every source has at least one block)."""
+    return np.add.reduceat(blocks, layout.first_block, axis=0)

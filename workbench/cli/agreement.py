@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from workbench.agreement import format as fmt
 from workbench.cli.common import acting_coder, db_location, open_project, print_json, refuse_if_blind, warn
 from workbench.errors import WorkbenchError
 
@@ -41,7 +42,7 @@ def _report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_agreement(args: argparse.Namespace) -> int:
     report = _report(args)
     if args.json:
-        print_json(report.as_json())
+        print_json(report.as_json(), compact=True)
         return 0
     print(format_report(report))
     return 0
@@ -122,17 +123,6 @@ def _run_review_tui(args: argparse.Namespace, first: str, second: str) -> int:
 # --- text output ----------------------------------------------------------------------------------
 
 
-def _n(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.00"
-
-
-def _ci(interval: tuple[float, float] | None) -> str:
-    return "" if interval is None else f"[{interval[0]:.2f}, {interval[1]:.2f}]"
-
-
 def format_report(report) -> str:  # type: ignore[no-untyped-def]
     """The per-code table, worst first, with the overall values and the notes."""
     character = report.unit == "character"
@@ -147,15 +137,15 @@ def format_report(report) -> str:  # type: ignore[no-untyped-def]
     header += ["matched%"] if two else []
     rows = []
     for c in report.codes:
-        row = [c.code, _n(c.kappa), _ci(c.kappa_ci), _n(c.percent, 1), _n(c.alpha)]
-        row += [_n(c.kappa_mean), _n(c.kappa_weighted), str(c.undefined_sources)] if character else [_n(c.fleiss)]
-        row += [_n(c.matched_percent, 1)] if two else []
+        row = [c.code, fmt.coefficient(c.kappa), fmt.interval(c.kappa_ci), fmt.percent(c.percent), fmt.coefficient(c.alpha)]
+        row += [fmt.coefficient(c.kappa_mean), fmt.coefficient(c.kappa_weighted), str(c.undefined_sources)] if character else [fmt.coefficient(c.fleiss)]
+        row += [fmt.percent(c.matched_percent)] if two else []
         rows.append(row)
     o = report.overall
-    total = ["(all codes, pooled)", _n(o.kappa), _ci(o.kappa_ci), _n(o.percent, 1), _n(o.alpha)]
+    total = ["(all codes, pooled)", fmt.coefficient(o.kappa), fmt.interval(o.kappa_ci), fmt.percent(o.percent), fmt.coefficient(o.alpha)]
     total += ["", "", ""] if character else [""]
-    total += [_n(o.matching_percent, 1)] if two else []
-    mean = ["(mean over codes)", _n(o.mean_kappa), "", _n(o.mean_percent, 1), _n(o.mean_alpha)]
+    total += [fmt.percent(o.matching_percent)] if two else []
+    mean = ["(mean over codes)", fmt.coefficient(o.mean_kappa), "", fmt.percent(o.mean_percent), fmt.coefficient(o.mean_alpha)]
     mean += ["", "", ""] if character else [""]
     mean += [""] if two else []
     widths = [max(len(r[i]) for r in [header, *rows, total, mean]) for i in range(len(header))]
@@ -169,8 +159,8 @@ def format_report(report) -> str:  # type: ignore[no-untyped-def]
     lines += ["  ".join("-" * w for w in widths), line(total), line(mean), ""]
     if o.matching_codes is not None:
         lines.append(
-            f"segment matching at {report.overlap:.0%} overlap (MAXQDA): {_n(o.matching_percent, 1)}% of codings "
-            f"matched; kappa_n (Brennan-Prediger, 1/{o.matching_codes} chance) {_n(o.matching_kappa_n)}"
+            f"segment matching at {report.overlap:.0%} overlap (MAXQDA): {fmt.percent(o.matching_percent)}% of codings "
+            f"matched; kappa_n (Brennan-Prediger, 1/{o.matching_codes} chance) {fmt.coefficient(o.matching_kappa_n)}"
         )
     if character:
         lines.append("k n/a: sources where kappa is undefined (neither coder used the code there)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, print_json, refuse_if_blind
@@ -37,11 +38,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         stream = sys.stderr if result.status == "failed" else sys.stdout
         print(result.message, file=stream)
 
+    options = replace(options, layout=args.layout)
     report = import_paths(project, args.paths, options, attributes=args.attributes, progress=show)
     if not report.results:
         left_out = f"; {report.left_out()}" if report.unsupported else ""
-        raise WorkbenchError(f"no transcripts found (looked for .txt .md .docx .vtt .srt){left_out}")
-    print(report.summary())
+        raise WorkbenchError(f"no transcripts found (looked for .txt .md .docx .vtt .srt .json .tsv){left_out}")
+    layouts = report.layouts()
+    print(report.summary() + (f" · {layouts}" if layouts else ""))
     return EXIT_PARTIAL if report.failed else 0
 
 
@@ -96,7 +99,7 @@ def cmd_codebook(args: argparse.Namespace) -> int:
 
     if args.action == "load":
         project = open_project(args, create=True)
-        report = load_codebook(project, args.file)
+        report = load_codebook(project, args.file, args.separator)
         print(
             f"codebook {report.codebook!r}: {len(report.added)} added, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged"
@@ -182,9 +185,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _tui_available() -> bool:
+    """The UI can run: in a terminal, or under textual-serve's web driver (whose stdout is a pipe)."""
     import importlib.util
+    import os
 
-    return importlib.util.find_spec("workbench.tui.app") is not None and sys.stdout.isatty()
+    web = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+    return importlib.util.find_spec("workbench.tui.app") is not None and (web or sys.stdout.isatty())
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

@@ -47,5 +47,9 @@ def warn(lines: Iterable[str]) -> None:
         print(f"workbench: warning: {line}", file=sys.stderr)
 
 
-def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))
+def print_json(value: Any, *, compact: bool = False) -> None:
+    """JSON on stdout: indented, or ``compact`` (one line, C encoder: for large reports)."""
+    if compact:
+        print(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    else:
+        print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))

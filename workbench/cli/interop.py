@@ -1,4 +1,4 @@
-"""CLI handlers for REFI-QDA exchange: ``export qdpx OUT.qdpx`` and ``export codebook OUT.qdc``.
+"""CLI handlers for exchange: ``export qdpx OUT.qdpx``, ``export codebook OUT.qdc`` and ``OUT.csv`` (Taguette).
 
 Import needs no handler of its own: ``workbench import FILE.qdpx|FILE.qde|FILE.qdc``
 goes through :func:`workbench.services.importing.batch.import_paths`, which routes
@@ -24,7 +24,13 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
 
 
 def cmd_export_codebook(args: argparse.Namespace) -> int:
-    """``.qdc`` → the REFI-QDA codebook; any other suffix → the Word codebook handler."""
+    """``.qdc`` → the REFI-QDA codebook; ``.csv`` → Taguette's codebook CSV; any other suffix → the Word codebook."""
+    if args.file.suffix.lower() == ".csv":
+        from workbench.interop.taguette_csv import export_codebook_csv
+
+        summary = export_codebook_csv(open_project(args), args.file, flat=args.flat, separator=args.separator)
+        print(summary.line())
+        return 0
     if args.file.suffix.lower() == ".qdc":
         from workbench.interop.qdc_export import export_codebook
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.cli.common import DB_ENV
+from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import WorkbenchError
 
 
@@ -25,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 # Command groups that register their own sub-parsers: each module has
 # ``register(commands, export)`` and sets ``handler=`` on its parsers with ``set_defaults``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("workbench.cli.serve",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,11 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lift blind mode for this coder (recorded in the audit trail)")
 
     p = commands.add_parser(
-        "import", help="import transcripts (.txt .md .docx .vtt .srt; folders recursively) or REFI-QDA (.qdpx .qde .qdc)"
+        "import", help="import transcripts (.txt .md .docx .vtt .srt .json .tsv; folders recursively) or REFI-QDA (.qdpx .qde .qdc)"
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--kind", choices=["interview", "focus-group", "other"], help="kind of data collection (default: guessed)")
     p.add_argument("--attributes", type=Path, metavar="FILE.csv", help="participant attributes (participant column + attributes)")
+    from workbench.domain.layouts import LAYOUT_NAMES
+
+    p.add_argument("--layout", choices=LAYOUT_NAMES, metavar="NAME",
+                   help=f"read every file in this transcript layout instead of detecting it: {', '.join(LAYOUT_NAMES)}")
     p.add_argument("--speaker", action="append", default=[], metavar="LABEL=PID", help="map a speaker label to a participant id")
     p.add_argument("--interviewer", action="append", default=[], metavar="LABEL", help="mark a speaker label as interviewer")
 
@@ -62,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     codebook = commands.add_parser("codebook", help="load or show the codebook").add_subparsers(
         dest="action", metavar="ACTION", parser_class=_Parser, required=True
     )
-    p = codebook.add_parser("load", help="load (merge) a YAML codebook")
-    p.add_argument("file", type=Path)
+    p = codebook.add_parser("load", help="load (merge) a YAML codebook, or a codebook CSV (Taguette's tag,description)")
+    p.add_argument("file", type=Path, metavar="FILE.yaml|FILE.csv")
+    p.add_argument("--separator", default="/", metavar="S", help="CSV: what separates parent and child in a tag (default /)")
     p = codebook.add_parser("show", help="show the codebook")
     p.add_argument("--json", action="store_true")
 
@@ -106,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = commands.add_parser("review", help="review two coders' disagreements into a consensus layer")
     p.add_argument("--coders", nargs="+", required=True, metavar="CODER", help="the two coders: first second")
-    p.add_argument("--consensus", default="consensus", metavar="NAME", help="coder of the consensus layer (default consensus)")
+    p.add_argument("--consensus", default=CONSENSUS_CODER, metavar="NAME", help="coder of the consensus layer (default consensus)")
     p.add_argument("--status", action="store_true",
                    help="print the progress (reads only) instead of opening the Review screen")
     p.add_argument("--json", action="store_true", help="with --status: the progress as JSON")
@@ -139,8 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="OUT.docx")
     _layer_options(p)
     p.add_argument("--quotes", type=int, default=3, metavar="N", help="exemplar quotes per theme (default 3)")
-    p = export.add_parser("codebook", help="the codebook as a Word table (.docx) or a REFI-QDA codebook (.qdc)")
-    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc")
+    p = export.add_parser(
+        "codebook", help="the codebook as a Word table (.docx), a REFI-QDA codebook (.qdc) or Taguette's CSV (.csv)"
+    )
+    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc|OUT.csv")
+    p.add_argument("--flat", action="store_true", help="CSV: each code by its name alone, not its parent/child path")
+    p.add_argument("--separator", default="/", metavar="S", help="CSV: what separates parent and child (default /)")
     p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")
     p.add_argument("file", type=Path, metavar="OUT.qdpx")
     p = export.add_parser("segments", help="coded segments (what Retrieve shows) as a Word report, CSV or Excel")
@@ -221,6 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
         if os.environ.get("WORKBENCH_DEBUG"):
             raise
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(error, DBAPIError):  # outside a unit of work: still one line, never the SQL or its values
+            from workbench.store.engine import database_error
+
+            problem = database_error(error)
+            print(f"workbench: {problem}", file=sys.stderr)
+            return problem.exit_code
         print(f"workbench: internal error: {type(error).__name__}: {error} (set WORKBENCH_DEBUG=1 for details)", file=sys.stderr)
         return 3
 

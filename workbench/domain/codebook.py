@@ -25,10 +25,12 @@ is reported as ``file:line: message``.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 import yaml
 
+from workbench.domain.yaml_nodes import compose
 from workbench.errors import InputError
 
 CODE_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
@@ -75,17 +77,31 @@ def slugify(name: str) -> str:
     return slug or "code"
 
 
+# --- the rules for a new code (every way of creating one goes through these) ---------------------
+
+MAX_KEY = 255  # the key column's length
+PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC")
+
+
+def new_code_key(name: str, parent_key: str | None, taken: Container[str], wanted: str | None = None) -> str:
+    """The key of a new code: ``wanted`` when it is a valid, free id; else the parent's key + "." + the
+    name's slug (the slug alone at the top level), cut to fit and made unique with ``_2``, ``_3`` …"""
+    if wanted and CODE_ID.match(wanted) and len(wanted) <= MAX_KEY and wanted not in taken:
+        return wanted
+    stem = (f"{parent_key}.{slugify(name)}" if parent_key else slugify(name))[: MAX_KEY - 6]
+    key, number = stem, 2
+    while key in taken:
+        key, number = f"{stem}_{number}", number + 1
+    return key
+
+
+def default_colour(position: int) -> str:
+    """The palette colour of a code without one: by its position among its siblings."""
+    return PALETTE[position % len(PALETTE)]
+
+
 def parse_codebook(text: str, path: str = "<codebook>") -> CodebookSpec:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise InputError(path, f"YAML syntax error: {' '.join(str(error.problem).split())}", line) from None
-    except yaml.reader.ReaderError as error:
-        line = text.count("\n", 0, error.position) + 1
-        raise InputError(path, f"character {error.character!r} is not allowed in YAML; remove it", line) from None
-    except yaml.YAMLError as error:
-        raise InputError(path, f"YAML error: {' '.join(str(error).split())}") from None
+    root = compose(text, path)
     if root is None:
         raise InputError(path, "the codebook is empty", 1)
     top = _mapping(root, path)

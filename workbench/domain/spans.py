@@ -13,6 +13,16 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 
+BOM = "\ufeff"
+
+
+def without_leading_bom(text: str) -> str:
+    """A text as it is stored: no leading U+FEFF (byte-order marks, however many), since position 0 is
+    the first real character. Every tool reading a REFI-QDA source file drops a leading BOM, so a stored
+    text that kept one would have every position read one character early after an exchange."""
+    return text.lstrip(BOM)
+
+
 class Span(NamedTuple):
     """A half-open range ``[start, end)`` of code points."""
 
@@ -54,11 +64,6 @@ def intersection(a: tuple[int, int], b: tuple[int, int]) -> Span | None:
     """The shared part of two spans, or None when they do not overlap."""
     start, end = max(a[0], b[0]), min(a[1], b[1])
     return Span(start, end) if start < end else None
-
-
-def hull(a: tuple[int, int], b: tuple[int, int]) -> Span:
-    """The smallest span covering both spans."""
-    return Span(min(a[0], b[0]), max(a[1], b[1]))
 
 
 def merge(spans: Iterable[tuple[int, int]]) -> list[Span]:
@@ -117,11 +122,6 @@ def subtract(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> list
         if cursor < end:
             result.append(Span(cursor, end))
     return result
-
-
-def spans_at(spans: Sequence[tuple[int, int]], position: int) -> list[int]:
-    """Indices of the spans that contain ``position``."""
-    return [i for i, (start, end) in enumerate(spans) if start <= position < end]
 
 
 def snap_to_units(span: tuple[int, int], units: Sequence[tuple[int, int]]) -> Span:

@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from workbench.domain.yaml_nodes import compose
 from workbench.errors import InputError
 
 TOP_KEYS = ("theme_map", "description", "coder", "typology", "categories", "themes", "version")
@@ -92,13 +93,7 @@ class ThemeMapSpec:
 
 def parse_theme_map(text: str, path: str = "<theme map>") -> ThemeMapSpec:
     """The file's structure, checked (every error names its line); references are checked on apply."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise InputError(path, f"YAML syntax error: {error.problem}", line) from None
-    except yaml.YAMLError as error:
-        raise InputError(path, f"YAML error: {error}") from None
+    root = compose(text, path)
     if root is None:
         raise InputError(path, "the theme map is empty", 1)
     top = _mapping(root, path, TOP_KEYS, "the theme map")

@@ -15,6 +15,7 @@ paragraph), so every character that was said can be coded.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from workbench.domain.spans import Span, line_spans, strip_span
@@ -105,11 +106,17 @@ def parse_speaker_line(line: str) -> tuple[str, int, int | None] | None:
     return match.group("label").strip(), match.start("body"), parse_timestamp(stamp) if stamp else None
 
 
-def split_turns(text: str, cue_times: list[tuple[int, int]] | None = None) -> ParsedTranscript:
+def split_turns(
+    text: str,
+    cue_times: list[tuple[int, int]] | None = None,
+    match_line: Callable[[str], tuple[str, int, int | None] | None] = parse_speaker_line,
+) -> ParsedTranscript:
     """Find the speaker turns of ``text`` (already normalised to ``\\n`` line ends).
 
     ``cue_times`` (subtitle formats) gives each line its cue's start and end in
-    milliseconds; each line then is one turn.
+    milliseconds; each line then is one turn. ``match_line`` recognises a
+    speaker line (default: the label styles above; transcript layouts pass
+    their own, see :mod:`workbench.domain.layouts`).
     """
     turns: list[ParsedTurn] = []
     current: _Open | None = None
@@ -127,7 +134,7 @@ def split_turns(text: str, cue_times: list[tuple[int, int]] | None = None) -> Pa
     for index, (start, end) in enumerate(line_spans(text)):
         line = text[start:end]
         times = cue_times[index] if cue_times is not None and index < len(cue_times) else None
-        found = parse_speaker_line(line)
+        found = match_line(line)
         if found is not None:
             close()
             label, body_offset, stamp = found

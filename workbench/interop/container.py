@@ -19,25 +19,16 @@ package is read only when it is a ``.txt`` (so a hostile file cannot pull
 
 from __future__ import annotations
 
-import stat
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from workbench.errors import InputError
+from workbench.guards import GuardedZip, Limits, unsafe_name
 
-CHUNK = 1 << 16
+__all__ = ["FolderContainer", "Limits", "Resolved", "ZipContainer", "open_container"]
+
 EXTERNAL_SUFFIXES = {".txt", ".text"}  # files outside the package are read only when they are plain text
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_members: int = 10_000
-    max_total_bytes: int = 2 * 2**30
-    max_member_bytes: int = 512 * 2**20
-    max_ratio: int = 200  # uncompressed : compressed, checked for members above ratio_floor bytes
-    ratio_floor: int = 4 * 2**20
 
 
 @dataclass(frozen=True)
@@ -55,14 +46,6 @@ def open_container(path: Path, limits: Limits | None = None) -> ZipContainer | F
     if path.suffix.lower() == ".qde":
         return FolderContainer(path, limits)
     return ZipContainer(path, limits)
-
-
-def _unsafe_name(name: str) -> bool:
-    if not name or "\x00" in name or name.startswith(("/", "\\")):
-        return True
-    if len(name) > 1 and name[1] == ":":
-        return True
-    return any(part == ".." for part in name.replace("\\", "/").split("/"))
 
 
 def _internal_name(reference: str) -> str | None:
@@ -118,7 +101,7 @@ class _Base:
             return None
 
     def check_internal(self, name: str, reference: str) -> None:
-        if _unsafe_name(name) or "/" in name or "\\" in name:
+        if unsafe_name(name) or "/" in name or "\\" in name:
             raise InputError(self.where, f"source path {reference!r} would escape the sources folder; refused (zip slip)")
 
 
@@ -127,16 +110,13 @@ class ZipContainer(_Base):
         self.where = str(path)
         self.folder = path.parent
         self.limits = limits
-        self._read_total = 0
-        try:
-            self._zip = zipfile.ZipFile(path)
-        except FileNotFoundError:
-            raise InputError(path, "no such file") from None
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise InputError(path, "is not a zip package; a .qdpx file must be the zip a REFI-QDA export writes") from None
-        self._check(self._zip.infolist())
+        self._zip = GuardedZip(path, limits, what="a zip package; a .qdpx file must be the zip a REFI-QDA export writes")
         self._members = {info.filename.lower(): info for info in self._zip.infolist() if not info.is_dir()}
-        self.qde_name = self._find_qde()
+        try:
+            self.qde_name = self._find_qde()
+        except BaseException:
+            self._zip.close()
+            raise
 
     def close(self) -> None:
         self._zip.close()
@@ -146,29 +126,6 @@ class ZipContainer(_Base):
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-    def _check(self, infos: list[zipfile.ZipInfo]) -> None:
-        limits = self.limits
-        if len(infos) > limits.max_members:
-            raise InputError(self.where, f"holds {len(infos)} entries, over the limit of {limits.max_members}; refused (zip bomb?)")
-        total = 0
-        for info in infos:
-            if _unsafe_name(info.filename):
-                raise InputError(self.where, f"entry {info.filename!r} would escape the extraction folder; refused (zip slip)")
-            if stat.S_ISLNK(info.external_attr >> 16):
-                raise InputError(self.where, f"entry {info.filename!r} is a symbolic link; refused (zip slip)")
-            if info.file_size > limits.max_member_bytes:
-                raise InputError(
-                    self.where, f"entry {info.filename!r} expands to {info.file_size} bytes, over the limit; refused (zip bomb?)"
-                )
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
-                raise InputError(
-                    self.where, f"entry {info.filename!r} compresses {ratio:.0f}:1, which no real export does; refused (zip bomb?)"
-                )
-            total += info.file_size
-        if total > limits.max_total_bytes:
-            raise InputError(self.where, f"expands to {total} bytes, over the limit of {limits.max_total_bytes}; refused (zip bomb?)")
 
     def _find_qde(self) -> str:
         qdes = sorted(name for name in self._members if name.endswith(".qde"))
@@ -183,26 +140,7 @@ class ZipContainer(_Base):
         raise InputError(self.where, "holds no project.qde; is this a REFI-QDA project export (.qdpx)?")
 
     def read_member(self, name: str) -> bytes:
-        info = self._members[name.lower()]
-        if info.flag_bits & 0x1:
-            raise InputError(self.where, f"entry {info.filename!r} is encrypted; export the project without a password")
-        cap = min(info.file_size, self.limits.max_member_bytes)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            with self._zip.open(info) as stream:
-                while True:
-                    chunk = stream.read(CHUNK)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    self._read_total += len(chunk)
-                    if size > cap or self._read_total > self.limits.max_total_bytes:
-                        raise InputError(self.where, f"entry {info.filename!r} expands beyond its declared size; refused (zip bomb?)")
-                    chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-            raise InputError(self.where, f"entry {info.filename!r} is damaged ({error}); re-export the project") from None
-        return b"".join(chunks)
+        return self._zip.read(self._members[name.lower()], "re-export the project")
 
     def read_qde(self) -> bytes:
         return self.read_member(self.qde_name)
@@ -212,7 +150,7 @@ class ZipContainer(_Base):
         scheme, _ = _split_scheme(reference)
         if name is None and scheme is None:
             name = unquote(reference)  # bare names (qc): look inside the package first
-            if _unsafe_name(name):
+            if unsafe_name(name):
                 return Resolved(None, reference, problem=f"unusable source path {reference!r}")
         if name is not None:
             if _internal_name(reference) is not None:
@@ -252,6 +190,13 @@ class FolderContainer(_Base):
                 self._listings[folder] = {}
         return self._listings[folder]
 
+    def _inside(self, path: Path) -> bool:
+        """Whether ``path``, symbolic links followed, stays inside the folder of the ``.qde``."""
+        try:
+            return path.resolve(strict=True).is_relative_to(self.folder.resolve(strict=True))
+        except (OSError, RuntimeError):  # a dangling or looping link
+            return False
+
     def close(self) -> None:
         return None
 
@@ -280,13 +225,20 @@ class FolderContainer(_Base):
             name = name if internal else unquote(reference)
             if internal:
                 self.check_internal(name, reference)
-            elif _unsafe_name(name):
+            elif unsafe_name(name):
                 return Resolved(None, reference, problem=f"unusable source path {reference!r}")
             for folder in (self._sources, self.folder):
                 if folder is None:
                     continue
                 match = self._listing(folder).get(name.lower())
-                data = self._read_file(match) if match is not None and "/" not in name else None
+                if match is None or "/" in name:
+                    continue
+                if not self._inside(match):
+                    return Resolved(None, str(match), problem=(
+                        f"{match.relative_to(self.folder)} is a link to a file outside the project folder "
+                        f"({self.folder}); refused, as in a .qdpx package (zip slip)"
+                    ))
+                data = self._read_file(match)
                 if data is not None:
                     return Resolved(data, str(match))
             if internal:

@@ -42,10 +42,6 @@ def normalise_guid(value: str | None) -> str | None:
     return (match.group(1) if match else value.strip("{}")).lower()
 
 
-def is_guid(value: str) -> bool:
-    return bool(GUID.match(value))
-
-
 def project_namespace(session: Session) -> uuid.UUID:
     """The project's GUID namespace, created (in the caller's transaction) on first use."""
     setting = session.get(Setting, NAMESPACE_SETTING)

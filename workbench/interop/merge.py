@@ -31,14 +31,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workbench.domain.codebook import CODE_ID, slugify
 from workbench.interop.guids import GuidMap
 from workbench.interop.model import THEME_HEADER, ParsedCode, ParsedSet
 from workbench.interop.report import ReportBuilder
-from workbench.services.codebook.codes import PALETTE
+from workbench.domain.vocabulary import CodeOrigin
+from workbench.services.codebook.codes import add_code
 from workbench.store.models import Code, Codebook, Theme, ThemeCategory, ThemeCode, ThemeType
 
-MAX_KEY = 255
 MAX_NAME = 255
 GROUP_TYPE = "code group"
 
@@ -113,32 +112,13 @@ def _add(
     book: Codebook,
 ) -> Code:
     parent = session.get(Code, parent_id) if parent_id is not None else None
-    wanted = parsed.text.key if parsed.text.key and CODE_ID.match(parsed.text.key) else None
-    if wanted is None or wanted in by_key:
-        stem = f"{parent.key}.{slugify(name)}" if parent is not None else slugify(name)
-        wanted = stem[:MAX_KEY - 4]
-        number = 2
-        while wanted in by_key:
-            wanted, number = f"{stem[:MAX_KEY - 4]}_{number}", number + 1
     siblings = children.setdefault(parent_id, {})
-    position = max((c.position for c in siblings.values()), default=-1) + 1
     text = parsed.text
-    code = Code(
-        key=wanted,
-        name=name,
-        parent_id=parent_id,
-        origin="deductive",
-        definition=text.definition,
-        when_to_use=text.when_to_use,
-        when_not_to_use=text.when_not_to_use,
-        example=text.example,
-        keywords=list(text.keywords),
-        colour=parsed.colour or PALETTE[len(by_key) % len(PALETTE)],
-        position=position,
-        codebook_id=book.id,
-    )
-    session.add(code)
-    session.flush()
+    code = add_code(
+        session, name, parent=parent, key=text.key, origin=CodeOrigin.DEDUCTIVE, codebook_id=book.id,
+        colour=parsed.colour, keywords=text.keywords, taken=by_key, definition=text.definition,
+        when_to_use=text.when_to_use, when_not_to_use=text.when_not_to_use, example=text.example,
+    )  # fmt: skip
     by_key[code.key] = code
     siblings[name.lower()] = code
     return code

@@ -17,16 +17,21 @@ SECTION_LABELS = {
     "When not to use": "when_not_to_use",
     "Example": "example",
     "Keywords": "keywords",
+    "Memo": "memos",
     "Workbench id": "key",
 }
-_SECTION = re.compile(r"^(When to use|When not to use|Example|Keywords|Workbench id): ?(.*)$")
+_SECTION = re.compile(r"^(When to use|When not to use|Example|Keywords|Memo|Workbench id): ?(.*)$")
 # Our exported Description of a theme's Set: a header line, a blank line, the description.
 THEME_HEADER = re.compile(r"^Theme (?P<label>\S+); type: (?P<type>[^;\n]+?)(?:; category: (?P<category>[^\n]+?))?\s*$")
 
 
 @dataclass(frozen=True)
 class CodeText:
-    """A code's Description split into our fields (only when we wrote it: it ends with a 'Workbench id:' line)."""
+    """A code's Description split into our fields (only when we wrote it: it ends with a 'Workbench id:' line).
+
+    ``memos`` are the code's memos, one "Memo:" section each: the project export writes them into the
+    Description too, because some readers (QualCoder) read nothing else of a code.
+    """
 
     definition: str | None
     when_to_use: str | None = None
@@ -34,21 +39,30 @@ class CodeText:
     example: str | None = None
     keywords: tuple[str, ...] = ()
     key: str | None = None
+    memos: tuple[str, ...] = ()
 
 
-def split_code_description(description: str | None) -> CodeText:
+def split_code_description(description: str | None, *, strict: bool = True) -> CodeText:
+    """Split our labelled Description back into fields. ``strict``: only when it ends with our id line
+    (a description another tool wrote stays whole); otherwise any labelled lines are read (codebook CSV)."""
     if not description or not description.strip():
         return CodeText(None)
     lines = description.strip().split("\n")
     last = _SECTION.match(lines[-1])
-    if last is None or last.group(1) != "Workbench id":
+    if strict and (last is None or last.group(1) != "Workbench id"):
         return CodeText(description.strip())
     head: list[str] = []
     fields: dict[str, list[str]] = {}
+    memos: list[list[str]] = []
     current: list[str] = head
     for line in lines:
         match = _SECTION.match(line)
-        if match:
+        if match and match.group(1) == "Memo" and not strict:
+            match = None  # only our own project export writes memos into a code's Description
+        if match and match.group(1) == "Memo":
+            current = [match.group(2)]
+            memos.append(current)
+        elif match:
             current = fields.setdefault(SECTION_LABELS[match.group(1)], [])
             current.append(match.group(2))
         else:
@@ -66,6 +80,7 @@ def split_code_description(description: str | None) -> CodeText:
         example=joined("example"),
         keywords=keywords,
         key=joined("key"),
+        memos=tuple(text for text in ("\n".join(memo).strip() for memo in memos) if text),
     )
 
 
@@ -75,8 +90,10 @@ def join_code_description(
     when_not_to_use: str | None,
     example: str | None,
     keywords: tuple[str, ...] | list[str],
-    key: str,
+    key: str | None,
+    memos: tuple[str, ...] | list[str] = (),
 ) -> str:
+    """Our labelled Description of a code; ``key`` None leaves out the id line (codebook CSV)."""
     parts = [definition.strip()] if definition and definition.strip() else []
     sections = [
         f"{label}: {value.strip()}"
@@ -85,8 +102,10 @@ def join_code_description(
     ]
     if keywords:
         sections.append("Keywords: " + "; ".join(keywords))
-    sections.append(f"Workbench id: {key}")
-    return "\n\n".join(parts + ["\n".join(sections)])
+    sections.extend(f"Memo: {memo.strip()}" for memo in memos if memo and memo.strip())
+    if key is not None:
+        sections.append(f"Workbench id: {key}")
+    return "\n\n".join(parts + (["\n".join(sections)] if sections else []))
 
 
 @dataclass(frozen=True)

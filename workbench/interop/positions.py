@@ -26,6 +26,7 @@ from workbench.domain.spans import (
     crlf_offsets_to_lf,
     utf16_offsets_to_code_points,
     utf16_splits_pair,
+    without_leading_bom,
 )
 from workbench.services.importing.readers import normalise_newlines
 
@@ -81,7 +82,7 @@ def decode_source(data: bytes) -> SourceText | None:
             raw = payload.decode(codec)
         except UnicodeDecodeError:
             continue
-        raw = raw.lstrip("\ufeff")
+        raw = without_leading_bom(raw)
         return SourceText(raw=raw, text=normalise_newlines(raw), encoding=label)
     return None
 

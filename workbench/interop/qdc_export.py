@@ -65,8 +65,12 @@ def add_codes(
     codes: list[CodeInfo],
     guids: GuidMap,
     note_refs: Callable[[CodeInfo], list[str]] | None = None,
+    memos: Callable[[CodeInfo], list[str]] | None = None,
 ) -> dict[str, str]:
-    """``<Codes>`` under ``parent`` (tree order, so Description and NoteRefs precede child Codes); key → GUID."""
+    """``<Codes>`` under ``parent`` (tree order, so Description and NoteRefs precede child Codes); key → GUID.
+
+    ``memos`` gives a code's memo texts for its Description ("Memo:" lines), beside the NoteRefs that
+    ``note_refs`` gives: a Code has no creatingUser and some readers see only its Description."""
     container = sub(parent, "Codes")
     elements: dict[str, etree._Element] = {}
     result: dict[str, str] = {}
@@ -82,7 +86,8 @@ def add_codes(
             color=colour,
         )
         description = join_code_description(
-            code.definition, code.when_to_use, code.when_not_to_use, code.example, code.keywords, code.key
+            code.definition, code.when_to_use, code.when_not_to_use, code.example, code.keywords, code.key,
+            memos(code) if memos else (),
         )
         sub(element, "Description", description)
         for note in note_refs(code) if note_refs else []:

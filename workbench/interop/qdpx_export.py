@@ -7,15 +7,29 @@ GUIDs are stable (see :mod:`workbench.interop.guids`), and the zip entries
 carry a fixed date, so exporting an unchanged project twice gives the same
 bytes.
 
-* coders → Users (every coder);
-* codes → CodeBook (see :mod:`workbench.interop.qdc_export`);
+"Be conservative in what you send": readers take the selection's creator as
+the coder of every coding in it and its Description as every coding's memo
+(QualCoder does both), so
+
+* coders → Users (every coder); the project's creating coder
+  (:func:`workbench.services.project.coders.project_owner`) is the Project's
+  ``creatingUserGUID`` and the ``creatingUser`` of every source;
+* codes → CodeBook (see :mod:`workbench.interop.qdc_export`); a code's memos
+  are Notes + NoteRefs and "Memo:" lines in its Description;
 * participants → Cases with a Text Variable per attribute, a SourceRef for
   each source they speak in, and their memos as the Case Description;
-* sources → TextSources; codings on one span → one PlainTextSelection (named
-  with the quote, as ATLAS.ti does) with one Coding per code, carrying the
-  creating user and time; a coding's memo → a Note + NoteRef on the Coding;
-* memos on the project, a source or a code → Notes + NoteRefs;
+* sources → TextSources, their memos as Notes + NoteRefs and as the
+  Description; codings → one PlainTextSelection per span, coder and memo
+  (never two coders, never two memos in one selection; named with the quote,
+  as ATLAS.ti does), creatingUser = that coder, Description = that memo, one
+  Coding per code with the coder and time, and the memo also as a Note +
+  NoteRef on each Coding;
+* memos on the project → Notes + NoteRefs and the project's Description;
+  every Note carries its author as ``creatingUser``;
 * themes → Sets of codes.
+
+Code, Case and Set have no ``creatingUser`` in the schema; the Project's
+``creatingUserGUID`` stands for their creator.
 """
 
 from __future__ import annotations
@@ -26,7 +40,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.atomic import replacing
@@ -36,6 +50,7 @@ from workbench.interop.qdc_export import add_codes, add_sets, theme_sets
 from workbench.interop.report import RefiExportReport
 from workbench.interop.xml import PROJECT_NS, PROJECT_SCHEMA, new_root, serialise, sub
 from workbench.services.codebook.codes import list_codes
+from workbench.services.project.coders import project_owner
 from workbench.store.engine import Project
 from workbench.store.models import Coder, Coding, Memo, Participant, Source, Turn
 
@@ -62,6 +77,11 @@ def _title(text: str, fallback: str) -> str:
         cut = first[:60].rsplit(" ", 1)[0]
         first = cut if len(cut) >= 20 else first[:60]
     return first or fallback
+
+
+def _joined(memos: list[Memo]) -> str | None:
+    """Memo texts as one Description (blank line between), for readers that read only Descriptions."""
+    return "\n\n".join(m.text.strip() for m in memos if m.text.strip()) or None
 
 
 def export_project(project: Project, out: Path, name: str | None = None) -> RefiExportReport:
@@ -98,11 +118,11 @@ class _Builder:
         root = new_root("Project", PROJECT_NS, PROJECT_SCHEMA, name=self.name, origin=f"Thematic Workbench {__version__}")
         coders = list(session.scalars(select(Coder).order_by(Coder.name)))
         self.users = {c.id: guids.guid_for("coder", c.name) for c in coders}
-        busiest = session.execute(
-            select(Coding.coder_id, func.count()).group_by(Coding.coder_id).order_by(func.count().desc(), Coding.coder_id)
-        ).first()
-        if busiest is not None:  # who authorless things (a Case's Description) belong to on re-import
-            root.set("creatingUserGUID", self.users[busiest[0]])
+        self.coder_names = {c.id: c.name for c in coders}
+        owner = project_owner(session)
+        self.owner = self.users[owner.id] if owner is not None else None
+        if self.owner is not None:  # who authorless things (sources, codes, cases, sets) belong to
+            root.set("creatingUserGUID", self.owner)
         if coders:
             users = sub(root, "Users")
             for coder in coders:
@@ -115,6 +135,7 @@ class _Builder:
             code_guids = add_codes(
                 sub(root, "CodeBook"), codes, guids,
                 lambda code: [self._note(m, f"Memo on code {code.name}") for m in memos[("code", code_ids[code.key])]],
+                lambda code: [m.text for m in memos[("code", code_ids[code.key])]],
             )
         self.code_guids = {c.id: code_guids[c.key] for c in codes}
         sources = list(session.scalars(select(Source).order_by(Source.name)))
@@ -132,6 +153,9 @@ class _Builder:
                 sub(note, "PlainTextContent", text)
         themes = theme_sets(session)
         add_sets(root, themes, guids, code_guids, "targetGUID")
+        description = _joined(memos[("project", None)])
+        if description:
+            sub(root, "Description", description)
         for guid in project_notes:
             sub(root, "NoteRef", targetGUID=guid)
         self.counts.update(codes=len(codes), coders=len(coders), sources=len(sources), themes=len(themes))
@@ -194,8 +218,11 @@ class _Builder:
             files.append((f"sources/{guid}.txt", text.encode("utf-8")))
             element = sub(
                 container, "TextSource", guid=guid, name=source.name, plainTextPath=f"internal://{guid}.txt",
-                creationDateTime=_time(source.imported_at),
+                creatingUser=self.owner, creationDateTime=_time(source.imported_at),
             )
+            description = _joined(memos[("source", source.id)])
+            if description:
+                sub(element, "Description", description)
             astral = sum(1 for ch in text if ord(ch) > 0xFFFF)
             if astral:
                 self.warnings.append(
@@ -208,33 +235,43 @@ class _Builder:
         return files
 
     def _selections(self, parent: etree._Element, source: Source, text: str, codings: list[Coding]) -> None:
-        spans: dict[tuple[int, int], list[Coding]] = defaultdict(list)
+        """One selection per span, coder and memo: each reader's rule (the selection's creator and Description
+        apply to every coding in it) then gives every coding its own coder and memo."""
+        groups: dict[tuple[int, int, str, str], list[Coding]] = defaultdict(list)
         for coding in codings:
-            spans[(coding.start, coding.end)].append(coding)
-        for (start, end), group in spans.items():
+            memo = coding.memo if coding.memo and coding.memo.strip() else ""
+            groups[(coding.start, coding.end, self.coder_names[coding.coder_id], memo)].append(coding)
+        seen: dict[tuple[int, int, str], int] = defaultdict(int)
+        for (start, end, coder, memo), group in sorted(groups.items(), key=lambda item: item[0]):
             first = min(group, key=lambda c: (c.created_at or datetime.min.replace(tzinfo=timezone.utc), c.id))
+            number = seen[(start, end, coder)]
+            seen[(start, end, coder)] += 1
+            key = f"{source.content_hash}:{start}:{end}:{coder}" + (f":{number}" if number else "")
             selection = sub(
-                parent, "PlainTextSelection",
-                guid=self.guids.guid_for("selection", f"{source.content_hash}:{start}:{end}"),
+                parent, "PlainTextSelection", guid=self.guids.guid_for("selection", key),
                 name=_quote(text[start:end]), startPosition=str(start), endPosition=str(end),
-                creatingUser=self.users.get(first.coder_id), creationDateTime=_time(first.created_at),
+                creatingUser=self.users[first.coder_id], creationDateTime=_time(first.created_at),
             )
+            if memo:
+                sub(selection, "Description", memo)
             for coding in group:
                 element = sub(
                     selection, "Coding", guid=self.guids.guid_for("coding", coding.id),
-                    creatingUser=self.users.get(coding.coder_id), creationDateTime=_time(coding.created_at),
+                    creatingUser=self.users[coding.coder_id], creationDateTime=_time(coding.created_at),
                 )
                 sub(element, "CodeRef", targetGUID=self.code_guids[coding.code_id])
-                if coding.memo and coding.memo.strip():
+                if memo:
                     guid = self.guids.guid_for("coding-memo", coding.id)
-                    self.notes.append((guid, _title(coding.memo, "Coding memo"), coding.coder_id, coding.updated_at, coding.memo))
+                    self.notes.append((guid, _title(memo, "Coding memo"), coding.coder_id, coding.updated_at, memo))
                     self.counts["memos"] += 1
                     sub(element, "NoteRef", targetGUID=guid)
                 self.counts["codings"] += 1
+            self.counts["selections"] += 1
 
     def report(self, path: str) -> RefiExportReport:
         c = self.counts
         return RefiExportReport(
             path, "project", codes=c["codes"], sources=c["sources"], codings=c["codings"], coders=c["coders"],
             memos=c["memos"], participants=c["participants"], themes=c["themes"], warnings=tuple(self.warnings),
+            selections=c["selections"],
         )

@@ -14,10 +14,17 @@ What lands where:
   sources (text already in the project is reused, not duplicated).
 * Selections with codings → codings (one per code); the selection's
   Description and its notes (``NoteRef`` or a ``Link`` from a note) become
-  the coding's memo. A selection with a memo but no code → a source memo
-  naming the span.
+  the coding's memo (a text found in both places counts once: our exports
+  write a coding's memo as Description and Note). A selection with a memo
+  but no code → a source memo naming the span. Selections that mix coders
+  are read coding by coding (each Coding's own creatingUser).
 * Notes on the project, a code or a source → memos there; notes on things
   the workbench cannot hold, or on nothing → project memos (never lost).
+  The Description of the project or a source, and "Memo:" lines in the
+  Description of a code we exported, become memos too unless the notes
+  attached there already say the same.
+* The file's creating user becomes the project's creating coder when the
+  project had no coders before (see ``project_owner``).
 * Cases → participants (``Participant 3`` → ``P03``), their variable
   values → attributes, their Description → a participant memo.
 * Sets of codes → themes (see :mod:`workbench.interop.merge`).
@@ -44,7 +51,7 @@ from workbench.interop.qdc_import import check_set_members, note_namespace
 from workbench.interop.qdpx_parse import ProjectReader, check_references
 from workbench.interop.report import RefiImportReport, ReportBuilder
 from workbench.interop.xml import local, parse_xml
-from workbench.services.project.coders import get_or_create_coder
+from workbench.services.project.coders import get_or_create_coder, remember_owner
 from workbench.services.importing.batch import ImportOptions, PreparedText, add_text_source, prepare_text
 from workbench.services.project.participants import get_or_create
 from workbench.store.engine import Project
@@ -165,8 +172,11 @@ class _Writer:
 
     def _coders(self) -> None:
         known = set(self.session.scalars(select(Coder.name)))
+        empty = not known
+        names: dict[str, str] = {}
         for user in self.parsed.users:
             name = " ".join(user.name.replace(",", " ").split())[:100] or f"user {user.guid[:8]}"
+            names[user.guid] = name
             coder = get_or_create_coder(self.session, name)
             (self.report.coders_matched if name in known else self.report.coders_added).append(name)
             known.add(name)
@@ -177,6 +187,9 @@ class _Writer:
         fallback = fallback or (users[0] if len(users) == 1 else None)
         if fallback:
             self.coders[None] = self.coders[fallback]
+        owner = next((n for u, n in names.items() if u == self.parsed.creating_user), None)
+        if empty and owner is not None:
+            remember_owner(self.session, owner)
 
     def _coder(self, *guids: str | None) -> int:
         """The coder of the first GUID that names a user, else the fallback (created on first need)."""
@@ -231,7 +244,7 @@ class _Writer:
                 self.report.skip("selections that are empty once placed")
                 self.report.skip("codings on those selections", len(selection.codings))
                 continue
-            memo = [selection.description] if selection.description else []
+            memo = [selection.description.strip()] if selection.description else []
             memo += self._note_texts(list(selection.notes) + self.links.get(selection.guid, []))
             if not selection.codings:
                 if memo:
@@ -246,7 +259,7 @@ class _Writer:
                     self.report.codings_present += 1
                     continue
                 existing.add(key)
-                notes = memo + self._note_texts(list(coding.notes) + self.links.get(coding.guid, []))
+                notes = list(dict.fromkeys(memo + self._note_texts(list(coding.notes) + self.links.get(coding.guid, []))))
                 self.folder_codings += coding.code in folders
                 values = {"created_at": coding.created or selection.created} if coding.created or selection.created else {}
                 self.session.add(
@@ -308,8 +321,22 @@ class _Writer:
                     attached[guid].append(("source", self.sources[target]))
                 elif kind == "case" and target in participants:
                     attached[guid].append(("participant", participants[target]))
-        if self.parsed.description:
+        said: dict[tuple[str, int | None], list[str]] = defaultdict(list)  # what the notes already say, per target
+        for guid, places in attached.items():
+            if guid in self.notes and _note_text(self.notes[guid]):
+                for place in places:
+                    said[place].append(_note_text(self.notes[guid]))
+        if self.parsed.description and not _covered(self.parsed.description, said[("project", None)]):
             self._memo("project", None, self._coder(), f"Project description\n\n{self.parsed.description}")
+        for text in self.parsed.texts:
+            target = ("source", self.sources.get(text.guid))
+            if text.description and target[1] is not None and not _covered(text.description, said[target]):
+                self._memo("source", target[1], self._coder(text.user), text.description.strip(), text.created)
+        for code in self.parsed.codes:
+            target = ("code", code_ids[code.guid])
+            for memo in code.text.memos:
+                if not _covered(memo, said[target]):
+                    self._memo("code", target[1], self._coder(), memo)
         for note in self.parsed.notes:
             text = _note_text(note)
             if not text:
@@ -329,6 +356,13 @@ def _note_text(note: ParsedNote) -> str:
     if len(parts) == 2 and parts[1].startswith(parts[0]):
         parts = parts[1:]
     return "\n\n".join(p.strip() for p in parts)
+
+
+def _covered(description: str, said: list[str]) -> bool:
+    """Whether a Description repeats what attached notes say (one of them, or the first few joined as we export them)."""
+    text = description.strip()
+    return not text or any(text == "\n\n".join(t.strip() for t in said[:k]) or text == said[k - 1].strip()
+                           for k in range(1, len(said) + 1))
 
 
 def _span_memo(text: str, span: tuple[int, int], memo: list[str]) -> str:

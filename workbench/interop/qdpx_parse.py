@@ -28,6 +28,7 @@ from workbench.interop.model import (
     ParsedText,
     ParsedUser,
 )
+from workbench.domain.spans import without_leading_bom
 from workbench.interop.positions import SourceText, decode_source
 from workbench.interop.qdc_import import parse_codes, parse_sets
 from workbench.interop.report import ReportBuilder
@@ -199,7 +200,7 @@ class ProjectReader:
     def _read_text(self, element: etree._Element) -> tuple[str, SourceText | None, str | None, str | None]:
         content = kid(element, "PlainTextContent")
         if content is not None:
-            raw = "".join(content.itertext())
+            raw = without_leading_bom("".join(content.itertext()))  # as for a file: a leading BOM is not text
             return "PlainTextContent", SourceText(raw, normalise_newlines(raw), "xml"), None, None
         path = attr(element, "plainTextPath")
         if path is None:

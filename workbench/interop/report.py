@@ -119,13 +119,15 @@ class RefiExportReport:
     participants: int = 0
     themes: int = 0
     warnings: tuple[str, ...] = ()
+    selections: int = 0
 
     def lines(self) -> list[str]:
         if self.kind == "codebook":
             out = [f"{self.path}: codebook written ({self.codes} codes, {self.themes} themes as sets)"]
         else:
             out = [
-                f"{self.path}: project written ({self.sources} sources, {self.codes} codes, {self.codings} codings, "
+                f"{self.path}: project written ({self.sources} sources, {self.codes} codes, {self.codings} codings "
+                f"in {self.selections} selections (one coder and one memo each), "
                 f"{self.coders} coders, {self.memos} memos, {self.participants} participants, {self.themes} themes as sets)"
             ]
         out.extend(f"  warning: {w}" for w in self.warnings)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from workbench.errors import InputError
+from workbench.guards import xml_declaration_line
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -27,8 +28,6 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 PROJECT_SCHEMA = "http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd"
 CODEBOOK_SCHEMA = "http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd"
 KNOWN_NAMESPACES = re.compile(r"^urn:QDA-XML:(project|codebook):(1\.0|1:0|0:4|0:10)$")
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROOT_START = re.compile(rb"<[A-Za-z_]")
 _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -46,10 +45,8 @@ def _parser() -> etree.XMLParser:
 
 def parse_xml(data: bytes, where: str) -> etree._Element:
     """Parse QDA-XML bytes; every refusal is an :class:`InputError` naming ``where`` and the line."""
-    root_start = _ROOT_START.search(data)
-    found = _DECLARATION.search(data, 0, root_start.start() if root_start else len(data))
-    if found:
-        line = data[: found.start()].count(b"\n") + 1
+    line = xml_declaration_line(data, prolog_only=True)
+    if line is not None:
         raise InputError(where, "declares a DOCTYPE or ENTITY, which REFI-QDA files never do; refused (XXE/entity expansion)", line)
     try:
         root = etree.fromstring(data, _parser())
@@ -113,10 +110,6 @@ def int_attr(element: etree._Element, name: str, where: str) -> int:
         raise InputError(
             where, f"<{local(element)}> {name}={value!r} is not a whole number; re-export the file", element.sourceline
         ) from None
-
-
-def line_of(element: etree._Element) -> int | None:
-    return element.sourceline
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -5,18 +5,22 @@ audited models into append-only :class:`AuditEntry` rows in the same
 transaction, with the before and after values of the changed columns. The
 actor is the coder named in ``session.info["actor"]`` (set by
 ``Project.session(actor=...)`` or ``Project.actor``), created when it has
-done nothing before, so every change is recorded under who made it. Bulk inserts through
-Core (transcript import) are not audited: they create sources, not analysis.
+done nothing before, so every change is recorded under who made it. Bulk
+inserts through Core of transcripts (turns, segments) are not audited: they
+create sources, not analysis; bulk-inserted codings (the codings CSV import)
+are, through :func:`record_bulk_creates`, in the same form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from workbench.domain.vocabulary import AuditAction
 from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Theme
 
 AUDITED: dict[type, str] = {Coding: "coding", Code: "code", Theme: "theme", Adjudication: "adjudication"}
@@ -56,18 +60,18 @@ def record_changes(session: Session, _context: object, _instances: object) -> No
     for obj in list(session.new):
         kind = AUDITED.get(type(obj))
         if kind:
-            entries.append(AuditEntry(action="create", entity_kind=kind, entity_id=None, after=_snapshot(obj)))
+            entries.append(AuditEntry(action=AuditAction.CREATE, entity_kind=kind, entity_id=None, after=_snapshot(obj)))
             entries[-1]._pending_target = obj  # type: ignore[attr-defined]
     for obj in list(session.dirty):
         kind = AUDITED.get(type(obj))
         if kind and session.is_modified(obj, include_collections=False):
             before, after = _changes(obj)
             if after:
-                entries.append(AuditEntry(action="update", entity_kind=kind, entity_id=obj.id, before=before, after=after))  # type: ignore[attr-defined]
+                entries.append(AuditEntry(action=AuditAction.UPDATE, entity_kind=kind, entity_id=obj.id, before=before, after=after))  # type: ignore[attr-defined]
     for obj in list(session.deleted):
         kind = AUDITED.get(type(obj))
         if kind:
-            entries.append(AuditEntry(action="delete", entity_kind=kind, entity_id=obj.id, before=_snapshot(obj)))  # type: ignore[attr-defined]
+            entries.append(AuditEntry(action=AuditAction.DELETE, entity_kind=kind, entity_id=obj.id, before=_snapshot(obj)))  # type: ignore[attr-defined]
     if not entries:
         return
     actor = session.info.get("actor")
@@ -84,6 +88,36 @@ def record_changes(session: Session, _context: object, _instances: object) -> No
         entry.note = note
         session.add(entry)
     session.info.setdefault("_audit_pending", []).extend(e for e in entries if hasattr(e, "_pending_target"))
+
+
+def record_bulk_creates(session: Session, kind: str, snapshots: Sequence[dict[str, Any]]) -> None:
+    """Audit rows created by a bulk insert (the codings CSV import) exactly as a flush would record them.
+
+    ``snapshots`` are the created rows' columns with their ``id`` (as :func:`_snapshot` gives for ORM objects).
+    """
+    import json
+
+    from workbench.store.bulk import bind_value, insert_rows
+    from workbench.store.models import utcnow
+
+    if not snapshots:
+        return
+    actor = session.info.get("actor")
+    coder_id = None
+    if actor:  # named even when the actor has not coded before, as record_changes does
+        coder = session.scalar(select(Coder).where(Coder.name == actor))
+        if coder is None:
+            coder = Coder(name=actor)
+            session.add(coder)
+            session.flush()
+        coder_id = coder.id
+    connection = session.connection()
+    table = AuditEntry.__table__
+    note, at = session.info.get("audit_note"), bind_value(connection, table, "at", utcnow())
+    dumps = json.JSONEncoder(ensure_ascii=True).encode  # what SQLAlchemy's JSON type writes (json.dumps)
+    rows = [(at, coder_id, "create", kind, snapshot["id"], None, dumps(snapshot), note) for snapshot in snapshots]
+    columns = ("at", "coder_id", "action", "entity_kind", "entity_id", "before", "after", "note")
+    insert_rows(connection, table, columns, rows, converted=("at", "after"))
 
 
 def fill_created_ids(session: Session, _context: object) -> None:

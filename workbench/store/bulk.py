@@ -4,7 +4,10 @@ SQLAlchemy's ``insert()`` with a list of dicts compiles parameters row by row;
 for the hundreds of thousands of turns and segments of a corpus import that
 bookkeeping costs more than the database work. This helper renders one
 statement in the driver's own parameter style and hands the rows (tuples)
-to the driver directly.
+to the driver directly. Values are checked against their columns first
+(:mod:`workbench.store.values`) and converted by the column types' own bind
+processors (dates on SQLite, JSON), so a bulk row is stored exactly as the
+ORM would store it.
 """
 
 from __future__ import annotations
@@ -13,20 +16,82 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, Table
 
+from workbench.store.values import check_rows
+
 _MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
-def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+def insert_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple], *, converted: Sequence[str] = ()
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``) with one ``executemany``.
+
+    ``converted`` names columns whose values the caller already put in the
+    database's form (with :func:`bind_value`, or JSON text): they skip the
+    column type's conversion.
+    """
     if not rows:
         return
+    check_rows(table, [c for c in columns if c not in converted], rows, positions=[i for i, c in enumerate(columns) if c not in converted])
     dialect = connection.dialect
     marker = _MARKERS.get(dialect.paramstyle)
     if marker is None:  # numeric/named styles: let SQLAlchemy do it
         connection.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
         return
+    processors = [None if column in converted else table.c[column].type._cached_bind_processor(dialect) for column in columns]
+    if any(processors):  # dates, JSON: converted as SQLAlchemy would
+        rows = _processed(rows, processors)
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(marker for _ in columns)})"
     )
     connection.exec_driver_sql(sql, list(rows))
+
+
+def _processed(rows: Sequence[tuple], processors: list) -> list[tuple]:  # type: ignore[type-arg]
+    """Rows with each value converted by its column's processor (a value repeated row after row, such as
+    one timestamp for a whole batch, is converted once)."""
+    last: list[tuple[object, object]] = [(None, None)] * len(processors)
+    active = [i for i, p in enumerate(processors) if p is not None]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in active:
+            value = values[i]
+            if value is None:
+                continue
+            seen, converted = last[i]
+            if value is not seen:
+                converted = processors[i](value)
+                last[i] = (value, converted)
+            values[i] = converted
+        out.append(tuple(values))
+    return out
+
+
+def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """``count`` primary keys for new rows of ``table``, to insert with explicit ids (and audit by id).
+
+    PostgreSQL hands them out from the column's sequence, so concurrent writers
+    never collide. SQLite numbers rows past the largest id; the transaction
+    holds the write lock from its start (``BEGIN IMMEDIATE``), so nobody else
+    can take them meanwhile.
+    """
+    from sqlalchemy import func, select, text
+
+    if count <= 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        sequence = connection.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name})
+        rows = connection.execute(text("SELECT nextval(:sequence) FROM generate_series(1, :count)"),
+                                  {"sequence": sequence, "count": count})
+        return [row[0] for row in rows]
+    first = (connection.scalar(select(func.max(table.c.id))) or 0) + 1
+    return list(range(first, first + count))
+
+
+def bind_value(connection: Connection, table: Table, column: str, value: object) -> object:
+    """``value`` in the form the driver takes for ``table.column`` (for a value repeated in many bulk rows)."""
+    processor = table.c[column].type._cached_bind_processor(connection.dialect)
+    return processor(value) if processor is not None and value is not None else value

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workbench.errors import ProjectError, WorkbenchError
+from workbench.errors import ProjectError, UnreachableError, WorkbenchError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRIES = 3
@@ -86,6 +86,10 @@ class Project:
     _sessions: sessionmaker[Session]
     backup_path: Path | None = None
     actor: str | None = None
+    # Told the outcome of every unit of work that reached the database: the ProjectError of one the
+    # database refused (server gone, read-only file, lock), or None after one that wrote and committed.
+    # The TUI shows "unreachable" from the first until the second. Called on the thread of the work.
+    observer: Callable[[ProjectError | None], None] | None = None
 
     @classmethod
     def open(cls, path_or_url: str, *, create: bool = True) -> Project:
@@ -125,6 +129,11 @@ class Project:
 
         event.listen(sessions, "before_flush", record_changes)
         event.listen(sessions, "after_flush_postexec", fill_created_ids)
+        from workbench.store.values import check_session
+
+        event.listen(sessions, "before_flush", check_session)  # after the audit's listener: its rows are checked too
+        event.listen(sessions, "after_flush", _mark_written)
+        event.listen(sessions, "do_orm_execute", _mark_dml)
         return cls(url=url, engine=engine, _sessions=sessions, backup_path=backup)
 
     @contextmanager
@@ -142,18 +151,28 @@ class Project:
             yield session
             session.commit()
         except WorkbenchError:
-            session.rollback()
+            _rollback_quietly(session)
             raise
-        except OperationalError as error:
-            session.rollback()
-            reason = str(error.orig)
-            hint = "another coder kept the project busy; try again" if "locked" in reason else "nothing was changed"
-            raise ProjectError(f"the database refused the change ({reason}); {hint}") from None
+        except DBAPIError as error:
+            _rollback_quietly(session)
+            problem = database_error(error)
+            self._tell(problem)
+            raise problem from None
         except BaseException:
             session.rollback()
             raise
+        else:
+            if session.info.get("wrote"):
+                self._tell(None)
         finally:
             session.close()
+
+    def _tell(self, problem: ProjectError | None) -> None:
+        if self.observer is not None:
+            try:
+                self.observer(problem)
+            except Exception:  # noqa: BLE001 - a display hook must never break the work it reports on
+                pass
 
     @property
     def dialect(self) -> str:
@@ -164,6 +183,42 @@ class Project:
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
+
+
+def _mark_written(session: Session, _context: object) -> None:
+    session.info["wrote"] = True
+
+
+def _mark_dml(state) -> None:  # type: ignore[no-untyped-def]
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
+
+
+def database_error(error: DBAPIError) -> ProjectError:
+    """A driver error as one line for a user: the driver's first line, never the SQL or its parameters.
+
+    A lost connection, or one that cannot be made, is an :class:`UnreachableError`:
+    whatever was under way should stop rather than try again and again.
+    """
+    reason = (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0][:200]
+    problem: ProjectError
+    if error.connection_invalidated or (isinstance(error, OperationalError) and error.statement is None):
+        problem = UnreachableError(
+            f"the project database cannot be reached ({reason}); nothing more was changed — "
+            "check the server or the network, then try again"
+        )
+    else:
+        hint = "another coder kept the project busy; try again" if "locked" in reason else "nothing was changed"
+        problem = ProjectError(f"the database refused the change ({reason}); {hint}")
+    problem.reason = reason  # type: ignore[attr-defined] - the driver's words alone, for a status line
+    return problem
+
+
+def _rollback_quietly(session: Session) -> None:
+    try:
+        session.rollback()
+    except DBAPIError:  # the connection is gone: there is nothing to roll back on the server
+        pass
 
 
 def _refuse_non_sqlite(path: Path) -> None:

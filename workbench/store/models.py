@@ -24,6 +24,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from workbench.domain.vocabulary import (
+    AuditAction,
+    CodeOrigin,
+    Decision,
+    MemoTarget,
+    SourceKind,
+    SpeakerRole,
+    SuggestionStatus,
+    sql_in,
+    values,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -32,9 +44,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SOURCE_KINDS = ("interview", "focus-group", "other")
-SPEAKER_ROLES = ("participant", "interviewer")
-CODE_ORIGINS = ("deductive", "inductive")
+SOURCE_KINDS = values(SourceKind)
+SPEAKER_ROLES = values(SpeakerRole)
+CODE_ORIGINS = values(CodeOrigin)
 
 
 def utcnow() -> datetime:
@@ -89,11 +101,11 @@ class Source(Base):
     """A transcript: its stored plain text and where it came from."""
 
     __tablename__ = "source"
-    __table_args__ = (CheckConstraint("kind IN ('interview', 'focus-group', 'other')", name="kind"),)
+    __table_args__ = (CheckConstraint(sql_in("kind", SourceKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[SourceKind] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     original_filename: Mapped[str] = mapped_column(String(1024))
@@ -122,7 +134,7 @@ class Turn(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
     ordinal: Mapped[int] = mapped_column(Integer)
     speaker_label: Mapped[str | None] = mapped_column(String(100))
-    speaker_role: Mapped[str | None] = mapped_column(String(20))
+    speaker_role: Mapped[SpeakerRole | None] = mapped_column(String(20))
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), index=True)
     label_start: Mapped[int] = mapped_column(Integer)
     start: Mapped[int] = mapped_column(Integer)
@@ -171,14 +183,14 @@ class Codebook(Base):
 
 class Code(Base):
     __tablename__ = "code"
-    __table_args__ = (CheckConstraint("origin IN ('deductive', 'inductive')", name="origin"),)
+    __table_args__ = (CheckConstraint(sql_in("origin", CodeOrigin), name="origin"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     codebook_id: Mapped[int | None] = mapped_column(ForeignKey("codebook.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("code.id"), index=True)
-    origin: Mapped[str] = mapped_column(String(20), default="deductive")
+    origin: Mapped[CodeOrigin] = mapped_column(String(20), default=CodeOrigin.DEDUCTIVE)
     definition: Mapped[str | None] = mapped_column(Text)
     when_to_use: Mapped[str | None] = mapped_column(Text)
     when_not_to_use: Mapped[str | None] = mapped_column(Text)
@@ -232,12 +244,12 @@ class Memo(Base):
 
     __tablename__ = "memo"
     __table_args__ = (
-        CheckConstraint("target_kind IN ('project', 'source', 'code', 'participant')", name="target_kind"),
+        CheckConstraint(sql_in("target_kind", MemoTarget), name="target_kind"),
         Index("ix_memo_target", "target_kind", "target_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target_kind: Mapped[str] = mapped_column(String(20))
+    target_kind: Mapped[MemoTarget] = mapped_column(String(20))
     target_id: Mapped[int | None] = mapped_column(Integer)
     coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"))
     text: Mapped[str] = mapped_column(Text)
@@ -265,7 +277,7 @@ class Suggestion(Base):
 
     __tablename__ = "suggestion"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status"),
+        CheckConstraint(sql_in("status", SuggestionStatus), name="status"),
         UniqueConstraint("source_id", "code_id", "coder_id", "start", "end"),
         Index("ix_suggestion_source_coder", "source_id", "coder_id", "status"),
     )
@@ -277,7 +289,7 @@ class Suggestion(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     matched: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[SuggestionStatus] = mapped_column(String(20), default=SuggestionStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def __repr__(self) -> str:
@@ -368,9 +380,7 @@ class Adjudication(Base):
 
     __tablename__ = "adjudication"
     __table_args__ = (
-        CheckConstraint(
-            "decision IN ('first', 'second', 'union', 'intersection', 'neither', 'edited')", name="decision"
-        ),
+        CheckConstraint(sql_in("decision", Decision), name="decision"),
         Index("ix_adjudication_review", "first_coder_id", "second_coder_id", "consensus_coder_id"),
     )
 
@@ -382,7 +392,7 @@ class Adjudication(Base):
     consensus_coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"))
     start: Mapped[int] = mapped_column(Integer)  # the disagreement region
     end: Mapped[int] = mapped_column(Integer)
-    decision: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[Decision] = mapped_column(String(20))
     result: Mapped[list[list[int]]] = mapped_column(JSON, default=list)  # consensus spans written
     note: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
@@ -401,7 +411,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
-    action: Mapped[str] = mapped_column(String(40))  # create / update / delete / merge / adjudicate ...
+    action: Mapped[AuditAction] = mapped_column(String(40))
     entity_kind: Mapped[str] = mapped_column(String(40))  # coding / code / theme / adjudication
     entity_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict | None] = mapped_column(JSON)

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ProjectError, WorkbenchError
 from workbench.services.coding.session import CodingSession
 from workbench.services.text.documents import SourceDocument, load_document
 from workbench.store.engine import Project
@@ -29,6 +29,7 @@ from workbench.tui.messages import Notice
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.help import BindingEntry, HelpScreen, collect_bindings
 from workbench.tui.screens.sources import SourcesScreen
+from workbench.domain.vocabulary import CONSENSUS_CODER
 
 
 BLIND_CLOSED = {"review", "audit"}  # actions that would show another coder's work
@@ -88,12 +89,15 @@ class WorkbenchApp(App[int]):
         self.start_screen = start
         self.coding_lock = threading.Lock()  # one coding action at a time, in order
         self.sub_title = self.coder_label
+        self.unreachable: str | None = None  # why the project cannot be written, while it cannot
+        context.project.observer = lambda problem: self.post_message(self.DatabaseOutcome(problem))
 
     @property
     def coder_label(self) -> str:
         return f"coder: {self.context.coder}" + (" (blind: only your codings)" if self.context.blind else "")
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._show_reachability)
         self.push_screen(SourcesScreen())
         if self.start_screen is not None:
             self.push_screen(self.start_screen())
@@ -102,6 +106,37 @@ class WorkbenchApp(App[int]):
         """Back in the terminal window: show what other coders did meanwhile (new codes, codings)."""
         if isinstance(self.screen, CodingScreen):
             self.screen.action_refresh()
+
+    # Reachability -------------------------------------------------------------------------------
+    class DatabaseOutcome(Message):
+        """From any thread: the database refused a unit of work (``problem``), or a write succeeded (None)."""
+
+        def __init__(self, problem: ProjectError | None) -> None:
+            super().__init__()
+            self.problem = problem
+
+    def on_workbench_app_database_outcome(self, message: DatabaseOutcome) -> None:
+        if message.problem is not None:
+            # the screen that failed says what failed; the banner says it persists
+            self.unreachable = getattr(message.problem, "reason", None) or str(message.problem)
+        elif self.unreachable is not None:
+            self.unreachable = None
+            self.notify("The project is reachable again: changes are saved.", timeout=6)
+        self._show_reachability(self.screen)
+
+    def _show_reachability(self, screen: Screen) -> None:
+        """Mount, update or remove the banner on ``screen`` (not on dialogs: the screen under them has it)."""
+        from textual.screen import ModalScreen
+
+        from workbench.tui.widgets.unreachable_banner import UnreachableBanner
+
+        for banner in screen.query(UnreachableBanner):
+            if self.unreachable is None:
+                banner.remove()
+            else:
+                banner.update(UnreachableBanner.text_for(self.unreachable))
+        if self.unreachable is not None and not screen.query(UnreachableBanner) and not isinstance(screen, ModalScreen):
+            screen.mount(UnreachableBanner(UnreachableBanner.text_for(self.unreachable)))
 
     # Navigation --------------------------------------------------------------------------------
     def open_source_at(self, source_name: str, start: int | None = None, end: int | None = None) -> None:
@@ -207,7 +242,7 @@ class WorkbenchApp(App[int]):
         with self.context.project.session() as session:
             rows = session.execute(
                 select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
-                .where(Coder.name != "consensus").group_by(Coder.name).order_by(func.count(Coding.id).desc())
+                .where(Coder.name != CONSENSUS_CODER).group_by(Coder.name).order_by(func.count(Coding.id).desc())
             ).all()
         return [(name, count) for name, count in rows]
 
@@ -239,7 +274,9 @@ class WorkbenchApp(App[int]):
             self.notify(text, severity="error", timeout=8)
 
 
-def make_app(db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None) -> WorkbenchApp:
+def make_app(
+    db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None, upload_url: str | None = None
+) -> WorkbenchApp:
     """Open the project (migrating it) and build the App, without running it.
 
     The coder codes blind when ``blind`` or when blind mode is remembered for
@@ -251,13 +288,15 @@ def make_app(db: str, coder: str, blind: bool = False, start: Callable[[], Scree
     project = Project.open(db, create=False)
     project.actor = coder  # the audit trail names the coder for every change made in the UI
     blind = blind or remembered_blind(project, coder)
-    context = WorkbenchContext(project, coder, blind)
+    context = WorkbenchContext(project, coder, blind, upload_url)
     return WorkbenchApp(context, CodingSession(project, coder, blind), start)
 
 
-def run_app(db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None) -> int:
-    """Run the terminal UI on a project; returns the exit code."""
-    app = make_app(db, coder, blind, start)
+def run_app(
+    db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None, upload_url: str | None = None
+) -> int:
+    """Run the terminal UI on a project (in a terminal, or for a browser under ``workbench serve``); the exit code."""
+    app = make_app(db, coder, blind, start, upload_url)
     try:
         app.run()
     finally:

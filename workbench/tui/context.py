@@ -17,6 +17,7 @@ class WorkbenchContext:
     project: Project
     coder: str
     blind: bool = False
+    upload_url: str | None = None  # browser mode: where files are uploaded for import (no server paths there)
 
     @property
     def visible_coder(self) -> str | None:

@@ -2,13 +2,20 @@
 
 Call these from an ``@work`` coroutine of the screen (they wait for modal
 answers). Service errors become notifications (see :func:`call_service`).
+In a browser (``workbench serve``) the user names only the file: it is
+written to a private temporary folder and sent to the browser as a
+download (:func:`ask_target`, :func:`deliver`), never left on the server.
 """
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+import io
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from textual.app import App
 from textual.screen import Screen
 
 from workbench.services.export.segments import SegmentQuery, export_segments
@@ -21,13 +28,36 @@ from workbench.tui.widgets.code_picker import Picker
 from workbench.tui.widgets.confirm import ConfirmScreen
 
 
+async def ask_target(screen: Screen, prompt: str, default: str) -> Path | None:
+    """Where to write: a path on this machine, or in a browser only a file name (see :func:`deliver`)."""
+    web = screen.app.is_web
+    answer = await screen.app.push_screen_wait(
+        NamePrompt(prompt.replace("Write", "Download") if web else prompt, default)
+    )
+    if not answer:
+        return None
+    if web:
+        name = PureWindowsPath(PurePosixPath(answer.strip()).name).name.lstrip(".") or default
+        return Path(tempfile.mkdtemp(prefix="workbench-export-")) / name
+    return Path(answer).expanduser().absolute()  # the notice then says exactly where the file went
+
+
+def deliver(app: App, out: Path) -> str:
+    """In a browser, send the written file as a download and remove it here; where it went, for the notice."""
+    if not app.is_web:
+        return str(out)
+    data = out.read_bytes()
+    shutil.rmtree(out.parent, ignore_errors=True)
+    app.deliver_binary(io.BytesIO(data), save_filename=out.name)
+    return f"your browser's downloads ({out.name})"
+
+
 async def export_themes_docx(screen: Screen, context: WorkbenchContext) -> None:
     """The themes document, as ``workbench export themes``: counts and quotes from one layer the user picks
     (any coder's codings or the consensus layer; only your own when coding blind); asks before overwriting."""
-    path = await screen.app.push_screen_wait(NamePrompt("Write the themes to a Word file (.docx):", "themes.docx"))
-    if not path:
+    out = await ask_target(screen, "Write the themes to a Word file (.docx):", "themes.docx")
+    if out is None:
         return
-    out = Path(path).expanduser().absolute()  # the notice then says exactly where the file went
     if out.exists() and not await screen.app.push_screen_wait(
         ConfirmScreen("Replace the file?", f"{out} exists. Write the themes over it?", "Replace")
     ):
@@ -47,7 +77,8 @@ async def export_themes_docx(screen: Screen, context: WorkbenchContext) -> None:
         screen, context.project, lambda p: write_themes_docx(p, out, coder=None if consensus else layer, consensus=consensus)
     )
     if ok:
-        screen.notify(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {summary.path}",
+        where = deliver(screen.app, out)
+        screen.notify(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {where}",
                       markup=False)
         for warning in summary.warnings:
             screen.notify(warning, severity="warning", timeout=10, markup=False)
@@ -55,15 +86,13 @@ async def export_themes_docx(screen: Screen, context: WorkbenchContext) -> None:
 
 async def export_segments_file(screen: Screen, context: WorkbenchContext, query: SegmentQuery) -> None:
     """The segments a query retrieves, as a Word report, CSV or Excel (as ``workbench export segments``)."""
-    path = await screen.app.push_screen_wait(
-        NamePrompt("Write the segments shown to a file (.docx, .csv or .xlsx):", "coded-segments.docx")
-    )
-    if not path:
+    out = await ask_target(screen, "Write the segments shown to a file (.docx, .csv or .xlsx):", "coded-segments.docx")
+    if out is None:
         return
-    out = Path(path).expanduser().absolute()
     ok, summary = await call_service(screen, context.project, lambda p: export_segments(p, out, query))
     if ok:
-        screen.notify(f"{summary.segments} coded segments of {summary.codes} codes written to {summary.path}", markup=False)
+        where = deliver(screen.app, out)
+        screen.notify(f"{summary.segments} coded segments of {summary.codes} codes written to {where}", markup=False)
         for warning in summary.warnings:  # an unfinished consensus layer among the codings written
             screen.notify(warning, severity="warning", timeout=10, markup=False)
 

@@ -77,9 +77,3 @@ class Notice(Message):
     text: str
     severity: str = "information"
 
-
-@dataclass
-class CodingsChanged(Message):
-    """Codings of a source were written; screens showing counts refresh."""
-
-    source_id: int

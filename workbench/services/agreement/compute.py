@@ -52,7 +52,7 @@ from workbench.agreement import (
 )
 from workbench.agreement import bootstrap_ci as _bootstrap_ci
 from workbench.agreement.bootstrap import table_bootstrap
-from workbench.agreement.characters import character_blocks, compare_characters
+from workbench.agreement.characters import compare_characters
 from workbench.agreement.counts import Table2x2, table_alpha, unit_tables
 from workbench.agreement.matching import match_segments
 from workbench.agreement.segments import segment_values_by_code
@@ -91,15 +91,16 @@ class _Data:
     skipped: tuple[str, ...]
 
 
-def _load(project: Project, coder_names: Sequence[str], unit: str) -> _Data:
+def _load(project: Project, coder_names: Sequence[str], unit: str, blocks_needed: bool) -> _Data:
     names = [name.strip() for name in coder_names]
     if len(set(names)) < 2:
         only = f" (only {names[0]!r})" if names else ""
         raise WorkbenchError(f"agreement compares two or more different coders{only}; name them with --coders A B")
     with project.session() as session:
         coders = [require_coder(session, name) for name in names]
+        connection = session.connection()  # Core rows: no ORM bookkeeping for 100,000s of tuples
         ids = {coder.id: i for i, coder in enumerate(coders)}
-        rows = session.execute(
+        rows = connection.execute(
             select(Coding.coder_id, Source.name, Code.key, Coding.start, Coding.end)
             .join(Source, Source.id == Coding.source_id)
             .join(Code, Code.id == Coding.code_id)
@@ -112,25 +113,30 @@ def _load(project: Project, coder_names: Sequence[str], unit: str) -> _Data:
         for coder in coders:
             if not any(ids[coder.id] in who for who in coded_by.values()):
                 raise WorkbenchError(f"coder {coder.name!r} has no codings in this project; choose a coder who has coded")
-        all_sources = list(session.scalars(select(Source.name).order_by(Source.name)))
+        all_sources = list(connection.scalars(select(Source.name).order_by(Source.name)))
         compared = [s for s in all_sources if len(coded_by.get(s, ())) == len(coders)]
         if not compared:
             raise WorkbenchError(f"no source was coded by all of {', '.join(names)}; agreement needs double-coded sources")
         lengths = dict(
-            session.execute(select(Source.name, func.length(Source.text)).where(Source.name.in_(compared))).all()
+            connection.execute(select(Source.name, func.length(Source.text)).where(Source.name.in_(compared))).all()
         )
-        table = Turn if unit == "turn" else Segment
-        unit_rows = session.execute(
-            select(Source.name, table.start, table.end)
-            .join(Source, Source.id == table.source_id)
-            .where(Source.name.in_(compared), table.end > table.start)
-            .order_by(Source.name, table.start)
-        ).all()
-        segment_rows = unit_rows if table is Segment else session.execute(
-            select(Source.name, Segment.start).join(Source, Source.id == Segment.source_id)
-            .where(Source.name.in_(compared)).order_by(Source.name, Segment.start)
-        ).all()  # fmt: skip
-        code_names = dict(session.execute(select(Code.key, Code.name)).all())
+        # Only what the unit asks for: units for segment/turn; sentence blocks for the character bootstrap.
+        unit_rows: list = []
+        segment_rows: list = []
+        if unit != "character":
+            table = Turn if unit == "turn" else Segment
+            unit_rows = connection.execute(
+                select(Source.name, table.start, table.end)
+                .join(Source, Source.id == table.source_id)
+                .where(Source.name.in_(compared), table.end > table.start)
+                .order_by(Source.name, table.start)
+            ).all()
+        elif blocks_needed:
+            segment_rows = connection.execute(
+                select(Source.name, Segment.start).join(Source, Source.id == Segment.source_id)
+                .where(Source.name.in_(compared)).order_by(Source.name, Segment.start)
+            ).all()  # fmt: skip
+        code_names = dict(connection.execute(select(Code.key, Code.name)).all())
     codings: tuple[dict, ...] = tuple(defaultdict(lambda: defaultdict(list)) for _ in coders)
     for coder_id, source, code, start, end in rows:
         if source in lengths:
@@ -173,7 +179,7 @@ def compute_agreement(
         raise WorkbenchError("resamples must be 0 or more and confidence between 0 and 1")
     if unit == "character" and len(set(coders)) > 2:
         raise WorkbenchError("the character level compares two coders; use --unit segment or --unit turn for three or more")
-    data = _load(project, coders, unit)
+    data = _load(project, coders, unit, blocks_needed=unit == "character" and resamples > 0)
     options = (resamples, seed, confidence)
     if unit == "character":
         codes, overall = _characters(data, options, undefined_kappa_as)
@@ -207,24 +213,16 @@ def _codes(data: _Data) -> list[str]:
 
 def _characters(data: _Data, options: tuple, undefined_as: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
     first, second = data.codings
-    compared = compare_characters(first, second, data.lengths, undefined_kappa_as=undefined_as)
-    results, all_blocks = [], []
+    compared = compare_characters(first, second, data.lengths, undefined_kappa_as=undefined_as,
+                                  block_starts=data.blocks if options[0] else None)  # fmt: skip
+    results, total = [], None
     for code, summary in compared.items():
-        blocks = np.concatenate([
-            character_blocks(first.get(s, {}).get(code, []), second.get(s, {}).get(code, []), data.blocks[s], n)
-            for s, n in data.lengths.items()
-        ])  # fmt: skip
-        all_blocks.append(blocks)
+        blocks = summary.blocks
+        total = blocks if total is None else total + blocks
         pooled = Table2x2(*(int(x) for x in blocks.sum(axis=0)))
         ci = table_bootstrap(blocks, *options)
         alpha = table_alpha(pooled)
-        sources = tuple(
-            SourceAgreement(
-                str(cell.source), cell.table.total, cell.table.kappa, cell.table.kappa_undefined, cell.table.percent,
-                *cell.table.counts[:3], cell.table.neither, cell.table.first_only + cell.table.second_only,
-            )
-            for cell in summary.cells
-        )  # fmt: skip
+        sources = tuple(_source_cell(cell.source, cell.table) for cell in summary.cells)
         results.append(CodeAgreement(
             code, data.names.get(code, code), summary.pooled_kappa, "cohen", "pooled over sources (summed table)",
             ci["kappa"], pooled.kappa_undefined, summary.pooled_percent, ci["percent"], alpha, ci["alpha"], pooled,
@@ -233,7 +231,8 @@ def _characters(data: _Data, options: tuple, undefined_as: float | None) -> tupl
             percent_weighted=summary.weighted_percent, percent_pooled=summary.pooled_percent,
             undefined_sources=summary.undefined_cells,
         ))  # fmt: skip
-    total = np.sum(all_blocks, axis=0) if all_blocks else np.zeros((1, 4), dtype=np.int64)
+    if total is None:
+        total = np.zeros((1, 4), dtype=np.int64)
     table = Table2x2(*(int(x) for x in total.sum(axis=0)))
     ci = table_bootstrap(total, *options)
     overall = OverallAgreement(
@@ -241,6 +240,13 @@ def _characters(data: _Data, options: tuple, undefined_as: float | None) -> tupl
         "pooled over codes and sources (one summed table of characters x codes)", *_means(results),
     )  # fmt: skip
     return results, overall
+
+
+def _source_cell(source: object, table: Table2x2) -> SourceAgreement:
+    kappa = table.kappa  # each metric once: a report has a cell per code and source
+    undefined = table.kappa_undefined if kappa is None else None
+    return SourceAgreement(str(source), table.total, kappa, undefined, table.percent, *table.counts[:3],
+                           table.neither, table.first_only + table.second_only)  # fmt: skip
 
 
 def _means(results: list[CodeAgreement]) -> tuple[float | None, float | None, float | None]:

@@ -27,8 +27,9 @@ from workbench.domain.spans import Span, intersect_all, merge, overlaps, subtrac
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.project.coders import check_coder_name, get_or_create_coder, require_coder
 from workbench.store.models import Adjudication, Code, Coder, Coding, Setting, Source, Turn
+from workbench.domain.vocabulary import Decision, values
 
-DECISIONS = ("first", "second", "union", "intersection", "neither", "edited")
+DECISIONS = values(Decision)
 CONTEXT_CHARS = 240
 
 

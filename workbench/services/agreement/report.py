@@ -98,6 +98,86 @@ class AgreementReport:
     notes: tuple[str, ...]
 
     def as_json(self) -> dict[str, object]:
-        from workbench.services.export.agreement import report_json
-
+        """What ``workbench agreement --json`` prints."""
         return report_json(self)
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def _ci(interval: tuple[float, float] | None) -> list[float] | None:
+    return list(interval) if interval is not None else None
+
+
+def _source_json(source: SourceAgreement, two: bool) -> dict[str, object]:
+    counts: dict[str, object] = {"both": source.both}
+    if two:
+        counts |= {"first_only": source.first_only, "second_only": source.second_only}
+    else:
+        counts |= {"mixed": source.mixed}
+    return {
+        "source": source.source, "kappa": source.kappa, "kappa_undefined": source.kappa_undefined,
+        "percent_agreement": source.percent, **counts, "neither": source.neither, "size": source.size,
+    }  # fmt: skip
+
+
+def _code_json(code: CodeAgreement, report: AgreementReport) -> dict[str, object]:
+    two = len(report.coders) == 2
+    result: dict[str, object] = {
+        "code": code.code, "name": code.name,
+        "kappa": code.kappa, "kappa_ci": _ci(code.kappa_ci), "kappa_kind": code.kappa_kind,
+        "kappa_basis": code.kappa_basis, "kappa_undefined": code.kappa_undefined,
+        "percent_agreement": code.percent, "percent_agreement_ci": _ci(code.percent_ci),
+        "alpha": code.alpha, "alpha_ci": _ci(code.alpha_ci),
+    }  # fmt: skip
+    if report.unit == "character":
+        result |= {
+            "kappa_mean": code.kappa_mean, "kappa_weighted": code.kappa_weighted, "kappa_pooled": code.kappa_pooled,
+            "percent_mean": code.percent_mean, "percent_weighted": code.percent_weighted,
+            "percent_pooled": code.percent_pooled, "undefined_sources": code.undefined_sources,
+        }  # fmt: skip
+    else:
+        result["fleiss_kappa"] = code.fleiss
+    if code.table is not None:
+        table = code.table
+        result |= {"both": table.both, "first_only": table.first_only, "second_only": table.second_only,
+                   "neither": table.neither}  # fmt: skip
+    if two:
+        result["matching"] = {
+            "overlap": report.overlap, "matched": code.matched, "unmatched": len(code.unmatched),
+            "percent": code.matched_percent,
+            "unmatched_codings": [
+                {"coder": u.coder, "source": u.source, "start": u.start, "end": u.end, "best_overlap": u.best_overlap}
+                for u in code.unmatched
+            ],
+        }  # fmt: skip
+    result["sources"] = [_source_json(s, two) for s in code.sources]
+    return result
+
+
+def report_json(report: AgreementReport) -> dict[str, object]:
+    overall = report.overall
+    resampled = "sentence blocks" if report.unit == "character" else f"{report.unit}s"
+    return {
+        "coders": list(report.coders),
+        "unit": report.unit,
+        "min_share": report.min_share,
+        "overlap": report.overlap,
+        "sources_compared": list(report.sources),
+        "sources_skipped": list(report.skipped_sources),
+        "bootstrap": {"resamples": report.resamples, "seed": report.seed, "confidence": report.confidence,
+                      "resampled": resampled, "method": "percentile"},  # fmt: skip
+        "notes": list(report.notes),
+        "codes": [_code_json(code, report) for code in report.codes],
+        "overall": {
+            "kappa": overall.kappa, "kappa_ci": _ci(overall.kappa_ci),
+            "percent_agreement": overall.percent, "percent_agreement_ci": _ci(overall.percent_ci),
+            "alpha": overall.alpha, "alpha_ci": _ci(overall.alpha_ci), "basis": overall.basis,
+            "mean_kappa": overall.mean_kappa, "mean_alpha": overall.mean_alpha,
+            "mean_percent_agreement": overall.mean_percent,
+            "matching": None if overall.matching_codes is None else {
+                "overlap": report.overlap, "percent_observed": overall.matching_percent,
+                "kappa_n": overall.matching_kappa_n, "codes_in_table": overall.matching_codes,
+            },
+        },  # fmt: skip
+    }

@@ -52,6 +52,7 @@ from workbench.services.agreement.disagreements import (
 )
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, Code, Coding, Source
+from workbench.domain.vocabulary import CONSENSUS_CODER
 
 
 REFINABLE = ("definition", "when_to_use", "when_not_to_use")
@@ -73,7 +74,7 @@ class Undone:
 # --- the session ---------------------------------------------------------------------------------
 
 
-def start_review(project: Project, first: str, second: str, consensus: str = "consensus", *, actor: str | None = None) -> ReviewState:
+def start_review(project: Project, first: str, second: str, consensus: str = CONSENSUS_CODER, *, actor: str | None = None) -> ReviewState:
     """Copy agreed regions into the consensus layer (once) and list every disagreement, decided or not."""
     with project.session(actor=actor, note=f"agreed regions of {first} and {second}") as session:
         who = review_coders(session, first, second, consensus, create=True)
@@ -93,7 +94,7 @@ def start_review(project: Project, first: str, second: str, consensus: str = "co
         return ReviewState(first, second, consensus, tuple(disagreements), len(agreed), seeded)
 
 
-def list_disagreements(project: Project, first: str, second: str, consensus: str = "consensus") -> ReviewState:
+def list_disagreements(project: Project, first: str, second: str, consensus: str = CONSENSUS_CODER) -> ReviewState:
     """The disagreements and their status, writing nothing (``review --status``).
 
     ``ReviewState.seeded`` is then the number of agreed regions the consensus
@@ -175,7 +176,7 @@ def _remove(session: Session, who: ReviewCoders, adjudication: Adjudication) -> 
     session.flush()
 
 
-def undo_last(project: Project, first: str, second: str, consensus: str = "consensus", *, actor: str | None = None) -> Undone | None:
+def undo_last(project: Project, first: str, second: str, consensus: str = CONSENSUS_CODER, *, actor: str | None = None) -> Undone | None:
     """Take back the latest decision of this review (its consensus codings go too); None when there is none."""
     with project.session(actor=actor, note="undo adjudication") as session:
         who = review_coders(session, first, second, consensus, create=False)

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from workbench.domain.codebook import CodeSpec, parse_codebook, slugify
+from workbench.domain.codebook import (
+    MAX_KEY,
+    CodeSpec,
+    default_colour,
+    new_code_key,
+    parse_codebook,
+    slugify,
+)
+from workbench.domain.vocabulary import CodeOrigin
 from workbench.errors import InputError, NotFoundError, WorkbenchError
+from workbench.store.audit import record_bulk_creates
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding
+from workbench.store.values import from_file
 
 INDUCTIVE_ROOT = "inductive"
-PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC")
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,12 @@ class LoadReport:
     unchanged: list[str]
 
 
-def load_codebook(project: Project, path: Path) -> LoadReport:
+def load_codebook(project: Project, path: Path, separator: str = "/") -> LoadReport:
+    """Merge a YAML codebook, or a codebook CSV (Taguette's layout; see :mod:`workbench.interop.taguette_csv`)."""
+    if path.suffix.lower() == ".csv":
+        from workbench.interop.taguette_csv import load_codebook_csv
+
+        return load_codebook_csv(project, path, separator)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -53,14 +68,18 @@ def load_codebook(project: Project, path: Path) -> LoadReport:
     except UnicodeDecodeError:
         raise InputError(path, "the codebook is not UTF-8 text; save it as UTF-8") from None
     spec = parse_codebook(text, str(path))
-    with project.session() as session:
+    with from_file(path), project.session() as session:
         return apply_codebook(session, spec.name, spec.description, spec.codes, str(path))
 
 
 def apply_codebook(
-    session: Session, name: str, description: str | None, specs: list[CodeSpec], origin_path: str | None
+    session: Session, name: str, description: str | None, specs: list[CodeSpec], origin_path: str | None,
+    *, keep_places: bool = False,
 ) -> LoadReport:
-    """Merge codes into the project by id: new ones added, changed ones updated. Nothing is deleted."""
+    """Merge codes into the project by id: new ones added, changed ones updated. Nothing is deleted.
+
+    ``keep_places``: codes already in the project keep their codebook and position (for files that do
+    not carry the whole codebook's order, such as a codebook CSV); new ones go last."""
     book = session.scalar(select(Codebook).where(Codebook.name == name))
     if book is None:
         book = Codebook(name=name, description=description, loaded_from=origin_path)
@@ -69,8 +88,10 @@ def apply_codebook(
         book.description, book.loaded_from = description, origin_path
     session.flush()
     existing = {c.key: c for c in session.scalars(select(Code))}
+    last = max((c.position for c in existing.values()), default=-1) + 1 if keep_places else 0
     added, updated, unchanged = [], [], []
-    for position, spec in enumerate(specs):
+    new_rows: dict[str, dict[str, object]] = {}
+    for position, spec in enumerate(specs, start=last):
         values = {
             "name": spec.name,
             "origin": spec.origin,
@@ -79,31 +100,66 @@ def apply_codebook(
             "when_not_to_use": spec.when_not_to_use,
             "example": spec.example,
             "keywords": list(spec.keywords),
-            "colour": spec.colour or PALETTE[position % len(PALETTE)],
+            "colour": spec.colour or default_colour(position),
             "codable": spec.codable,
             "position": position,
             "codebook_id": book.id,
         }
         code = existing.get(spec.key)
         if code is None:
-            code = Code(key=spec.key, **values)
-            session.add(code)
-            existing[spec.key] = code
+            new_rows[spec.key] = {"key": spec.key, **values}
             added.append(spec.key)
-        else:
-            changed = {k: v for k, v in values.items() if getattr(code, k) != v and not (k == "colour" and not spec.colour)}
-            for k, v in changed.items():
-                setattr(code, k, v)
-            (updated if changed else unchanged).append(spec.key)
-    for spec in specs:  # relationships, not ids: new codes get their parent in the same INSERT
-        code, parent = existing[spec.key], existing[spec.parent] if spec.parent else None
-        if code.parent is not parent:
-            code.parent = parent
+            continue
+        if keep_places:
+            del values["position"], values["codebook_id"]
+        changed = {k: v for k, v in values.items() if getattr(code, k) != v and not (k == "colour" and not spec.colour)}
+        for k, v in changed.items():
+            setattr(code, k, v)
+        (updated if changed else unchanged).append(spec.key)
+    parents = {spec.key: spec.parent for spec in specs}
+    for spec in specs:
+        code = existing.get(spec.key)
+        if code is None or (code.parent.key if code.parent else None) == spec.parent:
+            continue
+        if spec.parent in new_rows:
+            continue  # moved under a new code: set once the new code has its id
+        code.parent = existing[spec.parent] if spec.parent else None
+        if spec.key in unchanged:
+            unchanged.remove(spec.key)
+            updated.append(spec.key)
+    session.flush()
+    ids = add_codes(session, list(new_rows.values()), parents, {key: code.id for key, code in existing.items()})
+    for spec in specs:
+        code = existing.get(spec.key)
+        if code is not None and spec.parent in new_rows and code.parent_id != ids[spec.parent]:
+            code.parent_id = ids[spec.parent]
             if spec.key in unchanged:
                 unchanged.remove(spec.key)
                 updated.append(spec.key)
     session.flush()
     return LoadReport(name, added, updated, unchanged)
+
+
+def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str, str | None],
+              known: dict[str, int]) -> dict[str, int]:
+    """Many new codes at once (a codebook file): ``rows`` carry every column but ``parent_id``; ``parents``
+    maps each key to its parent's key. Inserted a tree level at a time in bulk statements (a parent before
+    its children), each audited as :func:`add_code`'s ORM path would be. Returns key -> id for all codes."""
+    ids = dict(known)
+    pending = {str(row["key"]): row for row in rows}
+    while pending:
+        level = [row for key, row in pending.items() if parents.get(key) is None or parents[key] in ids]
+        if not level:
+            raise WorkbenchError(f"the parents of {', '.join(sorted(pending)[:3])} are not in the codebook")
+        for row in level:
+            parent = parents.get(str(row["key"]))
+            row["parent_id"] = ids[parent] if parent else None
+        inserted = session.execute(insert(Code).returning(Code.id, Code.key, sort_by_parameter_order=True), level)
+        for code_id, key in inserted:
+            ids[key] = code_id
+            del pending[key]
+        record_bulk_creates(session, "code", [{**row, "id": ids[str(row["key"])]} for row in level])
+    return ids
 
 
 def list_codes(session: Session) -> list[CodeInfo]:
@@ -164,10 +220,11 @@ def require_codable(code: Code) -> None:
         )
 
 
-def require_code(session: Session, ref: str) -> Code:
-    code = find_code(session, ref)
+def require_code(session: Session, ref: str, *, by_name: bool = True) -> Code:
+    """The code with key ``ref`` (or, when ``by_name``, the one code of that name): the one lookup that refuses."""
+    code = find_code(session, ref) if by_name else session.scalar(select(Code).where(Code.key == ref))
     if code is None:
-        raise NotFoundError(f"no code {ref!r}; see 'workbench codebook show'")
+        raise NotFoundError(f"no code {ref!r}; see 'workbench codebook show' (a code may have been deleted or merged)")
     return code
 
 
@@ -191,31 +248,61 @@ def create_inductive_code(session: Session, name: str, parent: Code | None = Non
     name = name.strip()
     if not name:
         raise InputError("code", "a code needs a name")
+    key = None
     if _looks_like_key(name):
         prefix, _, last = name.rpartition(".")
         parent = parent or session.scalar(select(Code).where(Code.key == prefix)) or inductive_root(session)
-        key, display = name, last.replace("_", " ").replace("-", " ").capitalize()
-    else:
-        parent = parent or inductive_root(session)
-        key, display = f"{parent.key}.{slugify(name)}", name
-    taken = set(session.scalars(select(Code.key).where(Code.key.like(f"{key}%"))))
-    unique, number = key, 2
-    while unique in taken:
-        unique, number = f"{key}_{number}", number + 1
-    siblings = session.scalar(select(func.count()).select_from(Code).where(Code.parent_id == parent.id)) or 0
+        key, name = name, last.replace("_", " ").replace("-", " ").capitalize()
+    return add_code(session, name, parent=parent or inductive_root(session), key=key, origin=CodeOrigin.INDUCTIVE,
+                    created_by_id=coder_id)
+
+
+def add_code(
+    session: Session,
+    name: str,
+    *,
+    parent: Code | None = None,
+    key: str | None = None,
+    origin: str | None = None,
+    codebook_id: int | None = None,
+    colour: str | None = None,
+    position: int | None = None,
+    keywords: Iterable[str] = (),
+    taken: Container[str] | None = None,
+    flush: bool = True,
+    **fields: object,
+) -> Code:
+    """The one way a code is made: the Codebook form, an inductive code from the picker, a YAML codebook
+    and a REFI-QDA merge all come here, so a new code gets the same key, origin, codebook, position and
+    colour whoever makes it.
+
+    Key: ``key`` when it is a valid, free id, else derived from the name under the parent
+    (:func:`~workbench.domain.codebook.new_code_key`). Origin and codebook: the parent's unless given
+    (inductive at the top level). Position: last among its siblings unless given. Colour: the palette's
+    colour for that position unless given. ``taken`` (known keys) saves the look-up; ``fields`` are the
+    code's other columns (definition, when_to_use, …, codable, created_by_id).
+    """
+    if taken is None:
+        stems = {(f"{parent.key}.{slugify(name)}" if parent else slugify(name))[: MAX_KEY - 6], *([key] if key else [])}
+        taken = set(session.scalars(select(Code.key).where(or_(*(Code.key.like(f"{stem}%") for stem in stems)))))
+    if position is None:
+        siblings = Code.parent_id == parent.id if parent is not None else Code.parent_id.is_(None)
+        last = session.scalar(select(func.max(Code.position)).where(siblings))
+        position = 0 if last is None else last + 1
     code = Code(
-        key=unique,
-        name=display,
-        parent_id=parent.id,
-        origin="inductive",
-        keywords=[],
-        colour=PALETTE[(siblings + 3) % len(PALETTE)],
-        position=siblings,
-        codebook_id=parent.codebook_id,
-        created_by_id=coder_id,
+        key=new_code_key(name, parent.key if parent else None, taken, key),
+        name=name,
+        parent=parent,
+        origin=origin or (parent.origin if parent else CodeOrigin.INDUCTIVE),
+        codebook_id=codebook_id if codebook_id is not None else (parent.codebook_id if parent else None),
+        keywords=list(keywords),
+        colour=colour or default_colour(position),
+        position=position,
+        **fields,
     )
     session.add(code)
-    session.flush()
+    if flush:
+        session.flush()
     return code
 
 

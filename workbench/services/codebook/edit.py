@@ -39,9 +39,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.domain.codebook import COLOUR, CODE_ID, normalise_colour, slugify
-from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.services.codebook.codes import PALETTE, CodeInfo, list_codes
+from workbench.domain.codebook import COLOUR, normalise_colour
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.services.codebook.codes import CodeInfo, add_code, list_codes, require_code
 from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import CODE_ORIGINS, Code, Coder, Coding, Memo
@@ -94,13 +94,13 @@ def all_codes(project: Project, coder: str | None = None) -> list[CodeInfo]:
 
 def get_code(project: Project, key: str) -> CodeInfo:
     with project.session() as session:
-        return _info(session, _require(session, key).key)
+        return _info(session, require_code(session, key, by_name=False).key)
 
 
 def codings_count(project: Project, key: str, *, include_children: bool = False) -> int:
     """Codings of one code (by anyone), or of its whole subtree."""
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         ids = _subtree_ids(session, code.id) if include_children else [code.id]
         return session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))) or 0
 
@@ -130,32 +130,15 @@ def create_code(
     if origin is not None and origin not in CODE_ORIGINS:
         raise WorkbenchError(f"origin must be one of {', '.join(CODE_ORIGINS)}, not {origin!r}")
     with project.session() as session:
-        parent = _require(session, parent_key) if parent_key else None
-        parent_id = parent.id if parent else None
-        _check_sibling_name(session, parent_id, name)
-        base = f"{parent.key}.{slugify(name)}" if parent else slugify(name)
-        taken = set(session.scalars(select(Code.key).where(Code.key.like(f"{base}%"))))
-        key, number = base, 2
-        while key in taken:
-            key, number = f"{base}_{number}", number + 1
-        if not CODE_ID.match(key):
-            raise WorkbenchError(f"cannot make a code id from {name!r}; use letters or digits in the name")
-        siblings = _siblings(session, parent_id)
-        code = Code(
-            key=key,
-            name=name,
-            parent_id=parent_id,
-            origin=origin or (parent.origin if parent else "inductive"),
-            codebook_id=parent.codebook_id if parent else None,
-            keywords=_check_keywords(keywords),
-            colour=_check_colour(colour) if colour else PALETTE[(len(siblings) + 3) % len(PALETTE)],
-            codable=codable,
-            position=max((s.position for s in siblings), default=-1) + 1,
+        parent = require_code(session, parent_key, by_name=False) if parent_key else None
+        _check_sibling_name(session, parent.id if parent else None, name)
+        code = add_code(
+            session, name, parent=parent, origin=origin, keywords=_check_keywords(keywords),
+            colour=_check_colour(colour) if colour else None, codable=codable,
             created_by_id=get_or_create_coder(session, coder).id if coder else None,
             **{f: _clean_text(v) for f, v in zip(TEXT_FIELDS, (definition, when_to_use, when_not_to_use, example))},
-        )
-        session.add(code)
-        session.flush()
+        )  # fmt: skip
+        key = code.key
         return _info(session, key)
 
 
@@ -191,7 +174,7 @@ def update_code(
     if codable is not UNSET:
         values["codable"] = bool(codable)
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         _check_version(code, expected_version)
         if "name" in values and values["name"] != code.name:
             _check_sibling_name(session, code.parent_id, values["name"], code.id)  # type: ignore[arg-type]
@@ -206,7 +189,7 @@ def rename_code(project: Project, key: str, new_name: str, *, expected_version: 
     """Change a code's display name (its key stays)."""
     name = _check_name(new_name)
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         _check_version(code, expected_version)
         if name != code.name:
             _check_sibling_name(session, code.parent_id, name, code.id)
@@ -220,9 +203,9 @@ def move_code(
 ) -> CodeInfo:
     """Put a code (with its subtree) under another parent, or at the top level (``None``)."""
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         _check_version(code, expected_version)
-        parent = _require(session, new_parent_key) if new_parent_key else None
+        parent = require_code(session, new_parent_key, by_name=False) if new_parent_key else None
         parent_id = parent.id if parent else None
         if parent is not None and parent.id in _subtree_ids(session, code.id):
             where = "itself" if parent.id == code.id else f"its own sub-code {parent.name!r}"
@@ -238,7 +221,7 @@ def move_code(
 def merge_codes(project: Project, source_key: str, target_key: str) -> MergeReport:
     """Fold ``source`` into ``target`` (see the module rules); ``source`` is deleted."""
     with project.session() as session:
-        source, target = _require(session, source_key), _require(session, target_key)
+        source, target = require_code(session, source_key, by_name=False), require_code(session, target_key, by_name=False)
         if source.id == target.id:
             raise WorkbenchError(f"cannot merge {source.name!r} into itself; choose another code")
         if target.id in _subtree_ids(session, source.id):
@@ -291,7 +274,7 @@ def delete_code(
 ) -> DeleteReport:
     """Delete a code with its codings; a code with children needs ``cascade=True``."""
     with project.session() as session:
-        code = _require(session, key)
+        code = require_code(session, key, by_name=False)
         _check_version(code, expected_version)
         ids = _subtree_ids(session, code.id)
         if len(ids) > 1 and not cascade:
@@ -305,13 +288,6 @@ def delete_code(
             session.delete(session.get(Code, code_id))
             _flush(session, key)
         return DeleteReport(tuple(keys[i] for i in ids), codings)
-
-
-def _require(session: Session, key: str) -> Code:
-    code = session.scalar(select(Code).where(Code.key == key))
-    if code is None:
-        raise NotFoundError(f"no code {key!r}; it may have been deleted or merged; reload the codebook")
-    return code
 
 
 def _info(session: Session, key: str) -> CodeInfo:

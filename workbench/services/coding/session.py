@@ -4,20 +4,22 @@ Every action is one short transaction, written at once: quitting or a crash
 loses nothing already shown as coded. The undo history lives in memory for
 the session; undoing re-applies the inverse change, also at once.
 
-Semantics follow NVivo's coding references: applying a code to a span that
-overlaps or touches the coder's own coding of the same code merges them into
-one coding; uncoding removes the span from the coder's codings of that code
-(shrinking or splitting them).
+What an action does to the coder's existing codings is planned by
+:mod:`workbench.domain.coding_plan` (NVivo's coding references: applying merges
+with own touching codings of the code, uncoding shrinks or splits them), the
+same plan the transcript view previews.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.spans import check_span, merge, subtract
+from workbench.domain.coding_plan import Plan, plan_apply, plan_toggle, plan_uncode
+from workbench.domain.spans import check_span
 from workbench.errors import WorkbenchError
 from workbench.services.codebook.codes import CodeInfo, create_inductive_code, list_codes, require_codable, require_code
 from workbench.services.project.coders import get_or_create_coder
@@ -46,6 +48,13 @@ class _Change:
     description: str
     removed: list[_Row] = field(default_factory=list)
     added: list[_Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Done:
+    ids: tuple[int, ...]  # the codings written
+    removed: tuple[Coding, ...]
+    coded: bool
 
 
 def _row(coding: Coding) -> _Row:
@@ -77,64 +86,40 @@ class CodingSession:
     # Coding --------------------------------------------------------------------
     def apply(self, source_id: int, code_key: str, start: int, end: int, memo: str | None = None) -> int:
         """Code ``[start, end)``; merge with own overlapping codings of the same code. Returns the coding id."""
-        with self.project.session(actor=self.coder) as session:
-            source, code = self._source_code(session, source_id, code_key, start, end)
-            require_codable(code)
-            mine = self._own(session, source.id, code.id, start, end)
-            touching = [c for c in mine if c.start <= end and c.end >= start]
-            merged = merge([(start, end), *((c.start, c.end) for c in touching)])[0]
-            memos = [c.memo for c in touching if c.memo] + ([memo] if memo else [])
-            change = _Change(f"code {code.name}")
-            for coding in touching:
-                change.removed.append(_row(coding))
-                session.delete(coding)
-            new = Coding(
-                source_id=source.id,
-                code_id=code.id,
-                coder_id=self.coder_id,
-                start=merged.start,
-                end=merged.end,
-                memo="\n".join(dict.fromkeys(memos)) or None,
-            )
-            session.add(new)
-            session.flush()
-            change.added.append(_row(new))
-        self._record(change)
-        return new.id
+        return self._act(source_id, code_key, (start, end), lambda mine: plan_apply(mine, (start, end), memo)).ids[0]
 
     def uncode(self, source_id: int, code_key: str, start: int, end: int) -> int:
         """Remove ``[start, end)`` from this coder's codings of a code; returns how many codings changed."""
-        with self.project.session(actor=self.coder) as session:
-            source, code = self._source_code(session, source_id, code_key, start, end)
-            hit = [c for c in self._own(session, source.id, code.id, start, end) if c.start < end and c.end > start]
-            change = _Change(f"uncode {code.name}")
-            for coding in hit:
-                change.removed.append(_row(coding))
-                rest = subtract([(coding.start, coding.end)], [(start, end)])
-                session.delete(coding)
-                for piece in rest:
-                    new = Coding(source_id=source.id, code_id=code.id, coder_id=self.coder_id,
-                                 start=piece.start, end=piece.end, memo=coding.memo)
-                    session.add(new)
-                    session.flush()
-                    change.added.append(_row(new))
-        if hit:
-            self._record(change)
-        return len(hit)
+        return len(self._act(source_id, code_key, (start, end), lambda mine: plan_uncode(mine, (start, end))).removed)
 
     def toggle(self, source_id: int, code_key: str, start: int, end: int) -> bool:
         """Uncode the span if this coder's codings of the code already cover all of it, else code it.
 
         Returns True when the span is now coded.
         """
+        return self._act(source_id, code_key, (start, end), lambda mine: plan_toggle(mine, (start, end))).coded
+
+    def _act(self, source_id: int, code_key: str, span: tuple[int, int],
+             planner: Callable[[list[Coding]], Plan[Coding]]) -> _Done:
+        """One coding action in one transaction: plan it (:mod:`workbench.domain.coding_plan`) over this
+        coder's touching codings of the code, write it, and remember it for undo."""
         with self.project.session(actor=self.coder) as session:
-            source, code = self._source_code(session, source_id, code_key, start, end)
-            spans = [(c.start, c.end) for c in self._own(session, source.id, code.id, start, end)]
-        if not subtract([(start, end)], spans):
-            self.uncode(source_id, code_key, start, end)
-            return False
-        self.apply(source_id, code_key, start, end)
-        return True
+            source, code = self._source_code(session, source_id, code_key, *span)
+            plan = planner(self._own(session, source.id, code.id, *span))
+            if plan.coded:
+                require_codable(code)
+            change = _Change(f"{'code' if plan.coded else 'uncode'} {code.name}")
+            for coding in plan.removed:
+                change.removed.append(_row(coding))
+                session.delete(coding)
+            added = [Coding(source_id=source.id, code_id=code.id, coder_id=self.coder_id, start=piece.start,
+                            end=piece.end, memo=piece.memo) for piece in plan.added]  # fmt: skip
+            session.add_all(added)
+            session.flush()
+            change.added.extend(_row(coding) for coding in added)
+        if plan.changes:
+            self._record(change)
+        return _Done(tuple(c.id for c in added), plan.removed, plan.coded)
 
     def remove(self, coding_id: int) -> None:
         """Delete one coding (anyone's, unless blind: then only one's own)."""

@@ -1,6 +1,5 @@
-"""An agreement report as JSON, a CSV table, or a Word document (.docx via python-docx).
-
-:func:`report_json` is what ``workbench agreement --json`` prints. The CSV is
+"""An agreement report as a CSV table or a Word document (.docx via python-docx); its JSON form is
+:meth:`AgreementReport.as_json <workbench.services.agreement.report.AgreementReport.as_json>`. The CSV is
 long: one row per code and source, then per code its summaries over sources
 (``(pooled)``, and at the character level ``(mean)`` and ``(weighted mean)``),
 then ``(all codes)`` rows. The .docx has the method notes, the per-code table
@@ -13,9 +12,10 @@ import csv
 import io
 from pathlib import Path
 
+from workbench.agreement import format as fmt
 from workbench.atomic import write_bytes, write_text
 from workbench.errors import WorkbenchError
-from workbench.services.agreement.report import AgreementReport, CodeAgreement, SourceAgreement
+from workbench.services.agreement.report import AgreementReport
 
 FORMATS = (".csv", ".docx")
 CSV_COLUMNS = (
@@ -25,122 +25,38 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def _ci(interval: tuple[float, float] | None) -> list[float] | None:
-    return list(interval) if interval is not None else None
-
-
-def _source_json(source: SourceAgreement, two: bool) -> dict[str, object]:
-    counts: dict[str, object] = {"both": source.both}
-    if two:
-        counts |= {"first_only": source.first_only, "second_only": source.second_only}
-    else:
-        counts |= {"mixed": source.mixed}
-    return {
-        "source": source.source, "kappa": source.kappa, "kappa_undefined": source.kappa_undefined,
-        "percent_agreement": source.percent, **counts, "neither": source.neither, "size": source.size,
-    }  # fmt: skip
-
-
-def _code_json(code: CodeAgreement, report: AgreementReport) -> dict[str, object]:
-    two = len(report.coders) == 2
-    result: dict[str, object] = {
-        "code": code.code, "name": code.name,
-        "kappa": code.kappa, "kappa_ci": _ci(code.kappa_ci), "kappa_kind": code.kappa_kind,
-        "kappa_basis": code.kappa_basis, "kappa_undefined": code.kappa_undefined,
-        "percent_agreement": code.percent, "percent_agreement_ci": _ci(code.percent_ci),
-        "alpha": code.alpha, "alpha_ci": _ci(code.alpha_ci),
-    }  # fmt: skip
-    if report.unit == "character":
-        result |= {
-            "kappa_mean": code.kappa_mean, "kappa_weighted": code.kappa_weighted, "kappa_pooled": code.kappa_pooled,
-            "percent_mean": code.percent_mean, "percent_weighted": code.percent_weighted,
-            "percent_pooled": code.percent_pooled, "undefined_sources": code.undefined_sources,
-        }  # fmt: skip
-    else:
-        result["fleiss_kappa"] = code.fleiss
-    if code.table is not None:
-        table = code.table
-        result |= {"both": table.both, "first_only": table.first_only, "second_only": table.second_only,
-                   "neither": table.neither}  # fmt: skip
-    if two:
-        result["matching"] = {
-            "overlap": report.overlap, "matched": code.matched, "unmatched": len(code.unmatched),
-            "percent": code.matched_percent,
-            "unmatched_codings": [
-                {"coder": u.coder, "source": u.source, "start": u.start, "end": u.end, "best_overlap": u.best_overlap}
-                for u in code.unmatched
-            ],
-        }  # fmt: skip
-    result["sources"] = [_source_json(s, two) for s in code.sources]
-    return result
-
-
-def report_json(report: AgreementReport) -> dict[str, object]:
-    overall = report.overall
-    resampled = "sentence blocks" if report.unit == "character" else f"{report.unit}s"
-    return {
-        "coders": list(report.coders),
-        "unit": report.unit,
-        "min_share": report.min_share,
-        "overlap": report.overlap,
-        "sources_compared": list(report.sources),
-        "sources_skipped": list(report.skipped_sources),
-        "bootstrap": {"resamples": report.resamples, "seed": report.seed, "confidence": report.confidence,
-                      "resampled": resampled, "method": "percentile"},  # fmt: skip
-        "notes": list(report.notes),
-        "codes": [_code_json(code, report) for code in report.codes],
-        "overall": {
-            "kappa": overall.kappa, "kappa_ci": _ci(overall.kappa_ci),
-            "percent_agreement": overall.percent, "percent_agreement_ci": _ci(overall.percent_ci),
-            "alpha": overall.alpha, "alpha_ci": _ci(overall.alpha_ci), "basis": overall.basis,
-            "mean_kappa": overall.mean_kappa, "mean_alpha": overall.mean_alpha,
-            "mean_percent_agreement": overall.mean_percent,
-            "matching": None if overall.matching_codes is None else {
-                "overlap": report.overlap, "percent_observed": overall.matching_percent,
-                "kappa_n": overall.matching_kappa_n, "codes_in_table": overall.matching_codes,
-            },
-        },  # fmt: skip
-    }
-
-
 # --- CSV ------------------------------------------------------------------------------------
-
-
-def _num(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    return str(value) if isinstance(value, int) else f"{value:.6g}"
 
 
 def _csv_rows(report: AgreementReport) -> list[list[str]]:
     rows: list[list[str]] = []
     for code in report.codes:
         for s in code.sources:
-            rows.append([code.code, code.name, s.source, report.unit, _num(s.size), _num(s.both), _num(s.first_only),
-                         _num(s.second_only), _num(s.neither), _num(s.mixed), _num(s.kappa), "", "",
-                         _num(s.percent), "", "", "", "", s.kappa_undefined or ""])  # fmt: skip
+            rows.append([code.code, code.name, s.source, report.unit, fmt.raw(s.size), fmt.raw(s.both), fmt.raw(s.first_only),
+                         fmt.raw(s.second_only), fmt.raw(s.neither), fmt.raw(s.mixed), fmt.raw(s.kappa), "", "",
+                         fmt.raw(s.percent), "", "", "", "", s.kappa_undefined or ""])  # fmt: skip
         table = code.table
-        counts = [_num(table.total), *(_num(x) for x in table.counts[:3]), _num(table.neither),
-                  _num(table.first_only + table.second_only)] if table else [""] * 6  # fmt: skip
+        counts = [fmt.raw(table.total), *(fmt.raw(x) for x in table.counts[:3]), fmt.raw(table.neither),
+                  fmt.raw(table.first_only + table.second_only)] if table else [""] * 6  # fmt: skip
         low, high = code.kappa_ci or (None, None)
         alow, ahigh = code.alpha_ci or (None, None)
-        rows.append([code.code, code.name, "(pooled)", report.unit, *counts, _num(code.kappa), _num(low),
-                     _num(high), _num(code.percent), _num(code.alpha), _num(alow), _num(ahigh),
-                     _num(code.matched_percent), code.kappa_basis])  # fmt: skip
+        rows.append([code.code, code.name, "(pooled)", report.unit, *counts, fmt.raw(code.kappa), fmt.raw(low),
+                     fmt.raw(high), fmt.raw(code.percent), fmt.raw(code.alpha), fmt.raw(alow), fmt.raw(ahigh),
+                     fmt.raw(code.matched_percent), code.kappa_basis])  # fmt: skip
         if report.unit == "character":
             for label, kappa, percent in (("(mean)", code.kappa_mean, code.percent_mean),
                                           ("(weighted mean)", code.kappa_weighted, code.percent_weighted)):
                 note = f"{code.undefined_sources} source(s) with undefined kappa"
-                rows.append([code.code, code.name, label, report.unit, *[""] * 6, _num(kappa), "", "",
-                             _num(percent), "", "", "", "", note])  # fmt: skip
+                rows.append([code.code, code.name, label, report.unit, *[""] * 6, fmt.raw(kappa), "", "",
+                             fmt.raw(percent), "", "", "", "", note])  # fmt: skip
     overall = report.overall
     low, high = overall.kappa_ci or (None, None)
     alow, ahigh = overall.alpha_ci or (None, None)
-    rows.append(["(all codes)", "", "(pooled)", report.unit, *[""] * 6, _num(overall.kappa), _num(low), _num(high),
-                 _num(overall.percent), _num(overall.alpha), _num(alow), _num(ahigh),
-                 _num(overall.matching_percent), overall.basis])  # fmt: skip
-    rows.append(["(all codes)", "", "(mean over codes)", report.unit, *[""] * 6, _num(overall.mean_kappa), "", "",
-                 _num(overall.mean_percent), _num(overall.mean_alpha), "", "", "", ""])  # fmt: skip
+    rows.append(["(all codes)", "", "(pooled)", report.unit, *[""] * 6, fmt.raw(overall.kappa), fmt.raw(low), fmt.raw(high),
+                 fmt.raw(overall.percent), fmt.raw(overall.alpha), fmt.raw(alow), fmt.raw(ahigh),
+                 fmt.raw(overall.matching_percent), overall.basis])  # fmt: skip
+    rows.append(["(all codes)", "", "(mean over codes)", report.unit, *[""] * 6, fmt.raw(overall.mean_kappa), "", "",
+                 fmt.raw(overall.mean_percent), fmt.raw(overall.mean_alpha), "", "", "", ""])  # fmt: skip
     return rows
 
 
@@ -153,14 +69,6 @@ def agreement_csv(report: AgreementReport) -> str:
 
 
 # --- Word -------------------------------------------------------------------------------------
-
-
-def _f(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def _f_ci(interval: tuple[float, float] | None) -> str:
-    return "" if interval is None else f" [{interval[0]:.2f}, {interval[1]:.2f}]"
 
 
 def _table(document, header: list[str], rows: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
@@ -189,10 +97,10 @@ def agreement_docx(report: AgreementReport) -> bytes:
         document.add_paragraph(note, style="List Bullet")
     o = report.overall
     document.add_paragraph(
-        f"Overall ({o.basis}): kappa {_f(o.kappa)}{_f_ci(o.kappa_ci)}, agreement {_f(o.percent, 1)}%, "
-        f"alpha {_f(o.alpha)}; mean over codes: kappa {_f(o.mean_kappa)}, alpha {_f(o.mean_alpha)}."
-        + (f" Segment matching at {report.overlap:.0%} overlap: {_f(o.matching_percent, 1)}% of codings matched, "
-           f"kappa_n {_f(o.matching_kappa_n)} over {o.matching_codes} codes." if o.matching_codes is not None else "")
+        f"Overall ({o.basis}): kappa {fmt.with_interval(o.kappa, o.kappa_ci)}, agreement {fmt.percent(o.percent)}%, "
+        f"alpha {fmt.coefficient(o.alpha)}; mean over codes: kappa {fmt.coefficient(o.mean_kappa)}, alpha {fmt.coefficient(o.mean_alpha)}."
+        + (f" Segment matching at {report.overlap:.0%} overlap: {fmt.percent(o.matching_percent)}% of codings matched, "
+           f"kappa_n {fmt.coefficient(o.matching_kappa_n)} over {o.matching_codes} codes." if o.matching_codes is not None else "")
     )  # fmt: skip
     document.add_heading("Per code (worst first)", level=2)
     header = ["Code", "Kappa [CI]", "Agreement %", "Alpha"]
@@ -200,9 +108,9 @@ def agreement_docx(report: AgreementReport) -> bytes:
     header += ["Matched %"] if len(report.coders) == 2 else []
     rows = []
     for c in report.codes:
-        row = [f"{c.name} ({c.code})", _f(c.kappa) + _f_ci(c.kappa_ci), _f(c.percent, 1), _f(c.alpha)]
-        row += [f"{_f(c.kappa_mean)} / {_f(c.kappa_weighted)}"] if report.unit == "character" else []
-        row += [_f(c.matched_percent, 1)] if len(report.coders) == 2 else []
+        row = [f"{c.name} ({c.code})", fmt.with_interval(c.kappa, c.kappa_ci), fmt.percent(c.percent), fmt.coefficient(c.alpha)]
+        row += [f"{fmt.coefficient(c.kappa_mean)} / {fmt.coefficient(c.kappa_weighted)}"] if report.unit == "character" else []
+        row += [fmt.percent(c.matched_percent)] if len(report.coders) == 2 else []
         rows.append(row)
     _table(document, header, rows)
     document.add_heading("Per code and source", level=2)
@@ -211,7 +119,7 @@ def agreement_docx(report: AgreementReport) -> bytes:
     header = ["Code", "Source", "Both", *(["First only", "Second only"] if two else ["Some"]), "Neither", "Kappa", "%"]
     rows = [
         [c.code, s.source, str(s.both), *([str(s.first_only), str(s.second_only)] if two else [str(s.mixed)]),
-         str(s.neither), _f(s.kappa) if s.kappa is not None else f"– ({s.kappa_undefined})", _f(s.percent, 1)]
+         str(s.neither), fmt.coefficient(s.kappa) if s.kappa is not None else f"– ({s.kappa_undefined})", fmt.percent(s.percent)]
         for c in report.codes for s in c.sources if s.both or s.mixed
     ]  # fmt: skip
     _table(document, header, rows)

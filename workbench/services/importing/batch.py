@@ -22,9 +22,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.spans import Span, line_spans, strip_span
+from workbench.domain.spans import Span, line_spans, strip_span, without_leading_bom
 from workbench.domain.transcript import ParsedTranscript, count_words, split_turns
-from workbench.errors import InputError, WorkbenchError
+from workbench.domain.layouts import LAYOUT_NAMES, describe_layouts, parse_layout
+from workbench.errors import InputError, UnreachableError, WorkbenchError
 from workbench.services.project import participants as people
 from workbench.services.importing.readers import SUPPORTED_SUFFIXES, read_transcript
 from workbench.store.bulk import insert_rows
@@ -48,6 +49,7 @@ class FileResult:
     message: str
     source: str | None = None
     words: int = 0
+    layout: str = ""  # "otter layout, 2 speakers" (imported files)
 
 
 @dataclass
@@ -80,6 +82,10 @@ class ImportReport:
         return (f"{len(self.unsupported)} file(s) of a type that is not imported "
                 f"(not {' '.join(sorted(SUPPORTED_SUFFIXES))}) left out: {named}{more}")  # fmt: skip
 
+    def layouts(self) -> str:
+        """The transcript layouts of the imported files: ``otter layout, 2 speakers`` or ``layouts: otter 3, word 1``."""
+        return describe_layouts([r.layout for r in self.results if r.status == "imported" and r.layout])
+
 
 @dataclass(frozen=True)
 class ImportOptions:
@@ -88,6 +94,7 @@ class ImportOptions:
     interviewer_labels: tuple[str, ...] = ()
     spacy_model: str | None = None
     processes: int | None = None  # 1: segment here; 2: in a second process where the machine can; None: by batch size
+    layout: str | None = None  # a transcript layout name (workbench.domain.layouts); None: detected per file
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -127,6 +134,8 @@ def import_paths(
     duplicate detection and the report are exactly as if sequential.
     """
     options = options or ImportOptions()
+    if options.layout is not None and options.layout not in LAYOUT_NAMES:
+        raise WorkbenchError(f"unknown layout {options.layout!r}; use one of {', '.join(LAYOUT_NAMES)}")
     if options.kind is not None and options.kind not in SOURCE_KINDS:
         raise WorkbenchError(f"unknown kind {options.kind!r}; use one of {', '.join(SOURCE_KINDS)}")
     files, unsupported = scan_paths(paths)
@@ -136,7 +145,10 @@ def import_paths(
             people.add_interviewer_labels(session, list(options.interviewer_labels))
     report = ImportReport(unsupported=unsupported)
     for work in _prepared(files, options):
-        result = _store_file(project, work, options)
+        try:
+            result = _store_file(project, work, options)
+        except UnreachableError as error:
+            raise UnreachableError(_stopped(error, work, report, len(files))) from None
         report.results.append(result)
         if progress is not None:
             progress(result)
@@ -164,9 +176,13 @@ def _prepare_file(path: Path, options: ImportOptions) -> _ReadyFile | FileResult
         return _ReadyFile(path, "refi-qda", None, None)
     try:
         read = read_transcript(path)
-        prepared = prepare_text(path, read.text, read.cue_times, options.spacy_model)
+        text = without_leading_bom(read.text)  # before any offset is taken
+        found = parse_layout(path, text, read.cue_times, read.format, options.layout, read.layout_hint)
+        prepared = prepare_text(path, found.parsed.text, None, options.spacy_model, parsed=found.parsed, layout=found.describe())
     except WorkbenchError as error:
         return _failed(path, error)
+    except Exception as error:  # noqa: BLE001 - one file's surprise must not stop the batch
+        return _unexpected(path, error, "read")
     return _ReadyFile(path, read.format, read.encoding, prepared)
 
 
@@ -238,10 +254,35 @@ def _store_file(project: Project, work: _ReadyFile | FileResult, options: Import
                 original_format=work.format, encoding=work.encoding, options=options,
             )
             name, kind = source.name, source.kind
+    except UnreachableError:
+        raise
     except WorkbenchError as error:
         return _failed(path, error)
-    words = prepared.words
-    return FileResult(str(path), "imported", f"{path}: imported as {name!r} ({kind}, {words} words)", name, words)
+    except Exception as error:  # noqa: BLE001 - one file's surprise must not stop the batch
+        return _unexpected(path, error, "stored")
+    words, layout = prepared.words, prepared.layout
+    message = f"{path}: imported as {name!r} ({kind}, {words} words" + (f"; {layout})" if layout else ")")
+    return FileResult(str(path), "imported", message, name, words, layout)
+
+
+def _unexpected(path: Path, error: Exception, stage: str) -> FileResult:
+    """A failure no check foresaw: the file fails with the error's kind only (never SQL or text), the batch goes on."""
+    if os.environ.get("WORKBENCH_DEBUG"):
+        raise error
+    return FileResult(
+        str(path), "failed",
+        f"{path}: could not be {stage} ({type(error).__name__}); the rest of the batch goes on — "
+        "please report this with WORKBENCH_DEBUG=1",
+    )
+
+
+def _stopped(error: UnreachableError, work: _ReadyFile | FileResult, report: ImportReport, total: int) -> str:
+    path = work.path
+    done = len(report.results)
+    return (
+        f"{path}: {error}; the import stopped after {done} of {total} files ({report.summary()}); "
+        "files already imported are skipped when you run it again"
+    )
 
 
 def _failed(path: Path, error: WorkbenchError) -> FileResult:
@@ -258,12 +299,22 @@ class PreparedText:
     segments: list[list[tuple[int, int]]]
     content_hash: str
     words: int
+    layout: str = ""  # how the turns were found: "otter layout, 2 speakers"
 
 
 def prepare_text(
-    where: object, text: str, cue_times: list[tuple[int, int]] | None = None, spacy_model: str | None = None
+    where: object,
+    text: str,
+    cue_times: list[tuple[int, int]] | None = None,
+    spacy_model: str | None = None,
+    *,
+    parsed: ParsedTranscript | None = None,
+    layout: str = "",
 ) -> PreparedText:
-    parsed = split_turns(text, cue_times)
+    """Split ``text`` into turns (or take ``parsed``, turns over ``text`` found by a layout) and segment them."""
+    if parsed is None:
+        text = without_leading_bom(text)  # before any offset is taken (readers and REFI-QDA sources alike)
+        parsed = split_turns(text, cue_times)
     if not parsed.turns:
         raise InputError(where, "has no text to code")
     body_spans = [t.body for t in parsed.turns]
@@ -273,6 +324,7 @@ def prepare_text(
         segments=_segment(parsed, body_spans, spacy_model),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         words=count_words(text, body_spans),
+        layout=layout,
     )
 
 

@@ -5,7 +5,11 @@ The stored plain text is what offsets refer to:
 * ``.txt``/``.md``: the decoded text with line ends normalised to ``\\n``;
 * ``.docx``: the paragraphs joined by ``\\n``;
 * ``.vtt``/``.srt``: one line per cue, ``Speaker: text`` (cue text lines
-  joined by a space), with the cue times kept for the turn.
+  joined by a space), with the cue times kept for the turn;
+* ``.json``/``.tsv`` (Whisper, WhisperX): one line per segment, see :mod:`.whisper`.
+
+Which layout the text is in (who spoke, when) is decided after reading, by
+:func:`workbench.domain.layouts.parse_layout`.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.guards import GuardedZip, xml_declaration_line
 
 TEXT_SUFFIXES = {".txt", ".md"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt", ".json", ".tsv"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_CUE_MS = 2**31 - 1  # a cue time is stored as a 32-bit integer of milliseconds (596 hours)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
@@ -29,12 +35,13 @@ class ReadFile:
     format: str
     encoding: str | None = None
     cue_times: list[tuple[int, int]] | None = None
+    layout_hint: str | None = None  # what the reader saw of the layout ("teams": WebVTT voice tags)
 
 
 def read_transcript(path: Path) -> ReadFile:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(path, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .docx, .vtt or .srt")
+        raise InputError(path, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .docx, .vtt, .srt, .json or .tsv")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -46,6 +53,10 @@ def read_transcript(path: Path) -> ReadFile:
         raise InputError(path, "file is empty; nothing to import")
     if suffix == ".docx":
         result = _read_docx(path, data)
+    elif suffix in (".json", ".tsv"):
+        from workbench.services.importing import whisper
+
+        result = whisper.read_json(path, data) if suffix == ".json" else whisper.read_tsv(path, data)
     else:
         text, encoding = decode_text(path, data)
         if suffix == ".vtt":
@@ -75,10 +86,50 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = _strict(path, data, "cp1252"), "cp1252"
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(path, "holds a NUL character, which is not text; remove it or re-save the file as UTF-8", line)
     sample = text[:65536]
     if len(CONTROL_CHARACTERS.findall(sample)) > max(8, len(sample) // 100):
         raise InputError(path, "looks like a binary file, not text; export the transcript as .txt, .docx, .vtt or .srt")
     return normalise_newlines(text), encoding
+
+
+def stream_encoding(path: Path, chunk_size: int = 1 << 20) -> str:
+    """The encoding :func:`decode_text` would choose, found by reading the file in chunks (for large files).
+
+    A BOM decides; otherwise the whole file must be UTF-8 (else Windows-1252),
+    checked incrementally so memory stays bounded. A NUL byte in a file without
+    a BOM means binary, as in :func:`decode_text`.
+    """
+    import codecs
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+            if head.startswith(b"\xef\xbb\xbf"):
+                return "utf-8-sig"
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return "utf-16"
+            handle.seek(0)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            utf8 = True
+            while chunk := handle.read(chunk_size):
+                if b"\x00" in chunk:
+                    raise InputError(path, "looks like a binary file, not text; save it as UTF-8 text")
+                if utf8:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8 = False
+            if utf8:
+                try:
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    utf8 = False
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror})") from None
+    return "utf-8" if utf8 else "cp1252"
 
 
 def _strict(path: Path, data: bytes, encoding: str) -> str:
@@ -100,6 +151,7 @@ def _read_docx(path: Path, data: bytes) -> ReadFile:
         raise InputError(path, "is password-protected or an old .doc file; remove the password or save as .docx")
     if not zipfile.is_zipfile(path):
         raise InputError(path, "is not a valid .docx file (not a zip package); re-save it from Word")
+    _check_docx_package(path)
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -111,6 +163,24 @@ def _read_docx(path: Path, data: bytes) -> ReadFile:
         raise InputError(path, f"is a damaged .docx file ({type(error).__name__}); re-save it from Word") from None
     paragraphs = [normalise_newlines(p.text).replace("\n", " ") for p in document.paragraphs]
     return ReadFile(text="\n".join(paragraphs), format="docx")
+
+
+def _check_docx_package(path: Path) -> None:
+    """Refuse a zip bomb (by the shared zip limits, before inflating) and XML declaring a DOCTYPE or entities.
+
+    Word never writes a DOCTYPE; python-docx would silently drop the text of
+    entity references, so a document declaring one is refused, not half read.
+    """
+    with GuardedZip(path, what="a valid .docx file (not a zip package); re-save it from Word") as package:
+        for info in package.infolist():
+            if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
+                continue
+            line = xml_declaration_line(package.read(info, "re-save it from Word"))
+            if line is not None:
+                raise InputError(
+                    path, f"part {info.filename} (line {line}) declares a DOCTYPE or entities, which Word never writes; "
+                    "refused (XXE); re-save the document from Word",
+                )
 
 
 _CUE_TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
@@ -163,6 +233,11 @@ def _read_cues(path: Path, lines: list[str], first: int, fmt: str) -> ReadFile:
         start, end = parse_timestamp(match.group("start")), parse_timestamp(match.group("end"))
         if end < start:
             raise InputError(path, "cue ends before it starts", block_start + timing_at + 1)
+        if end > MAX_CUE_MS:
+            raise InputError(
+                path, f"cue time {match.group('end')} is past {MAX_CUE_MS // 3_600_000} hours; fix the timing line",
+                block_start + timing_at + 1,
+            )
         text = _unescape(_cue_line(block[timing_at + 1 :]))
         if not text:
             continue
@@ -178,7 +253,7 @@ def _read_vtt(path: Path, text: str, encoding: str) -> ReadFile:
     if not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
         raise InputError(path, "is not WebVTT: the first line must be 'WEBVTT'", 1)
     result = _read_cues(path, lines, 1, "vtt")
-    return ReadFile(result.text, result.format, encoding, result.cue_times)
+    return ReadFile(result.text, result.format, encoding, result.cue_times, "teams" if VOICE.search(text) else None)
 
 
 def _read_srt(path: Path, text: str, encoding: str) -> ReadFile:

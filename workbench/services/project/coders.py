@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.store.models import Coder
+from workbench.store.models import Coder, Setting
 
 CODER_ENV = "WORKBENCH_CODER"
+OWNER_SETTING = "project.creating_coder"
 
 
 def default_coder_name() -> str:
@@ -48,3 +49,22 @@ def require_coder(session: Session, name: str) -> Coder:
         known = ", ".join(session.scalars(select(Coder.name).order_by(Coder.name))) or "none yet"
         raise NotFoundError(f"no coder {name!r} in this project (coders: {known})")
     return coder
+
+
+def project_owner(session: Session) -> Coder | None:
+    """The project's creating coder: the creating user a REFI-QDA import brought into the empty project,
+    else the first coder the project registered (whoever imported or coded first). None without coders.
+
+    Exports name this coder as the creator of what has no author of its own (sources, the project)."""
+    setting = session.get(Setting, OWNER_SETTING)
+    if setting is not None:
+        coder = session.scalar(select(Coder).where(Coder.name == setting.value))
+        if coder is not None:
+            return coder
+    return session.scalars(select(Coder).order_by(Coder.created_at, Coder.id).limit(1)).first()
+
+
+def remember_owner(session: Session, name: str) -> None:
+    """Record ``name`` as the project's creating coder, unless one is recorded already."""
+    if session.get(Setting, OWNER_SETTING) is None:
+        session.add(Setting(key=OWNER_SETTING, value=name))

@@ -11,11 +11,11 @@ process.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from workbench.domain.spans import Span, strip_span
+from workbench.domain.spans import strip_span
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -57,12 +57,6 @@ def _has_senter(name: str) -> bool:
     meta = spacy.info(name) or {}
     components = meta.get("components", []) if isinstance(meta, dict) else []
     return "senter" in components
-
-
-def sentence_spans(texts: Iterable[str], model: str | None = None) -> Iterator[list[Span]]:
-    """For each text, the spans of its sentences (white space trimmed), relative to that text."""
-    for text in texts:
-        yield [Span(a, b) for a, b in segment_text(text, [(0, len(text))], model)]
 
 
 def segment_text(text: str, pieces: list[tuple[int, int]], model: str | None = None) -> list[tuple[int, int]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from workbench.domain.spans import Span
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,3 @@ def _substring(text: str, query: str) -> list[Hit]:
         position = lowered.find(needle, position + 1)
     return hits
 
-
-def hit_spans(hits: list[Hit]) -> list[Span]:
-    return [Span(h.start, h.end) for h in hits]

@@ -33,25 +33,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 # The category and type functions are re-exported: this module is the theme API screens call.
+from workbench.services.codebook.codes import require_code
 from workbench.services.themes.categories import (
-    DEFAULT_TYPOLOGY,
-    PREFIX,
     UNSET,
-    CategoryInfo,
-    ThemeTypeInfo,
-    add_type,
     clean_name,
     clean_text,
-    create_category,
-    delete_category,
     ensure_typology,
-    list_categories,
-    list_types,
-    move_category,
     require_category,
     require_type,
     swap_positions,
-    update_category,
 )
 from workbench.services.themes.queries import (
     Dimension,
@@ -59,7 +49,6 @@ from workbench.services.themes.queries import (
     check_dimensions,
     dimensions,
     next_label,
-    require_code,
     require_theme,
     theme_info,
     theme_infos,
@@ -113,7 +102,7 @@ def create_theme(
         session.add(theme)
         session.flush()
         for key in dict.fromkeys(codes):
-            session.add(ThemeCode(theme_id=theme.id, code_id=require_code(session, key).id))
+            session.add(ThemeCode(theme_id=theme.id, code_id=require_code(session, key, by_name=False).id))
         session.flush()
         session.refresh(theme)
         return theme_info(session, theme)
@@ -159,24 +148,13 @@ def toggle_theme_code(project: Project, label: str, code_key: str) -> bool:
     """Add a code to a theme, or remove it when the theme has it; True when the theme now has it."""
     with project.session() as session:
         theme = require_theme(session, label)
-        code = require_code(session, code_key)
+        code = require_code(session, code_key, by_name=False)
         link = session.get(ThemeCode, (theme.id, code.id))
         if link is None:
             session.add(ThemeCode(theme_id=theme.id, code_id=code.id))
         else:
             session.delete(link)
         return link is None
-
-
-def set_theme_codes(project: Project, label: str, code_keys: Iterable[str]) -> ThemeInfo:
-    with project.session() as session:
-        theme = require_theme(session, label)
-        ids = [require_code(session, key).id for key in dict.fromkeys(code_keys)]
-        session.execute(delete(ThemeCode).where(ThemeCode.theme_id == theme.id))
-        session.add_all(ThemeCode(theme_id=theme.id, code_id=i) for i in ids)
-        session.flush()
-        session.expire(theme)
-        return theme_info(session, theme)
 
 
 def move_theme(project: Project, label: str, step: int) -> None:

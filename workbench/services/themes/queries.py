@@ -130,10 +130,3 @@ def require_theme(session: Session, label: str, expected_version: int | None = N
     if expected_version is not None and theme.version != expected_version:
         raise ConflictError(f"theme {theme.label} ({theme.name}) was changed by someone else; reload and try again")
     return theme
-
-
-def require_code(session: Session, key: str) -> Code:
-    code = session.scalar(select(Code).where(Code.key == key))
-    if code is None:
-        raise NotFoundError(f"no code {key!r}; see 'workbench codebook show'")
-    return code

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services.project.coders import require_coder
 from workbench.services.themes.edit import Dimension, ThemeInfo, dimensions, require_theme, theme_infos
@@ -50,7 +51,6 @@ from workbench.store.models import (
 if TYPE_CHECKING:
     import pandas as pd
 
-CONSENSUS_CODER = "consensus"
 MISSING = "(missing)"
 
 

@@ -31,9 +31,11 @@ from workbench.domain.theme_map import (
     parse_theme_map,
 )
 from workbench.errors import InputError
+from workbench.services.themes import categories as theme_categories
 from workbench.services.themes import edit as svc
 from workbench.services.themes.rollups import CONSENSUS_CODER
 from workbench.store.engine import Project
+from workbench.store.values import from_file
 from workbench.store.models import (
     Code, Coder, Coding, Exemplar, Source, Theme, ThemeCategory, ThemeCode, ThemeType,
 )
@@ -64,7 +66,7 @@ def load_theme_map(project: Project, path: Path, coder: str | None = None, *, re
     except UnicodeDecodeError:
         raise InputError(path, "the theme map is not UTF-8 text; save it as UTF-8") from None
     spec = parse_theme_map(text, str(path))
-    with project.session() as session:
+    with from_file(path), project.session() as session:
         return apply_theme_map(session, spec, str(path), coder, replace=replace)
 
 
@@ -221,10 +223,10 @@ def _plan_typology(session: Session, spec: ThemeMapSpec, problems: list[tuple[in
     """The typology after loading, as (name, prefix): the file's types first, then the project's others."""
     existing = [(t.name, t.prefix) for t in session.scalars(select(ThemeType).order_by(ThemeType.position, ThemeType.id))]
     if spec.typology is None:
-        return existing or list(svc.DEFAULT_TYPOLOGY)
+        return existing or list(theme_categories.DEFAULT_TYPOLOGY)
     planned: list[tuple[str, str]] = []
     for name, prefix in spec.typology:
-        if not svc.PREFIX.match(prefix.value):
+        if not theme_categories.PREFIX.match(prefix.value):
             problems.append((prefix.line, f"type prefix {prefix.value!r} must be a capital letter and up to 9 more letters"))
         if any(name.value.lower() == n.lower() or prefix.value == p for n, p in planned):
             problems.append((name.line, f"theme type {name.value!r} or its prefix {prefix.value!r} is given twice"))

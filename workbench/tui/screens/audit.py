@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from workbench.errors import WorkbenchError
 from workbench.services.project.audit_log import AuditRow, audit_rows, write_audit_csv
 from workbench.tui.messages import Notice
-from workbench.tui.widgets.code_form import NamePrompt
+from workbench.tui.exports import ask_target, deliver
 
 ROW_LIMIT = 5_000
 
@@ -126,18 +126,18 @@ class AuditScreen(Screen):
         self.scoped = not self.scoped
         self.action_refresh()
 
-    def action_export(self) -> None:
-        def chosen(path: str | None) -> None:
-            if path:
-                self._export(Path(path).expanduser().absolute())
-
-        self.app.push_screen(NamePrompt("Export the entries shown to CSV file:", "audit.csv"), chosen)
+    @work(exit_on_error=False, group="audit-export")
+    async def action_export(self) -> None:
+        path = await ask_target(self, "Write the entries shown to a CSV file:", "audit.csv")
+        if path is not None:
+            self._export(path)
 
     @work(thread=True, exit_on_error=False)
     def _export(self, path: Path) -> None:
         try:
             write_audit_csv(self.rows, path)
-            self.post_message(Notice(f"{len(self.rows)} audit entries written to {path}", "information"))
+            where = self.app.call_from_thread(deliver, self.app, path)
+            self.post_message(Notice(f"{len(self.rows)} audit entries written to {where}", "information"))
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
 

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static, Tree
@@ -36,6 +37,10 @@ from workbench.tui.widgets.transcript_model import PENDING_ID, preview_apply, pr
 from workbench.tui.widgets.transcript_view import TranscriptView
 
 Job = Callable[[], str | None]
+
+
+def _failure(error: Exception) -> str:
+    return str(error) if isinstance(error, WorkbenchError) else f"unexpected {type(error).__name__}"
 
 
 def _b(key: str, action: str, description: str, id: str, tooltip: str, show: bool = True, **kw: object) -> Binding:
@@ -81,6 +86,7 @@ class CodingScreen(Screen):
         self.suggestions_on = False
         self._seq = 0
         self._jobs: queue.Queue[tuple[int, Job]] = queue.Queue()
+        self._confirmed: tuple[CodingInfo, ...] = ()  # the codings as the database last reported them
         self._last_action = ""
 
     @property
@@ -175,6 +181,7 @@ class CodingScreen(Screen):
     def on_codings_loaded(self, message: CodingsLoaded) -> None:
         if self.document is None or message.source_id != self.document.id or message.seq != self._seq:
             return  # a newer action is queued; its reload will follow
+        self._confirmed = tuple(message.codings)
         self.view.set_codings(message.codings)
         self._counts()
         self._status()
@@ -206,15 +213,28 @@ class CodingScreen(Screen):
                 last = seq
                 try:
                     note = job()
-                except WorkbenchError as error:
-                    self.post_message(Notice(str(error), "error"))
+                except Exception as error:  # noqa: BLE001 - the preview must be undone whatever failed
+                    self.post_message(Notice(_failure(error), "error"))
+                    self.post_message(self.NotSaved())
                 else:
                     if note:
                         self.post_message(Notice(note))
             if last is None or source_id is None:
                 return
-            codings = self.coding.codings(source_id)
+            try:
+                codings = self.coding.codings(source_id)
+            except Exception as error:  # noqa: BLE001 - the database is gone too: show what it last said
+                self.post_message(Notice(f"Could not reload the codings: {_failure(error)}", "error"))
+                codings = list(self._confirmed)
         self.post_message(CodingsLoaded(source_id, codings, last))
+
+    class NotSaved(Message):
+        """An action failed: the status line must not say it was done."""
+
+    def on_coding_screen_not_saved(self, _message: NotSaved) -> None:
+        if self._last_action and not self._last_action.endswith("(not saved)"):
+            self._last_action += " (not saved)"
+            self._status()
 
     def _ready(self) -> tuple[SourceDocument, tuple[int, int]] | None:
         if self.document is None or not self.document.segments:

@@ -33,6 +33,8 @@ from workbench.services.codebook.codes import CodeInfo
 from workbench.services.agreement.review import Disagreement, ReviewState
 from workbench.tui.turns import InTurn
 from workbench.tui.widgets.disagreement_view import DisagreementView, RefineDefinitionScreen
+from workbench.agreement import format as fmt
+from workbench.domain.vocabulary import CONSENSUS_CODER
 
 DECISION_KEYS = {"first": "1", "second": "2", "union": "u", "intersection": "i", "neither": "x"}
 
@@ -90,7 +92,7 @@ class ReviewScreen(Screen):
             super().__init__()
             self.code, self.draft, self.theirs = code, draft, theirs
 
-    def __init__(self, first: str, second: str, consensus: str = "consensus") -> None:
+    def __init__(self, first: str, second: str, consensus: str = CONSENSUS_CODER) -> None:
         super().__init__()
         self.first, self.second, self.consensus = first, second, consensus
         self.state: ReviewState | None = None
@@ -392,8 +394,8 @@ class ReviewScreen(Screen):
         event.stop()
 
 
-def _num(value: float | None, digits: int = 2) -> Text:
-    return Text("–" if value is None else f"{value + 0.0:.{digits}f}".replace("-0.00", "0.00"), justify="right")
+def _num(value: float | None, digits: int = fmt.COEFFICIENT_DIGITS) -> Text:
+    return Text(fmt.fixed(value, digits), justify="right")
 
 
 def _mark(d: Disagreement) -> Text:

@@ -82,6 +82,8 @@ class SourcesScreen(Screen):
                 tooltip="Clear the filter and show every source"),
         Binding("i", "import_files", "Import", id="sources.import",
                 tooltip="Import transcripts: a file or a folder (.txt, .md, .docx, .vtt, .srt, REFI-QDA .qdpx/.qdc)"),
+        Binding("x", "export", "Export", id="sources.export",
+                tooltip="Export the codebook (Word, REFI-QDA, Taguette CSV), the project (.qdpx), the theme map, tables or agreement"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="sources.reload", tooltip="Read the sources again from the project"),
         Binding("q", "app.quit", "Quit", id="sources.quit", tooltip="Quit the workbench (every change is already saved)"),
     ]
@@ -243,11 +245,22 @@ class SourcesScreen(Screen):
     def _filter_done(self) -> None:
         self.query_one(DataTable).focus()
 
+    @work(exit_on_error=False, group="sources-export")
+    async def action_export(self) -> None:
+        from workbench.tui.export_menu import export_menu
+
+        await export_menu(self, self.app.context)  # type: ignore[attr-defined]
+
     # Importing ----------------------------------------------------------------------------------
     @work(exit_on_error=False, group="sources-import-ask")
     async def action_import_files(self) -> None:
+        upload = self.app.context.upload_url  # type: ignore[attr-defined]
+        if self.app.is_web and upload:  # a browser user has no path on the server: upload instead
+            self.app.open_url(upload, new_tab=True)
+            self.notify("Upload the files in the page that opened; press ctrl+r here afterwards to see them", markup=False)
+            return
         path = await self.app.push_screen_wait(
-            NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt, or .qdpx/.qdc):")
+            NamePrompt("Import a transcript or a folder of them (.txt .md .docx .vtt .srt .json .tsv, or .qdpx/.qdc):")
         )
         if path:
             self.query_one("#sources-status", Static).update(f"Importing {path} …")
@@ -278,9 +291,11 @@ class SourcesScreen(Screen):
         report = message.report
         summary = report.summary()
         if not report.results:
-            summary = "No transcripts there (.txt .md .docx .vtt .srt .qdpx .qdc)" + (
+            summary = "No transcripts there (.txt .md .docx .vtt .srt .json .tsv .qdpx .qdc)" + (
                 f"; {report.left_out()}" if report.unsupported else "")
-        self.notify(summary, title="Import", severity="error" if report.failed else "information", markup=False)
+        layouts = report.layouts()
+        title = f"Import · {layouts}" if layouts else "Import"
+        self.notify(summary, title=title, severity="error" if report.failed else "information", markup=False)
         for failure in report.failed[:3]:
             self.notify(failure.message, title="Not imported", severity="error", timeout=12, markup=False)
         if len(report.failed) > 3:

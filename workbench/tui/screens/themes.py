@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from workbench.errors import WorkbenchError
 from workbench.services.themes import rollups
+from workbench.services.themes import categories as theme_categories
 from workbench.services.themes import edit as service
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.themes.rollups import ThemeSegment
@@ -151,7 +152,7 @@ class ThemesScreen(Screen):
         from workbench.services.codebook.edit import all_codes
 
         project = self.project
-        self.post_message(self.Loaded(service.list_themes(project), service.list_categories(project), service.list_types(project),
+        self.post_message(self.Loaded(service.list_themes(project), theme_categories.list_categories(project), theme_categories.list_types(project),
                                       service.list_dimensions(project), all_codes(project), select))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="themes-segments")
@@ -237,7 +238,7 @@ class ThemesScreen(Screen):
     @work(exit_on_error=False, group="themes-edit")
     async def action_new_category(self) -> None:
         name = await self.app.push_screen_wait(NamePrompt("New category (e.g. Experience of time)"))
-        if name is not None and await self._change(lambda p: service.create_category(p, name), f"Created category {name}"):
+        if name is not None and await self._change(lambda p: theme_categories.create_category(p, name), f"Created category {name}"):
             self.reload(("category", name))
 
     @work(exit_on_error=False, group="themes-edit")
@@ -249,7 +250,7 @@ class ThemesScreen(Screen):
                 self.reload(("theme", theme.label))
         elif category is not None:
             name = await self.app.push_screen_wait(NamePrompt(f"Rename category {category}", category))
-            if name and await self._change(lambda p: service.update_category(p, category, new_name=name)):
+            if name and await self._change(lambda p: theme_categories.update_category(p, category, new_name=name)):
                 self.reload(("category", name))
 
     @work(exit_on_error=False, group="themes-edit")
@@ -264,7 +265,7 @@ class ThemesScreen(Screen):
         elif category is not None:
             current = next((c.description or "" for c in self.categories if c.name == category), "")
             text = await self.app.push_screen_wait(TextPrompt(f"Description of {category}", current))
-            if text is not None and await self._change(lambda p: service.update_category(p, category, description=text)):
+            if text is not None and await self._change(lambda p: theme_categories.update_category(p, category, description=text)):
                 self.reload(("category", category))
 
     @work(exit_on_error=False, group="themes-edit")
@@ -279,7 +280,7 @@ class ThemesScreen(Screen):
             prefix = kind and await self.app.push_screen_wait(
                 NamePrompt(f"Label prefix of {kind} themes (a capital letter, e.g. N):", kind[0].upper())
             )
-            if not prefix or await self._change(lambda p: service.add_type(p, kind, prefix)) is None:
+            if not prefix or await self._change(lambda p: theme_categories.add_type(p, kind, prefix)) is None:
                 return
         if kind and kind != theme.type:
             changed = await self._change(lambda p: service.set_theme_type(p, theme.label, kind, expected_version=theme.version))
@@ -296,7 +297,7 @@ class ThemesScreen(Screen):
         picked = await self.app.push_screen_wait(Picker(f"Put {theme.label} {theme.name} under…", choices))
         if picked == NEW:
             picked = await self.app.push_screen_wait(NamePrompt("New category"))
-            if picked is None or await self._change(lambda p: service.create_category(p, picked)) is None:
+            if picked is None or await self._change(lambda p: theme_categories.create_category(p, picked)) is None:
                 return
         if picked is not None:
             category = None if picked == NONE else picked
@@ -350,7 +351,7 @@ class ThemesScreen(Screen):
         if theme is not None:
             await self._change(lambda p: service.move_theme(p, theme.label, step))
         elif selected is not None and selected[1] is not None:
-            await self._change(lambda p: service.move_category(p, selected[1], step))  # type: ignore[arg-type]
+            await self._change(lambda p: theme_categories.move_category(p, selected[1], step))  # type: ignore[arg-type]
         self.reload(selected)
 
     @work(exit_on_error=False, group="themes-edit")
@@ -364,7 +365,7 @@ class ThemesScreen(Screen):
         elif selected is not None and selected[1] is not None:
             question = f"Delete the category {selected[1]}? Its themes stay, without a category."
             if await self.app.push_screen_wait(ConfirmScreen(f"Delete {selected[1]}?", question, "Delete")):
-                await self._change(lambda p: service.delete_category(p, selected[1]), f"Deleted {selected[1]}")  # type: ignore[arg-type]
+                await self._change(lambda p: theme_categories.delete_category(p, selected[1]), f"Deleted {selected[1]}")  # type: ignore[arg-type]
                 self.reload()
 
     @work(exit_on_error=False, group="themes-export")

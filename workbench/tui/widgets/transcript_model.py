@@ -16,14 +16,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from typing import Generic, NamedTuple, TypeVar
 
 from rich.cells import cell_len
 from rich.color import Color
 from rich.style import Style
 
-from workbench.domain.spans import line_spans, merge, overlaps, strip_span, subtract
+from workbench.domain.spans import line_spans, strip_span
+from workbench.domain.coding_plan import Plan, plan_apply, plan_toggle
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding.codings import CodingInfo
 from workbench.services.text.documents import SourceDocument
@@ -228,31 +228,28 @@ PENDING_ID = -1
 Change = tuple[list[CodingInfo], list[CodingInfo]]  # (removed, added)
 
 
+def _mine(codings: Iterable[CodingInfo], coder: str, code: CodeInfo) -> list[CodingInfo]:
+    return [c for c in codings if c.code_key == code.key and c.coder == coder]
+
+
+def _shown(plan: Plan[CodingInfo], coder: str, code: CodeInfo, source: str) -> Change:
+    """A plan as the view shows it until the write lands: pending codings in place of the removed ones."""
+    added = [CodingInfo(PENDING_ID, source, code.key, code.name, code.colour, coder, p.start, p.end, p.memo)
+             for p in plan.added]  # fmt: skip
+    return list(plan.removed), added
+
+
 def preview_toggle(codings: Iterable[CodingInfo], coder: str, code: CodeInfo, source: str,
                    span: tuple[int, int]) -> tuple[Change, bool]:
     """What :meth:`CodingSession.toggle` will change, and whether the span is then coded."""
-    mine = [c for c in codings if c.code_key == code.key and c.coder == coder]
-    if not subtract([span], [(c.start, c.end) for c in mine]):
-        return preview_uncode(mine, span), False
-    return preview_apply(mine, coder, code, source, span), True
+    plan = plan_toggle(_mine(codings, coder, code), span)
+    return _shown(plan, coder, code, source), plan.coded
 
 
 def preview_apply(codings: Iterable[CodingInfo], coder: str, code: CodeInfo, source: str,
                   span: tuple[int, int]) -> Change:
-    """What :meth:`CodingSession.apply` will change: the span merged with own touching codings of the code."""
-    touching = [c for c in codings if c.code_key == code.key and c.coder == coder
-                and c.start <= span[1] and c.end >= span[0]]
-    merged = merge([span, *((c.start, c.end) for c in touching)])[0]
-    memos = "\n".join(dict.fromkeys(c.memo for c in touching if c.memo)) or None
-    return touching, [CodingInfo(PENDING_ID, source, code.key, code.name, code.colour, coder, merged.start, merged.end, memos)]
-
-
-def preview_uncode(mine: Iterable[CodingInfo], span: tuple[int, int]) -> Change:
-    """What :meth:`CodingSession.uncode` will change (``mine``: own codings of the code)."""
-    removed = [c for c in mine if overlaps((c.start, c.end), span)]
-    added = [replace(c, id=PENDING_ID, start=p.start, end=p.end)
-             for c in removed for p in subtract([(c.start, c.end)], [span])]
-    return removed, added
+    """What :meth:`CodingSession.apply` will change."""
+    return _shown(plan_apply(_mine(codings, coder, code), span), coder, code, source)
 
 
 # Styles ------------------------------------------------------------------------------------------

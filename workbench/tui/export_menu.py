@@ -1,0 +1,115 @@
+"""``x`` on the Sources screen: every project export from inside the app (as ``workbench export …``).
+
+The codebook (Word, REFI-QDA, Taguette CSV), the whole project (.qdpx), the theme map (YAML), the
+roll-up tables (CSV or Excel, from the consensus layer or the coder's own codings) and the agreement
+report of the coders who have coded (CSV or Word). In a terminal the file goes where the user says;
+in a browser (``workbench serve``) it arrives as a download (see :mod:`workbench.tui.exports`).
+Blind coders are not offered the agreement report or the consensus layer: both show others' codings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.screen import Screen
+
+from workbench.services.themes.rollups import CONSENSUS_CODER, coders_with_codings
+from workbench.store.engine import Project
+from workbench.tui.context import WorkbenchContext
+from workbench.tui.exports import ask_target, deliver
+from workbench.tui.service_calls import call_service
+from workbench.tui.widgets.code_picker import Picker
+
+# value → (label, default file name)
+CHOICES: dict[str, tuple[str, str]] = {
+    "codebook.docx": ("Codebook as a Word table", "codebook.docx"),
+    "codebook.qdc": ("Codebook as REFI-QDA (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder", "codebook.qdc"),
+    "codebook.csv": ("Codebook as Taguette's CSV (tag, description)", "codebook.csv"),
+    "project.qdpx": ("Whole project as REFI-QDA (.qdpx)", "project.qdpx"),
+    "themes.yaml": ("Theme map (YAML)", "theme-map.yaml"),
+    "table.themes": ("Table: themes × participants (.csv or .xlsx)", "themes-table.xlsx"),
+    "table.matrix": ("Table: codes × participant attributes (.csv or .xlsx)", "matrix.xlsx"),
+    "table.codes": ("Table: code counts (.csv or .xlsx)", "codes.xlsx"),
+    "agreement": ("Agreement of the coders (.docx or .csv)", "agreement.docx"),
+}
+
+
+async def export_menu(screen: Screen, context: WorkbenchContext) -> None:
+    choices = [(value, label) for value, (label, _) in CHOICES.items() if not (context.blind and value == "agreement")]
+    what = await screen.app.push_screen_wait(Picker("Export:", choices))
+    if what is None:
+        return
+    write = await _writer(screen, context, what)
+    if write is None:
+        return
+    out = await ask_target(screen, "Write it to a file:", CHOICES[what][1])
+    if out is None:
+        return
+    ok, message = await call_service(screen, context.project, lambda project: write(project, out))
+    if ok:
+        screen.notify(f"{message} written to {deliver(screen.app, out)}", markup=False)
+
+
+async def _writer(screen: Screen, context: WorkbenchContext, what: str) -> Callable[[Project, Path], str] | None:
+    """The export to run (asking for its layer or coders first), returning a one-line summary."""
+    if what == "codebook.docx":
+        from workbench.services.export.word_codebook import write_codebook_docx
+
+        return lambda p, out: f"{write_codebook_docx(p, out).codes} codes"
+    if what == "codebook.qdc":
+        from workbench.interop.qdc_export import export_codebook
+
+        return lambda p, out: f"{export_codebook(p, out).codes} codes (REFI-QDA)"
+    if what == "codebook.csv":
+        from workbench.interop.taguette_csv import export_codebook_csv
+
+        return lambda p, out: f"{export_codebook_csv(p, out).codes} codes (Taguette CSV)"
+    if what == "project.qdpx":
+        from workbench.interop.qdpx_export import export_project
+
+        return lambda p, out: f"the project ({export_project(p, out).codings} codings)"
+    if what == "themes.yaml":
+        from workbench.services.themes.theme_map import export_theme_map
+
+        return lambda p, out: f"{export_theme_map(p, out)} themes"
+    coders = await asyncio.to_thread(_coders, context.project)
+    if what.startswith("table."):
+        layers = [(CONSENSUS_CODER, "the consensus layer (adjudicated)")] if CONSENSUS_CODER in coders and not context.blind else []
+        layers += [(context.coder, f"your codings ({context.coder})")] if context.coder in coders else []
+        if not layers:
+            screen.notify(f"No codings of {context.coder} yet: code some transcripts first", severity="warning")
+            return None
+        layer = layers[0][0] if len(layers) == 1 else await screen.app.push_screen_wait(Picker("Count codings of:", layers))
+        if layer is None:
+            return None
+        from workbench.services.export.tables import export_table
+
+        consensus = layer == CONSENSUS_CODER
+
+        def table(p: Project, out: Path) -> str:
+            summary = export_table(p, out, what.split(".", 1)[1], coder=None if consensus else layer, consensus=consensus)
+            return f"{summary.what}: {summary.rows} rows ({summary.layer})"
+
+        return table
+    people = sorted(c for c in coders if c != CONSENSUS_CODER)
+    if len(people) < 2:
+        screen.notify("Agreement needs codings of at least two coders", severity="warning")
+        return None
+    from workbench.services.agreement.compute import compute_agreement
+    from workbench.services.export.agreement import check_format, export_agreement
+
+    def agreement(p: Project, out: Path) -> str:
+        check_format(out)
+        report = compute_agreement(p, people)
+        export_agreement(report, out)
+        return f"agreement of {', '.join(report.coders)} ({len(report.codes)} codes)"
+
+    return agreement
+
+
+def _coders(project: Project) -> dict[str, Any]:
+    with project.session() as session:
+        return coders_with_codings(session)
