@@ -43,7 +43,7 @@ def test_full_cli_flow(db, capsys, interview_file, codebook_file, tmp_path):
     csv_in = tmp_path / "in.csv"
     csv_in.write_text("source,code,start,end\nP01-interview,bond,80,118\n", encoding="utf-8")
     code, out, _ = run(capsys, "--db", db, "codings", "import", str(csv_in))
-    assert code == 0 and "1 codings imported for tester" in out
+    assert code == 0 and "1 coding imported for tester" in out
     csv_out = tmp_path / "out.csv"
     assert run(capsys, "--db", db, "codings", "export", str(csv_out))[0] == 0
     assert csv_out.read_text(encoding="utf-8") == "source,code,start,end,coder,memo\nP01-interview,bond,80,118,tester,\n"

@@ -110,7 +110,7 @@ def test_cli_export_segments(project, tmp_path: Path, capsys) -> None:  # noqa: 
     out = tmp_path / "nurses.csv"
     code_ = main(["--db", db, "export", "segments", str(out), "--code", "goals", "--where", "role=nurse", "--kind", "interview"])
     assert code_ == 0
-    assert "1 coded segments of 1 codes from 1 sources (1 participants) written to" in capsys.readouterr().out
+    assert "1 coded segment of 1 code from 1 source (1 participant) written to" in capsys.readouterr().out
     assert [row["text"] for row in csv.DictReader(out.open(encoding="utf-8"))] == ["The goals were clear"]
     assert main(["--db", db, "export", "segments", str(tmp_path / "x.csv"), "--where", "role"]) == 2
     err = capsys.readouterr().err

@@ -99,7 +99,7 @@ def test_theme_parts_describe_the_theme_and_quote_starred_exemplars_first(projec
     assert body[start + 5] == "Participants: 2 of 3 · Sources: 3 of 3 · Codings: 5"
     assert quotes_after(document, "F1 Feeling held") == [
         "“It’s “like she’s always there”, even at night.” (P01) †",  # starred, whole coding
-        "“[...] I trust them too.” (Zoë) †",  # starred, trimmed at the start
+        "“I trust them too.” (Zoë) †",  # starred, trimmed at the start to a whole sentence: no [...]
         "“Knowing someone reads the diary. I trust that.” (P01)",  # filled: shortest meaningful
     ]
     assert "Dimensions: Usability, Task (set by the analyst)" in body
@@ -115,7 +115,8 @@ def test_the_number_of_quotes_and_the_layer_are_chosen(project, tmp_path):
     quotes = quotes_after(Document(str(tmp_path / "all.docx")), "F1 Feeling held")
     assert len(quotes) == 5  # 2 starred + 3 more codings that do not overlap them
     long = next(q for q in quotes if "Renée" in q)
-    assert long.endswith(" [...]” (Zoë)") and len(long) < MAX_QUOTE_CHARS + 20
+    # cut after a whole sentence: [...] marks only words left out of a sentence, so none here
+    assert long.endswith("instead.” (Zoë)") and "[...]" not in long and len(long) < MAX_QUOTE_CHARS + 20
     write_themes_docx(project, tmp_path / "consensus.docx", consensus=True)
     document = Document(str(tmp_path / "consensus.docx"))
     assert "(consensus layer)" in next(p.text for p in document.paragraphs if p.style.name == "Caption")

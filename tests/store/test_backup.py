@@ -23,7 +23,7 @@ def test_backup_is_a_complete_project(tmp_path, interview_file):
 
 def test_backup_refuses_bad_targets(tmp_path):
     project = Project.open(str(tmp_path / "p.db"))
-    with pytest.raises(WorkbenchError, match="is the project itself"):
+    with pytest.raises(WorkbenchError, match="is the project"):
         backup(project, tmp_path / "p.db")
     with pytest.raises(WorkbenchError, match="does not exist"):
         backup(project, tmp_path / "missing" / "b.db")

@@ -40,7 +40,7 @@ def test_factory_and_runner(tui_project, tmp_path):
     app = make_app(tui_project.db, coder="me", blind=True)
     assert isinstance(app, WorkbenchApp)
     assert (app.context.coder, app.context.blind, app.coding.coder) == ("me", True, "me")
-    assert list(inspect.signature(run_app).parameters) == ["db", "coder", "blind", "start"]
+    assert list(inspect.signature(run_app).parameters) == ["db", "coder", "blind", "start", "upload_url"]
     with pytest.raises(WorkbenchError, match="no project here"):
         make_app(str(tmp_path / "missing.db"), coder="me")
 

@@ -53,3 +53,18 @@ def test_a_failure_halfway_leaves_the_old_file_and_no_temporary(tmp_path: Path) 
 def test_a_missing_folder_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(WorkbenchError, match="the folder .*missing does not exist; create it or choose another path"):
         write_text(tmp_path / "missing" / "x.csv", "")
+
+
+def test_a_pipe_or_device_is_written_into_not_replaced(tmp_path: Path) -> None:
+    """``export ... /dev/stdout`` (or /dev/null, a named pipe) writes into it; replacing it would swap
+    the device node for a regular file (as root, /dev/null itself). Tested on a named pipe."""
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)  # holds it open, so the writer does not block
+    try:
+        write_text(fifo, "a,b\n")
+        assert os.read(reader, 100) == b"a,b\n"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

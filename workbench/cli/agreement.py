@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from workbench.agreement import format as fmt
-from workbench.cli.common import acting_coder, db_location, open_project, print_json, refuse_if_blind, warn
+from workbench.cli.common import acting_coder, db_location, open_project, plural, print_json, refuse_if_blind, warn
 from workbench.errors import WorkbenchError
 
 
@@ -49,12 +49,19 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def cmd_export_agreement(args: argparse.Namespace) -> int:
-    from workbench.services.export.agreement import check_format, export_agreement
+    from workbench.services.export.agreement import check_format, export_agreement, source_texts
 
     check_format(args.file)
     report = _report(args)
-    written = export_agreement(report, args.file)
-    print(f"agreement of {', '.join(report.coders)} ({len(report.codes)} codes, unit {report.unit}) "
+    texts = style = None
+    if args.file.suffix.lower() == ".docx":
+        from workbench.services.paper.styles import resolve_style
+
+        project = open_project(args)
+        texts = source_texts(project, report.sources)
+        style = resolve_style(project, getattr(args, "style", None))
+    written = export_agreement(report, args.file, texts, style=style, excel=getattr(args, "excel", False))
+    print(f"agreement of {', '.join(report.coders)} ({plural(len(report.codes), 'code')}, unit {report.unit}) "
           f"written to {args.file} ({written})")  # fmt: skip
     return 0
 
@@ -89,7 +96,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 0
     state = review.start_review(project, first, second, args.consensus, actor=acting_coder(args))
     if state.seeded:
-        print(f"{state.seeded} agreed region(s) copied to the consensus layer {args.consensus!r}")
+        print(f"{plural(state.seeded, 'agreed region')} copied to the consensus layer {args.consensus!r}")
     interactive = sys.stdout.isatty() and sys.stdin.isatty()
     if not interactive:
         print(format_progress(review.list_disagreements(project, first, second, args.consensus)))
@@ -128,7 +135,7 @@ def format_report(report) -> str:  # type: ignore[no-untyped-def]
     character = report.unit == "character"
     two = len(report.coders) == 2
     lines = [
-        f"Agreement of {' and '.join(report.coders)} · unit: {report.unit} · {len(report.sources)} double-coded source(s)"
+        f"Agreement of {' and '.join(report.coders)} · unit: {report.unit} · {plural(len(report.sources), 'double-coded source')}"
         + (f" ({len(report.skipped_sources)} left out: not coded by everyone)" if report.skipped_sources else ""),
         "",
     ]
@@ -170,11 +177,12 @@ def format_report(report) -> str:  # type: ignore[no-untyped-def]
 
 def format_progress(state) -> str:  # type: ignore[no-untyped-def]
     resolved, total = state.progress()
-    held = (f"all {state.agreed_regions} agreed region(s) in the consensus layer" if state.seeded >= state.agreed_regions
-            else f"{state.agreed_regions} agreed region(s), {state.seeded} in the consensus layer so far "
+    held = (f"all {plural(state.agreed_regions, 'agreed region')} in the consensus layer"
+            if state.seeded >= state.agreed_regions
+            else f"{plural(state.agreed_regions, 'agreed region')}, {state.seeded} in the consensus layer so far "
                  "(the rest are copied when the review starts)")  # fmt: skip
-    lines = [f"review of {state.first} and {state.second} into {state.consensus!r}: {resolved} of {total} "
-             f"disagreement(s) resolved; {held}"]  # fmt: skip
+    lines = [f"review of {state.first} and {state.second} into {state.consensus!r}: {resolved} of "
+             f"{plural(total, 'disagreement')} resolved; {held}"]  # fmt: skip
     codes = sorted({d.code for d in state.disagreements})
     for code in codes:
         done, count = state.progress(code)

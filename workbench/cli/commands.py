@@ -7,11 +7,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, print_json, refuse_if_blind
+from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, plural, print_json, refuse_if_blind
 from workbench.cli.export import cmd_export_segments, cmd_export_table, cmd_export_themes, cmd_themes
 from workbench.cli.agreement import cmd_agreement, cmd_export_agreement, cmd_review
 from workbench.cli.interop import cmd_export_codebook as cmd_export_codebook_any, cmd_export_qdpx
 from workbench.errors import WorkbenchError
+from workbench.safety import mask_passwords
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -84,13 +85,17 @@ def cmd_participants(args: argparse.Namespace) -> int:
 
 
 def cmd_text(args: argparse.Namespace) -> int:
+    """The stored text exactly into a pipe or file; on a terminal with its control characters shown
+    (one visible character each, so columns still count offsets)."""
+    from workbench.safety import raw_stream
     from workbench.services.project.sources import require_source
 
     project = open_project(args)
     with project.session() as session:
         text = require_source(session, args.source).text
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    stream = sys.stdout if sys.stdout.isatty() else raw_stream(sys.stdout)
+    stream.write(text)
+    stream.flush()
     return 0
 
 
@@ -133,7 +138,7 @@ def cmd_codebook(args: argparse.Namespace) -> int:
         print("no codes yet; load a codebook with 'workbench codebook load FILE.yaml'")
     for c in codes:
         folder = "" if c.codable else "  (folder, not codable)"
-        print(f"{'  ' * c.depth}{c.name}  [{c.key}]  {c.origin}{folder}  {c.codings} codings")
+        print(f"{'  ' * c.depth}{c.name}  [{c.key}]  {c.origin}{folder}  {plural(c.codings, 'coding')}")
     return 0
 
 
@@ -146,12 +151,12 @@ def cmd_codings(args: argparse.Namespace) -> int:
         report = import_codings_csv(project, args.file, coder, create_missing=args.create_missing_codes)
         created = f"; created inductive codes: {', '.join(report.created_codes)}" if report.created_codes else ""
         print(
-            f"{report.imported} codings imported for {', '.join(report.coders) or 'nobody'}, "
+            f"{plural(report.imported, 'coding')} imported for {', '.join(report.coders) or 'nobody'}, "
             f"{report.duplicates} already present{created}"
         )
         return 0
     count = export_codings_csv(project, args.file, coder=args.csv_coder)
-    print(f"{count} codings written to {args.file}")
+    print(f"{plural(count, 'coding')} written to {args.file}")
     return 0
 
 
@@ -162,7 +167,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     coder = acting_coder(args)
     pending = compute_suggestions(project, coder, args.source or None)
     where = f" on {', '.join(args.source)}" if args.source else ""
-    print(f"{pending} suggestions pending for {coder}{where}; review them in the TUI (s on the Coding screen)")
+    print(f"{plural(pending, 'suggestion')} pending for {coder}{where}; review them in the TUI (s on the Coding screen)")
     return 0
 
 
@@ -177,7 +182,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     result = build_demo(project)
     for message in result.messages:
         print(message)
-    print(f"demo project: {target}")
+    print(f"demo project: {mask_passwords(target)}")
     args.db = target
     if args.no_tui or not _tui_available():
         return cmd_sources(argparse.Namespace(db=target, json=False))
@@ -201,7 +206,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     rows = audit_rows(project, code=args.code, source=args.source, limit=args.limit)
     if args.csv:
         write_audit_csv(rows, args.csv)
-        print(f"{len(rows)} audit entries written to {args.csv}")
+        print(f"{plural(len(rows), 'audit entry', 'audit entries')} written to {args.csv}")
     elif args.json:
         print_json([row.as_json() for row in rows])
     else:

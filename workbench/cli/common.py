@@ -21,9 +21,17 @@ def db_location(args: argparse.Namespace) -> str:
 
 
 def acting_coder(args: argparse.Namespace) -> str:
-    from workbench.services.project.coders import check_coder_name, default_coder_name
+    """``--coder``, else ``$WORKBENCH_CODER``, else the coder a handout file was made for, else the login name."""
+    from workbench.services.project.coders import CODER_ENV, check_coder_name, default_coder_name
 
-    return check_coder_name(getattr(args, "coder", None) or default_coder_name())
+    named = getattr(args, "coder", None) or os.environ.get(CODER_ENV, "").strip()
+    if not named and "://" not in db_location(args):
+        from pathlib import Path
+
+        from workbench.services.handout.identity import handout_coder_of_file
+
+        named = handout_coder_of_file(Path(db_location(args)).expanduser())
+    return check_coder_name(named or default_coder_name())
 
 
 def open_project(args: argparse.Namespace, create: bool = False) -> Project:
@@ -48,8 +56,17 @@ def warn(lines: Iterable[str]) -> None:
 
 
 def print_json(value: Any, *, compact: bool = False) -> None:
-    """JSON on stdout: indented, or ``compact`` (one line, C encoder: for large reports)."""
+    """JSON on stdout: indented, or ``compact`` (one line, C encoder: for large reports). The data is
+    exactly as stored; control characters are ``\\u`` escapes (never raw on a terminal)."""
+    from workbench.safety import json_for_terminal
+
     if compact:
-        print(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        document = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     else:
-        print(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False))
+        document = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False)
+    print(json_for_terminal(document))
+
+
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    """``1 code``, ``13 codes``, ``2 boxes`` (with ``plural_form``); thousands separated."""
+    return f"{count:,} {word if count == 1 else plural_form or word + 's'}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli.common import open_project, warn
+from workbench.cli.common import open_project, plural, warn
 
 
 def _layer(args: argparse.Namespace) -> tuple[str | None, bool]:
@@ -30,12 +30,12 @@ def cmd_themes(args: argparse.Namespace) -> int:
         report = load_theme_map(project, args.file, coder, replace=args.replace)
         removed = f", {len(report.removed)} removed" if report.removed else ""
         print(
-            f"theme map {args.file}: {len(report.added)} themes added, {len(report.updated)} updated{removed}; "
-            f"{report.categories} categories, {report.exemplars} exemplars"
+            f"theme map {args.file}: {plural(len(report.added), 'theme')} added, {len(report.updated)} updated{removed}; "
+            f"{plural(report.categories, 'category', 'categories')}, {plural(report.exemplars, 'exemplar')}"
         )
         return 0
     count = export_theme_map(open_project(args), args.file)
-    print(f"{count} themes written to {args.file}")
+    print(f"{plural(count, 'theme')} written to {args.file}")
     return 0
 
 
@@ -43,17 +43,18 @@ def cmd_export_themes(args: argparse.Namespace) -> int:
     from workbench.services.export.word_themes import write_themes_docx
 
     coder, consensus = _layer(args)
-    summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes)
+    summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes,
+                                figure=args.figure, style=args.style)
     warn(summary.warnings)
-    print(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {summary.path}")
+    print(f"{plural(summary.themes, 'theme')} with {plural(summary.quotes, 'quote')} ({summary.layer}) written to {summary.path}")
     return 0
 
 
 def cmd_export_codebook(args: argparse.Namespace) -> int:
     from workbench.services.export.word_codebook import write_codebook_docx
 
-    summary = write_codebook_docx(open_project(args), args.file)
-    print(f"{summary.codes} codes in {summary.groups} groups written to {summary.path}")
+    summary = write_codebook_docx(open_project(args), args.file, style=args.style)
+    print(f"{plural(summary.codes, 'code')} in {plural(summary.groups, 'group')} written to {summary.path}")
     return 0
 
 
@@ -71,11 +72,11 @@ def cmd_export_segments(args: argparse.Namespace) -> int:
         codes=args.code, include_children=not args.no_children, coder=args.layer_coder,
         attribute_filter=wanted or None, source_kinds=args.kind or None,
     )
-    summary = export_segments(open_project(args), args.file, query)
+    summary = export_segments(open_project(args), args.file, query, bom=args.excel, style=args.style)
     warn(summary.warnings)
     print(
-        f"{summary.segments} coded segments of {summary.codes} codes from {summary.sources} sources "
-        f"({summary.participants} participants) written to {summary.path}"
+        f"{plural(summary.segments, 'coded segment')} of {plural(summary.codes, 'code')} from "
+        f"{plural(summary.sources, 'source')} ({plural(summary.participants, 'participant')}) written to {summary.path}"
     )
     return 0
 
@@ -86,7 +87,8 @@ def cmd_export_table(args: argparse.Namespace) -> int:
 
     coder, consensus = _layer(args)
     project = open_project(args)
-    summary = export_table(project, args.file, args.what, coder=coder, consensus=consensus)
+    summary = export_table(project, args.file, args.what, coder=coder, consensus=consensus, bom=args.excel)
     warn(unfinished_consensus(project, [summary.layer]))
-    print(f"{summary.what}: {summary.rows} rows × {summary.columns} columns ({summary.layer}) written to {summary.path}")
+    print(f"{summary.what}: {plural(summary.rows, 'row')} × {plural(summary.columns, 'column')} ({summary.layer}) "
+          f"written to {summary.path}")
     return 0

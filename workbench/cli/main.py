@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 # Command groups that register their own sub-parsers: each module has
 # ``register(commands, export)`` and sets ``handler=`` on its parsers with ``set_defaults``.
-COMMAND_MODULES: tuple[str, ...] = ("workbench.cli.serve",)
+COMMAND_MODULES: tuple[str, ...] = ("workbench.cli.serve", "workbench.cli.handout", "workbench.cli.paper")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = export.add_parser("agreement", help="the agreement report as .csv or .docx")
     p.add_argument("file", type=Path, metavar="OUT")
     agreement_options(p)
+    _paper_options(p)
 
     themes = commands.add_parser("themes", help="load or export the theme map (YAML)").add_subparsers(
         dest="action", metavar="ACTION", parser_class=_Parser, required=True
@@ -145,12 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="OUT.docx")
     _layer_options(p)
     p.add_argument("--quotes", type=int, default=3, metavar="N", help="exemplar quotes per theme (default 3)")
+    p.add_argument("--figure", action="store_true", help="add the thematic map figure (see 'export map')")
+    _paper_options(p, excel=False)
     p = export.add_parser(
         "codebook", help="the codebook as a Word table (.docx), a REFI-QDA codebook (.qdc) or Taguette's CSV (.csv)"
     )
     p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc|OUT.csv")
     p.add_argument("--flat", action="store_true", help="CSV: each code by its name alone, not its parent/child path")
     p.add_argument("--separator", default="/", metavar="S", help="CSV: what separates parent and child (default /)")
+    _paper_options(p, excel=False)
     p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")
     p.add_argument("file", type=Path, metavar="OUT.qdpx")
     p = export.add_parser("segments", help="coded segments (what Retrieve shows) as a Word report, CSV or Excel")
@@ -161,11 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--where", action="append", default=[], metavar="ATTRIBUTE=VALUE",
                    help="only participants with this attribute value (repeatable; values of one attribute are alternatives)")
     p.add_argument("--kind", action="append", default=[], metavar="KIND", help="only sources of this kind (repeatable)")
+    _paper_options(p)
     p = export.add_parser("table", help="a roll-up table as CSV or Excel")
     p.add_argument("file", type=Path, metavar="OUT.csv|OUT.xlsx")
     p.add_argument("--what", choices=["themes", "matrix", "codes"], default="themes",
                    help="themes: per-theme counts; matrix: theme x participant; codes: code x theme (default themes)")
     _layer_options(p)
+    _paper_options(p, style=False)
 
     p = commands.add_parser("suggest", help="suggest codes from the codebook's keywords (for --coder; review them in the TUI)")
     p.add_argument("--source", action="append", default=[], metavar="NAME", help="only this source (repeatable; default: all)")
@@ -210,6 +216,14 @@ def _global_options_after(commands: argparse._SubParsersAction) -> None:
     walk(commands)
 
 
+def _paper_options(parser: argparse.ArgumentParser, *, style: bool = True, excel: bool = True) -> None:
+    if style:
+        parser.add_argument("--style", choices=["plain", "apa", "bjpsych"],
+                            help="Word layout: paper, font, quote marks, caption form (default: the project's; 'workbench style')")
+    if excel:
+        parser.add_argument("--excel", action="store_true", help="CSV with a byte-order mark, so Excel reads accents and curly quotes")
+
+
 def _layer_options(parser: argparse.ArgumentParser) -> None:
     layer = parser.add_mutually_exclusive_group()
     layer.add_argument("--coder", dest="layer_coder", metavar="NAME", help="count this coder's codings")
@@ -217,11 +231,27 @@ def _layer_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Everything it prints goes through :class:`~workbench.safety.TerminalStream`, so no
+    control character from the project reaches the terminal raw, and every error message through
+    :func:`~workbench.safety.for_message` (one line, passwords masked)."""
+    from workbench.safety import TerminalStream
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalStream(sys.stdout), TerminalStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: list[str] | None) -> int:
+    from workbench.safety import for_message
+
     try:
         args = build_parser().parse_args(argv)
         return run(args)
     except WorkbenchError as error:
-        print(f"workbench: {error}", file=sys.stderr)
+        print(f"workbench: {for_message(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("workbench: interrupted", file=sys.stderr)
@@ -237,9 +267,10 @@ def main(argv: list[str] | None = None) -> int:
             from workbench.store.engine import database_error
 
             problem = database_error(error)
-            print(f"workbench: {problem}", file=sys.stderr)
+            print(f"workbench: {for_message(str(problem))}", file=sys.stderr)
             return problem.exit_code
-        print(f"workbench: internal error: {type(error).__name__}: {error} (set WORKBENCH_DEBUG=1 for details)", file=sys.stderr)
+        message = for_message(f"{type(error).__name__}: {error}")
+        print(f"workbench: internal error: {message} (set WORKBENCH_DEBUG=1 for details)", file=sys.stderr)
         return 3
 
 

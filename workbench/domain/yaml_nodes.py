@@ -29,6 +29,7 @@ from workbench.errors import InputError
 MAX_DEPTH = 100
 MAX_EXPANDED_NODES = 100_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_MESSAGE = "text holds an invalid \\ud800-\\udfff escape (half of a surrogate pair); write the character itself"
 
 
 class _Refused(Exception):
@@ -99,7 +100,7 @@ class _BoundedLoader(_SafeBase):
                 self._depth -= 1
                 self._open_anchors.discard(anchor)
         if isinstance(node, yaml.ScalarNode) and _SURROGATE.search(node.value):
-            raise _Refused("text holds an invalid \\ud800-\\udfff escape (half of a surrogate pair); write the character itself", line)
+            raise _Refused(_SURROGATE_MESSAGE, line)
         self._sizes[id(node)] = self._expanded - before
         return node
 
@@ -114,6 +115,10 @@ def compose(text: str, path: str) -> yaml.Node | None:
         raise InputError(path, refused.message, refused.line) from None
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
+        if "maximum nesting depth" in str(error.problem):  # LibYAML's own bound (1,000), met before ours
+            raise InputError(path, f"nested more than {MAX_DEPTH} levels deep; refused", line) from None
+        if "invalid Unicode character escape" in str(error.problem):  # LibYAML refuses \ud800 itself
+            raise InputError(path, _SURROGATE_MESSAGE, line) from None
         raise InputError(path, f"YAML syntax error: {' '.join(str(error.problem).split())}", line) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1

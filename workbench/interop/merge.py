@@ -24,9 +24,18 @@ written by our export (its description starts ``Theme F1; type: …``) gets
 its label, type and category back, any other set becomes a theme of type
 "code group". A theme is matched by GUID, then by name; a matched theme
 gains the set's codes it lacks.
+
+**Keeping ours** (``conflicts=[...]``, what ``workbench merge`` uses): a
+matched code is never changed. Where the file gives it another name, parent
+or definition (a field the file leaves empty is no difference), the code is
+listed in ``conflicts`` with both versions instead; added codes take the
+file's origin (an inductive code arrives as one), its parent's codebook and
+``created_by_id``.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,12 +49,27 @@ from workbench.store.models import Code, Codebook, Theme, ThemeCategory, ThemeCo
 
 MAX_NAME = 255
 GROUP_TYPE = "code group"
+COMPARED = ("name", "parent", "definition")
+
+
+@dataclass(frozen=True)
+class CodeConflict:
+    """A matched code the file describes differently; ours was kept."""
+
+    code_id: int
+    key: str
+    how: str  # matched by "GUID" | "id" | "name"
+    fields: tuple[str, ...]  # which of COMPARED differ
+    ours: tuple[tuple[str, str | None], ...]  # (field, our value) for every field in COMPARED
+    theirs: tuple[tuple[str, str | None], ...]
 
 
 def merge_codes(
-    session: Session, codes: list[ParsedCode], guids: GuidMap, report: ReportBuilder, *, codebook: str, loaded_from: str
+    session: Session, codes: list[ParsedCode], guids: GuidMap, report: ReportBuilder, *, codebook: str, loaded_from: str,
+    conflicts: list[CodeConflict] | None = None, created_by_id: int | None = None,
 ) -> dict[str, int]:
-    """Merge parsed codes (parents first); returns file GUID → code id."""
+    """Merge parsed codes (parents first); returns file GUID → code id (see the module docstring)."""
+    keep_ours = conflicts is not None
     existing = list(session.scalars(select(Code)))
     by_key = {c.key: c for c in existing}
     by_guid = {guids.guid_for("code", c.key): c for c in existing}
@@ -69,11 +93,20 @@ def merge_codes(
                 report.codes_renamed.append(f"{parsed.name!r} → {name!r} (a sibling in the file has that name)")
                 code = None
         if code is None:
-            if book is None:
+            parent_book = session.get(Code, parent_id).codebook_id if keep_ours and parent_id is not None else None
+            if book is None and parent_book is None:
                 book = _codebook(session, codebook, loaded_from)
-            code, how = _add(session, parsed, name, parent_id, by_key, children, book), "added"
+            code, how = _add(session, parsed, name, parent_id, by_key, children, book, keep_ours, created_by_id), "added"
             created.add(code.id)
             report.codes_added.append(_path(session, code))
+        elif keep_ours:
+            assert conflicts is not None
+            conflict = _conflict(session, code, parsed, name, parent_id, how)
+            if conflict is not None:
+                conflicts.append(conflict)
+            report.codes_matched.append(f"{code.name} (by {how})")
+            result[parsed.guid] = code.id
+            continue
         else:
             _update(code, parsed, name, how, children, report)
             report.codes_matched.append(f"{code.name} (by {how})")
@@ -109,15 +142,19 @@ def _add(
     parent_id: int | None,
     by_key: dict[str, Code],
     children: dict[int | None, dict[str, Code]],
-    book: Codebook,
+    book: Codebook | None,
+    keep_ours: bool = False,
+    created_by_id: int | None = None,
 ) -> Code:
     parent = session.get(Code, parent_id) if parent_id is not None else None
     siblings = children.setdefault(parent_id, {})
     text = parsed.text
     code = add_code(
-        session, name, parent=parent, key=text.key, origin=CodeOrigin.DEDUCTIVE, codebook_id=book.id,
-        colour=parsed.colour, keywords=text.keywords, taken=by_key, definition=text.definition,
-        when_to_use=text.when_to_use, when_not_to_use=text.when_not_to_use, example=text.example,
+        session, name, parent=parent, key=text.key, origin=parsed.origin if keep_ours else CodeOrigin.DEDUCTIVE,
+        codebook_id=parent.codebook_id if keep_ours and parent is not None and parent.codebook_id else book.id,
+        colour=parsed.colour, keywords=text.keywords, taken=by_key, created_by_id=created_by_id,
+        definition=text.definition, when_to_use=text.when_to_use, when_not_to_use=text.when_not_to_use,
+        example=text.example,
     )  # fmt: skip
     by_key[code.key] = code
     siblings[name.lower()] = code
@@ -152,6 +189,21 @@ def _update(
         code.keywords = list(text.keywords)
     if parsed.colour and parsed.colour != code.colour:
         code.colour = parsed.colour
+
+
+def _conflict(session: Session, code: Code, parsed: ParsedCode, name: str, parent_id: int | None, how: str) -> CodeConflict | None:
+    """How the file's version of a matched code differs from ours (fields the file leaves empty never differ)."""
+    def parent_path(code_id: int | None) -> str | None:
+        parent = session.get(Code, code_id) if code_id is not None else None
+        return _path(session, parent) if parent is not None else None
+
+    ours = {"name": code.name, "parent": parent_path(code.parent_id), "definition": code.definition}
+    theirs = {"name": name, "parent": parent_path(parent_id), "definition": parsed.text.definition}
+    differ = [f for f in COMPARED if f == "parent" and parent_id != code.parent_id
+              or f != "parent" and (theirs[f] or "").strip() and (theirs[f] or "").strip() != (ours[f] or "").strip()]
+    if not differ:
+        return None
+    return CodeConflict(code.id, code.key, how, tuple(differ), tuple(ours.items()), tuple(theirs.items()))
 
 
 def _path(session: Session, code: Code) -> str:

@@ -118,6 +118,7 @@ class ParsedCode:
     text: CodeText
     notes: tuple[str, ...] = ()
     line: int | None = None
+    origin: str = "deductive"  # what an added code becomes (a merge brings inductive codes as such)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from workbench.interop.xml import PROJECT_NS, PROJECT_SCHEMA, new_root, serialis
 from workbench.services.codebook.codes import list_codes
 from workbench.services.project.coders import project_owner
 from workbench.store.engine import Project
+from workbench.store.integrity import require_intact_codings
 from workbench.store.models import Coder, Coding, Memo, Participant, Source, Turn
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -115,6 +116,7 @@ class _Builder:
         from workbench import __version__
 
         session, guids = self.session, self.guids
+        require_intact_codings(session)
         root = new_root("Project", PROJECT_NS, PROJECT_SCHEMA, name=self.name, origin=f"Thematic Workbench {__version__}")
         coders = list(session.scalars(select(Coder).order_by(Coder.name)))
         self.users = {c.id: guids.guid_for("coder", c.name) for c in coders}

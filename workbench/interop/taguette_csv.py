@@ -13,8 +13,9 @@ the codebook (a flat export comes back onto the same codes); what matches keeps 
 colour, and an empty description leaves its text as it is. Anything else is added, with a key made
 from its path; parents named only in a path are added as folders.
 
-Cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``) are written with a
-leading apostrophe, which reading removes again.
+Cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) are
+written with a leading apostrophe, which reading removes again (:mod:`workbench.domain.cells`, the rule
+every CSV export follows).
 """
 
 from __future__ import annotations
@@ -27,15 +28,16 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from workbench.atomic import write_text
+from workbench.domain.cells import unprotect_cell
 from workbench.domain.codebook import CodeSpec, slugify
 from workbench.errors import InputError, WorkbenchError
 from workbench.interop.model import join_code_description, split_code_description
+from workbench.services.export.sheets import csv_text
 from workbench.services.codebook.codes import CodeInfo, LoadReport, apply_codebook, list_codes
 from workbench.store.engine import Project
 
 HEADER = ("tag", "description")
 PATH_COLUMNS = ("tag", "name", "path")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_NAME = 255
 
 
@@ -58,14 +60,6 @@ class CsvTag:
     parts: tuple[str, ...]
     description: str
     line: int
-
-
-def _safe(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
-
-
-def _unsafe(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
 def codebook_rows(codes: list[CodeInfo], *, flat: bool = False, separator: str = "/") -> tuple[list[tuple[str, str]], int]:
@@ -110,11 +104,7 @@ def export_codebook_csv(project: Project, out: Path, *, flat: bool = False, sepa
     if not codes:
         raise WorkbenchError("the project has no codes; load or create a codebook before exporting it")
     rows, folders = codebook_rows(codes, flat=flat, separator=separator)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows((_safe(tag), _safe(description)) for tag, description in rows)
-    write_text(out, buffer.getvalue())
+    write_text(out, csv_text(HEADER, rows))
     return CsvCodebookExport(str(out), len(rows), folders, flat)
 
 
@@ -153,7 +143,7 @@ def parse_codebook_csv(text: str, path: str | Path, separator: str = "/") -> lis
                 continue
             if len(cells) <= max(column, described or 0):
                 raise InputError(path, f"too few columns (the header has {len(header)})", number)
-            tag = _unsafe(cells[column].strip())
+            tag = unprotect_cell(cells[column].strip())
             parts = tuple(p.strip() for p in tag.split(separator)) if separator else (tag,)
             if not tag or not all(parts):
                 raise InputError(path, f"empty tag name in {tag!r}; give every code (and every path part) a name", number)
@@ -163,7 +153,7 @@ def parse_codebook_csv(text: str, path: str | Path, separator: str = "/") -> lis
             if key in first:
                 raise InputError(path, f"tag {tag!r} appears twice (first on line {first[key]})", number)
             first[key] = number
-            description = _unsafe(cells[described].strip()) if described is not None else ""
+            description = unprotect_cell(cells[described].strip()) if described is not None else ""
             tags.append(CsvTag(parts, description, number))
     except csv.Error as error:
         raise InputError(path, f"is not valid CSV ({error})", reader.line_num) from None

@@ -7,21 +7,21 @@ actor is the coder named in ``session.info["actor"]`` (set by
 ``Project.session(actor=...)`` or ``Project.actor``), created when it has
 done nothing before, so every change is recorded under who made it. Bulk
 inserts through Core of transcripts (turns, segments) are not audited: they
-create sources, not analysis; bulk-inserted codings (the codings CSV import)
-are, through :func:`record_bulk_creates`, in the same form.
+create sources, not analysis; rows inserted in bulk (codings from a CSV import
+or a merge, codes from a codebook file) are, through :func:`record_bulk_creates`,
+in the same form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Date, DateTime, inspect, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.vocabulary import AuditAction
-from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Theme
+from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Theme, utcnow
 
 AUDITED: dict[type, str] = {Coding: "coding", Code: "code", Theme: "theme", Adjudication: "adjudication"}
 SKIPPED_COLUMNS = {"created_at", "updated_at", "version"}
@@ -90,36 +90,6 @@ def record_changes(session: Session, _context: object, _instances: object) -> No
     session.info.setdefault("_audit_pending", []).extend(e for e in entries if hasattr(e, "_pending_target"))
 
 
-def record_bulk_creates(session: Session, kind: str, snapshots: Sequence[dict[str, Any]]) -> None:
-    """Audit rows created by a bulk insert (the codings CSV import) exactly as a flush would record them.
-
-    ``snapshots`` are the created rows' columns with their ``id`` (as :func:`_snapshot` gives for ORM objects).
-    """
-    import json
-
-    from workbench.store.bulk import bind_value, insert_rows
-    from workbench.store.models import utcnow
-
-    if not snapshots:
-        return
-    actor = session.info.get("actor")
-    coder_id = None
-    if actor:  # named even when the actor has not coded before, as record_changes does
-        coder = session.scalar(select(Coder).where(Coder.name == actor))
-        if coder is None:
-            coder = Coder(name=actor)
-            session.add(coder)
-            session.flush()
-        coder_id = coder.id
-    connection = session.connection()
-    table = AuditEntry.__table__
-    note, at = session.info.get("audit_note"), bind_value(connection, table, "at", utcnow())
-    dumps = json.JSONEncoder(ensure_ascii=True).encode  # what SQLAlchemy's JSON type writes (json.dumps)
-    rows = [(at, coder_id, "create", kind, snapshot["id"], None, dumps(snapshot), note) for snapshot in snapshots]
-    columns = ("at", "coder_id", "action", "entity_kind", "entity_id", "before", "after", "note")
-    insert_rows(connection, table, columns, rows, converted=("at", "after"))
-
-
 def fill_created_ids(session: Session, _context: object) -> None:
     """After the flush, created rows have ids: copy them into their audit entries."""
     pending = session.info.pop("_audit_pending", [])
@@ -129,3 +99,34 @@ def fill_created_ids(session: Session, _context: object) -> None:
         if entry.after is not None:
             entry.after = {**entry.after, "id": target.id}
         del entry._pending_target
+
+
+def record_bulk_creates(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """Audit rows inserted in bulk (which the ``before_flush`` listener never sees) as it would:
+    one ``create`` entry per row, after = its columns with its id, under the session's actor and note."""
+    if not rows:
+        return
+    kind = AUDITED[model]
+    table = model.__table__  # type: ignore[attr-defined]
+    columns = [c.key for c in table.columns if c.key not in SKIPPED_COLUMNS]
+    dated = [c for c in columns if isinstance(table.c[c].type, (Date, DateTime))]
+    actor = session.info.get("actor")
+    coder_id = None
+    if actor:  # named even when the actor has not coded before, as record_changes does
+        coder = session.scalar(select(Coder).where(Coder.name == actor))
+        if coder is None:
+            coder = Coder(name=actor)
+            session.add(coder)
+            session.flush()
+        coder_id = coder.id
+    note, at = session.info.get("audit_note"), utcnow()
+    entries = [
+        {"at": at, "coder_id": coder_id, "action": "create", "entity_kind": kind, "entity_id": row["id"],
+         "before": None, "after": {c: row.get(c) for c in columns}, "note": note}
+        for row in rows
+    ]
+    for entry in entries if dated else ():
+        entry["after"].update({c: _plain(entry["after"][c]) for c in dated})
+    from workbench.store.bulk import insert_values
+
+    insert_values(session.connection(), AuditEntry.__table__, entries)  # one executemany

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from workbench.atomic import replacing
 from workbench.errors import ProjectError, WorkbenchError
 from workbench.store.engine import Project
@@ -21,12 +19,9 @@ def backup(project: Project, target: Path) -> Path:
     """Copy the project to ``target`` consistently, even while other processes write to it."""
     if project.dialect != "sqlite":
         raise WorkbenchError(PG_DUMP_HINT)
-    source = make_url(project.url).database
-    if source and Path(source).resolve() == target.resolve():
-        raise WorkbenchError(f"{target}: is the project itself; choose another file for the backup")
     raw = project.engine.raw_connection()
     try:
-        with replacing(target) as temporary:
+        with replacing(target, database_ok=True) as temporary:
             destination = sqlite3.connect(temporary)
             try:
                 raw.driver_connection.backup(destination)  # type: ignore[union-attr]

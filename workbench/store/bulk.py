@@ -95,3 +95,12 @@ def bind_value(connection: Connection, table: Table, column: str, value: object)
     """``value`` in the form the driver takes for ``table.column`` (for a value repeated in many bulk rows)."""
     processor = table.c[column].type._cached_bind_processor(connection.dialect)
     return processor(value) if processor is not None and value is not None else value
+
+
+def insert_values(connection: Connection, table: Table, rows: Sequence[dict]) -> None:  # type: ignore[type-arg]
+    """Rows as dicts of Python values (datetimes, lists for JSON): :func:`insert_rows`, which converts
+    them as ``connection.execute(table.insert(), rows)`` would, without its per-row bookkeeping."""
+    if not rows:
+        return
+    names = [c.key for c in table.columns if c.key in rows[0]]
+    insert_rows(connection, table, names, [tuple(row[name] for name in names) for row in rows])

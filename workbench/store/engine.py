@@ -19,7 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from workbench.atomic import protect
 from workbench.errors import ProjectError, UnreachableError, WorkbenchError
+from workbench.safety import mask_passwords
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRIES = 3
@@ -70,7 +72,7 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, future=True)
     except (ArgumentError, ImportError, SQLAlchemyError) as error:
-        raise ProjectError(f"cannot use database {url!r}: {error}") from None
+        raise ProjectError(f"cannot use database {shown_url(url)}: {mask_passwords(str(error))}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
@@ -110,6 +112,7 @@ class Project:
                 raise ProjectError(f"{sqlite_path}: is a folder, not a project file; choose a file for --db")
             else:
                 _refuse_non_sqlite(sqlite_path)
+            protect(sqlite_path)
         engine = make_engine(url)
         from workbench.store.migrate import upgrade_to_head
 
@@ -118,12 +121,9 @@ class Project:
         except WorkbenchError:
             engine.dispose()
             raise
-        except OperationalError as error:
+        except DBAPIError as error:  # cannot connect, or a database that refuses to be read
             engine.dispose()
-            raise ProjectError(
-                f"{path_or_url}: cannot open or create the project database ({error.orig}); "
-                "check that the folder is writable, or choose another --db"
-            ) from None
+            raise _open_failed(engine, sqlite_path, error) from None
         sessions = sessionmaker(engine, expire_on_commit=False)
         from workbench.store.audit import fill_created_ids, record_changes
 
@@ -200,7 +200,7 @@ def database_error(error: DBAPIError) -> ProjectError:
     A lost connection, or one that cannot be made, is an :class:`UnreachableError`:
     whatever was under way should stop rather than try again and again.
     """
-    reason = (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0][:200]
+    reason = mask_passwords((str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0][:200])
     problem: ProjectError
     if error.connection_invalidated or (isinstance(error, OperationalError) and error.statement is None):
         problem = UnreachableError(
@@ -219,6 +219,28 @@ def _rollback_quietly(session: Session) -> None:
         session.rollback()
     except DBAPIError:  # the connection is gone: there is nothing to roll back on the server
         pass
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit for a message: its password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return mask_passwords(url)
+
+
+def _open_failed(engine: Engine, sqlite_path: Path | None, error: DBAPIError) -> ProjectError:
+    """Why a project could not be opened, in the words of its kind of database."""
+    reason = mask_passwords(" ".join(str(error.orig).split()))
+    if sqlite_path is None:
+        return ProjectError(
+            f"{shown_url(str(engine.url))}: cannot connect to the database server ({reason}); check that the server "
+            "is running, the database exists (createdb) and the user name and password are right, or choose another --db"
+        )
+    return ProjectError(
+        f"{sqlite_path}: cannot open or create the project database ({reason}); "
+        "check that the folder is writable, or choose another --db"
+    )
 
 
 def _refuse_non_sqlite(path: Path) -> None:

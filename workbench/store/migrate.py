@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy.exc import DBAPIError
 
 from workbench.errors import ProjectError
 from workbench.resources import bundled
@@ -72,25 +73,40 @@ def upgrade_to_head(engine: Engine, sqlite_path: Path | None) -> Path | None:
     backup = None
     if current is not None and sqlite_path is not None:
         backup = _backup_sqlite(engine, sqlite_path, current)
-    with engine.connect() as connection:
-        if sqlite_path is not None:
-            _sqlite_foreign_keys(connection, on=False)
-        try:
-            with connection.begin():
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
-                if sqlite_path is not None:
-                    _check_foreign_keys(connection, engine)
-        finally:
+    try:
+        with engine.connect() as connection:
             if sqlite_path is not None:
-                _sqlite_foreign_keys(connection, on=True)
+                _sqlite_foreign_keys(connection, on=False)
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    if sqlite_path is not None:
+                        _check_foreign_keys(connection, engine)
+            finally:
+                if sqlite_path is not None:
+                    _sqlite_foreign_keys(connection, on=True)
+    except BaseException as error:
+        if backup is not None:  # the upgrade rolled back: the file is as it was, the copy is not needed
+            backup.unlink(missing_ok=True)
+        if current is not None and isinstance(error, DBAPIError) and _already_there(error):
+            raise ProjectError(
+                f"{_where(engine)}: its recorded schema version ({current}) is older than its tables "
+                f"({_reason(error)}): the file was changed by another tool or an upgrade was interrupted; "
+                "nothing was changed — open a backup of it, or report this with the file"
+            ) from None
+        if current is not None and isinstance(error, DBAPIError):
+            raise ProjectError(
+                f"{_where(engine)}: upgrading the schema from version {current} failed ({_reason(error)}); "
+                "nothing was changed — please report this with the file"
+            ) from None
+        raise
     return backup
 
 
 def _recorded_revision(engine: Engine) -> str | None:
     """The revision in ``alembic_version`` read with plain SQL, or None (no table, no row, several rows)."""
     from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
 
     try:
         with engine.connect() as connection:
@@ -98,6 +114,17 @@ def _recorded_revision(engine: Engine) -> str | None:
     except DBAPIError:
         return None
     return rows[0][0] if len(rows) == 1 else None
+
+
+def _reason(error: DBAPIError) -> str:
+    return " ".join(str(error.orig).split())
+
+
+def _already_there(error: DBAPIError) -> bool:
+    """The upgrade met a table or column that a later revision creates (SQLite's words, PostgreSQL's codes)."""
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    text = str(error.orig).lower()
+    return code in ("42P07", "42701", "42710") or "already exists" in text or "duplicate column" in text
 
 
 def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:

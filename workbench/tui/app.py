@@ -21,9 +21,11 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import ProjectError, WorkbenchError
+from workbench.safety import mask_passwords
 from workbench.services.coding.session import CodingSession
 from workbench.services.text.documents import SourceDocument, load_document
 from workbench.store.engine import Project
+from workbench.tui import safe_display
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.messages import Notice
 from workbench.tui.screens.coding import CodingScreen
@@ -83,7 +85,9 @@ class WorkbenchApp(App[int]):
 
     def __init__(self, context: WorkbenchContext, coding: CodingSession,
                  start: Callable[[], Screen] | None = None) -> None:
+        safe_display.install()
         super().__init__()
+        self._control_filter = safe_display.ControlFilter()
         self.context = context
         self.coding = coding
         self.start_screen = start
@@ -263,6 +267,13 @@ class WorkbenchApp(App[int]):
                     severity="warning", markup=False)  # fmt: skip
         return True
 
+    def get_line_filters(self):  # type: ignore[no-untyped-def]
+        return [*super().get_line_filters(), self._control_filter]
+
+    def notify(self, message: str, *, title: str = "", **options) -> None:  # type: ignore[no-untyped-def, override]
+        """Every notification (screens' too: they call the App's): no database password in it."""
+        super().notify(mask_passwords(message), title=mask_passwords(title), **options)
+
     # Messages from workers ---------------------------------------------------------------------
     def on_notice(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
@@ -287,7 +298,9 @@ def make_app(
 
     project = Project.open(db, create=False)
     project.actor = coder  # the audit trail names the coder for every change made in the UI
-    blind = blind or remembered_blind(project, coder)
+    from workbench.services.handout.identity import handout_opens_blind
+
+    blind = blind or remembered_blind(project, coder) or handout_opens_blind(project, coder)  # a handout opens blind
     context = WorkbenchContext(project, coder, blind, upload_url)
     return WorkbenchApp(context, CodingSession(project, coder, blind), start)
 

@@ -2,9 +2,11 @@
 
 The codebook (Word, REFI-QDA, Taguette CSV), the whole project (.qdpx), the theme map (YAML), the
 roll-up tables (CSV or Excel, from the consensus layer or the coder's own codings) and the agreement
-report of the coders who have coded (CSV or Word). In a terminal the file goes where the user says;
+report of the coders who have coded (CSV or Word), Table 1, the thematic map figure and the methods
+appendix (from the same layer choice as the tables). In a terminal the file goes where the user says;
 in a browser (``workbench serve``) it arrives as a download (see :mod:`workbench.tui.exports`).
-Blind coders are not offered the agreement report or the consensus layer: both show others' codings.
+Blind coders are not offered the agreement report, the methods appendix or the consensus layer: they
+show others' codings.
 """
 
 from __future__ import annotations
@@ -34,11 +36,16 @@ CHOICES: dict[str, tuple[str, str]] = {
     "table.matrix": ("Table: codes × participant attributes (.csv or .xlsx)", "matrix.xlsx"),
     "table.codes": ("Table: code counts (.csv or .xlsx)", "codes.xlsx"),
     "agreement": ("Agreement of the coders (.docx or .csv)", "agreement.docx"),
+    "participants": ("Table 1: participant characteristics (.docx, .csv or .xlsx)", "table1.docx"),
+    "map": ("Thematic map figure (.svg, .png or .pdf)", "thematic-map.svg"),
+    "methods": ("Methods appendix with the COREQ checklist (.docx or .md)", "methods-appendix.docx"),
 }
+LAYERED = ("table.", "map", "methods")
 
 
 async def export_menu(screen: Screen, context: WorkbenchContext) -> None:
-    choices = [(value, label) for value, (label, _) in CHOICES.items() if not (context.blind and value == "agreement")]
+    others = ("agreement", "methods")  # both report every coder's codings (agreement figures)
+    choices = [(value, label) for value, (label, _) in CHOICES.items() if not (context.blind and value in others)]
     what = await screen.app.push_screen_wait(Picker("Export:", choices))
     if what is None:
         return
@@ -75,8 +82,12 @@ async def _writer(screen: Screen, context: WorkbenchContext, what: str) -> Calla
         from workbench.services.themes.theme_map import export_theme_map
 
         return lambda p, out: f"{export_theme_map(p, out)} themes"
+    if what == "participants":
+        from workbench.services.paper.participants_export import export_participants
+
+        return lambda p, out: f"Table 1 ({export_participants(p, out).participants} participants)"
     coders = await asyncio.to_thread(_coders, context.project)
-    if what.startswith("table."):
+    if what.startswith(LAYERED):
         layers = [(CONSENSUS_CODER, "the consensus layer (adjudicated)")] if CONSENSUS_CODER in coders and not context.blind else []
         layers += [(context.coder, f"your codings ({context.coder})")] if context.coder in coders else []
         if not layers:
@@ -88,6 +99,23 @@ async def _writer(screen: Screen, context: WorkbenchContext, what: str) -> Calla
         from workbench.services.export.tables import export_table
 
         consensus = layer == CONSENSUS_CODER
+        coder = None if consensus else layer
+        if what == "map":
+            from workbench.services.paper.thematic_map import export_map
+
+            def figure(p: Project, out: Path) -> str:
+                the_map = export_map(p, out, coder, consensus, True)
+                return f"the thematic map ({sum(len(c.themes) for c in the_map.categories)} themes)"
+
+            return figure
+        if what == "methods":
+            from workbench.services.paper.methods_export import export_methods
+
+            def methods(p: Project, out: Path) -> str:
+                summary = export_methods(p, out, coder, consensus)
+                return f"the methods appendix ({summary.filled} of {summary.items} COREQ items filled)"
+
+            return methods
 
         def table(p: Project, out: Path) -> str:
             summary = export_table(p, out, what.split(".", 1)[1], coder=None if consensus else layer, consensus=consensus)
@@ -99,12 +127,12 @@ async def _writer(screen: Screen, context: WorkbenchContext, what: str) -> Calla
         screen.notify("Agreement needs codings of at least two coders", severity="warning")
         return None
     from workbench.services.agreement.compute import compute_agreement
-    from workbench.services.export.agreement import check_format, export_agreement
+    from workbench.services.export.agreement import check_format, export_agreement, source_texts
 
     def agreement(p: Project, out: Path) -> str:
         check_format(out)
         report = compute_agreement(p, people)
-        export_agreement(report, out)
+        export_agreement(report, out, source_texts(p, report.sources))
         return f"agreement of {', '.join(report.coders)} ({len(report.codes)} codes)"
 
     return agreement

@@ -66,6 +66,7 @@ from workbench.services.agreement.report import (
 )
 from workbench.services.project.coders import require_coder
 from workbench.store.engine import Project
+from workbench.store.integrity import require_intact_codings
 from workbench.store.models import Code, Coding, Segment, Source, Turn
 
 # Still importable from here: Interval, table_values and the report dataclasses (agreement_report).
@@ -98,6 +99,7 @@ def _load(project: Project, coder_names: Sequence[str], unit: str, blocks_needed
         raise WorkbenchError(f"agreement compares two or more different coders{only}; name them with --coders A B")
     with project.session() as session:
         coders = [require_coder(session, name) for name in names]
+        require_intact_codings(session)
         connection = session.connection()  # Core rows: no ORM bookkeeping for 100,000s of tuples
         ids = {coder.id: i for i, coder in enumerate(coders)}
         rows = connection.execute(

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from workbench.domain.spans import Span, intersect_all, merge, overlaps, subtract
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.project.coders import check_coder_name, get_or_create_coder, require_coder
+from workbench.store.integrity import require_intact_codings
 from workbench.store.models import Adjudication, Code, Coder, Coding, Setting, Source, Turn
 from workbench.domain.vocabulary import Decision, values
 
@@ -261,6 +262,7 @@ def _context(text: str, region: Span) -> tuple[int, int]:
 
 def find_disagreements(session: Session, who: ReviewCoders, code_id: int | None = None, source_id: int | None = None):  # type: ignore[no-untyped-def]
     """(disagreements, agreed regions as (source_id, code_id, span))."""
+    require_intact_codings(session)
     codes = {c.id: c for c in session.scalars(select(Code))}
     texts: dict[int, tuple[str, str]] = {}
     turns: dict[int, tuple[list[int], list[str | None]]] = {}

@@ -20,6 +20,7 @@ from workbench.domain.codebook import (
 from workbench.domain.vocabulary import CodeOrigin
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.audit import record_bulk_creates
+from workbench.store.values import check_values
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding
 from workbench.store.values import from_file
@@ -154,11 +155,12 @@ def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str
         for row in level:
             parent = parents.get(str(row["key"]))
             row["parent_id"] = ids[parent] if parent else None
+            check_values(Code.__table__, row)  # a bulk INSERT passes no flush: the column rules are checked here
         inserted = session.execute(insert(Code).returning(Code.id, Code.key, sort_by_parameter_order=True), level)
         for code_id, key in inserted:
             ids[key] = code_id
             del pending[key]
-        record_bulk_creates(session, "code", [{**row, "id": ids[str(row["key"])]} for row in level])
+        record_bulk_creates(session, Code, [{**row, "id": ids[str(row["key"])]} for row in level])
     return ids
 
 

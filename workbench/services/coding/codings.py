@@ -2,13 +2,13 @@
 
 CSV columns (see :mod:`workbench.services.coding.csv_import` for the import): ``source,code,start,end,coder,memo`` — offsets are 0-based,
 end-exclusive code points into the source's stored plain text (what
-``workbench text SOURCE`` prints). ``code`` is a code id or name.
+``workbench text SOURCE`` prints). ``code`` is a code id or name. A text cell
+that a spreadsheet would run as a formula is exported with a leading ``'``
+(:mod:`workbench.domain.cells`), which the import takes off again.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +21,9 @@ from workbench.domain.spans import check_span
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services.codebook.codes import require_codable
 from workbench.services.coding.csv_import import CSV_COLUMNS, CsvImportReport, import_codings_csv  # noqa: F401 - streamed there
+from workbench.services.export.sheets import csv_text
 from workbench.store.engine import Project
+from workbench.store.integrity import require_intact_codings
 from workbench.store.models import Code, Coder, Coding, Source
 
 
@@ -75,6 +77,7 @@ def codings_for_source(session: Session, source_id: int, coder: str | None = Non
 
 def export_codings_csv(project: Project, path: Path, coder: str | None = None) -> int:
     with project.session() as session:
+        require_intact_codings(session)
         query = (
             select(Source.name, Code.key, Coding.start, Coding.end, Coder.name, Coding.memo)
             .join(Source, Source.id == Coding.source_id)
@@ -87,10 +90,5 @@ def export_codings_csv(project: Project, path: Path, coder: str | None = None) -
                 raise NotFoundError(f"no coder {coder!r} in this project")
             query = query.where(Coder.name == coder)
         rows = session.execute(query).all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([*row[:5], row[5] or ""])
-    write_text(path, buffer.getvalue())
+    write_text(path, csv_text(CSV_COLUMNS, ([*row[:5], row[5] or ""] for row in rows)))
     return len(rows)

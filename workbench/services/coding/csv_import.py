@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.spans import check_span
+from workbench.domain.cells import unprotect_cell
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.codebook.codes import create_inductive_code, find_code
 from workbench.services.importing.readers import stream_encoding
@@ -124,10 +125,11 @@ def _parse(cells: list[str], columns: tuple[int, ...], width: int, line: int, de
         if not any(c.strip() for c in cells):
             return None
         cells = cells + [""] * (width - len(cells))
-    source, code = cells[columns[0]].strip(), cells[columns[1]].strip()
-    start_text, end_text = cells[columns[2]], cells[columns[3]]
-    coder = cells[columns[4]].strip() if columns[4] >= 0 else ""
-    memo = cells[columns[5]].strip() if columns[5] >= 0 else ""
+    # a leading ' that protect_cell added on export (against spreadsheet formulas) comes off again
+    source, code = unprotect_cell(cells[columns[0]].strip()), unprotect_cell(cells[columns[1]].strip())
+    start_text, end_text = unprotect_cell(cells[columns[2]].strip()), unprotect_cell(cells[columns[3]].strip())
+    coder = unprotect_cell(cells[columns[4]].strip()) if columns[4] >= 0 else ""
+    memo = unprotect_cell(cells[columns[5]].strip()) if columns[5] >= 0 else ""
     try:
         start, end = int(start_text), int(end_text)  # int() ignores surrounding blanks
     except ValueError:
@@ -245,7 +247,7 @@ class _Importer:
              "memo": row.memo}
             for coding_id, (row, key) in zip(ids, fresh)
         ]
-        record_bulk_creates(self.session, "coding", snapshots)
+        record_bulk_creates(self.session, Coding, snapshots)
         self.imported += len(fresh)
 
 

@@ -8,13 +8,15 @@ then ``(all codes)`` rows. The .docx has the method notes, the per-code table
 
 from __future__ import annotations
 
-import csv
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from workbench.agreement import format as fmt
 from workbench.atomic import write_bytes, write_text
 from workbench.errors import WorkbenchError
+from workbench.services.export.sheets import csv_text
 from workbench.services.agreement.report import AgreementReport
 
 FORMATS = (".csv", ".docx")
@@ -61,75 +63,18 @@ def _csv_rows(report: AgreementReport) -> list[list[str]]:
 
 
 def agreement_csv(report: AgreementReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_rows(report))
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, _csv_rows(report))
 
 
 # --- Word -------------------------------------------------------------------------------------
 
 
-def _table(document, header: list[str], rows: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+def agreement_docx(report: AgreementReport, texts: Mapping[str, str] | None = None, style: Any = None) -> bytes:
+    """The Word report (see :mod:`workbench.services.export.agreement_word`) as bytes."""
+    from workbench.services.export.agreement_word import agreement_document
 
-
-def agreement_docx(report: AgreementReport) -> bytes:
-    from docx import Document
-
-    document = Document()
-    document.add_heading("Inter-coder agreement", level=1)
-    document.add_paragraph(
-        f"Coders: {', '.join(report.coders)}. Unit: {report.unit}. "
-        f"Sources compared ({len(report.sources)}): {', '.join(report.sources)}."
-        + (f" Not double-coded, left out: {', '.join(report.skipped_sources)}." if report.skipped_sources else "")
-    )
-    for note in report.notes:
-        document.add_paragraph(note, style="List Bullet")
-    o = report.overall
-    document.add_paragraph(
-        f"Overall ({o.basis}): kappa {fmt.with_interval(o.kappa, o.kappa_ci)}, agreement {fmt.percent(o.percent)}%, "
-        f"alpha {fmt.coefficient(o.alpha)}; mean over codes: kappa {fmt.coefficient(o.mean_kappa)}, alpha {fmt.coefficient(o.mean_alpha)}."
-        + (f" Segment matching at {report.overlap:.0%} overlap: {fmt.percent(o.matching_percent)}% of codings matched, "
-           f"kappa_n {fmt.coefficient(o.matching_kappa_n)} over {o.matching_codes} codes." if o.matching_codes is not None else "")
-    )  # fmt: skip
-    document.add_heading("Per code (worst first)", level=2)
-    header = ["Code", "Kappa [CI]", "Agreement %", "Alpha"]
-    header += ["Kappa mean / weighted"] if report.unit == "character" else []
-    header += ["Matched %"] if len(report.coders) == 2 else []
-    rows = []
-    for c in report.codes:
-        row = [f"{c.name} ({c.code})", fmt.with_interval(c.kappa, c.kappa_ci), fmt.percent(c.percent), fmt.coefficient(c.alpha)]
-        row += [f"{fmt.coefficient(c.kappa_mean)} / {fmt.coefficient(c.kappa_weighted)}"] if report.unit == "character" else []
-        row += [fmt.percent(c.matched_percent)] if len(report.coders) == 2 else []
-        rows.append(row)
-    _table(document, header, rows)
-    document.add_heading("Per code and source", level=2)
-    document.add_paragraph("Sources where neither coder used a code are left out (agreement 100%, kappa undefined).")
-    two = len(report.coders) == 2
-    header = ["Code", "Source", "Both", *(["First only", "Second only"] if two else ["Some"]), "Neither", "Kappa", "%"]
-    rows = [
-        [c.code, s.source, str(s.both), *([str(s.first_only), str(s.second_only)] if two else [str(s.mixed)]),
-         str(s.neither), fmt.coefficient(s.kappa) if s.kappa is not None else f"– ({s.kappa_undefined})", fmt.percent(s.percent)]
-        for c in report.codes for s in c.sources if s.both or s.mixed
-    ]  # fmt: skip
-    _table(document, header, rows)
-    unmatched = [(c, u) for c in report.codes for u in c.unmatched]
-    if unmatched:
-        document.add_heading(f"Unmatched codings (overlap below {report.overlap:.0%})", level=2)
-        _table(document, ["Code", "Coder", "Source", "Start–end", "Best overlap"],
-               [[c.code, u.coder, u.source, f"{u.start}–{u.end}", f"{u.best_overlap:.0%}"] for c, u in unmatched])
     buffer = io.BytesIO()
-    document.save(buffer)
+    agreement_document(report, texts, style).save(buffer)
     return buffer.getvalue()
 
 
@@ -141,11 +86,22 @@ def check_format(path: Path) -> str:
     return suffix
 
 
-def export_agreement(report: AgreementReport, path: Path) -> str:
-    """Write the report as .csv or .docx (by the file's suffix); returns the format written."""
+def export_agreement(report: AgreementReport, path: Path, texts: Mapping[str, str] | None = None, *,
+                     style: Any = None, excel: bool = False) -> str:
+    """Write the report as .csv (``excel``: with a byte-order mark) or .docx (by the file's suffix; ``texts``:
+    source name → stored text, to print the unmatched codings' text); returns the format written."""
     if check_format(path) == ".csv":
-        write_text(path, agreement_csv(report))
+        write_text(path, ("\ufeff" if excel else "") + agreement_csv(report))
         return "csv"
-    write_bytes(path, agreement_docx(report))
+    write_bytes(path, agreement_docx(report, texts, style))
     return "docx"
 
+
+def source_texts(project: Any, names: Sequence[str]) -> dict[str, str]:
+    """Source name → stored text, for the unmatched codings of the Word report."""
+    from sqlalchemy import select
+
+    from workbench.store.models import Source
+
+    with project.session() as session:
+        return dict(session.execute(select(Source.name, Source.text).where(Source.name.in_(list(names)))).all())

@@ -14,13 +14,11 @@ sibling, so a failure leaves nothing partial.
 from __future__ import annotations
 
 import importlib.util
-import io
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from workbench.atomic import write_bytes, write_text
 from workbench.domain.transcript import format_timestamp
 from workbench.errors import WorkbenchError
 from workbench.services.agreement.progress import unfinished_consensus
@@ -57,8 +55,10 @@ class SegmentQuery:
     source_kinds: Collection[str] | None = None
 
 
-def export_segments(project: Project, path: Path, query: SegmentQuery | None = None) -> SegmentsExport:
-    """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx)."""
+def export_segments(project: Project, path: Path, query: SegmentQuery | None = None, *, bom: bool = False,
+                    style: object = None) -> SegmentsExport:
+    """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx; ``bom``: a CSV for Excel;
+    ``style``: the publication style of the Word report)."""
     query = query or SegmentQuery()
     word.check_output(path, SUFFIXES)
     suffix = path.suffix.lower()
@@ -86,15 +86,15 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
     segments = sorted(found, key=lambda s: (order.get(s.code_key, len(order)), s.source.lower(), s.source, s.start, s.end, s.coder))
     warnings = tuple(unfinished_consensus(project, {s.coder for s in segments}))
     if suffix == ".docx":
-        word.save_docx(build_document(segments, codes, query, warnings), path)
+        from workbench.services.paper.styles import resolve_style, restyle
+
+        document = build_document(segments, codes, query, warnings)
+        restyle(document, resolve_style(project, style))  # type: ignore[arg-type]
+        word.save_docx(document, path)
     else:
-        frame = segments_frame(segments)
-        if suffix == ".csv":
-            write_text(path, frame.to_csv(index=False, lineterminator="\n"))
-        else:
-            buffer = io.BytesIO()
-            frame.to_excel(buffer, sheet_name="Coded segments", index=False, engine="openpyxl")
-            write_bytes(path, buffer.getvalue())
+        from workbench.services.export.sheets import frame_sheet, write_sheets
+
+        write_sheets(path, [frame_sheet(segments_frame(segments), "Coded segments", index=False)], excel=bom)
     return SegmentsExport(
         path, len(segments), len({s.code_key for s in segments}), len({s.source for s in segments}),
         len({s.participant for s in segments if s.participant}), warnings,

@@ -1,7 +1,7 @@
 """Roll-up tables as CSV or Excel: ``themes`` (per-theme summary), ``matrix`` (theme × participant) or ``codes`` (code × theme).
 
 CSV is UTF-8 with a header row and the index as the first column. Excel
-(.xlsx) needs the optional ``openpyxl`` package; without it the export stops
+(.xlsx, laid out by :mod:`workbench.services.export.sheets`) needs the optional ``openpyxl`` package; without it the export stops
 with a message saying how to install it. Either way the file is written
 through a temporary sibling, so a failure leaves nothing partial.
 """
@@ -9,13 +9,12 @@ through a temporary sibling, so a failure leaves nothing partial.
 from __future__ import annotations
 
 import importlib.util
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.atomic import write_bytes, write_text
 from workbench.errors import WorkbenchError
 from workbench.services.themes import rollups
+from workbench.services.export.sheets import frame_sheet, write_sheets
 from workbench.services.export.word import check_output
 from workbench.store.engine import Project
 
@@ -32,8 +31,9 @@ class TableExport:
     layer: str
 
 
-def export_table(project: Project, path: Path, what: str = "themes", coder: str | None = None, consensus: bool = False) -> TableExport:
-    """Write one roll-up table to ``path`` (.csv or .xlsx)."""
+def export_table(project: Project, path: Path, what: str = "themes", coder: str | None = None, consensus: bool = False,
+                 *, bom: bool = False) -> TableExport:
+    """Write one roll-up table to ``path`` (.csv or .xlsx; ``bom``: a CSV for Excel, with a byte-order mark)."""
     if what not in TABLES:
         raise WorkbenchError(f"--what must be one of {', '.join(TABLES)}, not {what!r}")
     check_output(path, (".csv", ".xlsx"))
@@ -44,12 +44,7 @@ def export_table(project: Project, path: Path, what: str = "themes", coder: str 
     if not data.themes:
         raise WorkbenchError("no themes in this project yet; create them in the Themes screen or run 'workbench themes load FILE'")
     frame = table(what, data)
-    if excel:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, sheet_name=SHEET_NAMES[what], engine="openpyxl")
-        write_bytes(path, buffer.getvalue())
-    else:
-        write_text(path, frame.to_csv(lineterminator="\n"))
+    write_sheets(path, [frame_sheet(frame, SHEET_NAMES[what])], excel=bom)
     return TableExport(path, what, len(frame.index), len(frame.columns), data.layer.name)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from workbench.atomic import write_bytes
 from workbench.errors import WorkbenchError
+from workbench.safety import for_xml
 
 TABLE_STYLE = "Light List Accent 1"
 BODY_FONT_PT = 9
@@ -43,12 +44,36 @@ def save_docx(document: Any, path: Path) -> None:
     write_bytes(path, buffer.getvalue())
 
 
-def new_document(title: str) -> Any:
+def blank_document() -> Any:
+    """A python-docx Document whose text runs take any project text (see :func:`_xml_safe_runs`)."""
     from docx import Document
+
+    _xml_safe_runs()
+    return Document()
+
+
+def _xml_safe_runs() -> None:
+    """Every run of text python-docx writes passes ``CT_R.add_t``: route it through
+    :func:`workbench.safety.for_xml`, so a transcript holding ESC or NUL is exported with those
+    characters shown (``␛``) instead of python-docx refusing the whole document."""
+    from docx.oxml.text.run import CT_R
+
+    original = CT_R.add_t
+    if getattr(original, "xml_safe", False):
+        return
+
+    def add_t(self, text: str):  # type: ignore[no-untyped-def]
+        return original(self, for_xml(text))
+
+    add_t.xml_safe = True  # type: ignore[attr-defined]
+    CT_R.add_t = add_t  # type: ignore[method-assign]
+
+
+def new_document(title: str) -> Any:
     from docx.shared import Pt
 
-    document = Document()
-    document.core_properties.title = title
+    document = blank_document()
+    document.core_properties.title = for_xml(title)
     document.core_properties.author = "Thematic Workbench"
     document.styles["Normal"].font.size = Pt(10)
     document.styles["Caption"].font.size = Pt(10)
@@ -61,7 +86,7 @@ def styled_paragraph(document: Any, style_name: str, text: str | None = None) ->
     ids = document.__dict__.setdefault("_workbench_style_ids", {})
     if style_name not in ids:
         ids[style_name] = document.styles[style_name].style_id
-    paragraph = document.add_paragraph(text or "")
+    paragraph = document.add_paragraph(clean(text or ""))
     paragraph._p.style = ids[style_name]
     return paragraph
 
@@ -84,8 +109,11 @@ def text_width(section: Any) -> int:
     return int(section.page_width - section.left_margin - section.right_margin)
 
 
-def add_caption(document: Any, text: str, label: str = "Table") -> Any:
-    """``Table N. text`` in Word's Caption style, N a SEQ field (Word renumbers it)."""
+def add_caption(document: Any, text: str, label: str = "Table", form: str = "period") -> Any:
+    """``Table N. text`` in Word's Caption style, N a SEQ field (Word renumbers it).
+
+    ``form``: ``period`` (``Table 1. Title``), ``space`` (``Table 1 Title``) or ``apa``
+    (``Table 1`` in bold, then the title in italics on the next line)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -103,8 +131,12 @@ def add_caption(document: Any, text: str, label: str = "Table") -> Any:
     run.append(value)
     field.append(run)
     paragraph._p.append(field)
-    paragraph.add_run(". ").bold = True
-    paragraph.add_run(text)
+    if form == "apa":
+        paragraph.add_run().add_break()
+        paragraph.add_run(text).italic = True
+    else:
+        paragraph.add_run(". " if form == "period" else " ").bold = True
+        paragraph.add_run(text)
     paragraph.paragraph_format.keep_with_next = True
     return paragraph
 
@@ -161,11 +193,17 @@ def pad(paragraph: Any, points: float = 2) -> None:
     paragraph.paragraph_format.space_after = Pt(points)
 
 
+def clean(text: str) -> str:
+    """Project text made fit for Word's XML: control characters shown as their pictures (``␛``), as
+    on a terminal (every run passes :func:`_xml_safe_runs` as well; this serves text set otherwise)."""
+    return for_xml(text)
+
+
 def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
             grey: bool = False) -> Any:
     from docx.shared import Pt, RGBColor
 
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(clean(text))
     run.bold = bold or None
     run.italic = italic or None
     if size:
@@ -199,3 +237,17 @@ def _qualified(tag: str) -> str:
     from docx.oxml.ns import qn
 
     return qn(tag)
+
+
+def plain_first_column(table: Any) -> None:
+    """Switch off the table style's bold first column (row labels that are not headings)."""
+    from docx.oxml import OxmlElement
+
+    properties = table._tbl.tblPr
+    look = properties.find(_qualified("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        properties.append(look)
+    for name, value in (("w:val", "0420"), ("w:firstRow", "1"), ("w:lastRow", "0"), ("w:firstColumn", "0"),
+                        ("w:lastColumn", "0"), ("w:noHBand", "0"), ("w:noVBand", "1")):
+        look.set(_qualified(name), value)

@@ -39,8 +39,8 @@ class CodebookExport:
     groups: int
 
 
-def write_codebook_docx(project: Project, path: Path) -> CodebookExport:
-    """Write the codebook table; nothing is written when anything fails."""
+def write_codebook_docx(project: Project, path: Path, style: str | None = None) -> CodebookExport:
+    """Write the codebook table (in publication ``style``); nothing is written when anything fails."""
     word.check_output(path, (".docx",))
     with project.session() as session:
         codes = list_codes(session)
@@ -49,7 +49,11 @@ def write_codebook_docx(project: Project, path: Path) -> CodebookExport:
     if not codes:
         raise WorkbenchError("no codes yet; load a codebook with 'workbench codebook load FILE.yaml'")
     groups = group_by_dimension(codes)
-    word.save_docx(build_document(name, description, groups), path)
+    from workbench.services.paper.styles import resolve_style, restyle
+
+    document = build_document(name, description, groups)
+    restyle(document, resolve_style(project, style))
+    word.save_docx(document, path)
     return CodebookExport(path, len(codes), len(groups))
 
 

@@ -34,6 +34,8 @@ from workbench.store.models import Adjudication, Code, Codebook, Coder, Coding, 
 PINNED_MARK = "†"
 MAX_QUOTE_CHARS = 600
 TRIM = "[...]"
+SENTENCE_ENDS = (".", "?", "!", "…")
+SENTENCE_BREAKS = (*SENTENCE_ENDS, "\n", ":")  # before a quote's start: a new sentence (or a turn after its label)
 KIND_PLURALS = {"interview": ("interview", "interviews"), "focus-group": ("focus group", "focus groups")}
 
 
@@ -83,13 +85,22 @@ class ExportSummary:
     warnings: tuple[str, ...] = ()
 
 
-def write_themes_docx(project: Project, path: Path, coder: str | None = None, consensus: bool = False, quotes: int = 3) -> ExportSummary:
-    """Write the themes document; nothing is written when anything fails."""
+def write_themes_docx(project: Project, path: Path, coder: str | None = None, consensus: bool = False, quotes: int = 3,
+                      figure: bool = False, style: str | None = None) -> ExportSummary:
+    """Write the themes document (``figure``: with the thematic map at the end); nothing is written when anything fails."""
     word.check_output(path, (".docx",))
     report = themes_report(project, coder, consensus, quotes)
     if not report.themes:
         raise WorkbenchError("no themes in this project yet; create them in the Themes screen or run 'workbench themes load FILE'")
-    word.save_docx(build_document(report), path)
+    document = build_document(report)
+    if figure:
+        from workbench.services.paper.thematic_map import add_map_figure
+
+        add_map_figure(document, project, report.layer.name, report.layer.consensus, report.layer_phrase)
+    from workbench.services.paper.styles import resolve_style, restyle
+
+    restyle(document, resolve_style(project, style))
+    word.save_docx(document, path)
     return ExportSummary(path, len(report.themes), sum(len(t.quotes) for t in report.themes), report.layer.name,
                          report.warnings)
 
@@ -168,12 +179,15 @@ def _count_by(items: Iterable[str]) -> list[tuple[str, int]]:
 def quote_text(text: str, start: int, end: int, trimmed_start: bool = False, trimmed_end: bool = False,
                limit: int | None = MAX_QUOTE_CHARS) -> str:
     """A quote as printed: white space collapsed, ``[...]`` where trimmed; over ``limit`` characters
-    it is cut at a sentence (starred exemplars are printed as the analyst trimmed them)."""
+    it is cut at a sentence (starred exemplars are printed as the analyst trimmed them). ``[...]`` marks
+    only words left out of a sentence: a quote that starts or ends on a sentence boundary has none there."""
     quote = " ".join(text[start:end].split())
     if limit is not None and len(quote) > limit:
         cut = max(quote.rfind(mark, 0, limit) for mark in (". ", "? ", "! ", "; "))
         quote = quote[: cut + 1] if cut > limit // 3 else quote[: quote.rfind(" ", 0, limit)]
         trimmed_end = True
+    trimmed_start = trimmed_start and _before(text, start) not in ("", *SENTENCE_BREAKS)
+    trimmed_end = trimmed_end and not quote.rstrip("”’\"')").endswith(SENTENCE_ENDS)
     return f"{TRIM + ' ' if trimmed_start else ''}{quote}{' ' + TRIM if trimmed_end else ''}"
 
 
@@ -307,6 +321,14 @@ def _methods(session: Any, layer: Layer, data: ThemeData) -> tuple[str, str, str
         "theme; a participant heard in an interview and a focus group counts once."
     )
     return methods, phrase, book
+
+
+def _before(text: str, position: int) -> str:
+    """The last character before ``position`` that is not a space or tab ("" at the start of the text)."""
+    index = position - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return text[index] if index >= 0 else ""
 
 
 def _meaningful(text: str, start: int, end: int) -> bool:

@@ -302,6 +302,11 @@ class PreparedText:
     layout: str = ""  # how the turns were found: "otter layout, 2 speakers"
 
 
+def content_hash(text: str) -> str:
+    """What identifies a source's stored text (duplicates on import, sources in a merge)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def prepare_text(
     where: object,
     text: str,
@@ -322,7 +327,7 @@ def prepare_text(
         text=text,
         parsed=parsed,
         segments=_segment(parsed, body_spans, spacy_model),
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content_hash=content_hash(text),
         words=count_words(text, body_spans),
         layout=layout,
     )

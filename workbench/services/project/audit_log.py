@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +12,7 @@ from sqlalchemy import select
 from workbench.atomic import write_text
 from workbench.errors import WorkbenchError
 from workbench.services.codebook.codes import require_code
+from workbench.services.export.sheets import csv_text
 from workbench.services.project.sources import require_source
 from workbench.store.engine import Project
 from workbench.store.models import AuditEntry, Code, Coder, Source
@@ -92,13 +91,9 @@ def _summary(entry: AuditEntry, values: dict, codes: dict[int, str], sources: di
 
 
 def write_audit_csv(rows: list[AuditRow], path: Path) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["at", "coder", "action", "entity", "id", "summary", "before", "after", "note"])
-    for row in rows:
-        writer.writerow([
+    header = ["at", "coder", "action", "entity", "id", "summary", "before", "after", "note"]
+    write_text(path, csv_text(header, ([
             row.at.isoformat(), row.coder or "", row.action, row.entity_kind, row.entity_id or "", row.summary,
             json.dumps(row.before, ensure_ascii=False) if row.before else "",
             json.dumps(row.after, ensure_ascii=False) if row.after else "", row.note or "",
-        ])
-    write_text(path, buffer.getvalue())
+    ] for row in rows)))

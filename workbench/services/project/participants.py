@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,6 +19,8 @@ from workbench.errors import InputError
 from workbench.store.models import Participant, ParticipantAttribute, Setting, Source, Turn
 
 INTERVIEWER_SETTING = "interviewer_labels"
+TYPES_SETTING = "attribute_types"  # JSON: attribute → numeric | categorical, declared as ``key:numeric`` in a CSV header
+ATTRIBUTE_TYPES = ("numeric", "categorical")
 PARTICIPANT_COLUMNS = ("participant", "participant_id", "pid", "id", "case")
 
 
@@ -105,6 +107,7 @@ def get_or_create(session: Session, pid: str, cache: dict[str, Participant] | No
 class AttributeRows:
     path: str
     rows: list[tuple[str, dict[str, str]]]
+    types: dict[str, str] = field(default_factory=dict)  # declared in the header: ``years:numeric``
 
 
 def read_attributes_csv(path: Path) -> AttributeRows:
@@ -122,6 +125,12 @@ def read_attributes_csv(path: Path) -> AttributeRows:
     except StopIteration:
         raise InputError(path, "attributes file is empty; it needs a header row with a participant column", 1) from None
     names = [h.strip() for h in header]
+    types: dict[str, str] = {}
+    for index, name in enumerate(names):
+        base, colon, declared = name.rpartition(":")
+        if colon and declared.strip().lower() in ATTRIBUTE_TYPES and base.strip():
+            names[index] = base.strip()
+            types[base.strip()] = declared.strip().lower()
     lowered = [n.lower() for n in names]
     column = next((lowered.index(c) for c in PARTICIPANT_COLUMNS if c in lowered), None)
     if column is None:
@@ -144,7 +153,7 @@ def read_attributes_csv(path: Path) -> AttributeRows:
         seen.add(pid)
         values = {names[i]: cell.strip() for i, cell in enumerate(row) if i != column and cell.strip()}
         rows.append((pid, values))
-    return AttributeRows(str(path), rows)
+    return AttributeRows(str(path), rows, types)
 
 
 def apply_attributes(session: Session, rows: AttributeRows) -> int:
@@ -157,7 +166,22 @@ def apply_attributes(session: Session, rows: AttributeRows) -> int:
                 existing[key].value = value
             else:
                 participant.attributes.append(ParticipantAttribute(key=key, value=value))
+    if rows.types:
+        store_declared_types(session, rows.types)
     return len(rows.rows)
+
+
+def store_declared_types(session: Session, types: dict[str, str]) -> None:
+    """Remember attribute types declared in an attributes CSV header with the project (Table 1 uses them)."""
+    import json
+
+    setting = session.get(Setting, TYPES_SETTING)
+    current = json.loads(setting.value) if setting else {}
+    current.update(types)
+    if setting is None:
+        session.add(Setting(key=TYPES_SETTING, value=json.dumps(current, sort_keys=True)))
+    else:
+        setting.value = json.dumps(current, sort_keys=True)
 
 
 def list_participants(session: Session) -> list[ParticipantInfo]:

@@ -75,11 +75,12 @@ class CodebookScreen(Screen):
             self.codes = codes
             self.select = select
 
-    def __init__(self) -> None:
+    def __init__(self, select: str | None = None) -> None:
         super().__init__()
         self._codes: dict[str, CodeInfo] = {}
         self._tree_nodes: dict[str, Any] = {}
         self._loaded = False
+        self._first_select = select  # a code to show first (a merge conflict, say)
 
     def compose(self) -> ComposeResult:
         yield Static("Codebook · loading…", id="codebook-title", markup=False)
@@ -94,7 +95,7 @@ class CodebookScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(Tree).focus()
-        self.reload()
+        self.reload(self._first_select)
 
     @property
     def project(self) -> Project:

@@ -1,5 +1,6 @@
 """Sources: the project's transcripts, how far the current coder has got, a filter, Enter to code one,
-``i`` to import more (a file or a folder, in a thread worker, file by file as ``workbench import``).
+``i`` to import more (a file or a folder, in a thread worker, file by file as ``workbench import``),
+``H`` / ``M`` to hand out a project file to a coder and merge one back (:mod:`.sources_exchange`).
 
 The filter (``f``) takes words that must all match: ``kind:focus`` (kind
 starts with), ``key=value`` (some participant of the source has that
@@ -16,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from workbench.domain.spans import covered_length
@@ -26,6 +26,7 @@ from workbench.services.importing.batch import FileResult, ImportOptions, Import
 from workbench.services.project.participants import ParticipantInfo, list_participants
 from workbench.services.project.sources import SourceSummary, list_sources
 from workbench.tui.messages import Notice, SourcesLoaded
+from workbench.tui.screens.sources_exchange import ExchangeActions
 from workbench.tui.widgets.code_form import NamePrompt
 
 COVERAGE_LIMIT = 20_000  # compute "% coded" only when the coder has at most this many codings
@@ -67,7 +68,7 @@ class SourceTable(DataTable):
     ]
 
 
-class SourcesScreen(Screen):
+class SourcesScreen(ExchangeActions):
     """The table of sources; the first screen."""
 
     AUTO_FOCUS = "#sources-table"
@@ -84,6 +85,8 @@ class SourcesScreen(Screen):
                 tooltip="Import transcripts: a file or a folder (.txt, .md, .docx, .vtt, .srt, REFI-QDA .qdpx/.qdc)"),
         Binding("x", "export", "Export", id="sources.export",
                 tooltip="Export the codebook (Word, REFI-QDA, Taguette CSV), the project (.qdpx), the theme map, tables or agreement"),
+        Binding("s", "saturation", "Saturation", id="sources.saturation",
+                tooltip="Code saturation: new codes per source, base and runs (Guest, Namey & Chen 2020), a terminal plot"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="sources.reload", tooltip="Read the sources again from the project"),
         Binding("q", "app.quit", "Quit", id="sources.quit", tooltip="Quit the workbench (every change is already saved)"),
     ]
@@ -224,6 +227,11 @@ class SourcesScreen(Screen):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.app.open_source_at(str(event.row_key.value))  # type: ignore[attr-defined]
+
+    def action_saturation(self) -> None:
+        from workbench.tui.screens.saturation import SaturationScreen
+
+        self.app.push_screen(SaturationScreen())
 
     def action_filter(self) -> None:
         box = self.query_one("#sources-filter", Input)

@@ -22,6 +22,7 @@ from rich.cells import cell_len
 from rich.color import Color
 from rich.style import Style
 
+from workbench.safety import for_terminal
 from workbench.domain.spans import line_spans, strip_span
 from workbench.domain.coding_plan import Plan, plan_apply, plan_toggle
 from workbench.services.codebook.codes import CodeInfo
@@ -68,7 +69,7 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
 def _cell_limit(text: str, pos: int, end: int, width: int) -> int:
     used = 0
     for index in range(pos, end):
-        used += cell_len(text[index])
+        used += cell_len(for_terminal(text[index]))  # as shown: a control character as its picture
         if used > width:
             return index
     return end

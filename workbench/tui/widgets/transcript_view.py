@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.domain.transcript import format_timestamp
+from workbench.safety import for_terminal
 from workbench.services.coding.codings import CodingInfo
 from workbench.services.text.documents import SourceDocument
 from workbench.services.text.search import Hit
@@ -380,7 +381,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if turn.time_start_ms is not None:
             parts.append(format_timestamp(turn.time_start_ms))
         role = "interviewer" if turn.speaker_role == "interviewer" else "speaker"
-        return [Segment(" " * GUTTER, self._style()), Segment(" · ".join(parts), self._style(role))]
+        return [Segment(" " * GUTTER, self._style()), Segment(for_terminal(" · ".join(parts)), self._style(role))]
 
     def _text(self, start: int, end: int) -> list[Segment]:
         assert self.document is not None
@@ -403,7 +404,7 @@ class TranscriptView(ScrollView, can_focus=True):
             several = len({c.code_key for c in here}) > 1
             hint = next((s.colour for s in suggestions if s.start <= a < s.end), None)
             hit = any(h.start <= a < h.end for h in hits)
-            chunk = text[a:b].replace("\t", " ").replace("\r", " ")
+            chunk = for_terminal(text[a:b].replace("\t", " "))  # one visible character per stored one
             segments.append(Segment(chunk, self._style(("text", inner, several, hint, hit, sel_start <= a < sel_end))))
         return segments
 
@@ -429,6 +430,7 @@ class TranscriptView(ScrollView, can_focus=True):
                                     *((n, c, "hint") for n, c in hints.items())]:
             if room < 3:
                 break
+            label = for_terminal(label)
             label = label if cell_len(label) < room else label[: room - 2] + "…"
             segments.append(Segment(" " + label, self._style((kind, colour))))
             room -= cell_len(label) + 1

@@ -1,0 +1,1 @@
+"""From project to paper: saturation, Table 1, the thematic map figure, the methods appendix."""

@@ -1,0 +1,124 @@
+"""The Sources screen's double-coding keys: ``H`` hands out a project file to a coder, ``M`` merges one back.
+
+A mixin of :class:`~workbench.tui.screens.sources.SourcesScreen`. The handout
+holds the sources shown (every source, or those the filter leaves); the merge
+first runs dry and shows what it would do, then merges on ``y`` (``a`` also
+adds sources the project lacks), then shows the result, whose conflicting
+codes open in the Codebook screen. The service calls run in threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from textual import work
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from workbench.errors import WorkbenchError
+from workbench.services.handout.create import make_handout
+from workbench.services.handout.merge import merge_file
+from workbench.services.handout.report import MergeReport
+from workbench.tui.service_calls import call_service
+from workbench.tui.widgets.code_form import NamePrompt
+from workbench.tui.widgets.confirm import ConfirmScreen
+from workbench.tui.widgets.merge_summary import MergeSummary
+
+EXCHANGE_BINDINGS = [
+    Binding("H", "handout", "Handout", id="sources.handout",
+            tooltip="Hand out a project file to a coder: the sources shown, the codebook, only their codings (blind)"),
+    Binding("M", "merge_file", "Merge", id="sources.merge",
+            tooltip="Merge a coder's handout, a project copy or another tool's .qdpx back (preview first)"),
+]
+
+
+class ExchangeActions(Screen):
+    """Handout and merge, for the Sources screen (which provides ``shown_sources`` and ``filter_text``)."""
+
+    BINDINGS = EXCHANGE_BINDINGS
+
+    def _project_folder(self) -> Path:
+        url = make_url(self.app.context.project.url)  # type: ignore[attr-defined]
+        if url.get_backend_name() == "sqlite" and url.database:
+            return Path(url.database).parent
+        return Path.cwd()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#sources-status", Static).update(text)
+
+    @work(exit_on_error=False, group="sources-handout")
+    async def action_handout(self) -> None:
+        context = self.app.context  # type: ignore[attr-defined]
+        coder = await self.app.push_screen_wait(NamePrompt("Hand out to which coder? (the name they code under)"))
+        if not coder:
+            return
+        filtered = bool(self.filter_text)  # type: ignore[attr-defined]
+        names = [s.name for s in self.shown_sources()] if filtered else []  # type: ignore[attr-defined]
+        if filtered and not names:
+            self.notify("The filter shows no sources; clear it (Escape) to hand out every source.", severity="warning")
+            return
+        slug = re.sub(r"[^a-z0-9]+", "-", coder.lower()).strip("-") or "coder"
+        what = f"the {len(names)} sources shown" if filtered else "every source"
+        path = await self.app.push_screen_wait(
+            NamePrompt(f"Write the handout for {coder} ({what}) to:", str(self._project_folder() / f"handout-{slug}.db"))
+        )
+        if not path:
+            return
+        self._say(f"Writing the handout for {coder} …")
+        ok, report = await call_service(self, context.project, lambda p: make_handout(p, Path(path).expanduser(), coder, names))
+        if ok:
+            self.notify("\n".join(report.lines()), title="Handout written", timeout=12, markup=False)
+        self.action_reload()  # type: ignore[attr-defined]
+
+    @work(exit_on_error=False, group="sources-merge")
+    async def action_merge_file(self) -> None:
+        path_text = await self.app.push_screen_wait(
+            NamePrompt("Merge which file? (a handout .db, a copy of the project, or a .qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder)")
+        )
+        if not path_text:
+            return
+        path = Path(path_text).expanduser()
+        self._say(f"Reading {path.name} …")
+        options: dict[str, bool] = {"force": False}
+        preview = await self._merge(path, dry_run=True, **options)
+        if preview is None:
+            self.action_reload()  # type: ignore[attr-defined]
+            return
+        if isinstance(preview, str):  # another project's file: ask, then preview again
+            if not await self.app.push_screen_wait(ConfirmScreen("A file from another project", preview, "Merge anyway", danger=False)):
+                self.action_reload()  # type: ignore[attr-defined]
+                return
+            options["force"] = True
+            preview = await self._merge(path, dry_run=True, **options)
+            if not isinstance(preview, MergeReport):
+                return
+        choice = await self.app.push_screen_wait(MergeSummary(preview))
+        if choice not in ("merge", "merge+sources"):
+            self.action_reload()  # type: ignore[attr-defined]
+            return
+        self._say(f"Merging {path.name} …")
+        report = await self._merge(path, dry_run=False, add_sources=choice == "merge+sources", **options)
+        self.action_reload()  # type: ignore[attr-defined]
+        if not isinstance(report, MergeReport):
+            return
+        self.notify(f"{path.name}: {report.codings_added} codings merged", title="Merged", markup=False)
+        choice = await self.app.push_screen_wait(MergeSummary(report))
+        if choice and choice.startswith("code:"):
+            from workbench.tui.screens.codebook import CodebookScreen
+
+            self.app.push_screen(CodebookScreen(select=choice.removeprefix("code:")))
+
+    async def _merge(self, path: Path, *, dry_run: bool, force: bool, add_sources: bool = False) -> MergeReport | str | None:
+        """The report; or, for another project's file, the question to ask; or None (the error was shown)."""
+        project = self.app.context.project  # type: ignore[attr-defined]
+        try:
+            return await asyncio.to_thread(merge_file, project, path, dry_run=dry_run, force=force, add_sources=add_sources)
+        except WorkbenchError as error:
+            if "--force" in str(error) and not force:
+                return str(error).replace("with --force", "here")
+            self.notify(str(error), title="Not merged", severity="error", timeout=10, markup=False)
+            return None
