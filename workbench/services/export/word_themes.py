@@ -153,7 +153,7 @@ def themes_report(project: Project, coder: str | None = None, consensus: bool = 
     notes = []
     if quotes and any(q.starred for t in reports for q in t.quotes):
         notes.append(f"Quotes marked {PINNED_MARK} were pinned by the analyst; the others were chosen automatically "
-                     "(passages coded with the theme's own codes first, never one also coded under a theme of another type).")  # fmt: skip
+                     "(passages coded with the theme's own codes first; never one printed under a theme of another type or coded as evidence for one).")  # fmt: skip
     if left_out:
         where = ", ".join(f"{theme} ({n})" for theme, n in _count_by(o.theme for o in left_out))
         notes.append(f"{len(left_out)} pinned exemplar quote{'s' if len(left_out) != 1 else ''} that this layer does not "
