@@ -164,9 +164,13 @@ def test_export_agreement_csv_and_docx(db, capsys, tmp_path):
 
 
 def test_review_status(db, capsys):
+    before = Path(db).read_bytes()
     code, out, _ = run(capsys, "--db", db, "review", "--coders", "ana", "ben", "--status")
     assert code == 0
+    assert Path(db).read_bytes() == before  # a status query only reads
+    assert "copied to" not in out and "0 of 5 disagreements resolved" in out
+    assert "2 agreed regions, 0 in the consensus layer so far" in out
+    code, out, _ = run(capsys, "--db", db, "review", "--coders", "ben", "ana")  # not a terminal: starts, prints progress
     assert "2 agreed regions copied to the consensus layer 'consensus'" in out
-    assert "0 of 5 disagreements resolved" in out
-    code, out, _ = run(capsys, "--db", db, "review", "--coders", "ana", "ben", "--status")
-    assert "copied" not in out  # idempotent
+    code, out, _ = run(capsys, "--db", db, "review", "--coders", "ana", "ben")
+    assert "copied to" not in out and "all 2 agreed regions in the consensus layer" in out  # one session per pair

@@ -98,8 +98,8 @@ def test_theme_parts_describe_the_theme_and_quote_starred_exemplars_first(projec
     assert body[start + 4] == "Dimensions: Bond"
     assert body[start + 5] == "Participants: 2 of 3 · Sources: 3 of 3 · Codings: 5"
     assert quotes_after(document, "F1 Feeling held") == [
-        "“It’s “like she’s always there”, even at night.” (P01)",  # starred, whole coding
-        "“I trust them too.” (Zoë)",  # starred, trimmed at the start to a whole sentence: no [...]
+        "“It’s “like she’s always there”, even at night.” (P01) †",  # starred, whole coding
+        "“I trust them too.” (Zoë) †",  # starred, trimmed at the start to a whole sentence: no [...]
         "“Knowing someone reads the diary. I trust that.” (P01)",  # filled: shortest meaningful
     ]
     assert "Dimensions: Usability, Task (set by the analyst)" in body
@@ -245,5 +245,40 @@ def test_the_demo_project_exports_its_theme_map(tmp_path):
     assert [row.cells[4].text.split()[0] for row in table.rows[1:]] == ["B1", "B2", "B3", "B4", "B5"]
     assert all(cell.text.strip() for row in table.rows for cell in row.cells)  # no empty cells
     quotes = quotes_after(document, "F1 Expansion of time")
-    assert quotes[0] == "“So the time between sessions kind of expands; there’s more therapy happening in it.” (P01)"
+    assert quotes[0] == "“So the time between sessions kind of expands; there’s more therapy happening in it.” (P01) †"
     write_codebook_docx(project, tmp_path / "codebook.docx")
+
+
+def test_demo_quotes_come_from_the_layer_named_and_fit_their_theme(tmp_path):
+    """Issue 10: on the demo, --coder ana --quotes 10 prints only ana's passages, none under a facilitator and a barrier."""
+    from workbench.services.export.word_themes import themes_report
+    from workbench.services.project.demo import build_demo
+    from workbench.store.models import Coder, Coding, ThemeCode
+
+    project = Project.open(str(tmp_path / "demo.db"))
+    build_demo(project)
+    report = themes_report(project, coder="ana", quotes=10)
+    with project.session() as session:
+        ana = dict(session.execute(select(Coder.name, Coder.id)).all())["ana"]
+        names = dict(session.execute(select(Source.name, Source.id)).all())
+        coded = session.execute(
+            select(ThemeCode.theme_id, Coding.source_id, Coding.start, Coding.end)
+            .join(Coding, Coding.code_id == ThemeCode.code_id).where(Coding.coder_id == ana)
+        ).all()  # fmt: skip
+    assert any(w.startswith("pinned exemplar of B1") and w.endswith("not coded by ana") for w in report.warnings)
+    placed: dict[str, list[tuple[int, int, int]]] = {}
+    for item in report.themes:
+        assert item.quotes, item.theme.label
+        for quote in item.quotes:
+            source = names[quote.source]
+            assert any(t == item.theme.id and s == source and a <= quote.start and quote.end <= b for t, s, a, b in coded), quote
+            placed.setdefault(item.theme.type, []).append((source, quote.start, quote.end))
+    both = [(f, b) for f in placed["facilitator"] for b in placed["barrier"]
+            if f[0] == b[0] and f[1] < b[2] and b[1] < f[2]]  # fmt: skip
+    assert both == []
+    assert "left out" in report.methods and "†" in report.methods
+    consensus_free = themes_report(project, coder="ben", quotes=0)
+    assert all(t.quotes == () for t in consensus_free.themes) and consensus_free.warnings == ()
+    out = tmp_path / "none.docx"
+    write_themes_docx(project, out, coder="ana", quotes=0)
+    assert not [p.text for p in Document(str(out)).paragraphs if p.text.startswith("No coded segments")]

@@ -106,7 +106,7 @@ def test_deciding_again_replaces_and_undo_takes_back(project: Project) -> None:
     with project.session() as session:
         assert len(session.scalars(select(Adjudication)).all()) == 1
     undone = review.undo_last(project, "ana", "ben")
-    assert undone == review.Undone("s1", "trust", 48, 130, "second")
+    assert undone == review.Undone("s1", "trust", 48, 130, "second", (Span(48, 94),), None)
     assert consensus(project) == [("contact", "s2", 69, 106), ("trust", "s2", 31, 68)]
     assert review.list_disagreements(project, "ana", "ben").progress() == (0, 5)
     assert review.undo_last(project, "ana", "ben") is None
@@ -165,3 +165,87 @@ def test_listing_before_any_review_writes_nothing(project: Project) -> None:
     assert review.undo_last(project, "ana", "ben") is None
     with project.session() as session:
         assert session.scalar(select(Coder).where(Coder.name == "consensus")) is None
+
+
+# --- one consensus per unordered pair; progress that only reads; scripted decisions (issue 10) ---------
+
+
+def test_the_reverse_order_is_the_same_session(project: Project) -> None:
+    state = review.start_review(project, "ana", "ben")
+    trust = state.disagreements[2]
+    review.adjudicate(project, state, trust, "first", note="ana's reading")  # ana's 48-130
+    reverse = review.start_review(project, "ben", "ana")
+    assert reverse.seeded == 0 and reverse.progress() == (1, 5)
+    seen = next(d for d in reverse.disagreements if d.key == trust.key)
+    assert seen.decision == "second" and seen.note == "ana's reading"  # first/second swap in the display only
+    assert seen.first_spans == (Span(48, 94),)  # ben's, the first coder of this display
+    review.adjudicate(project, reverse, seen, "neither")
+    assert ("trust", "s1", 48, 130) not in consensus(project)  # the earlier "keep first" is gone
+    with project.session() as session:
+        rows = session.scalars(select(Adjudication)).all()
+        assert len(rows) == 1 and rows[0].decision == "neither"
+        assert session.get(Coder, rows[0].first_coder_id).name == "ana"  # stored as the session was started
+    review.adjudicate(project, reverse, seen, "first")  # ben's span, through the reversed display
+    assert ("trust", "s1", 48, 94) in consensus(project)
+    assert review.list_disagreements(project, "ana", "ben").disagreements[2].decision == "second"
+    undone = review.undo_last(project, "ben", "ana")
+    assert undone is not None and undone.decision == "first"
+    assert review.list_disagreements(project, "ana", "ben").progress() == (0, 5)
+
+
+def test_status_reads_only(project: Project, tmp_path: Path) -> None:
+    db = Path(project.url.removeprefix("sqlite:///"))
+    project.engine.dispose()
+    before = db.read_bytes()
+    state = review.list_disagreements(project, "ana", "ben")
+    project.engine.dispose()
+    assert db.read_bytes() == before
+    assert (state.progress(), state.agreed_regions, state.seeded) == ((0, 5), 2, 0)
+    assert consensus(project) == []
+    review.start_review(project, "ana", "ben")
+    assert review.list_disagreements(project, "ana", "ben").seeded == 2  # held by the layer now
+
+
+def test_decide_open_resolves_by_rule_and_code(project: Project) -> None:
+    with pytest.raises(WorkbenchError, match="--decide must be one of"):
+        review.decide_open(project, "ana", "ben", "consensus", "edited")
+    with pytest.raises(WorkbenchError, match="no code 'nope'"):
+        review.decide_open(project, "ana", "ben", "consensus", "union", codes=["nope"])
+    assert consensus(project) == []  # refused before anything was written
+    boundary = review.decide_open(project, "ana", "ben", "consensus", "union", boundary_only=True, note="rule 1",
+                                  actor="lead")  # fmt: skip
+    assert sorted((d.code, d.source) for d in boundary.decided) == [("trust", "s1"), ("usability", "s1"), ("usability", "s2")]
+    assert boundary.state.progress() == (3, 5) and all(d.note == "rule 1" for d in boundary.decided)
+    contact = review.decide_open(project, "ben", "ana", "consensus", "first", codes=["contact"])
+    assert [(d.code, d.decision) for d in contact.decided] == [("contact", "first"), ("contact", "first")]
+    assert ("contact", "s1", 182, 215) in consensus(project)  # ben's coding: first of "ben ana"
+    assert review.list_disagreements(project, "ana", "ben").progress() == (5, 5)
+    with project.session() as session:
+        assert session.scalar(select(Coder.name).join(Adjudication, Adjudication.decided_by_id == Coder.id)) == "lead"
+    undone = review.undo_last(project, "ana", "ben")  # undoable as on the Review screen
+    assert undone is not None and undone.code == "contact" and undone.decision == "second"
+
+
+def test_redo_brings_back_the_decision_with_its_note(project: Project) -> None:
+    state = review.start_review(project, "ana", "ben")
+    trust = state.disagreements[2]
+    review.adjudicate(project, state, trust, "edited", spans=[(50, 90)], note="only the trust clause")
+    undone = review.undo_last(project, "ana", "ben")
+    assert undone is not None and undone.note == "only the trust clause"
+    redone = review.redo(project, "ana", "ben", "consensus", undone)
+    assert (redone.decision, redone.result, redone.note) == ("edited", (Span(50, 90),), "only the trust clause")
+    assert review.list_disagreements(project, "ana", "ben").disagreements[2].note == "only the trust clause"
+
+
+def test_an_unfinished_consensus_is_named(project: Project) -> None:
+    from workbench.services.agreement.progress import consensus_warning
+
+    with project.session() as session:
+        assert consensus_warning(session, "consensus") is None
+    state = review.start_review(project, "ana", "ben")
+    review.adjudicate(project, state, state.disagreements[0], "first")
+    with project.session() as session:
+        assert consensus_warning(session, "consensus") == "consensus of ana and ben: 1 of 5 disagreements resolved"
+    review.decide_open(project, "ana", "ben", "consensus", "union")
+    with project.session() as session:
+        assert consensus_warning(session, "consensus") is None

@@ -377,3 +377,22 @@ def test_replace_removes_what_the_file_does_not_have(project, tmp_path):
     assert [c.name for c in theme_categories.list_categories(project)] == ["Contact", "Technology"]
     with project.session() as session:
         assert session.scalar(select(func.count()).select_from(Theme)) == 3
+
+
+def test_a_flat_codebook_gives_no_dimensions(tmp_path):
+    """Issue 10: a code with no parent contributes no dimension (it used to be its own)."""
+    flat = Project.open(str(tmp_path / "flat.db"))
+    (tmp_path / "flat.yaml").write_text(
+        "codebook: Flat\ncodes:\n  - id: time\n    name: Time\n  - id: contact\n    name: Contact\n"
+        "  - id: bond\n    name: Bond\n    children:\n      - id: bond.trust\n        name: Trust\n",
+        encoding="utf-8",
+    )
+    load_codebook(flat, tmp_path / "flat.yaml")
+    theme = themes.create_theme(flat, "Time", codes=["time", "contact"])
+    assert theme.dimensions == () and theme.derived_dimensions == ()
+    assert [d.key for d in themes.list_dimensions(flat)] == ["bond"]
+    mixed = themes.create_theme(flat, "Held", codes=["bond", "bond.trust", "time"])
+    assert mixed.dimensions == ("bond",)  # from bond.trust; bond itself, at the top, gives none
+    with pytest.raises(WorkbenchError, match="not a dimension"):
+        themes.update_theme(flat, "F1", dimensions=["time"])
+    flat.close()

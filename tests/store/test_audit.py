@@ -41,3 +41,25 @@ def test_code_changes_keep_before_and_after(project, codebook_file):
     assert update[4] == {"definition": "Trust, warmth and respect."}
     with project.session() as session:
         assert session.scalar(select(AuditEntry.note).where(AuditEntry.action == "update")) == "refined after review"
+
+
+def test_an_actor_who_has_not_coded_yet_is_named(project, codebook_file):
+    """Issue 10: ``--coder mallory codebook load`` was logged with no one; the actor is now created and named."""
+    project.actor = "mallory"
+    load_codebook(project, codebook_file)
+    log = entries(project)
+    assert log and {e[5] for e in log} == {"mallory"}
+    with project.session() as session:
+        assert session.scalars(select(Coder.name)).all() == ["mallory"]  # one row, however many entries
+
+
+def test_blind_mode_is_stored_per_coder_and_audited(project):
+    from workbench.services.project.blind import remembered_blind, set_blind
+
+    assert set_blind(project, "ben", True) and remembered_blind(project, "ben") and not remembered_blind(project, "ana")
+    assert not set_blind(project, "ben", True)  # no change, no entry
+    assert set_blind(project, "ben", False) and not remembered_blind(project, "ben")
+    assert [(e[0], e[1], e[3], e[4], e[5]) for e in entries(project)] == [
+        ("blind", "coder", {"blind": False}, {"blind": True}, "ben"),
+        ("unblind", "coder", {"blind": True}, {"blind": False}, "ben"),
+    ]

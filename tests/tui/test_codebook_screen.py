@@ -152,10 +152,21 @@ async def test_e_shows_a_conflict_when_someone_else_saved_first(project: Project
         version = code_row(project, "task").version
         edit.update_code(project, "task", expected_version=version, definition="Saved by Ben")
         pilot.app.screen.query_one("#form-definition", TextArea).text = "Saved by Ana"
+        pilot.app.screen.query_one("#form-keywords", Input).value = "ana's keyword"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CodeForm) and pilot.app.screen.has_class("-conflict"))
         assert code_row(project, "task").definition == "Saved by Ben"
-        assert any("changed by someone else; reload and try again" in m for m in pilot.app.notices)
+        # the form stays, with what the user typed, and Ben's version beside it: nothing typed is lost
+        form = pilot.app.screen
+        assert isinstance(form, CodeForm) and form.has_class("-conflict")
+        assert form.query_one("#form-definition", TextArea).text == "Saved by Ana"
+        assert form.query_one("#form-keywords", Input).value == "ana's keyword"
+        assert "Saved by Ben" in str(form.query_one("#form-theirs-text").render())
+        assert "their version is on the right" in str(form.query_one("#form-error").render())
+        await pilot.press("ctrl+s")  # seen theirs; save mine over it
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, CodeForm)
+        assert code_row(project, "task").definition == "Saved by Ana" and code_row(project, "task").keywords == ["ana's keyword"]
 
 
 async def test_r_renames_and_keeps_the_key(project: Project) -> None:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from workbench.services.agreement import review
+from workbench.services.codebook.edit import get_code
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import import_codings_csv
 from workbench.services.importing.batch import import_paths
@@ -229,12 +230,51 @@ async def test_a_stale_definition_is_refused(project: Project) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, RefineDefinitionScreen))
         review.refine_code(project, "trust", expected_version=1, definition="changed elsewhere")
         app.screen.query_one(TextArea).load_text("mine")
+        app.screen.query_one("#refine-note", Input).value = "my reason"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any("changed by someone else" in n for n in app.notices)
+        await wait_for(pilot, lambda: isinstance(app.screen, RefineDefinitionScreen) and app.screen.theirs is not None)
+        modal = app.screen  # open again with the user's text and note, the other version beside it
+        assert modal.query_one(TextArea).text == "mine" and modal.query_one("#refine-note", Input).value == "my reason"
+        assert str(modal.query_one("#refine-theirs").render()) == "changed elsewhere"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert get_code(project, "trust").definition == "mine"
 
 
 def test_every_binding_has_an_id_and_a_tooltip() -> None:
     for owner in (ReviewScreen, DisagreementView, RefineDefinitionScreen):
         for binding in owner.BINDINGS:
             assert binding.id and binding.tooltip, (owner.__name__, binding.key)
+
+
+async def test_a_note_survives_undo_and_redo(project: Project) -> None:
+    """Issue 10: z takes a decision back but keeps its note in the box; y decides again with the note."""
+    app = harness(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("down", "enter")  # trust
+        await settle(pilot)
+        assert where(screen) == ("s1", "trust", 48, 130)
+        await pilot.press("n", *"reads the diary, not trust", "enter", "i")
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        assert where(screen) == ("s1", "trust", 48, 130) and "0 of 5" in status(screen)
+        assert screen.query_one("#review-note", Input).value == "reads the diary, not trust"
+        await pilot.press("y")
+        await settle(pilot)
+        assert "1 of 5" in status(screen)
+        with project.session() as session:
+            row = session.scalar(select(Adjudication))
+            assert (row.decision, row.note, row.result) == ("intersection", "reads the diary, not trust", [[48, 94]])
+        await pilot.press("z")
+        await settle(pilot)
+        await pilot.press("2")  # deciding anew keeps the note too
+        await settle(pilot)
+        with project.session() as session:
+            row = session.scalar(select(Adjudication))
+            assert (row.decision, row.note) == ("second", "reads the diary, not trust")
+        await pilot.press("y")
+        await settle(pilot)
+        assert any("nothing to redo" in n for n in app.notices)

@@ -233,3 +233,34 @@ async def test_L_sets_the_highlighted_sources_language_and_reads_it_again(make_t
             ).all()
         assert source.language == "da" and roles == [("interviewer", None), ("participant", "P08")]
         assert any(n.message.startswith("samtale-8: en → da") for n in pilot.app._notifications)
+
+
+async def test_enter_in_a_burst_opens_the_row_the_keys_reached(make_tui_app):
+    """Issue 10: ↓⏎ pasted (or over a slow link) arrive before the table has moved; Enter waits its turn."""
+    from textual import events
+
+    async with make_tui_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert pilot.app.screen.query_one(DataTable).cursor_row == 0  # FG1-focus-group
+        for key in ("down", "enter"):  # posted at once, no waiting between them
+            pilot.app.post_message(events.Key(key, None))
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CodingScreen) and screen.source_name == "P01-interview"
+
+
+async def test_home_end_j_k_move_the_row_cursor(make_tui_app):
+    async with make_tui_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one(DataTable)
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("k")
+        assert table.cursor_row == 0
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 == 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, CodingScreen) and pilot.app.screen.source_name == "P01-interview"

@@ -156,7 +156,10 @@ def test_two_users_code_in_browsers_and_a_word_export_downloads(served, tmp_path
         with ana.expect_download(timeout=60_000) as download_info:
             ana.keyboard.press("w")
             ana.wait_for_timeout(1500)
-            ana.keyboard.press("Enter")  # themes.docx, from ana's own codings (the only layer)
+            ana.keyboard.press("Enter")  # themes.docx
+            ana.wait_for_timeout(1500)
+            ana.keyboard.type("ana")  # whose codings to count: every coder is offered (issue 10)
+            ana.keyboard.press("Enter")
         download = download_info.value
         assert download.suggested_filename == "themes.docx"
         saved = tmp_path / "themes.docx"

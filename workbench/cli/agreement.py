@@ -11,15 +11,23 @@ import argparse
 import sys
 
 from workbench.agreement import format as fmt
-from workbench.cli.common import acting_coder, db_location, open_project, plural, print_json
+from workbench.cli.common import acting_coder, db_location, open_project, plural, print_json, refuse_if_blind, warn
 from workbench.errors import WorkbenchError
 
 
 def _report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from workbench.services.agreement.compute import compute_agreement
+    """The agreement report; an unfinished consensus layer among the coders is warned about and noted."""
+    import dataclasses
 
-    return compute_agreement(
-        open_project(args),
+    from workbench.services.agreement.compute import compute_agreement
+    from workbench.services.agreement.progress import unfinished_consensus
+
+    project = open_project(args)
+    refuse_if_blind(project, args, "agreement figures")
+    unfinished = unfinished_consensus(project, args.coders)
+    warn(unfinished)
+    report = compute_agreement(
+        project,
         args.coders,
         unit=args.unit,
         overlap=args.overlap,
@@ -28,6 +36,7 @@ def _report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         seed=args.seed,
         undefined_kappa_as=1.0 if args.undefined_as_one else None,
     )
+    return dataclasses.replace(report, notes=(*report.notes, *(f"not finished: {line}" for line in unfinished)))
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
@@ -58,20 +67,51 @@ def cmd_export_agreement(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    """Copy agreed regions to the consensus layer, then open the Review screen (or print progress with --status)."""
-    from workbench.services.agreement.review import start_review
+    """Open the Review screen; or print the progress (--status, reading only); or decide by a rule (--decide)."""
+    from workbench.services.agreement import review
 
     first, second = _two(args.coders)
+    if (args.json and not args.status) or ((args.code or args.boundary_only or args.note) and not args.decide):
+        raise WorkbenchError("--json goes with --status; --code, --boundary-only and --note go with --decide")
+    if args.status and args.decide:
+        raise WorkbenchError("choose --status (reads only) or --decide RULE, not both")
     project = open_project(args)
-    state = start_review(project, first, second, args.consensus, actor=acting_coder(args))
+    refuse_if_blind(project, args)
+    if args.status:
+        state = review.list_disagreements(project, first, second, args.consensus)
+        if args.json:
+            print_json(progress_json(state))
+        else:
+            print(format_progress(state))
+        return 0
+    if args.decide:
+        result = review.decide_open(project, first, second, args.consensus, args.decide, codes=args.code,
+                                    boundary_only=args.boundary_only, note=args.note, actor=acting_coder(args))  # fmt: skip
+        for d in result.decided:
+            print(f"  {args.decide:<12} {d.code:<32} {d.source} {d.start}-{d.end}")
+        resolved, total = result.state.progress()
+        which = f" of {', '.join(args.code)}" if args.code else ""
+        print(f"resolved {len(result.decided)} open disagreement(s){which} by {args.decide!r} into {args.consensus!r}; "
+              f"{resolved} of {total} resolved")  # fmt: skip
+        return 0
+    state = review.start_review(project, first, second, args.consensus, actor=acting_coder(args))
     if state.seeded:
         print(f"{plural(state.seeded, 'agreed region')} copied to the consensus layer {args.consensus!r}")
     interactive = sys.stdout.isatty() and sys.stdin.isatty()
-    if args.status or not interactive:
-        print(format_progress(state))
+    if not interactive:
+        print(format_progress(review.list_disagreements(project, first, second, args.consensus)))
         return 0
     project.close()
     return _run_review_tui(args, first, second)
+
+
+def progress_json(state) -> dict:  # type: ignore[no-untyped-def]
+    resolved, total = state.progress()
+    codes = sorted({d.code for d in state.disagreements})
+    return {
+        "coders": [state.first, state.second], "consensus": state.consensus, "total": total, "resolved": resolved,
+        "codes": [{"code": code, "total": state.progress(code)[1], "resolved": state.progress(code)[0]} for code in codes],
+    }  # fmt: skip
 
 
 def _two(coders: list[str]) -> tuple[str, str]:
@@ -137,8 +177,12 @@ def format_report(report) -> str:  # type: ignore[no-untyped-def]
 
 def format_progress(state) -> str:  # type: ignore[no-untyped-def]
     resolved, total = state.progress()
+    held = (f"all {plural(state.agreed_regions, 'agreed region')} in the consensus layer"
+            if state.seeded >= state.agreed_regions
+            else f"{plural(state.agreed_regions, 'agreed region')}, {state.seeded} in the consensus layer so far "
+                 "(the rest are copied when the review starts)")  # fmt: skip
     lines = [f"review of {state.first} and {state.second} into {state.consensus!r}: {resolved} of "
-             f"{plural(total, 'disagreement')} resolved; {plural(state.agreed_regions, 'agreed region')} in the consensus layer"]  # fmt: skip
+             f"{plural(total, 'disagreement')} resolved; {held}"]  # fmt: skip
     codes = sorted({d.code for d in state.disagreements})
     for code in codes:
         done, count = state.progress(code)

@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, plural, print_json
+from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, plural, print_json, refuse_if_blind
 from workbench.cli.export import cmd_export_segments, cmd_export_table, cmd_export_themes, cmd_themes
 from workbench.cli.agreement import cmd_agreement, cmd_export_agreement, cmd_review
 from workbench.cli.interop import cmd_export_codebook as cmd_export_codebook_any, cmd_export_qdpx
@@ -55,7 +55,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     options = replace(options, layout=args.layout)
     report = import_paths(project, args.paths, options, attributes=args.attributes, progress=show)
     if not report.results:
-        raise WorkbenchError("no transcripts found (looked for .txt .md .docx .vtt .srt .json .tsv)")
+        left_out = f"; {report.left_out()}" if report.unsupported else ""
+        raise WorkbenchError(f"no transcripts found (looked for .txt .md .docx .vtt .srt .json .tsv){left_out}")
     layouts = report.layouts()
     print(report.summary() + (f" · {layouts}" if layouts else ""))
     return EXIT_PARTIAL if report.failed else 0
@@ -214,7 +215,9 @@ def _tui_available() -> bool:
 def cmd_audit(args: argparse.Namespace) -> int:
     from workbench.services.project.audit_log import audit_rows, write_audit_csv
 
-    rows = audit_rows(open_project(args), code=args.code, source=args.source, limit=args.limit)
+    project = open_project(args)
+    refuse_if_blind(project, args, "the audit trail")
+    rows = audit_rows(project, code=args.code, source=args.source, limit=args.limit)
     if args.csv:
         write_audit_csv(rows, args.csv)
         print(f"{plural(len(rows), 'audit entry', 'audit entries')} written to {args.csv}")
@@ -238,9 +241,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     if not _tui_available():
         raise WorkbenchError("the terminal UI needs an interactive terminal; use the other commands in scripts")
+    from workbench.services.project.blind import set_blind
     from workbench.tui.app import run_app
 
-    return run_app(db_location(args), coder=acting_coder(args), blind=getattr(args, "blind", False))
+    blind = getattr(args, "blind", None)  # None: as remembered for this coder
+    if blind is not None:
+        project = open_project(args)
+        try:
+            set_blind(project, acting_coder(args), blind)
+        finally:
+            project.close()
+    return run_app(db_location(args), coder=acting_coder(args))
 
 
 EXPORTS = {  # workbench export WHAT: one handler per WHAT

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -38,6 +40,19 @@ def open_project(args: argparse.Namespace, create: bool = False) -> Project:
     project = Project.open(db_location(args), create=create)
     project.actor = acting_coder(args)
     return project
+
+
+def refuse_if_blind(project: Project, args: argparse.Namespace, what: str = "a review") -> None:
+    """A coder in blind mode gets nothing that shows the other coders' work (agreement, review, audit)."""
+    from workbench.services.project.blind import refuse_when_blind
+
+    refuse_when_blind(project, acting_coder(args), what)
+
+
+def warn(lines: Iterable[str]) -> None:
+    """Warnings (an unfinished consensus, a pinned quote left out): one line each on stderr."""
+    for line in lines:
+        print(f"workbench: warning: {line}", file=sys.stderr)
 
 
 def print_json(value: Any, *, compact: bool = False) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli.common import open_project, plural
+from workbench.cli.common import open_project, plural, warn
 
 
 def _layer(args: argparse.Namespace) -> tuple[str | None, bool]:
@@ -44,7 +44,8 @@ def cmd_export_themes(args: argparse.Namespace) -> int:
 
     coder, consensus = _layer(args)
     summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes,
-                                figure=args.figure, style=args.style, quote_marks=args.quote_marks)
+                                 figure=args.figure, style=args.style, quote_marks=args.quote_marks)
+    warn(summary.warnings)
     print(f"{plural(summary.themes, 'theme')} with {plural(summary.quotes, 'quote')} ({summary.layer}) written to {summary.path}")
     return 0
 
@@ -73,6 +74,7 @@ def cmd_export_segments(args: argparse.Namespace) -> int:
     )
     summary = export_segments(open_project(args), args.file, query, bom=args.excel, style=args.style,
                               quote_marks=args.quote_marks)
+    warn(summary.warnings)
     print(
         f"{plural(summary.segments, 'coded segment')} of {plural(summary.codes, 'code')} from "
         f"{plural(summary.sources, 'source')} ({plural(summary.participants, 'participant')}) written to {summary.path}"
@@ -81,10 +83,13 @@ def cmd_export_segments(args: argparse.Namespace) -> int:
 
 
 def cmd_export_table(args: argparse.Namespace) -> int:
+    from workbench.services.agreement.progress import unfinished_consensus
     from workbench.services.export.tables import export_table
 
     coder, consensus = _layer(args)
-    summary = export_table(open_project(args), args.file, args.what, coder=coder, consensus=consensus, bom=args.excel)
+    project = open_project(args)
+    summary = export_table(project, args.file, args.what, coder=coder, consensus=consensus, bom=args.excel)
+    warn(unfinished_consensus(project, [summary.layer]))
     print(f"{summary.what}: {plural(summary.rows, 'row')} × {plural(summary.columns, 'column')} ({summary.layer}) "
           f"written to {summary.path}")
     return 0

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli.common import open_project
+from workbench.cli.common import open_project, warn
 
 
 def cmd_export_qdpx(args: argparse.Namespace) -> int:
     from workbench.interop.qdpx_export import export_project
+    from workbench.services.agreement.progress import unfinished_consensus
 
-    report = export_project(open_project(args), args.file)
+    project = open_project(args)
+    report = export_project(project, args.file)
+    warn(unfinished_consensus(project))  # every coder's codings go out, the consensus layers' too
     print("\n".join(report.lines()))
     return 0
 

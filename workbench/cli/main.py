@@ -42,7 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", metavar="CODE",
                    help="the study's language, ISO 639-1 (default en): da, de, en, es, fi, fr, it, nb, nl, pt, sv")
     p = commands.add_parser("open", help="open the project in the terminal UI")
-    p.add_argument("--blind", action="store_true", help="show only your own codings (second-coder view)")
+    blind = p.add_mutually_exclusive_group()
+    blind.add_argument("--blind", dest="blind", action="store_const", const=True, default=None,
+                       help="code blind from now on: only your own codings, no review, agreement or audit (remembered)")
+    blind.add_argument("--no-blind", dest="blind", action="store_const", const=False,
+                       help="lift blind mode for this coder (recorded in the audit trail)")
 
     p = commands.add_parser(
         "import", help="import transcripts (.txt .md .docx .vtt .srt .json .tsv; folders recursively) or REFI-QDA (.qdpx .qde .qdc)"
@@ -114,7 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("review", help="review two coders' disagreements into a consensus layer")
     p.add_argument("--coders", nargs="+", required=True, metavar="CODER", help="the two coders: first second")
     p.add_argument("--consensus", default=CONSENSUS_CODER, metavar="NAME", help="coder of the consensus layer (default consensus)")
-    p.add_argument("--status", action="store_true", help="print the progress instead of opening the Review screen")
+    p.add_argument("--status", action="store_true",
+                   help="print the progress (reads only) instead of opening the Review screen")
+    p.add_argument("--json", action="store_true", help="with --status: the progress as JSON")
+    p.add_argument("--decide", choices=["first", "second", "union", "intersection", "neither"], metavar="RULE",
+                   help="resolve the open disagreements by this rule: first, second, union, intersection or neither")
+    p.add_argument("--code", action="append", default=[], metavar="KEY",
+                   help="with --decide: only disagreements of this code (repeatable; default every code)")
+    p.add_argument("--boundary-only", action="store_true",
+                   help="with --decide: only disagreements where both coders coded overlapping spans whose boundaries differ")
+    p.add_argument("--note", metavar="TEXT", help="with --decide: the note stored with each decision")
     export = commands.add_parser("export", help="export reports: agreement, themes, codebook, segments, table, qdpx").add_subparsers(
         dest="action", metavar="WHAT", parser_class=_Parser, required=True
     )
@@ -178,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands, export)
+    _global_options_after(commands)
     return parser
 
 
@@ -185,6 +199,34 @@ def _quote_marks_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quote-marks", metavar="CODE",
                         help="print every quote in this language's quote marks (default: each source's language: "
                              "“…” en/nl, »…« da, ”…” sv/fi, „…“ de, «…» fr/es/it/pt/nb)")
+
+
+def _global_options_after(commands: argparse._SubParsersAction) -> None:
+    """``--db`` and ``--coder`` after the command too (``workbench sources --db x.db``).
+
+    Added to every command that has no option of that name itself (``export
+    themes --coder`` keeps choosing the layer, ``demo --db`` its own place);
+    the value is only set when given, so the one before the command stands otherwise.
+    """
+    seen: set[int] = set()
+
+    def walk(action: argparse._SubParsersAction) -> None:
+        for sub in action.choices.values():
+            if id(sub) in seen:
+                continue
+            seen.add(id(sub))
+            nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+            if nested:
+                for inner in nested:
+                    walk(inner)
+                continue
+            taken = {option for a in sub._actions for option in a.option_strings}
+            if "--db" not in taken:
+                sub.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+            if "--coder" not in taken:
+                sub.add_argument("--coder", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    walk(commands)
 
 
 def _paper_options(parser: argparse.ArgumentParser, *, style: bool = True, excel: bool = True) -> None:
@@ -253,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
         return handler(args) or 0
     command = args.command or "open"
     if command == "open" and not hasattr(args, "blind"):
-        args.blind = False
+        args.blind = None
     handler = COMMANDS[command]
     return handler(args) or 0
 

@@ -4,10 +4,12 @@ A ``before_flush`` listener on every project session turns ORM changes of the
 audited models into append-only :class:`AuditEntry` rows in the same
 transaction, with the before and after values of the changed columns. The
 actor is the coder named in ``session.info["actor"]`` (set by
-``Project.session(actor=...)`` or ``Project.actor``). Bulk inserts through
-Core of transcripts (turns, segments) are not audited: they create sources,
-not analysis; rows inserted in bulk (codings from a CSV import or a merge, codes
-from a codebook file) are, through :func:`record_bulk_creates`, in the same form.
+``Project.session(actor=...)`` or ``Project.actor``), created when it has
+done nothing before, so every change is recorded under who made it. Bulk
+inserts through Core of transcripts (turns, segments) are not audited: they
+create sources, not analysis; rows inserted in bulk (codings from a CSV import
+or a merge, codes from a codebook file) are, through :func:`record_bulk_creates`,
+in the same form.
 """
 
 from __future__ import annotations
@@ -73,13 +75,16 @@ def record_changes(session: Session, _context: object, _instances: object) -> No
     if not entries:
         return
     actor = session.info.get("actor")
-    coder_id = None
+    coder = None
     if actor:
         with session.no_autoflush:
-            coder_id = session.scalar(select(Coder.id).where(Coder.name == actor))
+            coder = session.scalar(select(Coder).where(Coder.name == actor))
+            if coder is None:  # the acting coder has done nothing yet: named all the same
+                coder = next((c for c in session.new if isinstance(c, Coder) and c.name == actor), None) or Coder(name=actor)
+                session.add(coder)
     note = session.info.get("audit_note")
     for entry in entries:
-        entry.coder_id = coder_id
+        entry.coder = coder
         entry.note = note
         session.add(entry)
     session.info.setdefault("_audit_pending", []).extend(e for e in entries if hasattr(e, "_pending_target"))
@@ -106,7 +111,14 @@ def record_bulk_creates(session: Session, model: type, rows: list[dict[str, Any]
     columns = [c.key for c in table.columns if c.key not in SKIPPED_COLUMNS]
     dated = [c for c in columns if isinstance(table.c[c].type, (Date, DateTime))]
     actor = session.info.get("actor")
-    coder_id = session.scalar(select(Coder.id).where(Coder.name == actor)) if actor else None
+    coder_id = None
+    if actor:  # named even when the actor has not coded before, as record_changes does
+        coder = session.scalar(select(Coder).where(Coder.name == actor))
+        if coder is None:
+            coder = Coder(name=actor)
+            session.add(coder)
+            session.flush()
+        coder_id = coder.id
     note, at = session.info.get("audit_note"), utcnow()
     entries = [
         {"at": at, "coder_id": coder_id, "action": "create", "entity_kind": kind, "entity_id": row["id"],

@@ -419,6 +419,7 @@ class AuditEntry(Base):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+    coder: Mapped[Coder | None] = relationship()
 
     def __repr__(self) -> str:
         return f"AuditEntry({self.action} {self.entity_kind}:{self.entity_id})"

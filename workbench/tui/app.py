@@ -34,11 +34,15 @@ from workbench.tui.screens.sources import SourcesScreen
 from workbench.domain.vocabulary import CONSENSUS_CODER
 
 
+BLIND_CLOSED = {"review", "audit"}  # actions that would show another coder's work
+
+
 class WorkbenchCommands(Provider):
     """Every key of the current screen (and the App's) as a command, generated from the bindings."""
 
     def _entries(self) -> list[BindingEntry]:
-        return [e for e in collect_bindings(self.screen) if e.binding.action != "command_palette"]
+        hidden = {"command_palette"} | (BLIND_CLOSED if self.app.context.blind else set())  # type: ignore[attr-defined]
+        return [e for e in collect_bindings(self.screen) if e.binding.action not in hidden]
 
     def _run(self, entry: BindingEntry):  # type: ignore[no-untyped-def]
         return partial(self.app.run_action, entry.binding.action, entry.node)
@@ -216,7 +220,7 @@ class WorkbenchApp(App[int]):
         from workbench.tui.screens.review import ReviewScreen
         from workbench.tui.widgets.code_picker import Picker
 
-        if isinstance(self.screen, ReviewScreen):
+        if isinstance(self.screen, ReviewScreen) or self._closed_when_blind("the Review screen and its agreement figures"):
             return
         coders = [(name, f"{name}  ({count} codings)") for name, count in self._coders_with_codings()]
         if len(coders) < 2:
@@ -249,10 +253,19 @@ class WorkbenchApp(App[int]):
     def action_audit(self) -> None:
         from workbench.tui.screens.audit import AuditScreen
 
-        if isinstance(self.screen, AuditScreen):
+        if isinstance(self.screen, AuditScreen) or self._closed_when_blind("the audit trail"):
             return
         source = self.screen.source_name if isinstance(self.screen, CodingScreen) else None
         self.push_screen(AuditScreen(source=source))
+
+    def _closed_when_blind(self, what: str) -> bool:
+        """In blind mode, say in one line why ``what`` stays closed; True when it does."""
+        if not self.context.blind:
+            return False
+        self.notify(f"Closed while you code blind: {what} would show the other coders' work "
+                    f"('workbench --coder {self.context.coder} open --no-blind' lifts blind mode).",
+                    severity="warning", markup=False)  # fmt: skip
+        return True
 
     def get_line_filters(self):  # type: ignore[no-untyped-def]
         return [*super().get_line_filters(), self._control_filter]
@@ -277,13 +290,17 @@ def make_app(
 ) -> WorkbenchApp:
     """Open the project (migrating it) and build the App, without running it.
 
-    ``start`` builds a screen to show above the Sources screen (e.g. ``workbench review``).
+    The coder codes blind when ``blind`` or when blind mode is remembered for
+    them (``workbench open --blind``). ``start`` builds a screen to show above
+    the Sources screen (e.g. ``workbench review``).
     """
+    from workbench.services.project.blind import remembered_blind
+
     project = Project.open(db, create=False)
     project.actor = coder  # the audit trail names the coder for every change made in the UI
     from workbench.services.handout.identity import handout_opens_blind
 
-    blind = blind or handout_opens_blind(project, coder)  # a handout opens blind for its coder
+    blind = blind or remembered_blind(project, coder) or handout_opens_blind(project, coder)  # a handout opens blind
     context = WorkbenchContext(project, coder, blind, upload_url)
     return WorkbenchApp(context, CodingSession(project, coder, blind), start)
 

@@ -20,11 +20,12 @@ from textual.screen import Screen
 
 from workbench.services.export.segments import SegmentQuery, export_segments
 from workbench.services.export.word_themes import write_themes_docx
-from workbench.services.themes.rollups import CONSENSUS_CODER, coders_with_codings
+from workbench.services.themes.rollups import CONSENSUS_CODER
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker
+from workbench.tui.widgets.confirm import ConfirmScreen
 
 
 async def ask_target(screen: Screen, prompt: str, default: str) -> Path | None:
@@ -52,16 +53,22 @@ def deliver(app: App, out: Path) -> str:
 
 
 async def export_themes_docx(screen: Screen, context: WorkbenchContext) -> None:
-    """The themes document (as ``workbench export themes``), from the consensus layer or the coder's codings."""
+    """The themes document, as ``workbench export themes``: counts and quotes from one layer the user picks
+    (any coder's codings or the consensus layer; only your own when coding blind); asks before overwriting."""
     out = await ask_target(screen, "Write the themes to a Word file (.docx):", "themes.docx")
     if out is None:
         return
-    layers = await asyncio.to_thread(_layer_choices, context)
+    if out.exists() and not await screen.app.push_screen_wait(
+        ConfirmScreen("Replace the file?", f"{out} exists. Write the themes over it?", "Replace")
+    ):
+        return
+    layers = await asyncio.to_thread(layer_choices, context)
     if not layers:
-        screen.notify(f"No codings of {context.coder} yet: code some transcripts first", severity="warning")
+        whose = f"of {context.coder} " if context.blind else ""
+        screen.notify(f"No codings {whose}yet: code some transcripts first", severity="warning")
         return
     layer = layers[0][0] if len(layers) == 1 else await screen.app.push_screen_wait(
-        Picker("Counts and quotes from:", layers)
+        Picker("Count codings and take quotes from:", layers)
     )
     if layer is None:
         return
@@ -73,6 +80,8 @@ async def export_themes_docx(screen: Screen, context: WorkbenchContext) -> None:
         where = deliver(screen.app, out)
         screen.notify(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {where}",
                       markup=False)
+        for warning in summary.warnings:
+            screen.notify(warning, severity="warning", timeout=10, markup=False)
 
 
 async def export_segments_file(screen: Screen, context: WorkbenchContext, query: SegmentQuery) -> None:
@@ -84,15 +93,30 @@ async def export_segments_file(screen: Screen, context: WorkbenchContext, query:
     if ok:
         where = deliver(screen.app, out)
         screen.notify(f"{summary.segments} coded segments of {summary.codes} codes written to {where}", markup=False)
+        for warning in summary.warnings:  # an unfinished consensus layer among the codings written
+            screen.notify(warning, severity="warning", timeout=10, markup=False)
 
 
-def _layer_choices(context: WorkbenchContext) -> list[tuple[str, str]]:
-    """The consensus layer (unless coding blind) and the coder's own codings, where they exist."""
+def layer_choices(context: WorkbenchContext) -> list[tuple[str, str]]:
+    """The layers a theme document can count: the consensus layer, then every coder with codings (most first).
+
+    Coding blind, only the coder's own codings: the others' would show their work.
+    """
+    from sqlalchemy import func, select
+
+    from workbench.store.models import Coder, Coding
+
     with context.project.session() as session:
-        names = coders_with_codings(session)
+        counts = session.execute(
+            select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
+            .group_by(Coder.name).order_by(func.count(Coding.id).desc(), Coder.name)
+        ).all()  # fmt: skip
     choices = []
-    if CONSENSUS_CODER in names and not context.blind:
-        choices.append((CONSENSUS_CODER, "the consensus layer (adjudicated)"))
-    if context.coder in names:
-        choices.append((context.coder, f"your codings ({context.coder})"))
+    for name, count in counts:
+        if context.blind and name != context.coder:
+            continue
+        if name == CONSENSUS_CODER:
+            choices.insert(0, (name, f"the consensus layer ({count} codings)"))
+        else:
+            choices.append((name, f"{name} ({count} codings{', you' if name == context.coder else ''})"))
     return choices

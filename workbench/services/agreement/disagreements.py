@@ -16,17 +16,18 @@ functions work inside the caller's session and only read, except that
 from __future__ import annotations
 
 import bisect
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from workbench.domain.spans import Span, intersect_all, merge, subtract
+from workbench.domain.spans import Span, intersect_all, merge, overlaps, subtract
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.project.coders import check_coder_name, get_or_create_coder, require_coder
 from workbench.store.integrity import require_intact_codings
-from workbench.store.models import Adjudication, Code, Coder, Coding, Source, Turn
+from workbench.store.models import Adjudication, Code, Coder, Coding, Setting, Source, Turn
 from workbench.domain.vocabulary import Decision, values
 
 DECISIONS = values(Decision)
@@ -65,6 +66,15 @@ class Disagreement:
     @property
     def resolved(self) -> bool:
         return self.decision is not None
+
+    @property
+    def boundary_only(self) -> bool:
+        """Both coders coded here and each coding overlaps one of the other coder's: only the boundaries differ."""
+        if not self.first_spans or not self.second_spans:
+            return False
+        return all(any(overlaps(a, b) for b in self.second_spans) for a in self.first_spans) and all(
+            any(overlaps(b, a) for a in self.first_spans) for b in self.second_spans
+        )
 
     @property
     def key(self) -> tuple[str, str, int, int]:
@@ -109,11 +119,40 @@ class ReviewState:
 
 @dataclass
 class ReviewCoders:
-    """The two coders compared and the consensus layer's coder."""
+    """The two coders compared, in the order asked for, and the consensus layer's coder.
+
+    A review is of an unordered pair: ``ana ben`` and ``ben ana`` are one
+    session writing one consensus layer. ``swapped`` says that the session's
+    stored adjudications name the coders the other way round (it was started
+    as ``ben ana``); decisions are translated on the way in and out, so
+    "first" always means the first coder as asked for.
+    """
 
     first: Coder
     second: Coder
     consensus: Coder
+    swapped: bool = False
+
+    def pair(self):  # type: ignore[no-untyped-def]
+        """The where clause of this pair's adjudications into this layer, stored either way round."""
+        a, b = self.first.id, self.second.id
+        return and_(
+            Adjudication.consensus_coder_id == self.consensus.id,
+            or_(and_(Adjudication.first_coder_id == a, Adjudication.second_coder_id == b),
+                and_(Adjudication.first_coder_id == b, Adjudication.second_coder_id == a)),
+        )  # fmt: skip
+
+    def stored(self) -> tuple[int, int]:
+        """(first, second) coder ids as the session stores them."""
+        return (self.second.id, self.first.id) if self.swapped else (self.first.id, self.second.id)
+
+    def as_asked(self, adjudication: Adjudication) -> str:
+        """The adjudication's decision with first and second as this review names them."""
+        return swap_decision(adjudication.decision) if adjudication.first_coder_id != self.first.id else adjudication.decision
+
+
+def swap_decision(decision: str) -> str:
+    return {"first": "second", "second": "first"}.get(decision, decision)
 
 
 def review_coders(session: Session, first: str, second: str, consensus: str, create: bool) -> ReviewCoders:
@@ -124,9 +163,44 @@ def review_coders(session: Session, first: str, second: str, consensus: str, cre
         raise WorkbenchError(f"the consensus layer needs its own coder name, not {consensus!r}; e.g. 'consensus'")
     a, b = require_coder(session, first), require_coder(session, second)
     if create:
-        return ReviewCoders(a, b, get_or_create_coder(session, consensus))
-    found = session.scalar(select(Coder).where(Coder.name == consensus))
-    return ReviewCoders(a, b, found if found is not None else Coder(id=-1, name=consensus))  # no layer yet: nothing decided
+        layer = get_or_create_coder(session, consensus)
+    else:
+        found = session.scalar(select(Coder).where(Coder.name == consensus))
+        layer = found if found is not None else Coder(id=-1, name=consensus)  # no layer yet: nothing decided
+    who = ReviewCoders(a, b, layer)
+    earliest = session.scalar(select(Adjudication.first_coder_id).where(who.pair()).order_by(Adjudication.id).limit(1))
+    recorded = [pair for pair in recorded_reviews(session).get(consensus, []) if set(pair) == {first, second}]
+    who.swapped = earliest == b.id if earliest is not None else bool(recorded) and tuple(recorded[0]) == (second, first)
+    return who
+
+
+REVIEWS_SETTING = "reviews"
+
+
+def recorded_reviews(session: Session) -> dict[str, list[list[str]]]:
+    """Consensus layer → the pairs of coders reviewed into it, in the order each session was started."""
+    setting = session.get(Setting, REVIEWS_SETTING)
+    if setting is None:
+        return {}
+    try:
+        value = json.loads(setting.value)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def record_review(session: Session, who: ReviewCoders) -> None:
+    """Remember that ``who`` are reviewed into their consensus layer (once per unordered pair)."""
+    reviews = recorded_reviews(session)
+    pairs = reviews.setdefault(who.consensus.name, [])
+    if any(set(pair) == {who.first.name, who.second.name} for pair in pairs):
+        return
+    pairs.append([who.first.name, who.second.name])
+    setting = session.get(Setting, REVIEWS_SETTING)
+    if setting is None:
+        session.add(Setting(key=REVIEWS_SETTING, value=json.dumps(reviews)))
+    else:
+        setting.value = json.dumps(reviews)
 
 
 # --- regions and disagreements ----------------------------------------------------------------
@@ -194,13 +268,8 @@ def find_disagreements(session: Session, who: ReviewCoders, code_id: int | None 
     turns: dict[int, tuple[list[int], list[str | None]]] = {}
     decided = {
         (a.source_id, a.code_id, a.start, a.end): a
-        for a in session.scalars(
-            select(Adjudication).where(
-                Adjudication.first_coder_id == who.first.id, Adjudication.second_coder_id == who.second.id,
-                Adjudication.consensus_coder_id == who.consensus.id,
-            ).order_by(Adjudication.id)
-        )
-    }  # fmt: skip
+        for a in session.scalars(select(Adjudication).where(who.pair()).order_by(Adjudication.id))
+    }
     found, agreed = [], []
     for src, code_id_, same, region, first, second, memos in _regions(session, who, code_id, source_id):
         if same:
@@ -221,7 +290,7 @@ def find_disagreements(session: Session, who: ReviewCoders, code_id: int | None 
             name, src, code.key, code.id, code.name, region.start, region.end, tuple(first), tuple(second),
             _pieces(region, first, second), start, text[start:end], speaker,
             tuple(m for side, m in memos if side == 0), tuple(m for side, m in memos if side == 1),
-            adjudication.decision if adjudication else None,
+            who.as_asked(adjudication) if adjudication else None,
             tuple(Span(s, e) for s, e in adjudication.result) if adjudication else (),
             adjudication.note if adjudication else None, adjudication.id if adjudication else None,
         ))  # fmt: skip

@@ -34,35 +34,41 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.spans import check_span, merge, subtract
+from workbench.domain.spans import Span, check_span, merge, subtract
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.services.codebook.codes import CodeInfo, list_codes
 from workbench.services.project.coders import get_or_create_coder
 from workbench.services.agreement.disagreements import (
+    DECISIONS,
     Disagreement,
     ReviewCoders,
     ReviewState,
     consensus_spans,
     current_disagreement,
     find_disagreements,
+    record_review,
     review_coders,
+    swap_decision,
 )
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, Code, Coding, Source
 from workbench.domain.vocabulary import CONSENSUS_CODER
 
-# Still importable from here: CONTEXT_CHARS, DECISIONS, Piece, Disagreement, ReviewState, next_word, move_boundary.
 
 REFINABLE = ("definition", "when_to_use", "when_not_to_use")
 
 
 @dataclass(frozen=True)
 class Undone:
+    """A decision taken back: enough to show it and to redo it (with its note)."""
+
     source: str
     code: str
     start: int
     end: int
     decision: str
+    result: tuple[Span, ...] = ()
+    note: str | None = None
 
 
 # --- the session ---------------------------------------------------------------------------------
@@ -77,6 +83,7 @@ def start_review(project: Project, first: str, second: str, consensus: str = CON
         disagreements, agreed = find_disagreements(session, who)
         if not disagreements and not agreed:
             raise WorkbenchError(f"no source was coded by both {first} and {second}; nothing to review")
+        record_review(session, who)
         seeded = 0
         for source_id, code_id, region in agreed:
             if subtract([region], consensus_spans(session, who, source_id, code_id)):
@@ -88,11 +95,19 @@ def start_review(project: Project, first: str, second: str, consensus: str = CON
 
 
 def list_disagreements(project: Project, first: str, second: str, consensus: str = CONSENSUS_CODER) -> ReviewState:
-    """The disagreements and their status, writing nothing."""
+    """The disagreements and their status, writing nothing (``review --status``).
+
+    ``ReviewState.seeded`` is then the number of agreed regions the consensus
+    layer already holds (copied when the review was started).
+    """
     with project.session() as session:
         who = review_coders(session, first, second, consensus, create=False)
         disagreements, agreed = find_disagreements(session, who)
-        return ReviewState(first, second, consensus, tuple(disagreements), len(agreed), 0)
+        held = sum(1 for source_id, code_id, region in agreed
+                   if not subtract([region], consensus_spans(session, who, source_id, code_id)))  # fmt: skip
+        if not disagreements and not agreed:
+            raise WorkbenchError(f"no source was coded by both {first} and {second}; nothing to review")
+        return ReviewState(first, second, consensus, tuple(disagreements), len(agreed), held)
 
 
 def adjudicate(
@@ -134,11 +149,12 @@ def adjudicate(
         for span in result:
             session.add(Coding(source_id=current.source_id, code_id=current.code_id, coder_id=who.consensus.id,
                                start=span.start, end=span.end, memo=memo))  # fmt: skip
+        stored_first, stored_second = who.stored()  # one session per unordered pair: stored one way round
         row = Adjudication(
-            source_id=current.source_id, code_id=current.code_id, first_coder_id=who.first.id,
-            second_coder_id=who.second.id, consensus_coder_id=who.consensus.id, start=current.start,
-            end=current.end, decision=decision, result=[list(s) for s in result], note=note,
-            decided_by_id=decided_by.id if decided_by else None,
+            source_id=current.source_id, code_id=current.code_id, first_coder_id=stored_first,
+            second_coder_id=stored_second, consensus_coder_id=who.consensus.id, start=current.start,
+            end=current.end, decision=swap_decision(decision) if who.swapped else decision,
+            result=[list(s) for s in result], note=note, decided_by_id=decided_by.id if decided_by else None,
         )  # fmt: skip
         session.add(row)
         session.flush()
@@ -164,19 +180,62 @@ def undo_last(project: Project, first: str, second: str, consensus: str = CONSEN
     """Take back the latest decision of this review (its consensus codings go too); None when there is none."""
     with project.session(actor=actor, note="undo adjudication") as session:
         who = review_coders(session, first, second, consensus, create=False)
-        latest = session.scalar(
-            select(Adjudication).where(
-                Adjudication.first_coder_id == who.first.id, Adjudication.second_coder_id == who.second.id,
-                Adjudication.consensus_coder_id == who.consensus.id,
-            ).order_by(Adjudication.id.desc()).limit(1)
-        )  # fmt: skip
+        latest = session.scalar(select(Adjudication).where(who.pair()).order_by(Adjudication.id.desc()).limit(1))
         if latest is None:
             return None
         source = session.get(Source, latest.source_id)
         code = session.get(Code, latest.code_id)
-        undone = Undone(source.name, code.key, latest.start, latest.end, latest.decision)  # type: ignore[union-attr]
+        undone = Undone(source.name, code.key, latest.start, latest.end, who.as_asked(latest),  # type: ignore[union-attr]
+                        tuple(Span(s, e) for s, e in latest.result), latest.note)
         _remove(session, who, latest)
         return undone
+
+
+def redo(project: Project, first: str, second: str, consensus: str, undone: Undone, *, actor: str | None = None) -> Disagreement:
+    """Decide again what :func:`undo_last` took back: the same decision, spans and note."""
+    state = list_disagreements(project, first, second, consensus)
+    wanted = next((d for d in state.disagreements if (d.source, d.code, d.start, d.end) ==
+                   (undone.source, undone.code, undone.start, undone.end)), None)  # fmt: skip
+    if wanted is None:
+        raise ConflictError(f"the codings of {undone.code} in {undone.source} at {undone.start}-{undone.end} changed; "
+                            "nothing to redo")  # fmt: skip
+    spans = [tuple(s) for s in undone.result] if undone.decision == "edited" else None
+    return adjudicate(project, state, wanted, undone.decision, spans=spans, note=undone.note, actor=actor)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What ``review --decide`` resolved."""
+
+    state: ReviewState  # after the decisions
+    decided: tuple[Disagreement, ...]
+
+
+def decide_open(
+    project: Project, first: str, second: str, consensus: str, decision: str, *, codes: Iterable[str] = (),
+    boundary_only: bool = False, note: str | None = None, actor: str | None = None,
+) -> Decided:  # fmt: skip
+    """Resolve every open disagreement of ``codes`` (all when none) by one rule, as the Review screen would.
+
+    Starts the review (agreed regions are copied, once), then adjudicates each
+    chosen disagreement with :func:`adjudicate`, so each decision is recorded,
+    audited and can be undone on the Review screen. ``boundary_only`` takes
+    only disagreements where both coders coded overlapping spans that differ
+    in their boundaries (:attr:`Disagreement.boundary_only`).
+    """
+    if decision not in DECISIONS or decision == "edited":
+        raise WorkbenchError(f"--decide must be one of {', '.join(DECISIONS[:-1])}, not {decision!r}")
+    keys = list(dict.fromkeys(codes))
+    with project.session() as session:
+        known = set(session.scalars(select(Code.key).where(Code.key.in_(keys)))) if keys else set()
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise NotFoundError(f"no code {', '.join(map(repr, unknown))}; see 'workbench codebook show'")
+    state = start_review(project, first, second, consensus, actor=actor)
+    chosen = [d for d in state.disagreements
+              if not d.resolved and (not keys or d.code in known) and (d.boundary_only or not boundary_only)]  # fmt: skip
+    decided = tuple(adjudicate(project, state, d, decision, note=note, actor=actor) for d in chosen)
+    return Decided(list_disagreements(project, first, second, consensus), decided)
 
 
 # --- codebook refinement ----------------------------------------------------------------------

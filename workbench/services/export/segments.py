@@ -26,6 +26,7 @@ from sqlalchemy import select
 from workbench.domain.languages import check_language, quoted
 from workbench.domain.transcript import format_timestamp
 from workbench.errors import WorkbenchError
+from workbench.services.agreement.progress import unfinished_consensus
 from workbench.services.export import word
 from workbench.services.codebook.codes import CodeInfo, list_codes
 from workbench.services.project.coders import require_coder
@@ -46,6 +47,7 @@ class SegmentsExport:
     codes: int
     sources: int
     participants: int
+    warnings: tuple[str, ...] = ()  # an unfinished consensus layer among the codings exported
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,11 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
         raise WorkbenchError("no coded segments match; check the codes, the coder and the filters (nothing written)")
     order = {code.key: index for index, code in enumerate(codes)}
     segments = sorted(found, key=lambda s: (order.get(s.code_key, len(order)), s.source.lower(), s.source, s.start, s.end, s.coder))
+    warnings = tuple(unfinished_consensus(project, {s.coder for s in segments}))
     if suffix == ".docx":
         from workbench.services.paper.styles import resolve_style, restyle, style_chosen
 
-        document = build_document(segments, codes, query, languages)
+        document = build_document(segments, codes, query, languages, warnings)
         marks = forced is None and style_chosen(project, style)  # type: ignore[arg-type]
         restyle(document, resolve_style(project, style), marks=marks)  # type: ignore[arg-type]
         word.save_docx(document, path)
@@ -106,7 +109,7 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
         write_sheets(path, [frame_sheet(segments_frame(segments), "Coded segments", index=False)], excel=bom)
     return SegmentsExport(
         path, len(segments), len({s.code_key for s in segments}), len({s.source for s in segments}),
-        len({s.participant for s in segments if s.participant}),
+        len({s.participant for s in segments if s.participant}), warnings,
     )
 
 
@@ -153,10 +156,10 @@ def attribution(segment: RetrievedSegment, coders: Sequence[str] = ()) -> str:
 
 
 def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery,  # type: ignore[no-untyped-def]
-                   languages: Mapping[str, str] | None = None):
+                   languages: Mapping[str, str] | None = None, warnings: Sequence[str] = ()):
     document = word.new_document("Coded segments")
     word.styled_paragraph(document, "Title", "Coded segments")
-    document.add_paragraph(_methods(segments, codes, query))
+    document.add_paragraph(_methods(segments, codes, query) + "".join(f" Not finished: {w}." for w in warnings))
     by_key = {code.key: code for code in codes}
     coders = {s.coder for s in segments}
     groups: dict[str, list[RetrievedSegment]] = {}

@@ -4,31 +4,35 @@ Layout: a landscape section with the summary table (category, then for each
 theme type — facilitator, barrier, ... — the theme, its dimensions and its
 participants n), its caption and a methods note; then a portrait section with
 one part per theme: label, name, type, category, description, codes,
-dimensions, participants and sources, and up to N exemplar quotes. Quotes are
-the starred exemplars first (in their order, whoever coded them), then the
-theme's codings in the chosen layer, shortest meaningful first (at least
-:data:`MIN_WORDS` words), preferring participants not yet quoted. A quote is
-attributed like ``(P03)``; ``[...]`` marks where it was trimmed.
+dimensions, participants and sources, and up to N exemplar quotes. Every
+count and every quote comes from the layer named (one coder's codings or the
+consensus layer): pinned exemplars the layer does not code are left out and
+reported, and quotes are chosen as :mod:`workbench.services.export.theme_quotes`
+says. A quote is attributed like ``(P03)``; pinned ones are marked
+:data:`PINNED_MARK`; ``[...]`` marks where it was trimmed. An unfinished
+consensus is named in the warnings and in the note.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
-from workbench.domain.spans import overlaps
 from workbench.errors import WorkbenchError
+from workbench.services.agreement.progress import consensus_warning
 from workbench.services.export import word
+from workbench.services.export.theme_quotes import MIN_WORDS, Pinned, pick_quotes
 from workbench.services.themes.rollups import Layer, ThemeData, participant_at, participants_by_source, read_theme_data, resolve_layer
 from workbench.services.themes.edit import ThemeInfo, ensure_typology
 from workbench.domain.languages import check_language, quoted
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, Code, Codebook, Coder, Coding, Exemplar, Source, ThemeCategory
 
-MIN_WORDS = 6
+PINNED_MARK = "†"
 MAX_QUOTE_CHARS = 600
 TRIM = "[...]"
 SENTENCE_ENDS = (".", "?", "!", "…")
@@ -41,7 +45,9 @@ class Quote:
     text: str  # as printed, with [...] where trimmed
     participant: str | None
     source: str
-    starred: bool
+    starred: bool  # pinned by the analyst (else chosen automatically)
+    start: int = 0  # the passage quoted, in the source's text
+    end: int = 0
     language: str = "en"  # whose quote marks it is printed in: the source's, or the style's
 
 
@@ -68,6 +74,8 @@ class ThemesReport:
     participants: int
     sources: int
     methods: str
+    warnings: tuple[str, ...] = ()  # for stderr / a notification: pinned exemplars left out, an unfinished consensus
+    quotes_asked: int = 3
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class ExportSummary:
     themes: int
     quotes: int
     layer: str
+    warnings: tuple[str, ...] = ()
 
 
 def write_themes_docx(project: Project, path: Path, coder: str | None = None, consensus: bool = False, quotes: int = 3,
@@ -97,11 +106,13 @@ def write_themes_docx(project: Project, path: Path, coder: str | None = None, co
 
     restyle(document, resolve_style(project, style), marks=quote_marks is None and style_chosen(project, style))
     word.save_docx(document, path)
-    return ExportSummary(path, len(report.themes), sum(len(t.quotes) for t in report.themes), report.layer.name)
+    return ExportSummary(path, len(report.themes), sum(len(t.quotes) for t in report.themes), report.layer.name,
+                         report.warnings)
 
 
 def themes_report(project: Project, coder: str | None = None, consensus: bool = False, quotes: int = 3,
                   quote_marks: str | None = None) -> ThemesReport:
+    """Every count and every quote from one layer (see :mod:`workbench.services.export.theme_quotes`)."""
     if quotes < 0:
         raise WorkbenchError(f"--quotes must be 0 or more, not {quotes}")
     forced = check_language(quote_marks, "--quote-marks") if quote_marks is not None else None
@@ -112,54 +123,65 @@ def themes_report(project: Project, coder: str | None = None, consensus: bool = 
         names = dict(session.execute(select(Source.id, Source.name)).all())
         languages = {source_id: forced or code for source_id, code in session.execute(select(Source.id, Source.language))}
         speakers = participants_by_source(session, texts)
-        starred: dict[int, list[Quote]] = {}
-        spans: dict[int, list[tuple[int, int, int]]] = {}
-        for ex, c in session.execute(
-            select(Exemplar, Coding).join(Coding, Coding.id == Exemplar.coding_id).order_by(Exemplar.position, Exemplar.id)
-        ):
-            start = c.start if ex.start is None else ex.start
-            end = c.end if ex.end is None else ex.end
-            text = quote_text(texts[c.source_id], start, end, start > c.start, end < c.end, limit=None)
-            starred.setdefault(ex.theme_id, []).append(
-                Quote(text, participant_at(speakers.get(c.source_id), start), names[c.source_id], True, languages[c.source_id])
+        pinned = [
+            Pinned(ex.theme_id, c.source_id, c.start if ex.start is None else ex.start,
+                   c.end if ex.end is None else ex.end, c.start, c.end)
+            for ex, c in session.execute(
+                select(Exemplar, Coding).join(Coding, Coding.id == Exemplar.coding_id).order_by(Exemplar.position, Exemplar.id)
             )
-            spans.setdefault(ex.theme_id, []).append((c.source_id, start, end))
+        ]  # fmt: skip
         typology = [(t.name, t.prefix) for t in ensure_typology(session)]
         categories = [(c.name, c.description) for c in session.scalars(select(ThemeCategory).order_by(ThemeCategory.position, ThemeCategory.id))]
         methods, phrase, book = _methods(session, layer, data)
+        unfinished = consensus_warning(session, layer.name) if layer.consensus else None
     used = {t.type for t in data.themes}
-    reports = []
     groups = data.by_theme()
+    picked, left_out = pick_quotes(
+        data.themes, groups, pinned, quotes,
+        meaningful=lambda source, start, end: _meaningful(texts[source], start, end),
+        participant_at=lambda source, position: participant_at(speakers.get(source), position),
+    )  # fmt: skip
+    reports = []
     for theme in data.themes:
         mine = groups[theme.id]
-        chosen = list(starred.get(theme.id, [])[:quotes])
-        taken = list(spans.get(theme.id, [])[:quotes])
-        pool = sorted(
-            {(c.source_id, c.start, c.end): c for c in mine}.values(),
-            key=lambda c: (not _meaningful(texts[c.source_id], c.start, c.end), c.participant is None, c.end - c.start, c.source, c.start),
-        )
-        for pass_ in (1, 2):
-            people = {q.participant for q in chosen}
-            for c in pool:
-                if len(chosen) >= quotes:
-                    break
-                if pass_ == 1 and c.participant in people or any(s == c.source_id and overlaps((a, b), (c.start, c.end)) for s, a, b in taken):
-                    continue
-                chosen.append(
-                    Quote(quote_text(texts[c.source_id], c.start, c.end), c.participant, c.source, False, languages[c.source_id])
-                )
-                taken.append((c.source_id, c.start, c.end))
-                people.add(c.participant)
+        printed = tuple(
+            Quote(
+                quote_text(texts[q.source_id], q.start, q.end, q.trimmed_start, q.trimmed_end, limit=None if q.pinned else MAX_QUOTE_CHARS),
+                q.participant, names[q.source_id], q.pinned, q.start, q.end, languages[q.source_id],
+            )
+            for q in picked[theme.id]
+        )  # fmt: skip
         reports.append(ThemeReport(
-            theme, len(mine), len({c.source_id for c in mine}), len({c.participant for c in mine if c.participant}), tuple(chosen)
+            theme, len(mine), len({c.source_id for c in mine}), len({c.participant for c in mine if c.participant}), printed
         ))
     if any(t.category is None for t in data.themes):
         categories.append((None, None))
+    warnings = [f"pinned exemplar of {o.theme} in {names[o.source_id]} at {o.start}-{o.end} left out: "
+                f"not coded {'in the ' + phrase if layer.consensus else 'by ' + layer.name}" for o in left_out]  # fmt: skip
+    notes = []
+    if quotes and any(q.starred for t in reports for q in t.quotes):
+        notes.append(f"Quotes marked {PINNED_MARK} were pinned by the analyst; the others were chosen automatically "
+                     "(passages coded with the theme's own codes first; never one printed under a theme of another type or coded as evidence for one).")  # fmt: skip
+    if left_out:
+        where = ", ".join(f"{theme} ({n})" for theme, n in _count_by(o.theme for o in left_out))
+        notes.append(f"{len(left_out)} pinned exemplar quote{'s' if len(left_out) != 1 else ''} that this layer does not "
+                     f"code {'were' if len(left_out) != 1 else 'was'} left out: {where}.")  # fmt: skip
+    if unfinished:
+        warnings.insert(0, unfinished)
+        notes.append(f"The consensus is not finished ({unfinished}).")
     title = f"Themes: {book}" if book else "Themes"
     return ThemesReport(
         title, layer, phrase, [t for t in typology if t[0] in used], categories, reports,
-        {d.key: d.name for d in data.dimensions}, len(data.participants), sum(data.kinds.values()), methods,
+        {d.key: d.name for d in data.dimensions}, len(data.participants), sum(data.kinds.values()),
+        " ".join([methods, *notes]), tuple(warnings), quotes,
     )
+
+
+def _count_by(items: Iterable[str]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return list(counts.items())
 
 
 def quote_text(text: str, start: int, end: int, trimmed_start: bool = False, trimmed_end: bool = False,
@@ -273,12 +295,14 @@ def _theme_part(document: Any, report: ThemesReport, item: ThemeReport) -> None:
     for paragraph in (kind, description, codes, dims, counts):
         if paragraph is not None:
             paragraph.paragraph_format.keep_with_next = True  # the theme's header stays with its first quote
-    if not item.quotes:
+    if not item.quotes and report.quotes_asked:
         word.add_run(document.add_paragraph(), f"No coded segments for this theme ({report.layer_phrase}).", italic=True)
     for quote in item.quotes:
         paragraph = word.styled_paragraph(document, "Quote")
         paragraph.add_run(quoted(quote.text, quote.language))
         paragraph.add_run(f" ({quote.participant or quote.source})")
+        if quote.starred:
+            word.add_run(paragraph, f" {PINNED_MARK}", grey=True)
 
 
 def _methods(session: Any, layer: Layer, data: ThemeData) -> tuple[str, str, str | None]:

@@ -53,6 +53,9 @@ class FileResult:
 @dataclass
 class ImportReport:
     results: list[FileResult] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # files in the folders given, of a type not imported
+
+    MAX_NAMED = 8
 
     @property
     def failed(self) -> list[FileResult]:
@@ -63,9 +66,19 @@ class ImportReport:
         return [r for r in self.results if r.status == "imported"]
 
     def summary(self) -> str:
-        """``2 imported, 0 skipped, 1 failed``."""
+        """``2 imported, 0 skipped, 1 failed``, then the files left out for their type, by name."""
         counts = {s: sum(1 for r in self.results if r.status == s) for s in ("imported", "skipped", "failed")}
-        return f"{counts['imported']} imported, {counts['skipped']} skipped, {counts['failed']} failed"
+        line = f"{counts['imported']} imported, {counts['skipped']} skipped, {counts['failed']} failed"
+        return f"{line}; {self.left_out()}" if self.unsupported else line
+
+    def left_out(self) -> str:
+        """The files left out for their type, by name (``""`` when none)."""
+        if not self.unsupported:
+            return ""
+        named = ", ".join(self.unsupported[: self.MAX_NAMED])
+        more = f" and {len(self.unsupported) - self.MAX_NAMED} more" if len(self.unsupported) > self.MAX_NAMED else ""
+        return (f"{len(self.unsupported)} file(s) of a type that is not imported "
+                f"(not {' '.join(sorted(SUPPORTED_SUFFIXES))}) left out: {named}{more}")  # fmt: skip
 
     def layouts(self) -> str:
         """The transcript layouts of the imported files: ``otter layout, 2 speakers`` or ``layouts: otter 3, word 1``."""
@@ -74,21 +87,24 @@ class ImportReport:
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files to import: given files as they are, folders recursively (supported types only)."""
+    return scan_paths(paths)[0]
+
+
+def scan_paths(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """:func:`expand_paths`, and the files in the folders that are left out for their type
+    (named relative to the folder given; hidden files and Office lock files are not named)."""
     files: list[Path] = []
+    unsupported: list[str] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith((".", "~$"))
-                )
-            )
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+            files.extend(p for p in found if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            unsupported.extend(str(p.relative_to(path)) for p in found if p.suffix.lower() not in SUPPORTED_SUFFIXES)
         elif path.exists():
             files.append(path)
         else:
             raise InputError(path, "no such file or folder")
-    return files
+    return files, unsupported
 
 
 def import_paths(
@@ -113,12 +129,12 @@ def import_paths(
     from workbench.services.project.language import import_language
 
     options = replace(options, language=import_language(project, options.language))
-    files = expand_paths(paths)
+    files, unsupported = scan_paths(paths)
     attribute_rows = people.read_attributes_csv(attributes, options.language) if attributes else None
     if options.interviewer_labels:
         with project.session() as session:
             people.add_interviewer_labels(session, list(options.interviewer_labels))
-    report = ImportReport()
+    report = ImportReport(unsupported=unsupported)
     for work in _prepared(files, options):
         try:
             result = _store_file(project, work, options)

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workbench.atomic import write_text
+from workbench.errors import WorkbenchError
 from workbench.services.codebook.codes import require_code
 from workbench.services.export.sheets import csv_text
 from workbench.services.project.sources import require_source
@@ -45,6 +46,8 @@ class AuditRow:
 
 def audit_rows(project: Project, *, code: str | None = None, source: str | None = None, limit: int | None = None) -> list[AuditRow]:
     """Audit entries, newest first, optionally only those about one code or one source."""
+    if limit is not None and limit <= 0:
+        raise WorkbenchError(f"--limit must be 1 or more, not {limit}; leave it out for every entry")
     with project.session() as session:
         code_id = require_code(session, code).id if code else None
         source_id = require_source(session, source).id if source else None
@@ -82,6 +85,8 @@ def _summary(entry: AuditEntry, values: dict, codes: dict[int, str], sources: di
         name = values.get("key") or codes.get(entry.entity_id, f"#{entry.entity_id}")
         changed = ", ".join(sorted((entry.after or {}).keys())) if entry.action == "update" else ""
         return f"{name}{': ' + changed if changed else ''}"
+    if entry.entity_kind == "coder" and entry.action in ("blind", "unblind"):
+        return "blind coding on" if entry.action == "blind" else "blind coding lifted"
     return f"{entry.entity_kind} #{entry.entity_id}"
 
 

@@ -10,8 +10,8 @@ Rules:
 * A theme is made of the **codes** assigned to it (exactly those codes, not
   their sub-codes); a code may serve several themes.
 * A theme's **dimensions** are derived from its codes: the top-level ancestor
-  of each deductive code (``bond.trust`` → ``bond``); inductive codes give
-  none. ``Theme.dimensions`` overrides the derived list when set.
+  of each deductive code below the top level (``bond.trust`` → ``bond``);
+  inductive codes and codes with no parent give none. ``Theme.dimensions`` overrides the derived list when set.
 * **Exemplars** are codings starred for a theme, optionally trimmed to part of
   the coding (``Exemplar.start``/``end``).
 * Edits of a theme check its ``version`` when given ``expected_version``.

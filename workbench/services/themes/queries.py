@@ -2,8 +2,9 @@
 
 Shared by the theme edits (:mod:`workbench.services.themes.edit`), the theme map,
 the roll-ups and the exports. A theme's **dimensions** are derived from its
-codes: the top-level ancestor of each deductive code (``bond.trust`` →
-``bond``); inductive codes give none. ``Theme.dimensions`` overrides the
+codes: the top-level ancestor of each deductive code below the top level
+(``bond.trust`` → ``bond``); inductive codes and codes with no parent give
+none. ``Theme.dimensions`` overrides the
 derived list when set. These functions work inside the caller's session.
 """
 
@@ -56,9 +57,14 @@ def theme_infos(session: Session) -> list[ThemeInfo]:
 
 
 def dimensions(session: Session) -> list[Dimension]:
-    """The dimensions: top-level deductive codes, in codebook order."""
+    """The dimensions: top-level deductive codes that are parents of other codes, in codebook order.
+
+    A flat codebook has none: a code with no parent is a code, not a dimension.
+    """
+    parents = select(Code.parent_id).where(Code.parent_id.is_not(None))
     tops = session.scalars(
-        select(Code).where(Code.parent_id.is_(None), Code.origin == "deductive").order_by(Code.position, Code.name)
+        select(Code).where(Code.parent_id.is_(None), Code.origin == "deductive", Code.id.in_(parents))
+        .order_by(Code.position, Code.name)
     )
     return [Dimension(c.key, c.name) for c in tops]
 
@@ -103,7 +109,10 @@ def _dimension_index(session: Session) -> dict[int, str | None]:
     by_id = {r[0]: r for r in rows}
     order = {d.key: i for i, d in enumerate(dimensions(session))}
     result: dict[int, str | None] = {}
-    for code_id, _key, _parent, origin in rows:
+    for code_id, _key, parent, origin in rows:
+        if parent is None:  # a top-level code contributes no dimension, not even itself
+            result[code_id] = None
+            continue
         top, seen = by_id[code_id], {code_id}
         while top[2] is not None and top[2] in by_id and top[2] not in seen:
             seen.add(top[2])

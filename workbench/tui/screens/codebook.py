@@ -7,6 +7,7 @@ service call in a thread, so the event loop never waits on the database.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.codebook import edit
 from workbench.services.codebook.codes import CodeInfo
 from workbench.store.engine import Project
@@ -202,13 +203,26 @@ class CodebookScreen(Screen):
         code = self._require_selection()
         if code is None:
             return
-        fields = await self.app.push_screen_wait(CodeForm(f"Edit {code.name} ({code.key})", _fields(code)))
-        if fields is None:
-            return
-        await self._change(
-            lambda p: edit.update_code(p, code.key, expected_version=code.version, **fields.as_kwargs()),
-            f"Saved {fields.name}",
-        )
+        draft, theirs, version = _fields(code), None, code.version
+        while True:  # refused by the version check: the form comes back with the user's text and theirs beside it
+            fields = await self.app.push_screen_wait(CodeForm(f"Edit {code.name} ({code.key})", draft, theirs))
+            if fields is None:
+                break
+            try:
+                await asyncio.to_thread(
+                    lambda: edit.update_code(self.project, code.key, expected_version=version, **fields.as_kwargs())
+                )
+            except ConflictError:
+                latest = await self._change(lambda p: edit.get_code(p, code.key))
+                if latest is None:
+                    break
+                draft, theirs, version = fields, _fields(latest), latest.version
+                continue
+            except WorkbenchError as error:
+                self.notify(str(error), title="Not done", severity="error", timeout=8, markup=False)
+                break
+            self.notify(f"Saved {fields.name}", markup=False)
+            break
         self.reload(code.key)
 
     @work(exit_on_error=False, group="codebook-edit")

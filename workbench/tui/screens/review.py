@@ -14,10 +14,6 @@ messages. ``ReviewScreen(first, second, consensus="consensus")`` reads
 from __future__ import annotations
 
 import dataclasses
-import itertools
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rich.text import Text
 from textual import on, work
@@ -29,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.agreement import review as service
 from workbench.services.agreement.compute import AgreementReport, compute_agreement
 from workbench.services.codebook.edit import get_code
@@ -37,6 +33,7 @@ from workbench.services.codebook.codes import CodeInfo
 from workbench.services.agreement.review import Disagreement, ReviewState
 from workbench.tui.cells import middle_cut
 from workbench.tui.widgets.key_footer import KeyFooter
+from workbench.tui.turns import InTurn
 from workbench.tui.widgets.disagreement_view import DisagreementView, RefineDefinitionScreen
 from workbench.agreement import format as fmt
 from workbench.domain.vocabulary import CONSENSUS_CODER
@@ -71,6 +68,7 @@ class ReviewScreen(Screen):
         Binding("d", "refine", "Definition", id="review.refine",
                 tooltip="Refine the code's definition (recorded in the audit trail with a note)"),
         Binding("z", "undo", "Undo", id="review.undo", tooltip="Take back the latest decision"),
+        Binding("y", "redo", "Redo", id="review.redo", tooltip="Decide again what z took back, with its note"),
         Binding("right_square_bracket", "next_unresolved", "Next open", id="review.next",
                 tooltip="Go to the next unresolved disagreement"),
         Binding("o", "open_code", "Open code", id="review.open",
@@ -90,14 +88,15 @@ class ReviewScreen(Screen):
             self.disagreement = disagreement
 
     class Reloaded(Message):
-        def __init__(self, state: ReviewState, focus: tuple[str, str, int, int] | None, text: str) -> None:
+        def __init__(self, state: ReviewState, focus: tuple[str, str, int, int] | None, text: str,
+                     undone: service.Undone | None = None) -> None:
             super().__init__()
-            self.state, self.focus, self.text = state, focus, text
+            self.state, self.focus, self.text, self.undone = state, focus, text, undone
 
     class CodeRead(Message):
-        def __init__(self, code: CodeInfo) -> None:
+        def __init__(self, code: CodeInfo, draft: tuple[str, str] | None = None, theirs: str | None = None) -> None:
             super().__init__()
-            self.code = code
+            self.code, self.draft, self.theirs = code, draft, theirs
 
     def __init__(self, first: str, second: str, consensus: str = CONSENSUS_CODER) -> None:
         super().__init__()
@@ -106,9 +105,9 @@ class ReviewScreen(Screen):
         self.report: AgreementReport | None = None
         self.code: str | None = None  # the code whose disagreements are open
         self.items: list[Disagreement] = []
-        self._turns = threading.Condition()  # writes run one at a time, in the order the keys were pressed
-        self._tickets = itertools.count()
-        self._serving = 0
+        self._redo: list[service.Undone] = []  # decisions z took back, latest last
+        self._drafts: dict[tuple[str, str, int, int], str] = {}  # notes typed (or taken back) per disagreement
+        self._turns = InTurn()  # writes run one at a time, in the order the keys were pressed
 
     def compose(self) -> ComposeResult:
         yield Static("Loading the review…", id="review-status", markup=False)
@@ -135,13 +134,13 @@ class ReviewScreen(Screen):
         items.add_column("Source", key="source")
         items.add_column("Where", key="where")
         codes.focus()
-        self._load(self._ticket())
+        self._load(self._turns.ticket())
 
     # Loading ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-load")
     def _load(self, ticket: int) -> None:
-        with self._in_turn(ticket):
+        with self._turns.turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
             state = service.start_review(context.project, self.first, self.second, self.consensus, actor=context.coder)
         report = compute_agreement(context.project, [self.first, self.second], resamples=0)
@@ -250,7 +249,7 @@ class ReviewScreen(Screen):
     def _show_current(self) -> None:
         d = self.current()
         self.view.show(d)
-        self.query_one("#review-note", Input).value = (d.note or "") if d else ""
+        self.query_one("#review-note", Input).value = (d.note or self._drafts.get(d.key, "")) if d else ""
 
     def _go_to_unresolved(self, from_row: int) -> bool:
         order = list(range(from_row, len(self.items))) + list(range(0, from_row))
@@ -290,14 +289,16 @@ class ReviewScreen(Screen):
     def action_decide(self, decision: str) -> None:
         d = self.current()
         if d is not None:
-            self._write(self._ticket(), d, decision, None, self.query_one("#review-note", Input).value)
+            self._redo.clear()
+            self._write(self._turns.ticket(), d, decision, None, self.query_one("#review-note", Input).value)
 
     def action_edit(self) -> None:
         self.view.start_edit()
 
     @on(DisagreementView.Accepted)
     def _edit_accepted(self, message: DisagreementView.Accepted) -> None:
-        self._write(self._ticket(), message.disagreement, "edited", [message.span],
+        self._redo.clear()
+        self._write(self._turns.ticket(), message.disagreement, "edited", [message.span],
                     self.query_one("#review-note", Input).value)
         self.query_one("#review-items", DataTable).focus()
 
@@ -308,13 +309,19 @@ class ReviewScreen(Screen):
     def action_note(self) -> None:
         self.query_one("#review-note", Input).focus()
 
+    @on(Input.Changed, "#review-note")
+    def _note_typed(self, event: Input.Changed) -> None:
+        d = self.current()
+        if d is not None and event.value != (d.note or ""):
+            self._drafts[d.key] = event.value
+
     @on(Input.Submitted, "#review-note")
     def _note_done(self) -> None:
         self.query_one("#review-items", DataTable).focus()
 
     @work(thread=True, exit_on_error=False, group="review-write")
     def _write(self, ticket: int, d: Disagreement, decision: str, spans: list | None, note: str) -> None:
-        with self._in_turn(ticket):
+        with self._turns.turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
             decided = service.adjudicate(context.project, (self.first, self.second, self.consensus), d, decision,
                                          spans=spans, note=note, actor=context.coder)  # fmt: skip
@@ -331,11 +338,11 @@ class ReviewScreen(Screen):
                 self.notify(f"all {len(self.items)} disagreements of {decided.code_name} resolved; Esc for the codes")
 
     def action_undo(self) -> None:
-        self._undo(self._ticket())
+        self._undo(self._turns.ticket())
 
     @work(thread=True, exit_on_error=False, group="review-write")
     def _undo(self, ticket: int) -> None:
-        with self._in_turn(ticket):
+        with self._turns.turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
             undone = service.undo_last(context.project, self.first, self.second, self.consensus, actor=context.coder)
             state = service.list_disagreements(context.project, self.first, self.second, self.consensus)
@@ -343,9 +350,26 @@ class ReviewScreen(Screen):
             self.post_message(self.Reloaded(state, None, "nothing to undo"))
             return
         text = f"undid '{undone.decision}' on {undone.code} in {undone.source} {undone.start}–{undone.end}"
-        self.post_message(self.Reloaded(state, (undone.source, undone.code, undone.start, undone.end), text))
+        self.post_message(self.Reloaded(state, (undone.source, undone.code, undone.start, undone.end), text, undone))
+
+    def action_redo(self) -> None:
+        if not self._redo:
+            self.notify("nothing to redo", title="Review")
+            return
+        self._redo_write(self._turns.ticket(), self._redo.pop())
+
+    @work(thread=True, exit_on_error=False, group="review-write")
+    def _redo_write(self, ticket: int, undone: service.Undone) -> None:
+        with self._turns.turn(ticket):
+            context = self.app.context  # type: ignore[attr-defined]
+            decided = service.redo(context.project, self.first, self.second, self.consensus, undone, actor=context.coder)
+        self.post_message(self.Decided(decided))
 
     def on_review_screen_reloaded(self, message: Reloaded) -> None:
+        if message.undone is not None:
+            self._redo.append(message.undone)
+            if message.undone.note:  # the note stays with the disagreement, ready for the next decision
+                self._drafts[message.focus] = message.undone.note  # type: ignore[index]
         self._set_state(message.state)
         if message.focus is not None and message.focus[1] == self.code:
             self._fill_items(focus=message.focus)
@@ -362,33 +386,23 @@ class ReviewScreen(Screen):
         code = message.code
 
         def refined(result: tuple[str, str] | None) -> None:
-            if result is not None and result[0].strip() != (code.definition or ""):
-                self._refine(self._ticket(), code, *result)
+            if result is not None and (result[0].strip() != (code.definition or "") or message.draft is not None):
+                self._refine(self._turns.ticket(), code, *result)
 
-        self.app.push_screen(RefineDefinitionScreen(code), refined)
+        self.app.push_screen(RefineDefinitionScreen(code, message.draft, message.theirs), refined)
 
     @work(thread=True, exit_on_error=False, group="review-write")
     def _refine(self, ticket: int, code: CodeInfo, definition: str, note: str) -> None:
-        with self._in_turn(ticket):
+        with self._turns.turn(ticket):
             context = self.app.context  # type: ignore[attr-defined]
-            service.refine_code(context.project, code.key, expected_version=code.version, note=note,
-                                actor=context.coder, definition=definition)  # fmt: skip
+            try:
+                service.refine_code(context.project, code.key, expected_version=code.version, note=note,
+                                    actor=context.coder, definition=definition)  # fmt: skip
+            except ConflictError:  # someone else saved first: the form again, with the user's text and theirs
+                latest = get_code(context.project, code.key)
+                self.post_message(self.CodeRead(latest, (definition, note), latest.definition or ""))
+                return
         self.app.call_from_thread(self.notify, f"definition of {code.name} updated", title="Codebook")
-
-    def _ticket(self) -> int:
-        """Taken on the UI thread when a write is asked for; :meth:`_in_turn` runs writes in ticket order."""
-        return next(self._tickets)
-
-    @contextmanager
-    def _in_turn(self, ticket: int) -> Iterator[None]:
-        with self._turns:
-            self._turns.wait_for(lambda: self._serving == ticket)
-        try:
-            yield
-        finally:
-            with self._turns:
-                self._serving += 1
-                self._turns.notify_all()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR:

@@ -62,13 +62,27 @@ def matches(source: SourceSummary, query: str, attributes: dict[str, dict[str, s
     return True
 
 
+class SourceTable(DataTable):
+    """The sources table: rows move with ↓ ↑ j k and Home/End as well (a plain DataTable's Home/End scroll sideways)."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="sources.table-open",
+                tooltip="Open the highlighted source in the Coding screen"),
+        Binding("home", "scroll_top", "First", show=False, id="sources.first", tooltip="Go to the first source"),
+        Binding("end", "scroll_bottom", "Last", show=False, id="sources.last", tooltip="Go to the last source"),
+        Binding("j", "cursor_down", "Down", show=False, id="sources.down", tooltip="Next source"),
+        Binding("k", "cursor_up", "Up", show=False, id="sources.up", tooltip="Previous source"),
+    ]
+
+
 class SourcesScreen(ExchangeActions):
     """The table of sources; the first screen."""
 
     AUTO_FOCUS = "#sources-table"
 
     BINDINGS = [
-        Binding("enter", "open_source", "Open", id="sources.open", priority=True,
+        # not a priority binding: Enter waits its turn behind keys already sent to the table (↓↓⏎ in a burst)
+        Binding("enter", "open_source", "Open", id="sources.open", show=False,
                 tooltip="Open the highlighted source in the Coding screen"),
         Binding("f", "filter", "Filter", id="sources.filter",
                 tooltip="Filter by name, kind:interview, lang:da or a participant attribute such as site=Eastbrook"),
@@ -117,7 +131,7 @@ class SourcesScreen(ExchangeActions):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Filter: name, kind:focus, lang:da, attribute=value (Esc clears)", id="sources-filter")
-        yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
+        yield SourceTable(id="sources-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sources-status")
         yield KeyFooter()
 
@@ -349,7 +363,8 @@ class SourcesScreen(ExchangeActions):
         report = message.report
         summary = report.summary()
         if not report.results:
-            summary = "No transcripts there (.txt .md .docx .vtt .srt .json .tsv .qdpx .qdc)"
+            summary = "No transcripts there (.txt .md .docx .vtt .srt .json .tsv .qdpx .qdc)" + (
+                f"; {report.left_out()}" if report.unsupported else "")
         layouts = report.layouts()
         title = f"Import · {layouts}" if layouts else "Import"
         self.notify(summary, title=title, severity="error" if report.failed else "information", markup=False)

@@ -63,7 +63,12 @@ def fuzzy_highlight(query: str, text: str, search: FuzzySearch | None = None) ->
 
 
 class CodeForm(ModalScreen["CodeFields | None"]):
-    """Every field of a code. Ctrl+S saves (after checking the name and colour), Escape cancels."""
+    """Every field of a code. Ctrl+S saves (after checking the name and colour), Escape cancels.
+
+    ``theirs``: the code as someone else saved it while this form was open
+    (the save was refused by the version check); it is shown beside the
+    form, which holds the user's own text, so nothing typed is lost.
+    """
 
     DEFAULT_CSS = """
     CodeForm {
@@ -113,6 +118,22 @@ class CodeForm(ModalScreen["CodeFields | None"]):
     CodeForm Button {
         margin-left: 2;
     }
+    CodeForm.-conflict > Vertical {
+        width: 150;
+    }
+    CodeForm #form-body {
+        height: 1fr;
+    }
+    CodeForm .form--theirs-title {
+        color: $warning;
+        text-style: bold;
+    }
+    CodeForm #form-theirs {
+        width: 1fr;
+        height: 1fr;
+        border-left: solid $warning;
+        padding: 0 1;
+    }
     """
 
     BINDINGS = [
@@ -120,32 +141,45 @@ class CodeForm(ModalScreen["CodeFields | None"]):
         Binding("escape", "cancel", "Cancel", id="code-form.cancel", tooltip="Close without saving"),
     ]
 
-    def __init__(self, title: str, initial: CodeFields | None = None) -> None:
-        super().__init__()
+    def __init__(self, title: str, initial: CodeFields | None = None, theirs: CodeFields | None = None) -> None:
+        super().__init__(classes="-conflict" if theirs is not None else None)
         self.form_title = title
         self.initial = initial or CodeFields(name="")
+        self.theirs = theirs
 
     def compose(self) -> ComposeResult:
         initial = self.initial
         with Vertical():
             yield Static(self.form_title, classes="form--title", markup=False)
-            with VerticalScroll():
-                yield Label("Name")
-                yield Input(initial.name, id="form-name", placeholder="What the code is called")
-                for field, label in TEXT_FIELDS:
-                    yield Label(label)
-                    yield TextArea(getattr(initial, field) or "", id=f"form-{field}", soft_wrap=True)
-                yield Label("Keywords (comma-separated)")
-                yield Input(", ".join(initial.keywords), id="form-keywords", placeholder="trust, rapport")
-                yield Label("Colour (#RRGGBB)")
-                with Horizontal(classes="form--colour-row"):
-                    yield Input(initial.colour or "", id="form-colour", placeholder="#4E79A7")
-                    yield Static(id="form-swatch")
-                yield Checkbox("Codable (untick for a folder that only groups codes)", initial.codable, id="form-codable")
-            yield Static(id="form-error", markup=False)
+            with Horizontal(id="form-body"):
+                yield from self._fields(initial)
+                if self.theirs is not None:
+                    with VerticalScroll(id="form-theirs"):
+                        yield Static("Saved meanwhile by someone else", classes="form--theirs-title")
+                        yield Static(describe_fields(self.theirs), id="form-theirs-text", markup=False)
+            yield Static(
+                "Someone else changed this code while you edited it: their version is on the right. "
+                "Ctrl+S saves yours over it; Escape keeps theirs." if self.theirs is not None else "",
+                id="form-error", markup=False,
+            )  # fmt: skip
             with Horizontal(classes="form--buttons"):
                 yield Button("Cancel", id="form-cancel")
                 yield Button("Save (ctrl+s)", id="form-save", variant="primary")
+
+    def _fields(self, initial: CodeFields) -> ComposeResult:
+        with VerticalScroll():
+            yield Label("Name")
+            yield Input(initial.name, id="form-name", placeholder="What the code is called")
+            for field, label in TEXT_FIELDS:
+                yield Label(label)
+                yield TextArea(getattr(initial, field) or "", id=f"form-{field}", soft_wrap=True)
+            yield Label("Keywords (comma-separated)")
+            yield Input(", ".join(initial.keywords), id="form-keywords", placeholder="trust, rapport")
+            yield Label("Colour (#RRGGBB)")
+            with Horizontal(classes="form--colour-row"):
+                yield Input(initial.colour or "", id="form-colour", placeholder="#4E79A7")
+                yield Static(id="form-swatch")
+            yield Checkbox("Codable (untick for a folder that only groups codes)", initial.codable, id="form-codable")
 
     def on_mount(self) -> None:
         self._paint_swatch(self.initial.colour or "")
@@ -182,6 +216,16 @@ class CodeForm(ModalScreen["CodeFields | None"]):
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def describe_fields(fields: CodeFields) -> str:
+    """A code's fields as plain text, for reading beside the form."""
+    lines = [f"Name: {fields.name}"]
+    for field, label in TEXT_FIELDS:
+        lines += ["", f"{label}:", getattr(fields, field) or "—"]
+    lines += ["", f"Keywords: {', '.join(fields.keywords) or '—'}", f"Colour: {fields.colour or '—'}",
+              f"Codable: {'yes' if fields.codable else 'no (a folder)'}"]  # fmt: skip
+    return "\n".join(lines)
 
 
 class NamePrompt(ModalScreen["str | None"]):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -198,21 +198,37 @@ class RefineDefinitionScreen(ModalScreen[tuple[str, str] | None]):
     RefineDefinitionScreen > Vertical { width: 80; max-width: 95%; height: auto; max-height: 90%;
         padding: 1 2; border: thick $primary; background: $surface; }
     RefineDefinitionScreen TextArea { height: 10; }
+    RefineDefinitionScreen .refine--conflict { color: $warning; text-style: bold; }
+    RefineDefinitionScreen.-conflict > Vertical { width: 130; }
+    RefineDefinitionScreen #refine-body { height: 10; }
+    RefineDefinitionScreen #refine-definition { width: 1fr; }
+    RefineDefinitionScreen #refine-theirs { width: 1fr; height: 10; border-left: solid $warning; padding: 0 1; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="refine.save", tooltip="Save the definition with the note"),
         Binding("escape", "cancel", "Cancel", id="refine.cancel", tooltip="Close without changing the code"),
     ]
 
-    def __init__(self, code: CodeInfo) -> None:
-        super().__init__()
+    def __init__(self, code: CodeInfo, draft: tuple[str, str] | None = None, theirs: str | None = None) -> None:
+        """``draft``: the user's (definition, note) refused by the version check; ``theirs``: the definition
+        someone else saved meanwhile, shown beside it."""
+        super().__init__(classes="-conflict" if theirs is not None else None)
         self.code = code
+        self.draft = draft
+        self.theirs = theirs
 
     def compose(self) -> ComposeResult:
+        definition, note = self.draft or (self.code.definition or "", "")
         with Vertical():
             yield Label(f"Definition of {self.code.name} ({self.code.key}) — Ctrl+S saves, Esc cancels", markup=False)
-            yield TextArea(self.code.definition or "", id="refine-definition", soft_wrap=True)
-            yield Input(placeholder="why (recorded in the audit trail)", id="refine-note")
+            if self.theirs is not None:
+                yield Label("Someone else changed this definition meanwhile: yours on the left, theirs on the right. "
+                            "Ctrl+S saves yours over it; Esc keeps theirs.", classes="refine--conflict", markup=False)  # fmt: skip
+            with Horizontal(id="refine-body"):
+                yield TextArea(definition, id="refine-definition", soft_wrap=True)
+                if self.theirs is not None:
+                    yield Static(self.theirs or "(no definition)", id="refine-theirs", markup=False)
+            yield Input(note, placeholder="why (recorded in the audit trail)", id="refine-note")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
