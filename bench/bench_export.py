@@ -31,7 +31,17 @@ from workbench.services.export.word_codebook import write_codebook_docx  # noqa:
 from workbench.services.export.word_themes import write_themes_docx  # noqa: E402
 from workbench.store.engine import Project  # noqa: E402
 from workbench.store.models import (  # noqa: E402
-    Code, Coder, Coding, Exemplar, Participant, Source, Theme, ThemeCategory, ThemeCode, ThemeType, Turn,
+    Code,
+    Coder,
+    Coding,
+    Exemplar,
+    Participant,
+    Source,
+    Theme,
+    ThemeCategory,
+    ThemeCode,
+    ThemeType,
+    Turn,
 )
 
 DIMENSIONS = ("bond", "goals", "task", "usability")

@@ -92,8 +92,8 @@ def build_project(folder: Path, words: int, codings: int, source_codings: int, s
     from sqlalchemy import insert, select
 
     from workbench.services.codebook.files import load_codebook
-    from workbench.services.project.coders import get_or_create_coder
     from workbench.services.importing.batch import import_paths
+    from workbench.services.project.coders import get_or_create_coder
     from workbench.store.engine import Project
     from workbench.store.models import Code, Coding, Source
 

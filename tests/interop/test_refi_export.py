@@ -16,11 +16,21 @@ from workbench.interop import import_refi
 from workbench.interop.qdc_export import export_codebook
 from workbench.interop.qdpx_export import export_project
 from workbench.services.codebook.files import load_codebook
-from workbench.services.project.coders import get_or_create_coder
 from workbench.services.importing.batch import import_paths
+from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import (
-    Code, Coder, Coding, Memo, Participant, ParticipantAttribute, Source, Theme, ThemeCategory, ThemeCode, ThemeType,
+    Code,
+    Coder,
+    Coding,
+    Memo,
+    Participant,
+    ParticipantAttribute,
+    Source,
+    Theme,
+    ThemeCategory,
+    ThemeCode,
+    ThemeType,
 )
 
 EMOJI_TXT = "Interviewer: And the app?\nP02: I love it 😀😀 honestly.\nP02: Trust grew 👍 over time.\n"

@@ -12,8 +12,8 @@ from workbench.cli import main
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services.paper.thematic_map import MapCategory, MapTheme, ThematicMap, export_map, layout
 from workbench.services.themes import rollups
-from workbench.services.themes.edit import create_theme, list_themes
 from workbench.services.themes.categories import create_category
+from workbench.services.themes.edit import create_theme, list_themes
 
 
 def svg_texts(path) -> list[str]:

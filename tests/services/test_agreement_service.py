@@ -23,9 +23,9 @@ import numpy as np
 import pytest
 
 from workbench.agreement import cohen_kappa, kappa_from_counts, krippendorff_alpha
+from workbench.agreement.characters import compare_characters
 from workbench.agreement.counts import table_values
 from workbench.errors import WorkbenchError
-from workbench.agreement.characters import compare_characters
 from workbench.services.agreement.compute import (
     compute_agreement,
     table_bootstrap,

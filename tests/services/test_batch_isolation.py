@@ -7,7 +7,7 @@ the database sees them, with a clear line and no SQL or transcript text; a lost 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from tests.conftest import table_counts
 from tests.interop.builders import make_zip, minimal_project, selection, text_source

@@ -11,8 +11,8 @@ from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.services.codebook import edit
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
-from workbench.services.project.coders import get_or_create_coder
 from workbench.services.importing.batch import import_paths
+from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import Code, Coding, Memo, Source
 

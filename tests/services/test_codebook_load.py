@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import table_counts
@@ -5,8 +6,6 @@ from workbench.errors import InputError
 from workbench.services.codebook.codes import list_codes
 from workbench.services.codebook.files import load_codebook
 from workbench.store.models import Code
-
-import pytest
 
 
 def test_load_builds_the_tree_and_reload_merges(project, codebook_file):

@@ -7,10 +7,10 @@ import pytest
 from workbench.errors import WorkbenchError
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.session import CodingSession
-from workbench.services.text.documents import load_document
-from workbench.services.importing.batch import import_paths
-from workbench.services.text.search import search
 from workbench.services.coding.suggestions import compute_suggestions, pending_suggestions
+from workbench.services.importing.batch import import_paths
+from workbench.services.text.documents import load_document
+from workbench.services.text.search import search
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from tests.services.test_retrieve import code, project  # noqa: F401  (the fixture: 3 sources, 6 codings, 2 coders)
 from workbench.cli import main
 from workbench.errors import WorkbenchError
+from workbench.services.coding.retrieve import retrieve
 from workbench.services.export.segments import COLUMNS, SegmentQuery, export_segments
 from workbench.services.importing.batch import import_paths
-from workbench.services.coding.retrieve import retrieve
 from workbench.store.models import Coding, Source
 
 VTT = """WEBVTT

@@ -16,14 +16,14 @@ from test_themes import THEME_MAP, make_project
 
 from workbench.cli import main
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.services.export import word as export_word
-from workbench.services.themes import rollups
-from workbench.services.themes import edit as themes
 from workbench.services.coding.codings import add_coding
-from workbench.services.project.coders import get_or_create_coder
+from workbench.services.export import word as export_word
 from workbench.services.export.word_codebook import write_codebook_docx
 from workbench.services.export.word_themes import MAX_QUOTE_CHARS, write_themes_docx
 from workbench.services.importing.batch import ImportOptions, import_paths
+from workbench.services.project.coders import get_or_create_coder
+from workbench.services.themes import edit as themes
+from workbench.services.themes import rollups
 from workbench.services.themes.theme_map import load_theme_map
 from workbench.store.engine import Project
 from workbench.store.models import Code, Source

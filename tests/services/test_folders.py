@@ -16,10 +16,10 @@ from workbench.errors import InputError, WorkbenchError
 from workbench.services.codebook import edit
 from workbench.services.codebook.codes import list_codes
 from workbench.services.codebook.files import load_codebook
-from workbench.services.coding.session import CodingSession
 from workbench.services.coding.codings import import_codings_csv
-from workbench.services.importing.batch import import_paths
+from workbench.services.coding.session import CodingSession
 from workbench.services.coding.suggestions import compute_suggestions, pending_suggestions
+from workbench.services.importing.batch import import_paths
 from workbench.services.project.sources import list_sources
 
 CODEBOOK = """\

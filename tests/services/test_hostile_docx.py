@@ -11,11 +11,11 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.conftest import table_counts
 from workbench.errors import InputError
 from workbench.guards import GuardedZip, Limits
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.services.importing.readers import read_transcript
-from tests.conftest import table_counts
 
 
 def _docx(path: Path, paragraphs=("Interviewer: How was it?", "P01: Warm, mostly.")) -> Path:

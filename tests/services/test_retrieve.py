@@ -12,9 +12,9 @@ from sqlalchemy import select
 from workbench.errors import NotFoundError
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
-from workbench.services.project.coders import get_or_create_coder
-from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.services.coding.retrieve import ELLIPSIS, attribute_values, context_around, retrieve, source_kinds
+from workbench.services.importing.batch import ImportOptions, import_paths
+from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import Code, Source
 

@@ -21,8 +21,7 @@ from sqlalchemy import select
 from workbench.domain import spans
 from workbench.domain.spans import Span
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.services.agreement import disagreements
-from workbench.services.agreement import review
+from workbench.services.agreement import disagreements, review
 from workbench.services.codebook.edit import get_code
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import import_codings_csv

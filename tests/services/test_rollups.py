@@ -9,8 +9,8 @@ import pytest
 from test_themes import THEME_MAP, make_project
 
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.services.themes import rollups
 from workbench.services.export.tables import export_table
+from workbench.services.themes import rollups
 from workbench.services.themes.theme_map import load_theme_map
 
 

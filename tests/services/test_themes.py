@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from workbench.errors import ConflictError, InputError, NotFoundError, WorkbenchError
-from workbench.services.themes import categories as theme_categories
-from workbench.services.themes import edit as themes
 from workbench.services.codebook.files import load_codebook
-from workbench.services.project.coders import get_or_create_coder
 from workbench.services.coding.codings import add_coding
 from workbench.services.importing.batch import ImportOptions, import_paths
+from workbench.services.project.coders import get_or_create_coder
+from workbench.services.themes import categories as theme_categories
+from workbench.services.themes import edit as themes
 from workbench.services.themes.rollups import resolve_layer, theme_segments
 from workbench.services.themes.theme_map import export_theme_map, find_quote, load_theme_map
 from workbench.store.engine import Project

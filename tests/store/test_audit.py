@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.session import CodingSession
-from workbench.services.text.documents import load_document
 from workbench.services.importing.batch import import_paths
+from workbench.services.text.documents import load_document
 from workbench.store.models import AuditEntry, Code, Coder
 
 

@@ -35,9 +35,9 @@ CODER = textwrap.dedent(
 
 
 def prepare(url: str, tmp_path: Path, words: int = 4000) -> None:
+    from tests.conftest import CODEBOOK_YAML
     from workbench.services.codebook.files import load_codebook
     from workbench.services.importing.batch import import_paths
-    from tests.conftest import CODEBOOK_YAML
 
     project = Project.open(url)
     transcript = tmp_path / "long.txt"

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import text
-
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from tests.conftest import PG_URL, fresh_pg_database
 from workbench.store.engine import Project

@@ -15,7 +15,6 @@ from workbench.store.migrate import alembic_config, current_revision, head_revis
 from workbench.store.models import Base
 
 
-
 def database_at(path, revision: str, *statements: str | tuple[str, dict]) -> None:
     """A project file migrated only up to ``revision``, with rows written in that schema."""
     from alembic import command

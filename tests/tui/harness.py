@@ -20,8 +20,8 @@ from textual.screen import Screen
 
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
-from workbench.services.project.coders import get_or_create_coder
 from workbench.services.importing.batch import ImportOptions, import_paths
+from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import Code, Source
 from workbench.tui.context import WorkbenchContext

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from test_app import SIZE, open_coding, settle
 from textual import events
 from textual.widgets import DataTable
 
-from test_app import SIZE, open_coding, settle
 from workbench.services.coding.session import CodingSession
 from workbench.store.models import AuditEntry, Coder
 from workbench.tui.screens.audit import AuditScreen

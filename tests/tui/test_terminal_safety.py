@@ -29,7 +29,7 @@ CLIPBOARD = "\x1b]52;c;cm0gLXJmIH4=\x07"
 CLEAR = "\x1b[2J\x1b[H"
 C1_CSI = "\x9b31m"
 TRANSCRIPT = f"Interviewer: Hello {TITLE}there\nP01: I felt {CLEAR}cleared {C1_CSI}and {CLIPBOARD}copied.\n"
-CODEBOOK = f'codebook: Hostile\ncodes:\n  - id: bond\n    name: "Bond \\e]0;CODE\\a\\e[2J"\n    colour: "#4E79A7"\n'
+CODEBOOK = 'codebook: Hostile\ncodes:\n  - id: bond\n    name: "Bond \\e]0;CODE\\a\\e[2J"\n    colour: "#4E79A7"\n'
 CONTROL = {*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)}
 
 

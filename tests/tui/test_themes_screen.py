@@ -10,13 +10,12 @@ from sqlalchemy import select
 from textual.app import App
 from textual.widgets import OptionList, Tree
 
-from workbench.services.themes import categories as theme_categories
-
-from workbench.services.themes import edit as themes
 from workbench.services.codebook.files import load_codebook
-from workbench.services.project.coders import get_or_create_coder
 from workbench.services.coding.codings import add_coding
 from workbench.services.importing.batch import ImportOptions, import_paths
+from workbench.services.project.coders import get_or_create_coder
+from workbench.services.themes import categories as theme_categories
+from workbench.services.themes import edit as themes
 from workbench.store.engine import Project
 from workbench.store.models import Code, Exemplar, Source, Theme
 from workbench.tui.context import WorkbenchContext

@@ -9,7 +9,6 @@ from workbench.errors import WorkbenchError
 from workbench.web.identity import Identity, Refused, allowed_origins, check_bind, is_loopback, origin_of
 
 
-
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
 def test_loopback_addresses(host):
     assert is_loopback(host)

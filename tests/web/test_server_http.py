@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 
 from workbench.services.codebook.files import load_codebook  # noqa: E402
 from workbench.store.engine import Project  # noqa: E402
-from workbench.store.models import AuditEntry, Source  # noqa: E402
+from workbench.store.models import Source  # noqa: E402
 from workbench.web.server import ServeOptions, WorkbenchServer  # noqa: E402
 
 HEADER = "X-Forwarded-User"

@@ -7,10 +7,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from workbench.cli.agreement import cmd_agreement, cmd_export_agreement, cmd_review
 from workbench.cli.common import EXIT_PARTIAL, acting_coder, db_location, open_project, plural, print_json, refuse_if_blind
 from workbench.cli.export import cmd_export_segments, cmd_export_table, cmd_export_themes, cmd_themes
-from workbench.cli.agreement import cmd_agreement, cmd_export_agreement, cmd_review
-from workbench.cli.interop import cmd_export_codebook as cmd_export_codebook_any, cmd_export_qdpx
+from workbench.cli.interop import cmd_export_codebook as cmd_export_codebook_any
+from workbench.cli.interop import cmd_export_qdpx
 from workbench.errors import WorkbenchError
 from workbench.safety import mask_passwords
 

@@ -11,12 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-
 from workbench import __version__
 from workbench.cli.common import DB_ENV
 from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import WorkbenchError
-
 
 
 class _Parser(argparse.ArgumentParser):

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-
 BOM = "\ufeff"
 
 

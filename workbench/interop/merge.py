@@ -40,10 +40,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workbench.domain.vocabulary import CodeOrigin
 from workbench.interop.guids import GuidMap
 from workbench.interop.model import THEME_HEADER, ParsedCode, ParsedSet
 from workbench.interop.report import ReportBuilder
-from workbench.domain.vocabulary import CodeOrigin
 from workbench.services.codebook.codes import add_code
 from workbench.store.models import Code, Codebook, Theme, ThemeCategory, ThemeCode, ThemeType
 

@@ -17,7 +17,7 @@ from workbench.domain.codebook import COLOUR, normalise_colour
 from workbench.errors import InputError
 from workbench.interop.guids import normalise_guid
 from workbench.interop.model import ParsedCode, ParsedSet, split_code_description
-from workbench.interop.report import ReportBuilder, RefiImportReport
+from workbench.interop.report import RefiImportReport, ReportBuilder
 from workbench.interop.xml import KNOWN_NAMESPACES, attr, child_text, kid, kids, local, namespace, parse_xml
 from workbench.store.engine import Project
 

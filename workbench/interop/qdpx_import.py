@@ -51,8 +51,8 @@ from workbench.interop.qdc_import import check_set_members, note_namespace
 from workbench.interop.qdpx_parse import ProjectReader, check_references
 from workbench.interop.report import RefiImportReport, ReportBuilder
 from workbench.interop.xml import local, parse_xml
-from workbench.services.project.coders import get_or_create_coder, remember_owner
 from workbench.services.importing.texts import ImportOptions, PreparedText, add_text_source, prepare_text
+from workbench.services.project.coders import get_or_create_coder, remember_owner
 from workbench.services.project.participants import get_or_create
 from workbench.store.engine import Project
 from workbench.store.models import Coder, Coding, Memo, Participant, ParticipantAttribute, Source, Turn

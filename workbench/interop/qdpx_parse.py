@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from lxml import etree
 
+from workbench.domain.spans import without_leading_bom
 from workbench.errors import InputError
 from workbench.interop.container import FolderContainer, ZipContainer
 from workbench.interop.guids import normalise_guid
@@ -28,7 +29,6 @@ from workbench.interop.model import (
     ParsedText,
     ParsedUser,
 )
-from workbench.domain.spans import without_leading_bom
 from workbench.interop.positions import SourceText, decode_source
 from workbench.interop.qdc_import import parse_codes, parse_sets
 from workbench.interop.report import ReportBuilder

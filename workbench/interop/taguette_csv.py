@@ -32,8 +32,8 @@ from workbench.domain.cells import unprotect_cell
 from workbench.domain.codebook import CodeSpec, slugify
 from workbench.errors import InputError, WorkbenchError
 from workbench.interop.model import join_code_description, split_code_description
-from workbench.services.export.sheets import csv_text
 from workbench.services.codebook.codes import CodeInfo, LoadReport, apply_codebook, list_codes
+from workbench.services.export.sheets import csv_text
 from workbench.store.engine import Project
 
 HEADER = ("tag", "description")

@@ -12,7 +12,6 @@ from sqlalchemy.exc import DBAPIError
 from workbench.errors import ProjectError
 from workbench.resources import bundled
 
-
 # The newest revision in migrations/versions. Opening a project already at it needs no Alembic
 # import (about a third of a second); tests/store check that it matches Alembic's own head.
 HEAD_REVISION = "0006"

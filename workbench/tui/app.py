@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import ProjectError, WorkbenchError
 from workbench.safety import mask_passwords
 from workbench.services.coding.session import CodingSession
@@ -31,8 +32,6 @@ from workbench.tui.messages import Notice
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.help import BindingEntry, HelpScreen, collect_bindings
 from workbench.tui.screens.sources import SourcesScreen
-from workbench.domain.vocabulary import CONSENSUS_CODER
-
 
 BLIND_CLOSED = {"review", "audit"}  # actions that would show another coder's work
 

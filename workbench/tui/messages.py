@@ -8,11 +8,11 @@ from textual.message import Message
 
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding.codings import CodingInfo
-from workbench.services.text.documents import SourceDocument
-from workbench.services.project.participants import ParticipantInfo
-from workbench.services.text.search import Hit
-from workbench.services.project.sources import SourceSummary
 from workbench.services.coding.suggestions import SuggestionView
+from workbench.services.project.participants import ParticipantInfo
+from workbench.services.project.sources import SourceSummary
+from workbench.services.text.documents import SourceDocument
+from workbench.services.text.search import Hit
 
 
 @dataclass

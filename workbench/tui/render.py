@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual.content import Content
 
 from workbench.services.coding.retrieve import RetrievedSegment
-from workbench.services.themes.rollups import ThemeSegment
 from workbench.services.themes.categories import CategoryInfo
 from workbench.services.themes.edit import ThemeInfo
+from workbench.services.themes.rollups import ThemeSegment
 
 
 def excerpt(text: str, limit: int) -> str:

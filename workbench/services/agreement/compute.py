@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import func, select
 
+from workbench.agreement import bootstrap_ci as _bootstrap_ci
 from workbench.agreement import (
     cohen_kappa,
     explain_undefined,
@@ -50,7 +51,6 @@ from workbench.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
-from workbench.agreement import bootstrap_ci as _bootstrap_ci
 from workbench.agreement.bootstrap import table_bootstrap
 from workbench.agreement.characters import compare_characters
 from workbench.agreement.counts import Table2x2, table_alpha, unit_tables

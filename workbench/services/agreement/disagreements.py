@@ -24,11 +24,11 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.spans import Span, intersect_all, merge, overlaps, subtract
+from workbench.domain.vocabulary import Decision, values
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.project.coders import check_coder_name, get_or_create_coder, require_coder
 from workbench.store.integrity import require_intact_codings
 from workbench.store.models import Adjudication, Code, Coder, Coding, Setting, Source, Turn
-from workbench.domain.vocabulary import Decision, values
 
 DECISIONS = values(Decision)
 CONTEXT_CHARS = 240

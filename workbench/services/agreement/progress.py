@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.services.agreement.disagreements import find_disagreements, recorded_reviews, review_coders
 from workbench.errors import WorkbenchError
+from workbench.services.agreement.disagreements import find_disagreements, recorded_reviews, review_coders
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, Coder
 

@@ -35,9 +35,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.domain.spans import Span, check_span, merge, subtract
+from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.services.codebook.codes import CodeInfo, list_codes
-from workbench.services.project.coders import get_or_create_coder
 from workbench.services.agreement.disagreements import (
     DECISIONS,
     Disagreement,
@@ -50,10 +49,10 @@ from workbench.services.agreement.disagreements import (
     review_coders,
     swap_decision,
 )
+from workbench.services.codebook.codes import CodeInfo, list_codes
+from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, Code, Coding, Source
-from workbench.domain.vocabulary import CONSENSUS_CODER
-
 
 REFINABLE = ("definition", "when_to_use", "when_not_to_use")
 

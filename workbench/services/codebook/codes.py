@@ -20,10 +20,9 @@ from workbench.domain.codebook import (
 from workbench.domain.vocabulary import CodeOrigin
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.audit import record_bulk_creates
-from workbench.store.values import check_values
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding
-from workbench.store.values import from_file
+from workbench.store.values import check_values, from_file
 
 INDUCTIVE_ROOT = "inductive"
 

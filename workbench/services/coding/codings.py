@@ -27,7 +27,6 @@ from workbench.store.integrity import require_intact_codings
 from workbench.store.models import Code, Coder, Coding, Source
 
 
-
 @dataclass(frozen=True)
 class CodingInfo:
     id: int

@@ -18,14 +18,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workbench.domain.spans import check_span
 from workbench.domain.cells import unprotect_cell
+from workbench.domain.spans import check_span
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.codebook.codes import create_inductive_code, find_code
 from workbench.services.importing.readers import stream_encoding

@@ -22,8 +22,8 @@ from workbench.domain.coding_plan import Plan, plan_apply, plan_toggle, plan_unc
 from workbench.domain.spans import check_span
 from workbench.errors import WorkbenchError
 from workbench.services.codebook.codes import CodeInfo, create_inductive_code, list_codes, require_codable, require_code
-from workbench.services.project.coders import get_or_create_coder
 from workbench.services.coding.codings import CodingInfo, codings_for_source
+from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import Code, Coding, Memo, Source
 

@@ -16,8 +16,8 @@ from typing import Any
 from workbench.agreement import format as fmt
 from workbench.atomic import write_bytes, write_text
 from workbench.errors import WorkbenchError
-from workbench.services.export.sheets import csv_text
 from workbench.services.agreement.report import AgreementReport
+from workbench.services.export.sheets import csv_text
 
 FORMATS = (".csv", ".docx")
 CSV_COLUMNS = (

@@ -27,10 +27,10 @@ from workbench.domain.languages import check_language, quoted
 from workbench.domain.transcript import format_timestamp
 from workbench.errors import WorkbenchError
 from workbench.services.agreement.progress import unfinished_consensus
-from workbench.services.export import word
 from workbench.services.codebook.codes import CodeInfo, list_codes
-from workbench.services.project.coders import require_coder
 from workbench.services.coding.retrieve import RetrievedSegment, attribute_values, retrieve
+from workbench.services.export import word
+from workbench.services.project.coders import require_coder
 from workbench.store.engine import Project
 from workbench.store.models import Source
 

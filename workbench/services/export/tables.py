@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.services.themes import rollups
 from workbench.services.export.sheets import frame_sheet, write_sheets
 from workbench.services.export.word import check_output
+from workbench.services.themes import rollups
 from workbench.store.engine import Project
 
 TABLES = ("themes", "matrix", "codes")

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 
 from workbench.errors import WorkbenchError
-from workbench.services.export import word
 from workbench.services.codebook.codes import CodeInfo, list_codes
+from workbench.services.export import word
 from workbench.store.engine import Project
 from workbench.store.models import Codebook
 

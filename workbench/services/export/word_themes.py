@@ -22,13 +22,20 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from workbench.domain.languages import check_language, quoted
 from workbench.errors import WorkbenchError
 from workbench.services.agreement.progress import consensus_warning
 from workbench.services.export import word
 from workbench.services.export.theme_quotes import MIN_WORDS, Pinned, pick_quotes
-from workbench.services.themes.rollups import Layer, ThemeData, participant_at, participants_by_source, read_theme_data, resolve_layer
 from workbench.services.themes.edit import ThemeInfo, ensure_typology
-from workbench.domain.languages import check_language, quoted
+from workbench.services.themes.rollups import (
+    Layer,
+    ThemeData,
+    participant_at,
+    participants_by_source,
+    read_theme_data,
+    resolve_layer,
+)
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, Code, Codebook, Coder, Coding, Exemplar, Source, ThemeCategory
 

@@ -20,13 +20,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workbench.domain.languages import DEFAULT_LANGUAGE
-from workbench.domain.spans import without_leading_bom
 from workbench.domain.layouts import LAYOUT_NAMES, describe_layouts, parse_layout
+from workbench.domain.spans import without_leading_bom
 from workbench.errors import InputError, UnreachableError, WorkbenchError
-from workbench.services.project import participants as people
 from workbench.services.importing.readers import SUPPORTED_SUFFIXES, read_transcript
-from workbench.store.engine import Project
-from workbench.store.models import SOURCE_KINDS, Source
 from workbench.services.importing.texts import (  # noqa: F401 - also the import's public names
     ImportOptions,
     PreparedText,
@@ -35,6 +32,9 @@ from workbench.services.importing.texts import (  # noqa: F401 - also the import
     guess_kind,
     prepare_text,
 )
+from workbench.services.project import participants as people
+from workbench.store.engine import Project
+from workbench.store.models import SOURCE_KINDS, Source
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting a second process costs more than it saves
 PARALLEL_WINDOW = 4  # files segmented ahead of the store, at most

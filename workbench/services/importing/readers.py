@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.guards import GuardedZip, xml_declaration_line
 from workbench.services.importing.decoding import (  # noqa: F401 - readers' results and decoding, re-exported
     CONTROL_CHARACTERS,
     ReadFile,
@@ -26,7 +27,6 @@ from workbench.services.importing.decoding import (  # noqa: F401 - readers' res
     normalise_newlines,
     stream_encoding,
 )
-from workbench.guards import GuardedZip, xml_declaration_line
 
 TEXT_SUFFIXES = {".txt", ".md"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt", ".json", ".tsv"}

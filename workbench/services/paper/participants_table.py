@@ -33,8 +33,8 @@ from sqlalchemy import select
 
 from workbench.domain import characteristics as stats
 from workbench.errors import InputError, WorkbenchError
-from workbench.store.engine import Project
 from workbench.services.project.participants import TYPES_SETTING
+from workbench.store.engine import Project
 from workbench.store.models import Participant, ParticipantAttribute, Setting, Source, Turn
 
 KIND_COLUMNS = (("interview only", {"interview"}), ("focus group only", {"focus-group"}))

@@ -194,7 +194,6 @@ def _number(value: str) -> float | None:
 
 def _from_file(path: Path, sources: list[tuple[int, str]]) -> tuple[str, list[tuple[int, str]], list[str]]:
     from workbench.services.importing.readers import decode_text
-
     from workbench.services.paper.inputs import read_small_file
 
     if not path.exists():

@@ -24,7 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.domain.languages import DEFAULT_LANGUAGE, check_language, fix_abbreviation_splits, language as language_of
+from workbench.domain.languages import DEFAULT_LANGUAGE, check_language, fix_abbreviation_splits
+from workbench.domain.languages import language as language_of
 from workbench.domain.spans import strip_span
 from workbench.errors import WorkbenchError
 

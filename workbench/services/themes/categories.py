@@ -10,9 +10,8 @@ values, never ORM rows. The small input helpers here (:func:`clean_name`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 

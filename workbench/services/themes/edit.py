@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+
 # The category and type functions are re-exported: this module is the theme API screens call.
 from workbench.services.codebook.codes import require_code
 from workbench.services.themes.categories import (

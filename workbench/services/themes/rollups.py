@@ -45,7 +45,16 @@ from workbench.services.project.coders import require_coder
 from workbench.services.themes.edit import Dimension, ThemeInfo, dimensions, require_theme, theme_infos
 from workbench.store.engine import Project
 from workbench.store.models import (
-    SOURCE_KINDS, Code, Coder, Coding, Exemplar, Participant, ParticipantAttribute, Source, ThemeCode, Turn,
+    SOURCE_KINDS,
+    Code,
+    Coder,
+    Coding,
+    Exemplar,
+    Participant,
+    ParticipantAttribute,
+    Source,
+    ThemeCode,
+    Turn,
 )
 
 if TYPE_CHECKING:

@@ -35,10 +35,18 @@ from workbench.services.themes import categories as theme_categories
 from workbench.services.themes import edit as svc
 from workbench.services.themes.rollups import CONSENSUS_CODER
 from workbench.store.engine import Project
-from workbench.store.values import from_file
 from workbench.store.models import (
-    Code, Coder, Coding, Exemplar, Source, Theme, ThemeCategory, ThemeCode, ThemeType,
+    Code,
+    Coder,
+    Coding,
+    Exemplar,
+    Source,
+    Theme,
+    ThemeCategory,
+    ThemeCode,
+    ThemeType,
 )
+from workbench.store.values import from_file
 
 # Still importable from here: the format's key lists, spec dataclasses, parse_theme_map and find_quote.
 

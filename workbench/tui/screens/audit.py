@@ -20,9 +20,9 @@ from textual.widgets import DataTable, Header, Static
 
 from workbench.errors import WorkbenchError
 from workbench.services.project.audit_log import AuditRow, audit_rows, write_audit_csv
-from workbench.tui.widgets.key_footer import KeyFooter
-from workbench.tui.messages import Notice
 from workbench.tui.exports import ask_target, deliver
+from workbench.tui.messages import Notice
+from workbench.tui.widgets.key_footer import KeyFooter
 
 ROW_LIMIT = 5_000
 

@@ -26,10 +26,10 @@ from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.codebook import edit
 from workbench.services.codebook.codes import CodeInfo
 from workbench.store.engine import Project
-from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import CodeChoice, CodeFields, CodeForm, CodeTargetPicker, NamePrompt
 from workbench.tui.widgets.confirm import ConfirmScreen
+from workbench.tui.widgets.key_footer import KeyFooter
 
 
 class CodebookScreen(Screen):

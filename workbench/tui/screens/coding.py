@@ -17,8 +17,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, LoadingIndicator, Static, Tree
 from textual.worker import Worker
@@ -26,12 +26,20 @@ from textual.worker import Worker
 from workbench.errors import WorkbenchError
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding.codings import CodingInfo
-from workbench.services.text.documents import SourceDocument, load_document
 from workbench.services.coding.suggestions import SuggestionView, compute_suggestions, pending_suggestions
-from workbench.tui.widgets.key_footer import KeyFooter
-from workbench.tui.messages import CodesLoaded, CodingsLoaded, DocumentLoaded, MemoLoaded, Notice, SearchFinished, SuggestionsLoaded
+from workbench.services.text.documents import SourceDocument, load_document
+from workbench.tui.messages import (
+    CodesLoaded,
+    CodingsLoaded,
+    DocumentLoaded,
+    MemoLoaded,
+    Notice,
+    SearchFinished,
+    SuggestionsLoaded,
+)
 from workbench.tui.widgets.code_picker import CREATE, CodePicker, Picker, coding_choice, suggestion_choice
 from workbench.tui.widgets.codebook_panel import CodebookPanel
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.widgets.memo_editor import MemoEditor
 from workbench.tui.widgets.search_bar import SearchBar
 from workbench.tui.widgets.transcript_model import PENDING_ID, preview_apply, preview_toggle

@@ -27,15 +27,15 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from workbench.errors import WorkbenchError
 from workbench.services.codebook import edit
-from workbench.services.coding import retrieve as service
 from workbench.services.codebook.codes import CodeInfo
-from workbench.services.export.segments import SegmentQuery
+from workbench.services.coding import retrieve as service
 from workbench.services.coding.retrieve import RetrievedSegment
-from workbench.tui.widgets.check_list import CheckList
-from workbench.tui.widgets.key_footer import KeyFooter
+from workbench.services.export.segments import SegmentQuery
 from workbench.tui.exports import export_segments_file
 from workbench.tui.render import excerpt, segment_context
+from workbench.tui.widgets.check_list import CheckList
 from workbench.tui.widgets.code_form import fuzzy_highlight
+from workbench.tui.widgets.key_footer import KeyFooter
 
 EXCERPT_CHARS = 70
 CODE_CHARS = 18

@@ -25,18 +25,18 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
+from workbench.agreement import format as fmt
+from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.agreement import review as service
 from workbench.services.agreement.compute import AgreementReport, compute_agreement
-from workbench.services.codebook.edit import get_code
-from workbench.services.codebook.codes import CodeInfo
 from workbench.services.agreement.review import Disagreement, ReviewState
+from workbench.services.codebook.codes import CodeInfo
+from workbench.services.codebook.edit import get_code
 from workbench.tui.cells import middle_cut
-from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.turns import InTurn
 from workbench.tui.widgets.disagreement_view import DisagreementView, RefineDefinitionScreen
-from workbench.agreement import format as fmt
-from workbench.domain.vocabulary import CONSENSUS_CODER
+from workbench.tui.widgets.key_footer import KeyFooter
 
 ITEMS_WIDTH = 38  # cells of the list of disagreements (see DEFAULT_CSS)
 

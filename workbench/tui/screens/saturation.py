@@ -23,10 +23,15 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workbench.errors import WorkbenchError
 from workbench.domain.saturation import Design
+from workbench.errors import WorkbenchError
 from workbench.services.paper.saturation import (
-    SaturationReport, compute_saturation, layer_names, parse_design, parse_order, summary_lines,
+    SaturationReport,
+    compute_saturation,
+    layer_names,
+    parse_design,
+    parse_order,
+    summary_lines,
 )
 from workbench.tui.messages import Notice
 from workbench.tui.widgets.code_form import NamePrompt

@@ -28,10 +28,10 @@ from workbench.services.importing.batch import FileResult, ImportOptions, Import
 from workbench.services.project.language import project_language, set_source_language
 from workbench.services.project.participants import ParticipantInfo, list_participants
 from workbench.services.project.sources import SourceSummary, list_sources
-from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.messages import Notice, SourcesLoaded
 from workbench.tui.screens.sources_exchange import ExchangeActions
 from workbench.tui.widgets.code_form import NamePrompt
+from workbench.tui.widgets.key_footer import KeyFooter
 
 COVERAGE_LIMIT = 20_000  # compute "% coded" only when the coder has at most this many codings
 

@@ -25,21 +25,21 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import WorkbenchError
-from workbench.services.themes import rollups
+from workbench.services.codebook.codes import CodeInfo
 from workbench.services.themes import categories as theme_categories
 from workbench.services.themes import edit as service
-from workbench.services.codebook.codes import CodeInfo
-from workbench.services.themes.rollups import ThemeSegment
+from workbench.services.themes import rollups
 from workbench.services.themes.categories import CategoryInfo, ThemeTypeInfo
 from workbench.services.themes.edit import Dimension, ThemeInfo
+from workbench.services.themes.rollups import ThemeSegment
 from workbench.store.engine import Project
-from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.exports import export_themes_docx
 from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker, TypePicker
 from workbench.tui.widgets.confirm import ConfirmScreen
+from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.widgets.text_prompt import TextPrompt
 
 TYPE_COLOURS = ("green", "red", "blue", "magenta", "yellow", "cyan")

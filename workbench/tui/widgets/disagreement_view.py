@@ -26,8 +26,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
 from workbench.domain.spans import Span, move_boundary
-from workbench.services.codebook.codes import CodeInfo
 from workbench.services.agreement.review import Disagreement
+from workbench.services.codebook.codes import CodeInfo
 
 STYLES = {
     "first": "bold underline #000000 on #F28E2B",

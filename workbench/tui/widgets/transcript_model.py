@@ -19,16 +19,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Generic, NamedTuple, TypeVar
 
 from rich.cells import cell_len
-
-from workbench.tui.cells import terminal_text
 from rich.color import Color
 from rich.style import Style
 
-from workbench.domain.spans import line_spans, strip_span
 from workbench.domain.coding_plan import Plan, plan_apply, plan_toggle
+from workbench.domain.spans import line_spans, strip_span
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding.codings import CodingInfo
 from workbench.services.text.documents import SourceDocument
+from workbench.tui.cells import terminal_text
 
 T = TypeVar("T")
 WORD = re.compile(r"\w+(?:['’]\w+)*")

@@ -30,9 +30,9 @@ from textual.strip import Strip
 from workbench.domain.transcript import format_timestamp
 from workbench.safety import for_terminal
 from workbench.services.coding.codings import CodingInfo
+from workbench.services.coding.suggestions import SuggestionView
 from workbench.services.text.documents import SourceDocument
 from workbench.services.text.search import Hit
-from workbench.services.coding.suggestions import SuggestionView
 from workbench.tui.cells import display_line, has_rtl, in_display_order, paragraph_direction, terminal_text
 from workbench.tui.widgets.transcript_model import (
     Layout,
