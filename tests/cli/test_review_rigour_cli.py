@@ -175,3 +175,14 @@ def test_a_folder_import_names_the_files_it_left_out(tmp_path, capsys, monkeypat
     (folder / "P07-interview.txt").unlink()
     code, _, err = run(capsys, "--db", str(tmp_path / "p.db"), "import", str(folder))
     assert code == 2 and err.count("\n") == 1 and "no transcripts found" in err and "consent.pdf, scans/page1.png" in err
+
+
+def test_building_the_demo_is_audited_under_who_built_it(tmp_path, monkeypatch, capsys):
+    """The demo's codebook, transcripts' codings and theme map are changes like any other: they name their author."""
+    monkeypatch.setenv("WORKBENCH_CODER", "newcomer")
+    path = str(tmp_path / "demo.db")
+    assert main(["demo", "--db", path, "--no-tui"]) == 0
+    capsys.readouterr()
+    entries = audit(path)
+    assert entries and {who for who, _, _ in entries} == {"newcomer"}
+    assert {kind for _, _, kind in entries} >= {"code", "coding", "theme"}

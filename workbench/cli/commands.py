@@ -194,6 +194,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if "://" not in target:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
     project = Project.open(target, create=True)
+    project.actor = acting_coder(args)  # the demo's codebook, imports and themes are audited under who built it
     result = build_demo(project)
     for message in result.messages:
         print(message)
