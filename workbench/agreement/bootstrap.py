@@ -83,16 +83,20 @@ def table_bootstrap(
     skipped; an interval is ``None`` when half the resamples or more are
     undefined, or when there are no resamples.
     """
-    blocks = np.asarray(blocks, dtype=np.float64).reshape(-1, 4)
+    blocks = np.asarray(blocks).reshape(-1, 4)
     if resamples < 1 or len(blocks) == 0:
         return {"kappa": None, "percent": None, "alpha": None}
-    draws = _draws(len(blocks), resamples, seed)
+    drawn = _draws(len(blocks), resamples, seed)  # (blocks, resamples)
     # Most blocks of a code are coded by nobody: their rows are (0, 0, 0, size). Sum the few coded rows,
     # and get "neither" as the drawn total minus them (the drawn totals are the same for every code).
-    coded = np.flatnonzero(blocks[:, :3].any(axis=1))
-    parts = np.concatenate([draws[i : i + 64, coded].astype(np.float64) @ blocks[coded, :3]
-                            for i in range(0, resamples, 64)])  # fmt: skip
-    neither = _drawn_totals((len(blocks), resamples, seed), draws, blocks.sum(axis=1)) - parts.sum(axis=1)
+    both, first, second, neither_count = (blocks[:, i] for i in range(4))  # columns: no reductions over rows
+    coded = np.flatnonzero((both != 0) | (first != 0) | (second != 0))
+    parts = np.zeros((resamples, 3))
+    for i in range(0, len(coded), 8192):  # bounded memory for a table where every block is coded
+        rows = coded[i : i + 8192]
+        parts += drawn[rows].T.astype(np.float64) @ blocks[rows, :3].astype(np.float64)
+    sizes = (both + first + second + neither_count).astype(np.float64)
+    neither = _drawn_totals((len(blocks), resamples, seed), drawn, sizes) - parts.sum(axis=1)
     values = table_values(np.column_stack([parts, neither]))
     tail = (1 - confidence) / 2
     result: dict[str, Interval] = {}
@@ -109,22 +113,30 @@ def table_bootstrap(
 _TOTALS: dict[tuple[tuple[int, int, int | None], bytes], np.ndarray] = {}
 
 
-def _drawn_totals(draw_key: tuple[int, int, int | None], draws: np.ndarray, totals: np.ndarray) -> np.ndarray:
+def _drawn_totals(draw_key: tuple[int, int, int | None], drawn: np.ndarray, totals: np.ndarray) -> np.ndarray:
     """(resamples,): the summed block sizes of each resample; cached, as every code of a report shares them."""
     key = (draw_key, hashlib.blake2b(totals.tobytes(), digest_size=16).digest())
     if key not in _TOTALS:
         if len(_TOTALS) > 8:
             _TOTALS.clear()
-        _TOTALS[key] = np.concatenate([draws[i : i + 64].astype(np.float64) @ totals
-                                       for i in range(0, len(draws), 64)])  # fmt: skip
+        _TOTALS[key] = sum((totals[i : i + 8192] @ drawn[i : i + 8192].astype(np.float64)
+                            for i in range(0, len(drawn), 8192)), np.zeros(drawn.shape[1]))  # fmt: skip
     return _TOTALS[key]
 
 
 @functools.lru_cache(maxsize=4)
 def _draws(count: int, resamples: int, seed: int | None) -> np.ndarray:
-    """(resamples, count): how often each block is drawn in each resample (small counts: uint16)."""
-    picks = np.random.default_rng(seed).integers(0, count, size=(resamples, count))
-    flat = (picks + np.arange(resamples)[:, None] * count).ravel()
-    draws = np.bincount(flat, minlength=resamples * count).reshape(resamples, count).astype(np.uint16)
-    draws.flags.writeable = False
-    return draws
+    """(count, resamples): how often each block is drawn in each resample (small counts: uint16).
+
+    Block-major, so the rows of a code's few coded blocks are gathered cheaply. The draws are
+    ``default_rng(seed).integers(0, count, size=(resamples, count))``, taken a few resamples at a
+    time (the same numbers, in bounded memory)."""
+    rng = np.random.default_rng(seed)
+    drawn = np.empty((count, resamples), dtype=np.uint16)
+    step = 16
+    for first in range(0, resamples, step):
+        picks = rng.integers(0, count, size=(min(step, resamples - first), count))
+        for row, pick in enumerate(picks):
+            drawn[:, first + row] = np.bincount(pick, minlength=count)
+    drawn.flags.writeable = False
+    return drawn
