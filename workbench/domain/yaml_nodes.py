@@ -16,6 +16,7 @@ Every refusal is an :class:`~workbench.errors.InputError` naming ``file:line``.
 
 from __future__ import annotations
 
+import gc
 import re
 
 import yaml
@@ -108,6 +109,8 @@ class _BoundedLoader(_SafeBase):
 def compose(text: str, path: str) -> yaml.Node | None:
     """The document's node tree (None for an empty document), or an InputError naming ``path:line``."""
     loader = None
+    collecting = gc.isenabled()
+    gc.disable()  # a large file is a million nodes that all stay alive: collecting meanwhile only costs time
     try:
         loader = _BoundedLoader(text)
         return loader.get_single_node()
@@ -128,5 +131,7 @@ def compose(text: str, path: str) -> yaml.Node | None:
     except RecursionError:  # a last resort: the bounds above are meant to stop well before it
         raise InputError(path, "nested too deeply; refused") from None
     finally:
+        if collecting:
+            gc.enable()
         if loader is not None:
             loader.dispose()
