@@ -18,7 +18,7 @@ from workbench.tui.app import WorkbenchCommands, make_app
 from workbench.tui.screens.sources import SourcesScreen
 from workbench.tui.screens.themes import ThemesScreen
 from workbench.tui.widgets.code_form import NamePrompt
-from workbench.tui.widgets.code_picker import Picker
+from workbench.tui.widgets.code_picker import Picker, TypePicker
 from workbench.tui.widgets.confirm import ConfirmScreen
 
 pytestmark = pytest.mark.anyio
@@ -152,13 +152,8 @@ async def test_y_adds_a_new_type_such_as_neutral(tui_project):
         assert screen.select("theme", "F1")
         await settle(pilot)
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(pilot.app.screen, Picker))
-        await pilot.press(*"new type", "enter")
-        await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
-        await pilot.press(*"neutral", "enter")
-        await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt) and "prefix" in pilot.app.screen.prompt_title)
-        assert pilot.app.screen.value == "N"  # offered: the name's first letter
-        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TypePicker))
+        await pilot.press(*"neutral", "enter")  # a type that is not in the list: typed, it is created
         await until(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
         await settle(pilot)
     assert [(t.name, t.prefix) for t in list_types(tui_project.project)][-1] == ("neutral", "N")
