@@ -66,7 +66,7 @@ class SourceTable(DataTable):
     """The sources table: rows move with ↓ ↑ j k and Home/End as well (a plain DataTable's Home/End scroll sideways)."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", "Open", id="sources.table-open",
+        Binding("enter", "select_cursor", "Open", id="sources.table-open", show=False,
                 tooltip="Open the highlighted source in the Coding screen"),
         Binding("home", "scroll_top", "First", show=False, id="sources.first", tooltip="Go to the first source"),
         Binding("end", "scroll_bottom", "Last", show=False, id="sources.last", tooltip="Go to the last source"),
@@ -82,7 +82,7 @@ class SourcesScreen(ExchangeActions):
 
     BINDINGS = [
         # not a priority binding: Enter waits its turn behind keys already sent to the table (↓↓⏎ in a burst)
-        Binding("enter", "open_source", "Open", id="sources.open", show=False,
+        Binding("enter", "open_source", "Open", id="sources.open",
                 tooltip="Open the highlighted source in the Coding screen"),
         Binding("f", "filter", "Filter", id="sources.filter",
                 tooltip="Filter by name, kind:interview, lang:da or a participant attribute such as site=Eastbrook"),
