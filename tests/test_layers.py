@@ -13,7 +13,7 @@ import workbench
 CORE = sorted(
     m.name
     for m in pkgutil.walk_packages(workbench.__path__, "workbench.")
-    if not m.name.startswith(("workbench.tui", "workbench.__main__", "workbench.cli.__main__")) and m.name != "workbench.cli.commands"
+    if not m.name.startswith(("workbench.tui", "workbench.__main__", "workbench.cli.__main__"))
 )
 PURE = [m for m in CORE if m.startswith(("workbench.domain", "workbench.agreement"))]
 

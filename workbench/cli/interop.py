@@ -8,8 +8,23 @@ these suffixes to :func:`workbench.interop.import_refi`.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from workbench.cli.common import open_project, warn
+from workbench.cli.common import open_project, paper_options, warn
+
+
+def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
+    p = export.add_parser(
+        "codebook", help="the codebook as a Word table (.docx), a REFI-QDA codebook (.qdc) or Taguette's CSV (.csv)"
+    )
+    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.qdc|OUT.csv")
+    p.add_argument("--flat", action="store_true", help="CSV: each code by its name alone, not its parent/child path")
+    p.add_argument("--separator", default="/", metavar="S", help="CSV: what separates parent and child (default /)")
+    paper_options(p, excel=False)
+    p.set_defaults(handler=cmd_export_codebook)
+    p = export.add_parser("qdpx", help="the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")
+    p.add_argument("file", type=Path, metavar="OUT.qdpx")
+    p.set_defaults(handler=cmd_export_qdpx)
 
 
 def cmd_export_qdpx(args: argparse.Namespace) -> int:
