@@ -1,7 +1,6 @@
-"""CLI handlers: ``workbench agreement``, ``workbench export agreement OUT`` and ``workbench review``.
+"""``workbench agreement``, ``workbench export agreement OUT`` and ``workbench review``: parsers and handlers.
 
-The work is in
-:mod:`workbench.services.agreement.compute`, :mod:`workbench.services.export.agreement`
+The work is in :mod:`workbench.services.agreement.compute`, :mod:`workbench.services.export.agreement`
 and :mod:`workbench.services.agreement.review`.
 """
 

@@ -32,7 +32,7 @@ def register(commands: argparse._SubParsersAction, export: argparse._SubParsersA
     p.set_defaults(handler=cmd_export_table)
 
 
-def cmd_export_codebook(args: argparse.Namespace) -> int:
+def cmd_export_word_codebook(args: argparse.Namespace) -> int:
     from workbench.services.export.word_codebook import write_codebook_docx
 
     summary = write_codebook_docx(open_project(args), args.file, style=args.style)

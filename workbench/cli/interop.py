@@ -1,4 +1,5 @@
-"""CLI handlers for exchange: ``export qdpx OUT.qdpx``, ``export codebook OUT.qdc`` and ``OUT.csv`` (Taguette).
+"""Exchange: ``export qdpx OUT.qdpx`` and ``export codebook OUT.qdc|OUT.csv|OUT.docx`` (REFI-QDA, Taguette's CSV,
+or the Word codebook of :mod:`workbench.cli.export`).
 
 Import needs no handler of its own: ``workbench import FILE.qdpx|FILE.qde|FILE.qdc``
 goes through :func:`workbench.services.importing.batch.import_paths`, which routes
@@ -52,6 +53,6 @@ def cmd_export_codebook(args: argparse.Namespace) -> int:
         report = export_codebook(open_project(args), args.file)
         print("\n".join(report.lines()))
         return 0
-    from workbench.cli.export import cmd_export_codebook as export_word_codebook
+    from workbench.cli.export import cmd_export_word_codebook
 
-    return export_word_codebook(args)
+    return cmd_export_word_codebook(args)

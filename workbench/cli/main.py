@@ -9,13 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-
 from typing import Any
 
 from workbench import __version__
 from workbench.cli.common import DB_ENV, Parser
 from workbench.errors import WorkbenchError
-
 
 # Every command lives in one of these modules: ``register(commands, export)`` builds its parsers
 # (``commands``: the top-level sub-parsers; ``export``: those of ``workbench export``) and sets
