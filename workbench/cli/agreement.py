@@ -10,7 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.agreement import format as fmt
 from workbench.cli.common import (
     acting_coder,
     db_location,
@@ -184,6 +183,8 @@ def _run_review_tui(args: argparse.Namespace, first: str, second: str) -> int:
 
 def format_report(report) -> str:  # type: ignore[no-untyped-def]
     """The per-code table, worst first, with the overall values and the notes."""
+    from workbench.agreement import format as fmt  # here, not on top: it loads numpy, and `workbench --help` must not
+
     character = report.unit == "character"
     two = len(report.coders) == 2
     lines = [
