@@ -13,7 +13,7 @@ import workbench
 CORE = sorted(
     m.name
     for m in pkgutil.walk_packages(workbench.__path__, "workbench.")
-    if not m.name.startswith(("workbench.tui", "workbench.__main__", "workbench.cli.__main__")) and m.name != "workbench.cli.commands"
+    if not m.name.startswith(("workbench.tui", "workbench.__main__", "workbench.cli.__main__"))
 )
 PURE = [m for m in CORE if m.startswith(("workbench.domain", "workbench.agreement"))]
 
@@ -116,3 +116,13 @@ def test_no_import_cycles_not_even_through_lazy_imports():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_building_every_command_parser_loads_no_heavy_library():
+    """``workbench --help`` builds every command's parser (each module's ``register``): those modules
+    import spaCy, pandas, numpy (the agreement metrics) and SQLAlchemy only inside their handlers."""
+    code = "import sys; from workbench.cli.main import build_parser; build_parser().format_help(); print(' '.join(sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    loaded = set(result.stdout.split())
+    assert "workbench.cli.agreement" in loaded  # the parsers were built
+    assert not loaded & {"spacy", "pandas", "numpy", "sqlalchemy", "textual"}

@@ -122,11 +122,11 @@ def test_blind_mode_is_remembered_per_coder_and_audited(db, capsys):
 
 
 def test_open_blind_flags(db, capsys, monkeypatch):
-    import workbench.cli.commands as commands
+    import workbench.cli.project as project_commands
     import workbench.tui.app as tui_app
 
     opened = []
-    monkeypatch.setattr(commands, "_tui_available", lambda: True)
+    monkeypatch.setattr(project_commands, "tui_available", lambda: True)
     monkeypatch.setattr(tui_app, "run_app", lambda db, coder: opened.append(tui_app.make_app(db, coder).context.blind) or 0)
     assert main(["--db", db, "--coder", "ben", "open", "--blind"]) == 0
     assert main(["--db", db, "--coder", "ben", "open"]) == 0  # remembered

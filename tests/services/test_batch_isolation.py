@@ -147,13 +147,13 @@ def test_a_lost_server_stops_the_batch_at_once_with_one_line(project, tmp_path):
 def test_a_driver_error_outside_a_unit_of_work_is_one_line_without_sql(tmp_path, capsys, monkeypatch):
     from sqlalchemy.exc import DataError
 
-    import workbench.cli.commands as commands
+    import workbench.cli.project as project_commands
 
     def explode(_args):  # type: ignore[no-untyped-def]
         raise DataError("INSERT INTO source (text) VALUES (%s)", ("P01: my private words",),
                         Exception("value too long for type character varying(255)\nDETAIL: more"))
 
-    monkeypatch.setitem(commands.COMMANDS, "sources", explode)
+    monkeypatch.setattr(project_commands, "cmd_sources", explode)
     assert main(["--db", str(tmp_path / "p.db"), "sources"]) == 2
     err = capsys.readouterr().err
     assert err == "workbench: the database refused the change (value too long for type character varying(255)); nothing was changed\n"

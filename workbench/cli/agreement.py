@@ -1,7 +1,6 @@
-"""CLI handlers: ``workbench agreement``, ``workbench export agreement OUT`` and ``workbench review``.
+"""``workbench agreement``, ``workbench export agreement OUT`` and ``workbench review``: parsers and handlers.
 
-The parser lines live in :mod:`workbench.cli`; the work in
-:mod:`workbench.services.agreement.compute`, :mod:`workbench.services.export.agreement`
+The work is in :mod:`workbench.services.agreement.compute`, :mod:`workbench.services.export.agreement`
 and :mod:`workbench.services.agreement.review`.
 """
 
@@ -9,10 +8,62 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from workbench.agreement import format as fmt
-from workbench.cli.common import acting_coder, db_location, open_project, plural, print_json, refuse_if_blind, warn
+from workbench.cli.common import (
+    acting_coder,
+    db_location,
+    open_project,
+    paper_options,
+    plural,
+    print_json,
+    refuse_if_blind,
+    warn,
+)
+from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import WorkbenchError
+
+
+def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("agreement", help="inter-coder agreement per code (kappa, alpha, %% agreement)")
+    agreement_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_agreement)
+    p = commands.add_parser("review", help="review two coders' disagreements into a consensus layer")
+    p.add_argument("--coders", nargs="+", required=True, metavar="CODER", help="the two coders: first second")
+    p.add_argument("--consensus", default=CONSENSUS_CODER, metavar="NAME", help="coder of the consensus layer (default consensus)")
+    p.add_argument("--status", action="store_true",
+                   help="print the progress (reads only) instead of opening the Review screen")
+    p.add_argument("--json", action="store_true", help="with --status: the progress as JSON")
+    p.add_argument("--decide", choices=["first", "second", "union", "intersection", "neither"], metavar="RULE",
+                   help="resolve the open disagreements by this rule: first, second, union, intersection or neither")
+    p.add_argument("--code", action="append", default=[], metavar="KEY",
+                   help="with --decide: only disagreements of this code (repeatable; default every code)")
+    p.add_argument("--boundary-only", action="store_true",
+                   help="with --decide: only disagreements where both coders coded overlapping spans whose boundaries differ")
+    p.add_argument("--note", metavar="TEXT", help="with --decide: the note stored with each decision")
+    p.set_defaults(handler=cmd_review)
+
+    p = export.add_parser("agreement", help="the agreement report as .csv or .docx")
+    p.add_argument("file", type=Path, metavar="OUT")
+    agreement_options(p)
+    paper_options(p)
+    p.set_defaults(handler=cmd_export_agreement)
+
+
+def agreement_options(p: argparse.ArgumentParser) -> None:
+    """What ``agreement`` and ``export agreement`` compare, and how."""
+    p.add_argument("--coders", nargs="+", required=True, metavar="CODER", help="two or more coders to compare")
+    p.add_argument("--unit", choices=["character", "segment", "turn"], default="character",
+                   help="what counts: characters (NVivo; two coders), sentence segments or speaker turns")
+    p.add_argument("--overlap", type=float, default=0.9, metavar="SHARE",
+                   help="segment matching (MAXQDA): codings match at this overlap share (default 0.9)")
+    p.add_argument("--min-share", type=float, metavar="SHARE",
+                   help="a segment or turn carries a code when codings cover this share of it (default: any overlap)")
+    p.add_argument("--resamples", type=int, default=200, help="bootstrap resamples for the CIs (default 200; 0: none)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    p.add_argument("--undefined-as-one", action="store_true",
+                   help="count sources neither coder used a code in as kappa 1 in the means (NVivo's display)")
 
 
 def _report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -132,6 +183,8 @@ def _run_review_tui(args: argparse.Namespace, first: str, second: str) -> int:
 
 def format_report(report) -> str:  # type: ignore[no-untyped-def]
     """The per-code table, worst first, with the overall values and the notes."""
+    from workbench.agreement import format as fmt  # here, not on top: it loads numpy, and `workbench --help` must not
+
     character = report.unit == "character"
     two = len(report.coders) == 2
     lines = [

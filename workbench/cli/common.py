@@ -1,4 +1,5 @@
-"""Helpers every CLI command uses: where the project is, who is acting, opening it, printing JSON."""
+"""Helpers every CLI command uses: where the project is, who is acting, opening it, printing JSON,
+and the parser pieces several commands share (the one-line-error parser, the layer and paper options)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import os
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.store.engine import Project
@@ -70,3 +73,42 @@ def print_json(value: Any, *, compact: bool = False) -> None:
 def plural(count: int, word: str, plural_form: str | None = None) -> str:
     """``1 code``, ``13 codes``, ``2 boxes`` (with ``plural_form``); thousands separated."""
     return f"{count:,} {word if count == 1 else plural_form or word + 's'}"
+
+
+# --- parser pieces --------------------------------------------------------------------------------
+
+
+class Parser(argparse.ArgumentParser):
+    """Every parser of the CLI: a usage error is one line, no usage dump (sub-parsers inherit the class)."""
+
+    def error(self, message: str) -> None:
+        raise WorkbenchError(f"{message} (see 'workbench --help')")
+
+
+def layer_options(parser: argparse.ArgumentParser) -> None:
+    """``--coder NAME | --consensus``: whose codings a report counts (``--coder`` here names a layer, dest ``layer_coder``)."""
+    layer = parser.add_mutually_exclusive_group()
+    layer.add_argument("--coder", dest="layer_coder", metavar="NAME", help="count this coder's codings")
+    layer.add_argument("--consensus", action="store_true", help="count the consensus layer (the coder named 'consensus')")
+
+
+def chosen_layer(args: argparse.Namespace) -> tuple[str | None, bool]:
+    """The layer asked for: the subcommand's --coder or --consensus, else an explicit global --coder, else the default."""
+    consensus = bool(getattr(args, "consensus", False))
+    coder = getattr(args, "layer_coder", None) or (None if consensus else getattr(args, "coder", None))
+    return coder, consensus
+
+
+def paper_options(parser: argparse.ArgumentParser, *, style: bool = True, excel: bool = True) -> None:
+    """``--style`` (Word layout) and ``--excel`` (CSV with a byte-order mark) of the report exports."""
+    if style:
+        parser.add_argument("--style", choices=["plain", "apa", "bjpsych"],
+                            help="Word layout: paper, font, quote marks, caption form (default: the project's; 'workbench style')")
+    if excel:
+        parser.add_argument("--excel", action="store_true", help="CSV with a byte-order mark, so Excel reads accents and curly quotes")
+
+
+def quote_marks_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quote-marks", metavar="CODE",
+                        help="print every quote in this language's quote marks (default: each source's language: "
+                             "“…” en/nl, »…« da, ”…” sv/fi, „…“ de, «…» fr/es/it/pt/nb)")

@@ -1,56 +1,38 @@
-"""CLI handlers for the theme map and the theme, codebook and table exports (parsers live in :mod:`workbench.cli`).
-
-``workbench themes load FILE`` / ``themes export FILE``;
-``workbench export themes OUT.docx [--coder NAME | --consensus] [--quotes N]``;
-``workbench export codebook OUT.docx``;
-``workbench export segments OUT.docx|OUT.csv|OUT.xlsx [--code KEY]… [--coder NAME] [--where ATTR=VALUE]… [--kind KIND]…``;
-``workbench export table OUT.csv|OUT.xlsx --what themes|matrix|codes [--coder NAME | --consensus]``.
+"""``workbench export segments OUT.docx|OUT.csv|OUT.xlsx [--code KEY]… [--coder NAME] [--where ATTR=VALUE]… [--kind KIND]…``
+and ``workbench export table OUT.csv|OUT.xlsx --what themes|matrix|codes [--coder NAME | --consensus]``;
+also the Word codebook that ``export codebook OUT.docx`` writes (its parser is in :mod:`workbench.cli.interop`).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from workbench.cli.common import open_project, plural, warn
-
-
-def _layer(args: argparse.Namespace) -> tuple[str | None, bool]:
-    """The layer asked for: the subcommand's --coder or --consensus, else an explicit global --coder, else the default."""
-    consensus = bool(getattr(args, "consensus", False))
-    coder = getattr(args, "layer_coder", None) or (None if consensus else getattr(args, "coder", None))
-    return coder, consensus
+from workbench.cli.common import chosen_layer, layer_options, open_project, paper_options, plural, quote_marks_option, warn
 
 
-def cmd_themes(args: argparse.Namespace) -> int:
-    from workbench.services.themes.theme_map import export_theme_map, load_theme_map
-
-    if args.action == "load":
-        project = open_project(args)
-        coder = args.exemplar_coder or getattr(args, "coder", None)
-        report = load_theme_map(project, args.file, coder, replace=args.replace)
-        removed = f", {len(report.removed)} removed" if report.removed else ""
-        print(
-            f"theme map {args.file}: {plural(len(report.added), 'theme')} added, {len(report.updated)} updated{removed}; "
-            f"{plural(report.categories, 'category', 'categories')}, {plural(report.exemplars, 'exemplar')}"
-        )
-        return 0
-    count = export_theme_map(open_project(args), args.file)
-    print(f"{plural(count, 'theme')} written to {args.file}")
-    return 0
-
-
-def cmd_export_themes(args: argparse.Namespace) -> int:
-    from workbench.services.export.word_themes import write_themes_docx
-
-    coder, consensus = _layer(args)
-    summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes,
-                                 figure=args.figure, style=args.style, quote_marks=args.quote_marks)
-    warn(summary.warnings)
-    print(f"{plural(summary.themes, 'theme')} with {plural(summary.quotes, 'quote')} ({summary.layer}) written to {summary.path}")
-    return 0
+def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
+    p = export.add_parser("segments", help="coded segments (what Retrieve shows) as a Word report, CSV or Excel")
+    p.add_argument("file", type=Path, metavar="OUT.docx|OUT.csv|OUT.xlsx")
+    p.add_argument("--code", action="append", default=[], metavar="KEY", help="only this code (repeatable; default: every code)")
+    p.add_argument("--no-children", action="store_true", help="leave out the sub-codes of the codes given")
+    p.add_argument("--coder", dest="layer_coder", metavar="NAME", help="only this coder's codings (default: every coder's)")
+    p.add_argument("--where", action="append", default=[], metavar="ATTRIBUTE=VALUE",
+                   help="only participants with this attribute value (repeatable; values of one attribute are alternatives)")
+    p.add_argument("--kind", action="append", default=[], metavar="KIND", help="only sources of this kind (repeatable)")
+    paper_options(p)
+    quote_marks_option(p)
+    p.set_defaults(handler=cmd_export_segments)
+    p = export.add_parser("table", help="a roll-up table as CSV or Excel")
+    p.add_argument("file", type=Path, metavar="OUT.csv|OUT.xlsx")
+    p.add_argument("--what", choices=["themes", "matrix", "codes"], default="themes",
+                   help="themes: per-theme counts; matrix: theme x participant; codes: code x theme (default themes)")
+    layer_options(p)
+    paper_options(p, style=False)
+    p.set_defaults(handler=cmd_export_table)
 
 
-def cmd_export_codebook(args: argparse.Namespace) -> int:
+def cmd_export_word_codebook(args: argparse.Namespace) -> int:
     from workbench.services.export.word_codebook import write_codebook_docx
 
     summary = write_codebook_docx(open_project(args), args.file, style=args.style)
@@ -86,7 +68,7 @@ def cmd_export_table(args: argparse.Namespace) -> int:
     from workbench.services.agreement.progress import unfinished_consensus
     from workbench.services.export.tables import export_table
 
-    coder, consensus = _layer(args)
+    coder, consensus = chosen_layer(args)
     project = open_project(args)
     summary = export_table(project, args.file, args.what, coder=coder, consensus=consensus, bom=args.excel)
     warn(unfinished_consensus(project, [summary.layer]))

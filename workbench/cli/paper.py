@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.cli.common import open_project, plural, print_json
+from workbench.cli.common import chosen_layer, layer_options, open_project, plural, print_json
 
 if TYPE_CHECKING:
     from workbench.services.paper.saturation import SaturationReport
@@ -20,7 +20,7 @@ def register(commands: argparse._SubParsersAction, export: argparse._SubParsersA
     p = commands.add_parser(
         "saturation", help="code saturation (Guest, Namey & Chen 2020): base, runs, new-information threshold"
     )
-    _layer_options(p)
+    layer_options(p)
     p.add_argument("--order", default="imported", metavar="FILE|imported|attribute:NAME",
                    help="source order: a file with one source name per line, import order (default), "
                         "or a participant attribute such as attribute:interview_date")
@@ -50,13 +50,13 @@ def register(commands: argparse._SubParsersAction, export: argparse._SubParsersA
 
     p = export.add_parser("map", help="the thematic map figure: categories as boxes with their themes (.svg, .png or .pdf)")
     p.add_argument("file", type=Path, metavar="OUT.svg|OUT.png|OUT.pdf")
-    _layer_options(p)
+    layer_options(p)
     p.add_argument("--counts", action="store_true", help="show each theme's participants n (default when --coder/--consensus is given)")
     p.set_defaults(handler=cmd_export_map)
 
     p = export.add_parser("methods", help="the methods appendix with the COREQ checklist (.docx or .md)")
     p.add_argument("file", type=Path, metavar="OUT.docx|OUT.md")
-    _layer_options(p)
+    layer_options(p)
     _style_option(p)
     p.add_argument("--resamples", type=int, default=1000, help="random orders for the saturation band (default 1000)")
     p.add_argument("--order", default="imported", metavar="FILE|imported|attribute:NAME", help="source order for saturation")
@@ -70,18 +70,6 @@ def _style_option(parser: argparse.ArgumentParser) -> None:
 
 def _excel_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--excel", action="store_true", help="CSV with a byte-order mark, so Excel reads accents and curly quotes")
-
-
-def _layer_options(parser: argparse.ArgumentParser) -> None:
-    layer = parser.add_mutually_exclusive_group()
-    layer.add_argument("--coder", dest="layer_coder", metavar="NAME", help="count this coder's codings")
-    layer.add_argument("--consensus", action="store_true", help="count the consensus layer (the coder named 'consensus')")
-
-
-def _layer(args: argparse.Namespace) -> tuple[str | None, bool]:
-    consensus = bool(getattr(args, "consensus", False))
-    coder = getattr(args, "layer_coder", None) or (None if consensus else getattr(args, "coder", None))
-    return coder, consensus
 
 
 def _order(value: str) -> str | Path:
@@ -99,7 +87,7 @@ def cmd_saturation(args: argparse.Namespace) -> int:
 
         check_figure_path(args.plot, (".png", ".svg"))
     order = _order(args.order)
-    coder, consensus = _layer(args)
+    coder, consensus = chosen_layer(args)
     report = compute_saturation(
         open_project(args), coder=coder, consensus=consensus, order=order, kind=args.kind,
         design=Design(args.base, args.run, args.threshold), inductive_only=args.inductive_only,
@@ -145,7 +133,7 @@ def cmd_export_participants(args: argparse.Namespace) -> int:
 def cmd_export_map(args: argparse.Namespace) -> int:
     from workbench.services.paper.thematic_map import export_map
 
-    coder, consensus = _layer(args)
+    coder, consensus = chosen_layer(args)
     counts = True if args.counts else None
     the_map = export_map(open_project(args), args.file, coder, consensus, counts)
     themes = sum(len(c.themes) for c in the_map.categories)
@@ -157,7 +145,7 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 def cmd_export_methods(args: argparse.Namespace) -> int:
     from workbench.services.paper.methods_export import export_methods
 
-    coder, consensus = _layer(args)
+    coder, consensus = chosen_layer(args)
     summary = export_methods(open_project(args), args.file, coder, consensus, args.style, args.resamples, _order(args.order))
     print(f"methods appendix: {summary.filled} of {plural(summary.items, 'COREQ item')} filled from the project, "
           f"the rest left for the authors; written to {summary.path}")
