@@ -235,7 +235,10 @@ def snapshot(folder: Path) -> tuple:
     """The project's files by inode (a write over one replaces it), its rows, and the backup's bytes."""
     import sqlite3
 
-    inodes = {p.name: p.stat().st_ino for p in sorted(folder.iterdir()) if p.name.startswith("p.db")}
+    # -wal and -shm are left out: SQLite itself deletes and recreates them when the last connection closes
+    # (as the check below does), so their inodes change whoever writes; the refusal is asserted separately.
+    inodes = {p.name: p.stat().st_ino for p in sorted(folder.iterdir())
+              if p.name.startswith("p.db") and not p.name.endswith(("-wal", "-shm"))}
     connection = sqlite3.connect(folder / "p.db")
     rows = connection.execute("SELECT count(*), sum(length(memo)) FROM coding").fetchone()
     integrity = connection.execute("PRAGMA integrity_check").fetchone()
