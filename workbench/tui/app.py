@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker
 
-from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import ProjectError, WorkbenchError
 from workbench.safety import mask_passwords
 from workbench.services.coding.session import CodingSession
@@ -224,7 +223,9 @@ class WorkbenchApp(App[int]):
 
         if isinstance(self.screen, ReviewScreen) or self._closed_when_blind("the Review screen and its agreement figures"):
             return
-        coders = [(name, f"{name}  ({count} codings)") for name, count in self._coders_with_codings()]
+        from workbench.services.project.coders import coders_by_codings
+
+        coders = [(c.name, f"{c.name}  ({c.codings} codings)") for c in coders_by_codings(self.context.project)]
         if len(coders) < 2:
             self.notify("A review needs two coders with codings in this project.", severity="warning")
             return
@@ -239,18 +240,6 @@ class WorkbenchApp(App[int]):
             )
 
         self.push_screen(Picker("Review: the first coder", coders), second)
-
-    def _coders_with_codings(self) -> list[tuple[str, int]]:
-        from sqlalchemy import func, select
-
-        from workbench.store.models import Coder, Coding
-
-        with self.context.project.session() as session:
-            rows = session.execute(
-                select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
-                .where(Coder.name != CONSENSUS_CODER).group_by(Coder.name).order_by(func.count(Coding.id).desc())
-            ).all()
-        return [(name, count) for name, count in rows]
 
     def action_audit(self) -> None:
         from workbench.tui.screens.audit import AuditScreen
