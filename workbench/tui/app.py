@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from textual import work
 from textual.app import App
@@ -18,9 +19,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
-from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import ProjectError, WorkbenchError
 from workbench.safety import mask_passwords
 from workbench.services.coding.session import CodingSession
@@ -29,6 +29,7 @@ from workbench.store.engine import Project
 from workbench.tui import safe_display
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.messages import Notice
+from workbench.tui.screens.base import notify_worker_error
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.help import BindingEntry, HelpScreen, collect_bindings
 from workbench.tui.screens.sources import SourcesScreen
@@ -40,7 +41,8 @@ class WorkbenchCommands(Provider):
     """Every key of the current screen (and the App's) as a command, generated from the bindings."""
 
     def _entries(self) -> list[BindingEntry]:
-        hidden = {"command_palette"} | (BLIND_CLOSED if self.app.context.blind else set())  # type: ignore[attr-defined]
+        blind = cast("WorkbenchApp", self.app).context.blind
+        hidden = {"command_palette"} | (BLIND_CLOSED if blind else set())
         return [e for e in collect_bindings(self.screen) if e.binding.action not in hidden]
 
     def _run(self, entry: BindingEntry):  # type: ignore[no-untyped-def]
@@ -221,7 +223,9 @@ class WorkbenchApp(App[int]):
 
         if isinstance(self.screen, ReviewScreen) or self._closed_when_blind("the Review screen and its agreement figures"):
             return
-        coders = [(name, f"{name}  ({count} codings)") for name, count in self._coders_with_codings()]
+        from workbench.services.project.coders import coders_by_codings
+
+        coders = [(c.name, f"{c.name}  ({c.codings} codings)") for c in coders_by_codings(self.context.project)]
         if len(coders) < 2:
             self.notify("A review needs two coders with codings in this project.", severity="warning")
             return
@@ -236,18 +240,6 @@ class WorkbenchApp(App[int]):
             )
 
         self.push_screen(Picker("Review: the first coder", coders), second)
-
-    def _coders_with_codings(self) -> list[tuple[str, int]]:
-        from sqlalchemy import func, select
-
-        from workbench.store.models import Coder, Coding
-
-        with self.context.project.session() as session:
-            rows = session.execute(
-                select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
-                .where(Coder.name != CONSENSUS_CODER).group_by(Coder.name).order_by(func.count(Coding.id).desc())
-            ).all()
-        return [(name, count) for name, count in rows]
 
     def action_audit(self) -> None:
         from workbench.tui.screens.audit import AuditScreen
@@ -278,10 +270,7 @@ class WorkbenchApp(App[int]):
         self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
-            text = str(error) if isinstance(error, WorkbenchError) else f"Unexpected error: {type(error).__name__}: {error}"
-            self.notify(text, severity="error", timeout=8)
+        notify_worker_error(self, event)  # the App's own workers; screens' are WorkbenchScreen's
 
 
 def make_app(

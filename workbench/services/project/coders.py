@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import getpass
 import os
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.store.models import Coder, Setting
+from workbench.store.engine import Project
+from workbench.store.models import Coder, Coding, Setting
 
 CODER_ENV = "WORKBENCH_CODER"
 OWNER_SETTING = "project.creating_coder"
@@ -68,3 +71,21 @@ def remember_owner(session: Session, name: str) -> None:
     """Record ``name`` as the project's creating coder, unless one is recorded already."""
     if session.get(Setting, OWNER_SETTING) is None:
         session.add(Setting(key=OWNER_SETTING, value=name))
+
+
+@dataclass(frozen=True)
+class CoderCodings:
+    """A coder and how many codings they have."""
+
+    name: str
+    codings: int
+
+
+def coders_by_codings(project: Project) -> list[CoderCodings]:
+    """Every coder with codings, the consensus layer left out, most codings first (whom a review can compare)."""
+    with project.session() as session:
+        rows = session.execute(
+            select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
+            .where(Coder.name != CONSENSUS_CODER).group_by(Coder.name).order_by(func.count(Coding.id).desc())
+        ).all()  # fmt: skip
+    return [CoderCodings(name, count) for name, count in rows]

@@ -15,20 +15,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from workbench.errors import WorkbenchError
 from workbench.services.project.audit_log import AuditRow, audit_rows, write_audit_csv
 from workbench.tui.exports import ask_target, deliver
 from workbench.tui.messages import Notice
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.key_footer import KeyFooter
 
 ROW_LIMIT = 5_000
 
 
-class AuditScreen(Screen):
+class AuditScreen(WorkbenchScreen):
     """The audit trail, newest first, for one source or code or the whole project."""
+
+    ERROR_TITLE = "Audit"
 
     DEFAULT_CSS = """
     AuditScreen #audit-table { height: 2fr; }
@@ -81,7 +83,7 @@ class AuditScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self, source: str | None, code: str | None) -> None:
         try:
-            rows = audit_rows(self.app.context.project, source=source, code=code, limit=ROW_LIMIT)  # type: ignore[attr-defined]
+            rows = audit_rows(self.project, source=source, code=code, limit=ROW_LIMIT)
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
             rows = []

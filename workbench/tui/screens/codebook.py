@@ -18,22 +18,24 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static, Tree
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.codebook import edit
 from workbench.services.codebook.codes import CodeInfo
 from workbench.store.engine import Project
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import CodeChoice, CodeFields, CodeForm, CodeTargetPicker, NamePrompt
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.key_footer import KeyFooter
 
 
-class CodebookScreen(Screen):
+class CodebookScreen(WorkbenchScreen):
     """Browse and edit the project's codebook."""
+
+    ERROR_TITLE = "Codebook"
 
     DEFAULT_CSS = """
     CodebookScreen #codebook-title {
@@ -99,10 +101,6 @@ class CodebookScreen(Screen):
         self.reload(self._first_select)
 
     @property
-    def project(self) -> Project:
-        return self.app.context.project  # type: ignore[attr-defined]
-
-    @property
     def selected(self) -> CodeInfo | None:
         node = self.query_one(Tree).cursor_node
         return self._codes.get(node.data) if node is not None and node.data else None
@@ -130,7 +128,7 @@ class CodebookScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="codebook-load")
     def reload(self, select: str | None = None) -> None:
         """Read the codebook in a thread; the tree is rebuilt when :class:`Loaded` arrives."""
-        coder = self.app.context.visible_coder  # type: ignore[attr-defined]
+        coder = self.context.visible_coder
         codes = edit.all_codes(self.project, coder=coder)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(codes, select))
@@ -154,7 +152,7 @@ class CodebookScreen(Screen):
         for node in self._tree_nodes.values():
             node.allow_expand = bool(node.children)
         total = sum(code.codings for code in message.codes)
-        blind = " (yours)" if self.app.context.visible_coder else ""  # type: ignore[attr-defined]
+        blind = " (yours)" if self.context.visible_coder else ""
         self.query_one("#codebook-title", Static).update(f"Codebook · {len(message.codes)} codes · {total} codings{blind}")
         target = self._tree_nodes.get(keep or "") or (tree.root.children[0] if tree.root.children else None)
         self.call_after_refresh(self._highlight, target)
@@ -187,7 +185,7 @@ class CodebookScreen(Screen):
         fields = await self.app.push_screen_wait(CodeForm(f"New code {where}"))
         if fields is None:
             return
-        coder = self.app.context.coder  # type: ignore[attr-defined]
+        coder = self.context.coder
         values = fields.as_kwargs()
         name = values.pop("name")
 
@@ -338,12 +336,6 @@ class CodebookScreen(Screen):
             branch |= below
         return branch
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        message = str(error) if isinstance(error, WorkbenchError) else f"Unexpected problem: {error!r}"
-        self.notify(message, title="Codebook", severity="error", timeout=10, markup=False)
 
 
 def _tree_label(code: CodeInfo) -> Text:

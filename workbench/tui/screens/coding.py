@@ -19,13 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Header, LoadingIndicator, Static, Tree
 from textual.worker import Worker
 
 from workbench.errors import WorkbenchError
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding.codings import CodingInfo
+from workbench.services.coding.session import CodingSession
 from workbench.services.coding.suggestions import SuggestionView, compute_suggestions, pending_suggestions
 from workbench.services.text.documents import SourceDocument, load_document
 from workbench.tui.messages import (
@@ -37,6 +38,7 @@ from workbench.tui.messages import (
     SearchFinished,
     SuggestionsLoaded,
 )
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.code_picker import CREATE, CodePicker, Picker, coding_choice, suggestion_choice
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.key_footer import KeyFooter
@@ -56,8 +58,10 @@ def _b(key: str, action: str, description: str, id: str, tooltip: str, show: boo
     return Binding(key, action, description, show=show, id=f"coding.{id}", tooltip=tooltip, **kw)  # type: ignore[arg-type]
 
 
-class CodingScreen(Screen):
+class CodingScreen(WorkbenchScreen):
     """Code one source."""
+
+    ERROR_TITLE = "Coding"
 
     AUTO_FOCUS = "#transcript"
     BINDINGS = [
@@ -99,12 +103,8 @@ class CodingScreen(Screen):
         self._last_action = ""
 
     @property
-    def context(self):  # type: ignore[no-untyped-def]
-        return self.app.context  # type: ignore[attr-defined]
-
-    @property
-    def coding(self):  # type: ignore[no-untyped-def]
-        return self.app.coding  # type: ignore[attr-defined]
+    def coding(self) -> CodingSession:
+        return self.workbench_app.coding
 
     def compose(self) -> ComposeResult:
         if self.preloaded is None:
@@ -130,7 +130,7 @@ class CodingScreen(Screen):
         return self.query_one(CodebookPanel)
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.source_name} · {self.app.coder_label}"  # type: ignore[attr-defined]
+        self.sub_title = f"{self.source_name} · {self.workbench_app.coder_label}"
         if self.preloaded is not None:
             self.on_document_loaded(DocumentLoaded(self.preloaded))
         else:
@@ -213,7 +213,7 @@ class CodingScreen(Screen):
     @work(thread=True, group="coding-write", exit_on_error=False)
     def _run_jobs(self) -> None:
         source_id = self.document.id if self.document else None
-        with self.app.coding_lock:  # type: ignore[attr-defined]
+        with self.workbench_app.coding_lock:
             last = None
             while True:
                 try:
@@ -273,7 +273,11 @@ class CodingScreen(Screen):
         self.view.change_codings(removed, added)
         self._counts()
         write = self.coding.apply if only_apply else self.coding.toggle
-        self._submit(lambda: write(document.id, code.key, *span) and None, f"{'coded' if coded else 'uncoded'} {code.name}")
+
+        def job() -> None:
+            write(document.id, code.key, *span)
+
+        self._submit(job, f"{'coded' if coded else 'uncoded'} {code.name}")
 
     def action_pick_code(self) -> None:
         if self._ready() is not None:
@@ -370,10 +374,13 @@ class CodingScreen(Screen):
 
     @on(MemoEditor.Saved)
     def _memo_saved(self, event: MemoEditor.Saved) -> None:
-        if event.kind == "coding":
-            job = lambda: self.coding.set_coding_memo(event.target_id, event.text) or "Memo saved"  # noqa: E731
-        else:
-            job = lambda: self.coding.set_memo(event.kind, event.target_id, event.text) or "Memo saved"  # noqa: E731
+        def job() -> str:
+            if event.kind == "coding":
+                self.coding.set_coding_memo(event.target_id, event.text)
+            else:
+                self.coding.set_memo(event.kind, event.target_id, event.text)
+            return "Memo saved"
+
         self._submit(job, "memo")
 
     @on(MemoEditor.Closed)
@@ -455,7 +462,10 @@ class CodingScreen(Screen):
         if code is not None and self.document is not None:
             span = (suggestion.start, suggestion.end)
             self.view.change_codings(*preview_apply(self.view.codings, self.context.coder, code, self.document.name, span))
-        self._submit(lambda: self.coding.accept_suggestion(suggestion.id) and None, f"accepted {suggestion.code_name}")
+        def job() -> None:
+            self.coding.accept_suggestion(suggestion.id)
+
+        self._submit(job, f"accepted {suggestion.code_name}")
 
     def _reject(self, suggestion: SuggestionView) -> None:
         self._drop_suggestion(suggestion)

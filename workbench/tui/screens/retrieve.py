@@ -20,12 +20,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from workbench.errors import WorkbenchError
 from workbench.services.codebook import edit
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding import retrieve as service
@@ -33,6 +31,7 @@ from workbench.services.coding.retrieve import RetrievedSegment
 from workbench.services.export.segments import SegmentQuery
 from workbench.tui.exports import export_segments_file
 from workbench.tui.render import excerpt, segment_context
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.check_list import CheckList
 from workbench.tui.widgets.code_form import fuzzy_highlight
 from workbench.tui.widgets.key_footer import KeyFooter
@@ -56,8 +55,10 @@ class _Request:
         return wanted
 
 
-class RetrieveScreen(Screen):
+class RetrieveScreen(WorkbenchScreen):
     """Coded segments by code, participant attribute and kind of source."""
+
+    ERROR_TITLE = "Retrieve"
 
     DEFAULT_CSS = """
     RetrieveScreen #retrieve-sidebar {
@@ -192,7 +193,7 @@ class RetrieveScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="retrieve-choices")
     def _load_choices(self) -> None:
-        context = self.app.context  # type: ignore[attr-defined]
+        context = self.context
         codes = edit.all_codes(context.project, coder=context.visible_coder)
         self.post_message(
             self.ChoicesLoaded(codes, service.attribute_values(context.project), service.source_kinds(context.project))
@@ -258,7 +259,7 @@ class RetrieveScreen(Screen):
     def _request(self, force: bool = False) -> None:
         if not self._ready:
             return
-        context = self.app.context  # type: ignore[attr-defined]
+        context = self.context
         request = _Request(
             codes=tuple(key for key in self._codes if key in self._chosen),
             include_children=self._include_children,
@@ -279,7 +280,7 @@ class RetrieveScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="retrieve-query")
     def _query(self, serial: int, request: _Request) -> None:
         rows = service.retrieve(
-            self.app.context.project,  # type: ignore[attr-defined]
+            self.project,
             request.codes,
             include_children=request.include_children,
             coder=request.coder,
@@ -366,7 +367,7 @@ class RetrieveScreen(Screen):
             codes=request.codes, include_children=request.include_children, coder=request.coder,
             attribute_filter=request.attribute_filter() or None, source_kinds=request.kinds or None,
         )
-        await export_segments_file(self, self.app.context, query)  # type: ignore[attr-defined]
+        await export_segments_file(self, self.context, query)
 
     def action_back(self) -> None:
         search = self.query_one("#retrieve-filter", Input)
@@ -377,12 +378,8 @@ class RetrieveScreen(Screen):
             self.app.pop_screen()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR:
-            return
-        self.query_one(DataTable).loading = False
-        error = event.worker.error
-        message = str(error) if isinstance(error, WorkbenchError) else f"Unexpected problem: {error!r}"
-        self.notify(message, title="Retrieve", severity="error", timeout=10, markup=False)
+        if event.state is WorkerState.ERROR:  # the base class says what failed; the table stops waiting
+            self.query_one(DataTable).loading = False
 
 
 def _refill(selection_list: SelectionList, options: list[tuple[Content, object]]) -> None:

@@ -21,19 +21,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
-from textual.worker import Worker, WorkerState
 
 from workbench.agreement import format as fmt
 from workbench.domain.vocabulary import CONSENSUS_CODER
-from workbench.errors import ConflictError, WorkbenchError
+from workbench.errors import ConflictError
 from workbench.services.agreement import review as service
 from workbench.services.agreement.compute import AgreementReport, compute_agreement
 from workbench.services.agreement.review import Disagreement, ReviewState
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.codebook.edit import get_code
 from workbench.tui.cells import middle_cut
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.turns import InTurn
 from workbench.tui.widgets.disagreement_view import DisagreementView, RefineDefinitionScreen
 from workbench.tui.widgets.key_footer import KeyFooter
@@ -45,8 +44,10 @@ ITEMS_WIDTH = 38  # cells of the list of disagreements (see DEFAULT_CSS)
 DECISION_KEYS = {"first": "1", "second": "2", "union": "u", "intersection": "i", "neither": "x"}
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(WorkbenchScreen):
     """Agreement per code and adjudication of the disagreements of two coders."""
+
+    ERROR_TITLE = "Review"
 
     DEFAULT_CSS = """
     ReviewScreen #review-status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
@@ -141,7 +142,7 @@ class ReviewScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-load")
     def _load(self, ticket: int) -> None:
         with self._turns.turn(ticket):
-            context = self.app.context  # type: ignore[attr-defined]
+            context = self.context
             state = service.start_review(context.project, self.first, self.second, self.consensus, actor=context.coder)
         report = compute_agreement(context.project, [self.first, self.second], resamples=0)
         self.post_message(self.Loaded(state, report))
@@ -322,7 +323,7 @@ class ReviewScreen(Screen):
     @work(thread=True, exit_on_error=False, group="review-write")
     def _write(self, ticket: int, d: Disagreement, decision: str, spans: list | None, note: str) -> None:
         with self._turns.turn(ticket):
-            context = self.app.context  # type: ignore[attr-defined]
+            context = self.context
             decided = service.adjudicate(context.project, (self.first, self.second, self.consensus), d, decision,
                                          spans=spans, note=note, actor=context.coder)  # fmt: skip
         self.post_message(self.Decided(decided))
@@ -343,7 +344,7 @@ class ReviewScreen(Screen):
     @work(thread=True, exit_on_error=False, group="review-write")
     def _undo(self, ticket: int) -> None:
         with self._turns.turn(ticket):
-            context = self.app.context  # type: ignore[attr-defined]
+            context = self.context
             undone = service.undo_last(context.project, self.first, self.second, self.consensus, actor=context.coder)
             state = service.list_disagreements(context.project, self.first, self.second, self.consensus)
         if undone is None:
@@ -361,7 +362,7 @@ class ReviewScreen(Screen):
     @work(thread=True, exit_on_error=False, group="review-write")
     def _redo_write(self, ticket: int, undone: service.Undone) -> None:
         with self._turns.turn(ticket):
-            context = self.app.context  # type: ignore[attr-defined]
+            context = self.context
             decided = service.redo(context.project, self.first, self.second, self.consensus, undone, actor=context.coder)
         self.post_message(self.Decided(decided))
 
@@ -380,7 +381,7 @@ class ReviewScreen(Screen):
     @work(thread=True, exit_on_error=False, group="review-read")
     def action_refine(self) -> None:
         if self.code is not None:
-            self.post_message(self.CodeRead(get_code(self.app.context.project, self.code)))  # type: ignore[attr-defined]
+            self.post_message(self.CodeRead(get_code(self.project, self.code)))
 
     def on_review_screen_code_read(self, message: CodeRead) -> None:
         code = message.code
@@ -394,7 +395,7 @@ class ReviewScreen(Screen):
     @work(thread=True, exit_on_error=False, group="review-write")
     def _refine(self, ticket: int, code: CodeInfo, definition: str, note: str) -> None:
         with self._turns.turn(ticket):
-            context = self.app.context  # type: ignore[attr-defined]
+            context = self.context
             try:
                 service.refine_code(context.project, code.key, expected_version=code.version, note=note,
                                     actor=context.coder, definition=definition)  # fmt: skip
@@ -404,13 +405,6 @@ class ReviewScreen(Screen):
                 return
         self.app.call_from_thread(self.notify, f"definition of {code.name} updated", title="Codebook")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        message = str(error) if isinstance(error, WorkbenchError) else f"Unexpected problem: {error!r}"
-        self.notify(message, title="Review", severity="error", timeout=10, markup=False)
-        event.stop()
 
 
 def _num(value: float | None, digits: int = fmt.COEFFICIENT_DIGITS) -> Text:

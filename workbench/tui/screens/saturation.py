@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.domain.saturation import Design
@@ -34,6 +33,7 @@ from workbench.services.paper.saturation import (
     summary_lines,
 )
 from workbench.tui.messages import Notice
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.code_form import NamePrompt
 
 BAR = "█"
@@ -59,8 +59,10 @@ def text_plot(report: SaturationReport, width: int = 40) -> list[str]:
     return lines
 
 
-class SaturationScreen(Screen):
+class SaturationScreen(WorkbenchScreen):
     """The saturation table, the terminal plot and the verdict."""
+
+    ERROR_TITLE = "Saturation"
 
     DEFAULT_CSS = """
     SaturationScreen #saturation-heading { color: $text-muted; padding: 0 1; height: auto; }
@@ -118,7 +120,7 @@ class SaturationScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _compute(self, layer: str | None, order: str | Path, design: Design, kind: str | None, inductive_only: bool) -> None:
-        context = self.app.context  # type: ignore[attr-defined]
+        context = self.context
         report = None
         layers: list[str] = []
         try:
@@ -159,7 +161,7 @@ class SaturationScreen(Screen):
 
     def action_layer(self) -> None:
         if len(self.layer_names) < 2:
-            self.notify("Only one layer to show" + (" (blind mode: your own codings)" if self.app.context.blind else ""))  # type: ignore[attr-defined]
+            self.notify("Only one layer to show" + (" (blind mode: your own codings)" if self.context.blind else ""))
             return
         current = self.layer_names.index(self.shown_layer) if self.shown_layer in self.layer_names else -1
         self.shown_layer = self.layer_names[(current + 1) % len(self.layer_names)]

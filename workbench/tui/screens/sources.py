@@ -157,7 +157,7 @@ class SourcesScreen(ExchangeActions):
 
     @work(thread=True, exclusive=True, group="sources", exit_on_error=False)
     def _load(self) -> None:
-        context = self.app.context  # type: ignore[attr-defined]
+        context = self.context
         try:
             with context.project.session() as session:
                 sources = list_sources(session, context.coder)
@@ -204,7 +204,7 @@ class SourcesScreen(ExchangeActions):
             people = ", ".join(s.participants)
             people = people if len(people) <= 28 else people[:27] + "…"
             percent = f"{self.coverage[s.name]:.0f}%" if s.name in self.coverage else "—"
-            everyone = "—" if self.app.context.blind else str(s.codings)  # type: ignore[attr-defined]
+            everyone = "—" if self.context.blind else str(s.codings)
             table.add_row(s.name, s.kind, s.language, people, f"{s.words:,}", str(s.turns), everyone,
                           str(s.coded_by_coder), percent, key=s.name)
         table.loading = False
@@ -243,12 +243,12 @@ class SourcesScreen(ExchangeActions):
     def action_open_source(self) -> None:
         name = self.highlighted_name
         if name is not None:
-            self.app.open_source_at(name)  # type: ignore[attr-defined]
+            self.workbench_app.open_source_at(name)
 
     @on(DataTable.RowSelected, "#sources-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.app.open_source_at(str(event.row_key.value))  # type: ignore[attr-defined]
+        self.workbench_app.open_source_at(str(event.row_key.value))
 
     def action_saturation(self) -> None:
         from workbench.tui.screens.saturation import SaturationScreen
@@ -279,7 +279,7 @@ class SourcesScreen(ExchangeActions):
     async def action_export(self) -> None:
         from workbench.tui.export_menu import export_menu
 
-        await export_menu(self, self.app.context)  # type: ignore[attr-defined]
+        await export_menu(self, self.context)
 
     # Language -----------------------------------------------------------------------------------
     @work(exit_on_error=False, group="sources-language-ask")
@@ -304,7 +304,7 @@ class SourcesScreen(ExchangeActions):
     @work(thread=True, exclusive=True, group="sources-language", exit_on_error=False)
     def _set_language(self, name: str, language: str) -> None:
         try:
-            change = set_source_language(self.app.context.project, name, language)  # type: ignore[attr-defined]
+            change = set_source_language(self.project, name, language)
             self.post_message(Notice(change.summary()))
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
@@ -313,7 +313,7 @@ class SourcesScreen(ExchangeActions):
     # Importing ----------------------------------------------------------------------------------
     @work(exit_on_error=False, group="sources-import-ask")
     async def action_import_files(self) -> None:
-        upload = self.app.context.upload_url  # type: ignore[attr-defined]
+        upload = self.context.upload_url
         if self.app.is_web and upload:  # a browser user has no path on the server: upload instead
             self.app.open_url(upload, new_tab=True)
             self.notify("Upload the files in the page that opened; press ctrl+r here afterwards to see them", markup=False)
@@ -348,7 +348,7 @@ class SourcesScreen(ExchangeActions):
 
         try:  # one process: forking from inside the app's threads is not safe
             options = ImportOptions(processes=1, language=language)
-            report = import_paths(self.app.context.project, [path], options, progress=progress)  # type: ignore[attr-defined]
+            report = import_paths(self.project, [path], options, progress=progress)
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
             self.app.call_from_thread(self._load)  # workers start from the UI thread

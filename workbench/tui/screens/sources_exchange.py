@@ -16,13 +16,14 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from textual import work
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
 from workbench.errors import WorkbenchError
 from workbench.services.handout.create import make_handout
 from workbench.services.handout.merge import merge_file
 from workbench.services.handout.report import MergeReport
+from workbench.services.project.sources import SourceSummary
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.confirm import ConfirmScreen
@@ -36,13 +37,26 @@ EXCHANGE_BINDINGS = [
 ]
 
 
-class ExchangeActions(Screen):
-    """Handout and merge, for the Sources screen (which provides ``shown_sources`` and ``filter_text``)."""
+class ExchangeActions(WorkbenchScreen):
+    """Handout and merge, for the Sources screen (which provides ``shown_sources``, ``filter_text`` and ``action_reload``)."""
+
+    ERROR_TITLE = "Sources"
 
     BINDINGS = EXCHANGE_BINDINGS
 
+    # Provided by SourcesScreen -------------------------------------------------------------------
+    @property
+    def filter_text(self) -> str:
+        raise NotImplementedError
+
+    def shown_sources(self) -> list[SourceSummary]:
+        raise NotImplementedError
+
+    def action_reload(self) -> None:
+        raise NotImplementedError
+
     def _project_folder(self) -> Path:
-        url = make_url(self.app.context.project.url)  # type: ignore[attr-defined]
+        url = make_url(self.project.url)
         if url.get_backend_name() == "sqlite" and url.database:
             return Path(url.database).parent
         return Path.cwd()
@@ -52,12 +66,12 @@ class ExchangeActions(Screen):
 
     @work(exit_on_error=False, group="sources-handout")
     async def action_handout(self) -> None:
-        context = self.app.context  # type: ignore[attr-defined]
+        context = self.context
         coder = await self.app.push_screen_wait(NamePrompt("Hand out to which coder? (the name they code under)"))
         if not coder:
             return
-        filtered = bool(self.filter_text)  # type: ignore[attr-defined]
-        names = [s.name for s in self.shown_sources()] if filtered else []  # type: ignore[attr-defined]
+        filtered = bool(self.filter_text)
+        names = [s.name for s in self.shown_sources()] if filtered else []
         if filtered and not names:
             self.notify("The filter shows no sources; clear it (Escape) to hand out every source.", severity="warning")
             return
@@ -72,7 +86,7 @@ class ExchangeActions(Screen):
         ok, report = await call_service(self, context.project, lambda p: make_handout(p, Path(path).expanduser(), coder, names))
         if ok:
             self.notify("\n".join(report.lines()), title="Handout written", timeout=12, markup=False)
-        self.action_reload()  # type: ignore[attr-defined]
+        self.action_reload()
 
     @work(exit_on_error=False, group="sources-merge")
     async def action_merge_file(self) -> None:
@@ -86,11 +100,11 @@ class ExchangeActions(Screen):
         options: dict[str, bool] = {"force": False}
         preview = await self._merge(path, dry_run=True, **options)
         if preview is None:
-            self.action_reload()  # type: ignore[attr-defined]
+            self.action_reload()
             return
         if isinstance(preview, str):  # another project's file: ask, then preview again
             if not await self.app.push_screen_wait(ConfirmScreen("A file from another project", preview, "Merge anyway", danger=False)):
-                self.action_reload()  # type: ignore[attr-defined]
+                self.action_reload()
                 return
             options["force"] = True
             preview = await self._merge(path, dry_run=True, **options)
@@ -98,11 +112,11 @@ class ExchangeActions(Screen):
                 return
         choice = await self.app.push_screen_wait(MergeSummary(preview))
         if choice not in ("merge", "merge+sources"):
-            self.action_reload()  # type: ignore[attr-defined]
+            self.action_reload()
             return
         self._say(f"Merging {path.name} …")
         report = await self._merge(path, dry_run=False, add_sources=choice == "merge+sources", **options)
-        self.action_reload()  # type: ignore[attr-defined]
+        self.action_reload()
         if not isinstance(report, MergeReport):
             return
         self.notify(f"{path.name}: {report.codings_added} codings merged", title="Merged", markup=False)
@@ -114,7 +128,7 @@ class ExchangeActions(Screen):
 
     async def _merge(self, path: Path, *, dry_run: bool, force: bool, add_sources: bool = False) -> MergeReport | str | None:
         """The report; or, for another project's file, the question to ask; or None (the error was shown)."""
-        project = self.app.context.project  # type: ignore[attr-defined]
+        project = self.project
         try:
             return await asyncio.to_thread(merge_file, project, path, dry_run=dry_run, force=force, add_sources=add_sources)
         except WorkbenchError as error:

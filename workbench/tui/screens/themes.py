@@ -19,12 +19,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList, Static, Tree
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
-from workbench.errors import WorkbenchError
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.themes import categories as theme_categories
 from workbench.services.themes import edit as service
@@ -35,6 +32,7 @@ from workbench.services.themes.rollups import ThemeSegment
 from workbench.store.engine import Project
 from workbench.tui.exports import export_themes_docx
 from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker, TypePicker
@@ -46,8 +44,10 @@ TYPE_COLOURS = ("green", "red", "blue", "magenta", "yellow", "cyan")
 NEW, NONE, DERIVED = "\x00new", "\x00none", "\x00derived"
 
 
-class ThemesScreen(Screen):
+class ThemesScreen(WorkbenchScreen):
     """Create and arrange themes, assign their codes and pick their exemplar quotes."""
+
+    ERROR_TITLE = "Themes"
 
     DEFAULT_CSS = """
     ThemesScreen #themes-title { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
@@ -118,10 +118,6 @@ class ThemesScreen(Screen):
         self.reload()
 
     @property
-    def project(self) -> Project:
-        return self.app.context.project  # type: ignore[attr-defined]
-
-    @property
     def selected(self) -> tuple[str, str | None] | None:
         node = self.query_one(Tree).cursor_node
         return node.data if node is not None else None
@@ -158,7 +154,7 @@ class ThemesScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="themes-segments")
     def load_segments(self, label: str, keep: int | None = None) -> None:
-        coder = self.app.context.visible_coder  # type: ignore[attr-defined]
+        coder = self.context.visible_coder
         self.post_message(self.SegmentsLoaded(label, rollups.theme_segments(self.project, label, coder), keep))
 
     def on_themes_screen_loaded(self, message: Loaded) -> None:
@@ -179,7 +175,7 @@ class ThemesScreen(Screen):
             for theme in members:
                 node.add_leaf(self._theme_label(theme), data=("theme", theme.label))
                 self._lines["theme", theme.label] = len(self._lines)
-        blind = " (your codings)" if self.app.context.visible_coder else ""  # type: ignore[attr-defined]
+        blind = " (your codings)" if self.context.visible_coder else ""
         self.query_one("#themes-title", Static).update(
             f"Themes · {len(message.themes)} themes in {len(self.categories)} categories{blind} · * stars a segment")
         line = self._lines.get(keep, 0) if keep else 0  # type: ignore[arg-type]
@@ -379,7 +375,7 @@ class ThemesScreen(Screen):
 
     @work(exit_on_error=False, group="themes-export")
     async def action_export_word(self) -> None:
-        await export_themes_docx(self, self.app.context)  # type: ignore[attr-defined]
+        await export_themes_docx(self, self.context)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -397,8 +393,3 @@ class ThemesScreen(Screen):
             self.notify("Highlight a theme first", severity="warning")
         return self.theme
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            message = str(error) if isinstance(error, WorkbenchError) else f"Unexpected problem: {error!r}"
-            self.notify(message, title="Themes", severity="error", timeout=10, markup=False)

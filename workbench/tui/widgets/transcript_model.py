@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from rich.cells import cell_len
 from rich.color import Color
@@ -29,7 +29,19 @@ from workbench.services.coding.codings import CodingInfo
 from workbench.services.text.documents import SourceDocument
 from workbench.tui.cells import terminal_text
 
-T = TypeVar("T")
+
+class Spanned(Protocol):
+    """Anything with a ``[start, end)`` span of the text: a coding, a suggestion, a search hit."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+T = TypeVar("T", bound=Spanned)
+
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -138,7 +150,7 @@ class SpanIndex(Generic[T]):
         return iter(self._items.values())
 
     def _range(self, item: T) -> range:
-        start, end = item.start, item.end  # type: ignore[attr-defined]
+        start, end = item.start, item.end
         return range(start // self.BUCKET, max(start, end - 1) // self.BUCKET + 1)
 
     def add(self, item: T) -> None:
@@ -160,8 +172,8 @@ class SpanIndex(Generic[T]):
         for bucket in range(start // self.BUCKET, (end - 1) // self.BUCKET + 1):
             found.update(self._buckets.get(bucket, ()))
         items = [self._items[key] for key in found]
-        hits = [i for i in items if i.start < end and i.end > start]  # type: ignore[attr-defined]
-        return sorted(hits, key=lambda i: (i.start, i.end, getattr(i, "id", 0)))  # type: ignore[attr-defined]
+        hits = [i for i in items if i.start < end and i.end > start]
+        return sorted(hits, key=lambda i: (i.start, i.end, getattr(i, "id", 0)))
 
 
 # Selection -------------------------------------------------------------------------------
