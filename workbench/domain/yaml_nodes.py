@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import re
+from pathlib import Path
 
 import yaml
 import yaml.composer
@@ -135,3 +136,13 @@ def compose(text: str, path: str) -> yaml.Node | None:
             gc.enable()
         if loader is not None:
             loader.dispose()
+
+
+def read_yaml_text(path: Path, what: str) -> str:
+    """The text of a YAML file we load (``what``: "codebook", "theme map"), or one clear line why not."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(path, f"cannot read the {what} ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(path, f"the {what} is not UTF-8 text; save it as UTF-8") from None

@@ -18,6 +18,7 @@ from workbench.domain.codebook import (
     slugify,
 )
 from workbench.domain.vocabulary import CodeOrigin
+from workbench.domain.yaml_nodes import read_yaml_text
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.audit import record_bulk_creates
 from workbench.store.engine import Project
@@ -58,12 +59,7 @@ class LoadReport:
 def load_yaml_codebook(project: Project, path: Path) -> LoadReport:
     """Merge a YAML codebook (one transaction); :func:`workbench.services.codebook.files.load_codebook`
     takes any codebook file."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError(path, f"cannot read the codebook ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "the codebook is not UTF-8 text; save it as UTF-8") from None
+    text = read_yaml_text(path, "codebook")
     spec = parse_codebook(text, str(path))
     with from_file(path), project.session() as session:
         return apply_codebook(session, spec.name, spec.description, spec.codes, str(path))

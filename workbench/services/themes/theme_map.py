@@ -30,6 +30,7 @@ from workbench.domain.theme_map import (
     find_quote,
     parse_theme_map,
 )
+from workbench.domain.yaml_nodes import read_yaml_text
 from workbench.errors import InputError
 from workbench.services.themes import categories as theme_categories
 from workbench.services.themes import edit as svc
@@ -67,12 +68,7 @@ class ThemeMapReport:
 
 def load_theme_map(project: Project, path: Path, coder: str | None = None, *, replace: bool = False) -> ThemeMapReport:
     """Check a theme map file against the project and apply it in one transaction."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError(path, f"cannot read the theme map ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "the theme map is not UTF-8 text; save it as UTF-8") from None
+    text = read_yaml_text(path, "theme map")
     spec = parse_theme_map(text, str(path))
     with from_file(path), project.session() as session:
         return apply_theme_map(session, spec, str(path), coder, replace=replace)
