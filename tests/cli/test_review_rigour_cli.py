@@ -186,3 +186,33 @@ def test_building_the_demo_is_audited_under_who_built_it(tmp_path, monkeypatch, 
     entries = audit(path)
     assert entries and {who for who, _, _ in entries} == {"newcomer"}
     assert {kind for _, _, kind in entries} >= {"code", "coding", "theme"}
+
+
+def test_a_blind_coder_exports_only_their_own_codings(db, tmp_path, capsys):
+    """Be the other coder: ben, coding blind, cannot read ana's layer, the consensus or everyone's codings
+    through an export, and what he may export holds his codings only."""
+    from workbench.services.project.blind import set_blind
+
+    project = Project.open(db, create=False)
+    set_blind(project, "ben", True)
+    project.close()
+    refused = (
+        ["export", "themes", str(tmp_path / "t.docx"), "--coder", "ana"],
+        ["export", "themes", str(tmp_path / "t.docx"), "--consensus"],
+        ["export", "table", str(tmp_path / "t.csv"), "--coder", "ana"],
+        ["export", "segments", str(tmp_path / "s.csv"), "--coder", "ana"],
+        ["codings", "export", str(tmp_path / "c.csv"), "--coder", "ana"],
+        ["export", "qdpx", str(tmp_path / "p.qdpx")],
+        ["export", "map", str(tmp_path / "m.svg"), "--coder", "ana"],
+        ["saturation", "--coder", "ana"],
+        ["export", "methods", str(tmp_path / "m.md")],
+    )
+    for argv in refused:
+        code, out, err = run(capsys, "--db", db, "--coder", "ben", *argv)
+        assert code == 2 and "ben is coding blind" in err and err.count("\n") == 1, argv
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".docx", ".csv", ".qdpx", ".svg", ".md")]
+    assert run(capsys, "--db", db, "--coder", "ben", "codings", "export", str(tmp_path / "mine.csv"))[0] == 0
+    coders = {line.split(",")[4] for line in (tmp_path / "mine.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    assert coders == {"ben"}
+    assert run(capsys, "--db", db, "--coder", "ben", "export", "segments", str(tmp_path / "mine-s.csv"))[0] == 0
+    assert "ana" not in (tmp_path / "mine-s.csv").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli.common import acting_coder, open_project, plural
+from workbench.cli.common import acting_coder, layer_for, open_project, plural
 
 
 def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
@@ -36,6 +36,7 @@ def cmd_codings(args: argparse.Namespace) -> int:
             f"{report.duplicates} already present{created}"
         )
         return 0
-    count = export_codings_csv(project, args.file, coder=args.csv_coder)
+    coder, _ = layer_for(project, args, args.csv_coder, False)
+    count = export_codings_csv(project, args.file, coder=coder)
     print(f"{plural(count, 'coding')} written to {args.file}")
     return 0

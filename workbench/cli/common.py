@@ -52,6 +52,19 @@ def refuse_if_blind(project: Project, args: argparse.Namespace, what: str = "a r
     refuse_when_blind(project, acting_coder(args), what)
 
 
+def layer_for(project: Project, args: argparse.Namespace, coder: str | None, consensus: bool) -> tuple[str | None, bool]:
+    """The layer a report may count: as asked, except that a coder in blind mode gets their own codings
+    only (any other coder's layer, the consensus or every coder at once would show the others' work)."""
+    from workbench.services.project.blind import BlindError, blind_message, remembered_blind
+
+    acting = acting_coder(args)
+    if not remembered_blind(project, acting):
+        return coder, consensus
+    if consensus or (coder is not None and coder != acting):
+        raise BlindError(blind_message(acting, "the consensus layer" if consensus else f"{coder}'s codings"))
+    return acting, False
+
+
 def warn(lines: Iterable[str]) -> None:
     """Warnings (an unfinished consensus, a pinned quote left out): one line each on stderr."""
     for line in lines:

@@ -8,7 +8,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli.common import chosen_layer, layer_options, open_project, paper_options, plural, quote_marks_option, warn
+from workbench.cli.common import (
+    chosen_layer,
+    layer_for,
+    layer_options,
+    open_project,
+    paper_options,
+    plural,
+    quote_marks_option,
+    warn,
+)
 
 
 def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
@@ -50,11 +59,13 @@ def cmd_export_segments(args: argparse.Namespace) -> int:
         if not equals or not name.strip() or not value.strip():
             raise WorkbenchError(f"--where {condition!r}: write ATTRIBUTE=VALUE, e.g. --where role=therapist")
         wanted.setdefault(name.strip(), set()).add(value.strip())
+    project = open_project(args)
+    coder, _ = layer_for(project, args, args.layer_coder, False)
     query = SegmentQuery(
-        codes=args.code, include_children=not args.no_children, coder=args.layer_coder,
+        codes=args.code, include_children=not args.no_children, coder=coder,
         attribute_filter=wanted or None, source_kinds=args.kind or None,
     )
-    summary = export_segments(open_project(args), args.file, query, bom=args.excel, style=args.style,
+    summary = export_segments(project, args.file, query, bom=args.excel, style=args.style,
                               quote_marks=args.quote_marks)
     warn(summary.warnings)
     print(
@@ -68,8 +79,8 @@ def cmd_export_table(args: argparse.Namespace) -> int:
     from workbench.services.agreement.progress import unfinished_consensus
     from workbench.services.export.tables import export_table
 
-    coder, consensus = chosen_layer(args)
     project = open_project(args)
+    coder, consensus = layer_for(project, args, *chosen_layer(args))
     summary = export_table(project, args.file, args.what, coder=coder, consensus=consensus, bom=args.excel)
     warn(unfinished_consensus(project, [summary.layer]))
     print(f"{summary.what}: {plural(summary.rows, 'row')} × {plural(summary.columns, 'column')} ({summary.layer}) "

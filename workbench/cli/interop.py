@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli.common import open_project, paper_options, warn
+from workbench.cli.common import open_project, paper_options, refuse_if_blind, warn
 
 
 def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
@@ -33,6 +33,7 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
     from workbench.services.agreement.progress import unfinished_consensus
 
     project = open_project(args)
+    refuse_if_blind(project, args, "the whole project as .qdpx (every coder's codings)")
     report = export_project(project, args.file)
     warn(unfinished_consensus(project))  # every coder's codings go out, the consensus layers' too
     print("\n".join(report.lines()))

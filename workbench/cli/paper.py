@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.cli.common import chosen_layer, layer_options, open_project, plural, print_json
+from workbench.cli.common import chosen_layer, layer_for, layer_options, open_project, plural, print_json, refuse_if_blind
 
 if TYPE_CHECKING:
     from workbench.services.paper.saturation import SaturationReport
@@ -87,9 +87,10 @@ def cmd_saturation(args: argparse.Namespace) -> int:
 
         check_figure_path(args.plot, (".png", ".svg"))
     order = _order(args.order)
-    coder, consensus = chosen_layer(args)
+    project = open_project(args)
+    coder, consensus = layer_for(project, args, *chosen_layer(args))
     report = compute_saturation(
-        open_project(args), coder=coder, consensus=consensus, order=order, kind=args.kind,
+        project, coder=coder, consensus=consensus, order=order, kind=args.kind,
         design=Design(args.base, args.run, args.threshold), inductive_only=args.inductive_only,
         resamples=args.resamples, seed=args.seed,
     )
@@ -133,9 +134,10 @@ def cmd_export_participants(args: argparse.Namespace) -> int:
 def cmd_export_map(args: argparse.Namespace) -> int:
     from workbench.services.paper.thematic_map import export_map
 
-    coder, consensus = chosen_layer(args)
+    project = open_project(args)
+    coder, consensus = layer_for(project, args, *chosen_layer(args))
     counts = True if args.counts else None
-    the_map = export_map(open_project(args), args.file, coder, consensus, counts)
+    the_map = export_map(project, args.file, coder, consensus, counts)
     themes = sum(len(c.themes) for c in the_map.categories)
     counted = f", participant counts from {the_map.layer}" if the_map.layer else ""
     print(f"thematic map: {plural(themes, 'theme')} in {plural(len(the_map.categories), 'box', 'boxes')}{counted} written to {args.file}")
@@ -145,8 +147,10 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 def cmd_export_methods(args: argparse.Namespace) -> int:
     from workbench.services.paper.methods_export import export_methods
 
+    project = open_project(args)
+    refuse_if_blind(project, args, "the methods appendix (agreement, adjudication, every coder)")
     coder, consensus = chosen_layer(args)
-    summary = export_methods(open_project(args), args.file, coder, consensus, args.style, args.resamples, _order(args.order))
+    summary = export_methods(project, args.file, coder, consensus, args.style, args.resamples, _order(args.order))
     print(f"methods appendix: {summary.filled} of {plural(summary.items, 'COREQ item')} filled from the project, "
           f"the rest left for the authors; written to {summary.path}")
     for fact in summary.missing:

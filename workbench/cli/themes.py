@@ -6,7 +6,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli.common import chosen_layer, layer_options, open_project, paper_options, plural, quote_marks_option, warn
+from workbench.cli.common import (
+    chosen_layer,
+    layer_for,
+    layer_options,
+    open_project,
+    paper_options,
+    plural,
+    quote_marks_option,
+    warn,
+)
 
 
 def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
@@ -53,8 +62,9 @@ def cmd_themes(args: argparse.Namespace) -> int:
 def cmd_export_themes(args: argparse.Namespace) -> int:
     from workbench.services.export.word_themes import write_themes_docx
 
-    coder, consensus = chosen_layer(args)
-    summary = write_themes_docx(open_project(args), args.file, coder=coder, consensus=consensus, quotes=args.quotes,
+    project = open_project(args)
+    coder, consensus = layer_for(project, args, *chosen_layer(args))
+    summary = write_themes_docx(project, args.file, coder=coder, consensus=consensus, quotes=args.quotes,
                                  figure=args.figure, style=args.style, quote_marks=args.quote_marks)
     warn(summary.warnings)
     print(f"{plural(summary.themes, 'theme')} with {plural(summary.quotes, 'quote')} ({summary.layer}) written to {summary.path}")
