@@ -62,10 +62,11 @@ async def test_x_writes_table_1_the_map_and_the_appendix(db, tmp_path):
         assert "COREQ" in (tmp_path / "m.md").read_text(encoding="utf-8")
 
 
-async def test_blind_coders_are_not_offered_the_appendix(db):
+async def test_blind_coders_are_not_offered_the_appendix_or_the_whole_project(db):
     async with make_app(db, coder="me", blind=True).run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("x")
         await wait_for(pilot, Picker)
         labels = " ".join(str(option.prompt) for option in pilot.app.screen.query("OptionList").first().options)
         assert "Thematic map" in labels and "Methods appendix" not in labels and "Agreement" not in labels
+        assert "Whole project" not in labels  # every coder's codings would go out

@@ -44,7 +44,7 @@ LAYERED = ("table.", "map", "methods")
 
 
 async def export_menu(screen: Screen, context: WorkbenchContext) -> None:
-    others = ("agreement", "methods")  # both report every coder's codings (agreement figures)
+    others = ("agreement", "methods", "project.qdpx")  # each carries every coder's codings (or agreement figures)
     choices = [(value, label) for value, (label, _) in CHOICES.items() if not (context.blind and value in others)]
     what = await screen.app.push_screen_wait(Picker("Export:", choices))
     if what is None:
