@@ -14,11 +14,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from textual.screen import Screen
 
-from workbench.services.themes.rollups import CONSENSUS_CODER, coders_with_codings
+from workbench.domain.vocabulary import CONSENSUS_CODER
+from workbench.services.project.coders import coders_by_codings
 from workbench.store.engine import Project
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.exports import ask_target, deliver
@@ -86,7 +86,7 @@ async def _writer(screen: Screen, context: WorkbenchContext, what: str) -> Calla
         from workbench.services.paper.participants_export import export_participants
 
         return lambda p, out: f"Table 1 ({export_participants(p, out).participants} participants)"
-    coders = await asyncio.to_thread(_coders, context.project)
+    coders = {c.name for c in await asyncio.to_thread(coders_by_codings, context.project, consensus=True)}
     if what.startswith(LAYERED):
         layers = [(CONSENSUS_CODER, "the consensus layer (adjudicated)")] if CONSENSUS_CODER in coders and not context.blind else []
         layers += [(context.coder, f"your codings ({context.coder})")] if context.coder in coders else []
@@ -136,8 +136,3 @@ async def _writer(screen: Screen, context: WorkbenchContext, what: str) -> Calla
         return f"agreement of {', '.join(report.coders)} ({len(report.codes)} codes)"
 
     return agreement
-
-
-def _coders(project: Project) -> dict[str, Any]:
-    with project.session() as session:
-        return coders_with_codings(session)

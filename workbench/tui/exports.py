@@ -102,17 +102,10 @@ def layer_choices(context: WorkbenchContext) -> list[tuple[str, str]]:
 
     Coding blind, only the coder's own codings: the others' would show their work.
     """
-    from sqlalchemy import func, select
+    from workbench.services.project.coders import coders_by_codings
 
-    from workbench.store.models import Coder, Coding
-
-    with context.project.session() as session:
-        counts = session.execute(
-            select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
-            .group_by(Coder.name).order_by(func.count(Coding.id).desc(), Coder.name)
-        ).all()  # fmt: skip
-    choices = []
-    for name, count in counts:
+    choices: list[tuple[str, str]] = []
+    for name, count in ((c.name, c.codings) for c in coders_by_codings(context.project, consensus=True)):
         if context.blind and name != context.coder:
             continue
         if name == CONSENSUS_CODER:
