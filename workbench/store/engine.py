@@ -183,6 +183,11 @@ class Project:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file holding the project; None for a server database (or one in memory)."""
+        return _sqlite_path(self.url)
+
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
 

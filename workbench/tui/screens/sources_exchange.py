@@ -13,9 +13,8 @@ import asyncio
 import re
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from workbench.errors import WorkbenchError
@@ -29,7 +28,7 @@ from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.merge_summary import MergeSummary
 
-EXCHANGE_BINDINGS = [
+EXCHANGE_BINDINGS: list[BindingType] = [
     Binding("H", "handout", "Handout", id="sources.handout",
             tooltip="Hand out a project file to a coder: the sources shown, the codebook, only their codings (blind)"),
     Binding("M", "merge_file", "Merge", id="sources.merge",
@@ -56,10 +55,8 @@ class ExchangeActions(WorkbenchScreen):
         raise NotImplementedError
 
     def _project_folder(self) -> Path:
-        url = make_url(self.project.url)
-        if url.get_backend_name() == "sqlite" and url.database:
-            return Path(url.database).parent
-        return Path.cwd()
+        file = self.project.file
+        return file.parent if file is not None else Path.cwd()
 
     def _say(self, text: str) -> None:
         self.query_one("#sources-status", Static).update(text)
