@@ -187,10 +187,10 @@ class CodebookScreen(WorkbenchScreen):
             return
         coder = self.context.coder
         values = fields.as_kwargs()
-        name = values.pop("name")
+        name = fields.name
 
         def create(project: Project) -> CodeInfo:
-            return edit.create_code(project, name, parent.key if parent else None, coder=coder, **values)  # type: ignore[arg-type]
+            return edit.create_code(project, parent_key=parent.key if parent else None, coder=coder, **values)
 
         created = await self._change(create, f"Created {name}")
         if created is not None:
@@ -262,6 +262,7 @@ class CodebookScreen(WorkbenchScreen):
         picked = await self.app.push_screen_wait(CodeTargetPicker(f"Merge {code.name} into…", choices))
         if picked is None or picked.key is None:
             return
+        target = picked.key
         count = await self._change(lambda p: edit.codings_count(p, code.key))
         if count is None:
             return
@@ -273,7 +274,7 @@ class CodebookScreen(WorkbenchScreen):
         )
         if not await self.app.push_screen_wait(ConfirmScreen(f"Merge {code.name} into {picked.label}?", question, "Merge")):
             return
-        report = await self._change(lambda p: edit.merge_codes(p, code.key, picked.key))  # type: ignore[arg-type]
+        report = await self._change(lambda p: edit.merge_codes(p, code.key, target))
         if report is not None:
             self.notify(
                 f"Merged {code.name} into {picked.label}: {report.codings_moved} moved, {report.codings_collapsed} collapsed",

@@ -164,7 +164,7 @@ class ThemesScreen(WorkbenchScreen):
         tree = self.query_one(Tree)
         tree.clear()
         self._lines = {}
-        groups = [(c.name, c.description) for c in self.categories]
+        groups: list[tuple[str | None, str | None]] = [(c.name, c.description) for c in self.categories]
         if any(t.category is None for t in message.themes):
             groups.append((None, None))
         for name, _ in groups:
@@ -178,7 +178,7 @@ class ThemesScreen(WorkbenchScreen):
         blind = " (your codings)" if self.context.visible_coder else ""
         self.query_one("#themes-title", Static).update(
             f"Themes · {len(message.themes)} themes in {len(self.categories)} categories{blind} · * stars a segment")
-        line = self._lines.get(keep, 0) if keep else 0  # type: ignore[arg-type]
+        line = self._lines.get(keep, 0) if keep else 0
         self.call_after_refresh(self._highlight, line if self._lines else None)
 
     def _highlight(self, line: int | None) -> None:
@@ -250,8 +250,8 @@ class ThemesScreen(WorkbenchScreen):
     async def action_rename(self) -> None:
         theme, category = self.theme, self.category
         if theme is not None:
-            name = await self.app.push_screen_wait(NamePrompt(f"Rename {theme.label} {theme.name}", theme.name))
-            if name and await self._change(lambda p: service.update_theme(p, theme.label, expected_version=theme.version, name=name)):
+            renamed = await self.app.push_screen_wait(NamePrompt(f"Rename {theme.label} {theme.name}", theme.name))
+            if renamed and await self._change(lambda p: service.update_theme(p, theme.label, expected_version=theme.version, name=renamed)):
                 self.reload(("theme", theme.label))
         elif category is not None:
             name = await self.app.push_screen_wait(NamePrompt(f"Rename category {category}", category))
@@ -355,8 +355,8 @@ class ThemesScreen(WorkbenchScreen):
         theme, selected = self.theme, self.selected
         if theme is not None:
             await self._change(lambda p: service.move_theme(p, theme.label, step))
-        elif selected is not None and selected[1] is not None:
-            await self._change(lambda p: theme_categories.move_category(p, selected[1], step))  # type: ignore[arg-type]
+        elif selected is not None and (category := selected[1]) is not None:
+            await self._change(lambda p: theme_categories.move_category(p, category, step))
         self.reload(selected)
 
     @work(exit_on_error=False, group="themes-edit")
@@ -367,10 +367,10 @@ class ThemesScreen(WorkbenchScreen):
             if await self.app.push_screen_wait(ConfirmScreen(f"Delete {theme.label}?", question, "Delete")):
                 await self._change(lambda p: service.delete_theme(p, theme.label), f"Deleted {theme.label}")
                 self.reload(("category", theme.category))
-        elif selected is not None and selected[1] is not None:
+        elif selected is not None and (category := selected[1]) is not None:
             question = f"Delete the category {selected[1]}? Its themes stay, without a category."
             if await self.app.push_screen_wait(ConfirmScreen(f"Delete {selected[1]}?", question, "Delete")):
-                await self._change(lambda p: theme_categories.delete_category(p, selected[1]), f"Deleted {selected[1]}")  # type: ignore[arg-type]
+                await self._change(lambda p: theme_categories.delete_category(p, category), f"Deleted {selected[1]}")
                 self.reload()
 
     @work(exit_on_error=False, group="themes-export")
