@@ -7,6 +7,7 @@ Positions (``start``/``end``) are 0-based, end-exclusive code-point offsets into
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     true,
@@ -55,6 +57,8 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # every model here is mapped to a Table (DeclarativeBase types it as any FromClause): SQLAlchemy's advice
+    __table__: ClassVar[Table]
 
 
 class Coder(Base):

@@ -62,7 +62,7 @@ def _xml_safe_runs() -> None:
     if getattr(original, "xml_safe", False):
         return
 
-    def add_t(self, text: str):  # type: ignore[no-untyped-def]
+    def add_t(self: CT_R, text: str) -> Any:
         return original(self, for_xml(text))
 
     add_t.xml_safe = True  # type: ignore[attr-defined]

@@ -237,7 +237,7 @@ class _Merger:
         if not rows:
             return
         before = self.session.scalar(select(func.max(Coding.id))) or 0
-        insert_values(self.session.connection(), Coding.__table__, rows)  # type: ignore[arg-type]  # one executemany
+        insert_values(self.session.connection(), Coding.__table__, rows)  # one executemany
         ids = {
             (r.code_id, r.coder_id, r.source_id, r.start, r.end): r.id
             for r in self.session.execute(
