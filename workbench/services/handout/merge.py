@@ -297,7 +297,7 @@ class _Merger:
         return self.session.get_one(Source, source_id).name
 
     def _target_name(self, kind: str, target: int | None) -> str:
-        if target is not None:  # None: the project (a memo about anything else has its target here)
+        if target is not None:  # None: a project memo (one about something not here was skipped)
             if kind == "source":
                 return self._source_name(target)
             if kind == "code":
