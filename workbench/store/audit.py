@@ -21,7 +21,7 @@ from sqlalchemy import Date, DateTime, inspect, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.vocabulary import AuditAction
-from workbench.store.models import Adjudication, AuditEntry, Base, Code, Coder, Coding, Theme, table_of, utcnow
+from workbench.store.models import Adjudication, AuditEntry, Base, Code, Coder, Coding, Theme, utcnow
 
 AUDITED: dict[type[Base], str] = {Coding: "coding", Code: "code", Theme: "theme", Adjudication: "adjudication"}
 SKIPPED_COLUMNS = {"created_at", "updated_at", "version"}
@@ -107,7 +107,7 @@ def record_bulk_creates(session: Session, model: type[Base], rows: list[dict[str
     if not rows:
         return
     kind = AUDITED[model]
-    table = table_of(model)
+    table = model.__table__
     columns = [c.key for c in table.columns if c.key not in SKIPPED_COLUMNS]
     dated = [c for c in columns if isinstance(table.c[c].type, (Date, DateTime))]
     actor = session.info.get("actor")
@@ -129,4 +129,4 @@ def record_bulk_creates(session: Session, model: type[Base], rows: list[dict[str
         entry["after"].update({c: _plain(entry["after"][c]) for c in dated})
     from workbench.store.bulk import insert_values
 
-    insert_values(session.connection(), table_of(AuditEntry), entries)  # one executemany
+    insert_values(session.connection(), AuditEntry.__table__, entries)  # one executemany

@@ -237,7 +237,7 @@ class _Merger:
         if not rows:
             return
         before = self.session.scalar(select(func.max(Coding.id))) or 0
-        insert_values(self.session.connection(), Coding.__table__, rows)  # type: ignore[arg-type]  # one executemany
+        insert_values(self.session.connection(), Coding.__table__, rows)  # one executemany
         ids = {
             (r.code_id, r.coder_id, r.source_id, r.start, r.end): r.id
             for r in self.session.execute(
@@ -280,11 +280,10 @@ class _Merger:
         """The coder's own later edit replaces ours when ours is as handed out; otherwise a conflict."""
         made = self.origin.made_at if self.origin else None
         if (made and our_time and their_time and (not ours or as_utc(our_time) <= made < as_utc(their_time))) or not ours:
-            target = self.session.get(Coding if kind == "coding memo" else Memo, our_id)
             if kind == "coding memo":
-                target.memo = theirs  # type: ignore[union-attr]
+                self.session.get_one(Coding, our_id).memo = theirs
             else:
-                target.text = theirs  # type: ignore[union-attr]
+                self.session.get_one(Memo, our_id).text = theirs
             self.layers[coder].counts["memos_updated"] += 1
             return
         self.conflicts.append(Conflict(kind, subject, None, ("text",), (("text", ours),), (("text", theirs),)))
@@ -292,18 +291,19 @@ class _Merger:
 
     # --- names and the audit ---------------------------------------------------------------------
     def _code_key(self, code_id: int) -> str:
-        return self.session.get(Code, code_id).key  # type: ignore[union-attr]
+        return self.session.get_one(Code, code_id).key
 
     def _source_name(self, source_id: int) -> str:
-        return self.session.get(Source, source_id).name  # type: ignore[union-attr]
+        return self.session.get_one(Source, source_id).name
 
     def _target_name(self, kind: str, target: int | None) -> str:
-        if kind == "source":
-            return self._source_name(target)  # type: ignore[arg-type]
-        if kind == "code":
-            return self._code_key(target)  # type: ignore[arg-type]
-        if kind == "participant":
-            return self.session.get(Participant, target).pid  # type: ignore[union-attr]
+        if target is not None:  # None: a project memo (one about something not here was skipped)
+            if kind == "source":
+                return self._source_name(target)
+            if kind == "code":
+                return self._code_key(target)
+            if kind == "participant":
+                return self.session.get_one(Participant, target).pid
         return "the project"
 
     def _audit_conflicts(self) -> None:

@@ -14,7 +14,7 @@ Positions (``start``/``end``) are 0-based, end-exclusive code-point offsets into
 ``Source.text``; :mod:`workbench.domain.spans` owns their arithmetic.
 """
 
-from workbench.store.models.base import NAMING_CONVENTION, Base, table_of, utcnow
+from workbench.store.models.base import NAMING_CONVENTION, Base, utcnow
 from workbench.store.models.codes import CODE_ORIGINS, Code, Codebook, Coding, Suggestion
 from workbench.store.models.project import Coder, Memo, Setting
 from workbench.store.models.review import Adjudication, AuditEntry
@@ -25,5 +25,5 @@ __all__ = [
     "CODE_ORIGINS", "NAMING_CONVENTION", "SOURCE_KINDS", "SPEAKER_ROLES",
     "Adjudication", "AuditEntry", "Base", "Code", "Codebook", "Coder", "Coding", "Exemplar", "Memo",
     "Participant", "ParticipantAttribute", "Segment", "Setting", "Source", "Suggestion", "Theme",
-    "ThemeCategory", "ThemeCode", "ThemeType", "Turn", "table_of", "utcnow",
+    "ThemeCategory", "ThemeCode", "ThemeType", "Turn", "utcnow",
 ]

@@ -4,6 +4,7 @@ stable names (so migrations can refer to them), and the clock the timestamps use
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import ClassVar
 
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
@@ -23,11 +24,6 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # every model here is mapped to a Table (DeclarativeBase types it as any FromClause): SQLAlchemy's advice
+    __table__: ClassVar[Table]
 
-
-def table_of(model: type[Base]) -> Table:
-    """The ``Table`` a model is mapped to, typed as one (``__table__`` is typed as any ``FromClause``;
-    every model here declares a ``__tablename__``, so it is a ``Table``)."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
