@@ -255,6 +255,9 @@ class _Merger:
         ours: dict[tuple, list[Memo]] = defaultdict(list)
         for memo in self.session.scalars(select(Memo).where(Memo.coder_id.in_(list(coder_ids.values())))):
             ours[(memo.target_kind, memo.target_id, memo.coder_id)].append(memo)
+        # what this merge added: the file may hold several memos of a coder on one target (REFI-QDA notes);
+        # those are theirs, never compared with one another as if one were ours
+        arrived: dict[tuple, set[str]] = defaultdict(set)
         for kind, target, coder, text, created, updated in self.bundle.memos:
             mapped = _target(kind, target, sources, codes, pids)
             if kind != "project" and mapped is None:
@@ -263,13 +266,13 @@ class _Merger:
             key = (kind, mapped, coder_ids[coder])
             layer = self.layers[coder].counts
             here = ours[key]
-            if any(m.text.strip() == text.strip() for m in here):
+            if any(m.text.strip() == text.strip() for m in here) or text.strip() in arrived[key]:
                 layer["memos_present"] += 1
             elif not here or kind == "project":
                 memo = Memo(target_kind=kind, target_id=mapped, coder_id=key[2], text=text,
                             **({"created_at": created, "updated_at": updated} if created and updated else {}))
                 self.session.add(memo)
-                here.append(memo)
+                arrived[key].add(text.strip())
                 layer["memos_added"] += 1
             else:
                 self._memo_difference("memo", here[0].id, here[0].text, text, here[0].updated_at, updated, coder,
