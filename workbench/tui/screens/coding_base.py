@@ -79,17 +79,17 @@ class CodingBase(WorkbenchScreen):
             finally:
                 self._written = seq
 
-        source_id = self.document.id if self.document is not None else None
         self.writer.submit(write, title=self.ERROR_TITLE, done=lambda note: note,
                            failed=lambda: self.post_message(self.NotSaved()),
-                           drained=lambda: self._reload_after_writes(source_id))  # fmt: skip
+                           drained=self._reload_after_writes)  # one bound method: one reload per batch  # fmt: skip
 
-    def _reload_after_writes(self, source_id: int | None) -> None:
+    def _reload_after_writes(self) -> None:
         """In the writer's thread, once its queue has drained: the codings as the database now holds them."""
         seq = self._written
         self.post_message(self.Written(seq))
-        if source_id is None:
+        if self.document is None:
             return
+        source_id = self.document.id
         try:
             codings = self.coding.codings(source_id)
         except Exception as error:  # noqa: BLE001 - the database is gone too: show what it last said
