@@ -70,8 +70,8 @@ class CodingBase(WorkbenchScreen):
         seq = self._seq
         self._last_action = description
         self._writing = True
-        self._show_busy()
         self._status()
+        self.call_after_refresh(self._show_busy)  # not in the preview's frame: showing it lays the status bar out
 
         def write() -> str | None:
             try:
