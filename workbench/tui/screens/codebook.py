@@ -1,8 +1,9 @@
 """The Codebook screen: the code tree with counts, one code's details, and every edit.
 
 Reads run in a thread worker that posts :class:`CodebookScreen.Loaded`; each
-edit is an async worker that asks its questions in modals and runs the
-service call in a thread, so the event loop never waits on the database.
+edit is an async worker that asks its questions in modals and awaits the
+service call in the App's writer (:mod:`workbench.tui.writer`), so the event
+loop never waits on the database.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A mixin of :class:`~workbench.tui.screens.sources.SourcesScreen`. The handout
 holds the sources shown (every source, or those the filter leaves); the merge
 first runs dry and shows what it would do, then merges on ``y`` (``a`` also
 adds sources the project lacks), then shows the result, whose conflicting
-codes open in the Codebook screen. The service calls run in threads.
+codes open in the Codebook screen. The service calls run in the App's writer.
 """
 
 from __future__ import annotations

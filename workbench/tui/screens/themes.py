@@ -5,7 +5,7 @@ under one category). Right, the highlighted theme (type, category,
 description, codes, dimensions) over the coded segments of its codes, where
 ``*`` stars or unstars a segment as an exemplar quote. Every read runs in a
 thread worker that posts a message; every edit asks its questions in modals
-and runs the service call in a thread, then reloads.
+and runs the service call in the App's writer, then reloads.
 """
 
 from __future__ import annotations
