@@ -100,6 +100,13 @@ async def test_run_awaits_the_answer_and_expected_errors_are_the_callers() -> No
             await writer.run(lambda: fail(ConflictError("stale")), expect=(ConflictError,))
         await settle(pilot)
         assert [t[0] for t in app.told] == ["Saved it", "x.csv: bad"]  # the expected conflict is not told
+        with pytest.raises(RuntimeError):
+            writer.wait(lambda: 1)  # on the event loop it would wait for itself
+        answers: list[object] = []
+        worker = app.run_worker(lambda: answers.extend([writer.wait(lambda: 7), writer.wait(lambda: fail(ValueError()))]),
+                                thread=True)  # fmt: skip
+        await worker.wait()
+        assert answers == [7, NOT_DONE]
 
 
 async def test_fast_coding_keys_reach_the_database_in_order(make_tui_app, tui_project) -> None:

@@ -4,7 +4,8 @@ Every change a screen makes to the project (a coding key, an adjudication, a
 codebook edit after a dialog, an export) is a call handed to
 :meth:`Writer.submit` (or awaited with :meth:`Writer.run`). The writer keeps
 one first-in-first-out queue per App and drains it in one thread worker of the
-App, one call at a time, so:
+App, one call at a time (a thread worker that must write before it goes on
+waits for its call with :meth:`Writer.wait`), so:
 
 * calls reach the database in the order they were asked for, across screens,
   however fast the keys come (the screen shows their expected result at once);
@@ -81,6 +82,7 @@ class Writer:
         self._queue: deque[_Write[Any]] = deque()
         self._drained: dict[Hook, None] = {}  # hooks to run when the queue empties (an ordered set)
         self._draining = False  # a drain worker is running or about to start
+        self._drain_thread: int | None = None  # the thread draining the queue, while one does
 
     @classmethod
     def of(cls, app: App[Any]) -> Writer:
@@ -145,11 +147,40 @@ class Writer:
         except Exception:  # noqa: BLE001 - the writer has told the user
             return NOT_DONE
 
+    def wait(
+        self,
+        call: Callable[[], T],
+        *,
+        title: str = "",
+        done: str | Callable[[T], str | None] | None = None,
+    ) -> T | Literal[NotDone.NOT_DONE]:
+        """From a thread worker: queue ``call()`` and block until it ran; its result, or ``NOT_DONE`` when it failed.
+
+        For a worker that writes and then goes on (computing suggestions, then
+        reading them): it keeps its place in the queue and its worker stays
+        running meanwhile (a busy indicator shows it). Not from the event loop
+        (use :meth:`run`) nor from the writer's own callbacks: both would wait
+        for themselves.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise RuntimeError("Writer.wait blocks: on the event loop, await Writer.run instead")
+        if threading.get_ident() == self._drain_thread:
+            raise RuntimeError("Writer.wait from the writer's own thread would wait for itself")
+        try:
+            return self.submit(call, title=title, done=done).result()
+        except Exception:  # noqa: BLE001 - the writer has told the user
+            return NOT_DONE
+
     def _start(self) -> None:
         self._app.run_worker(self._drain, name="writer", group="writer", thread=True, exit_on_error=False)
 
     def _drain(self) -> None:
         """The writer's thread: every queued call in order, then the drained hooks; again until both are empty."""
+        self._drain_thread = threading.get_ident()
         while True:
             hooks: list[Hook] = []
             with self._lock:
@@ -159,7 +190,7 @@ class Writer:
                     write, hooks = None, list(self._drained)
                     self._drained.clear()
                 else:
-                    self._draining = False
+                    self._draining, self._drain_thread = False, None
                     return
             if write is not None:
                 self._run(write)

@@ -1,6 +1,7 @@
 """The Coding screen's suggestions: ``s`` shows the codebook's keyword matches, ``a`` accepts and ``r`` rejects one.
 
-Suggestions are computed in a worker; accepting one is a coding action (shown
+Suggestions are computed in a worker (storing them is a write, queued in the
+App's writer like the others); accepting one is a coding action (shown
 at once, then written), rejecting one a write that keeps it from coming back.
 """
 
@@ -8,12 +9,12 @@ from __future__ import annotations
 
 from textual import work
 
-from workbench.errors import WorkbenchError
 from workbench.services.coding.suggestions import SuggestionView, compute_suggestions, pending_suggestions
-from workbench.tui.messages import Notice, SuggestionsLoaded
+from workbench.tui.messages import SuggestionsLoaded
 from workbench.tui.screens.coding_base import CodingBase
 from workbench.tui.widgets.code_picker import suggestion_choice
 from workbench.tui.widgets.transcript_model import preview_apply
+from workbench.tui.writer import NOT_DONE
 
 
 class CodingSuggestions(CodingBase):
@@ -32,11 +33,14 @@ class CodingSuggestions(CodingBase):
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _suggest(self, name: str, source_id: int) -> None:
         context = self.context
-        try:
+
+        def suggest() -> list[SuggestionView]:  # a write: the suggestions are stored, to be accepted or rejected
             compute_suggestions(context.project, context.coder, [name])
-            self.post_message(SuggestionsLoaded(source_id, pending_suggestions(context.project, context.coder, source_id)))
-        except WorkbenchError as error:
-            self.post_message(Notice(str(error), "error"))
+            return pending_suggestions(context.project, context.coder, source_id)
+
+        found = self.writer.wait(suggest, title=self.ERROR_TITLE)  # in order with accepting and rejecting
+        if found is not NOT_DONE:
+            self.post_message(SuggestionsLoaded(source_id, found))
 
     def on_suggestions_loaded(self, message: SuggestionsLoaded) -> None:
         if self.suggestions_on:
