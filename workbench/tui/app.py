@@ -7,7 +7,6 @@ without running it (tests call it with a temporary project);
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import cast
@@ -95,7 +94,6 @@ class WorkbenchApp(App[int]):
         self.context = context
         self.coding = coding
         self.start_screen = start
-        self.coding_lock = threading.Lock()  # one coding action at a time, in order
         self.sub_title = self.coder_label
         self.unreachable: str | None = None  # why the project cannot be written, while it cannot
         context.project.observer = self._database_outcome

@@ -5,7 +5,7 @@ under one category). Right, the highlighted theme (type, category,
 description, codes, dimensions) over the coded segments of its codes, where
 ``*`` stars or unstars a segment as an exemplar quote. Every read runs in a
 thread worker that posts a message; every edit asks its questions in modals
-and runs the service call in a thread, then reloads.
+and runs the service call in the App's writer, then reloads.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from workbench.store.engine import Project
 from workbench.tui.exports import export_themes_docx
 from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker, TypePicker
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.widgets.text_prompt import TextPrompt
+from workbench.tui.writer import NOT_DONE
 
 TYPE_COLOURS = ("green", "red", "blue", "magenta", "yellow", "cyan")
 NEW, NONE, DERIVED = "\x00new", "\x00none", "\x00derived"
@@ -344,11 +344,13 @@ class ThemesScreen(WorkbenchScreen):
             return
         self._star(theme.label, self.segments[options.highlighted].coding_id)
 
-    @work(thread=True, exit_on_error=False, group="themes-star")
     def _star(self, label: str, coding_id: int) -> None:
-        starred = service.toggle_exemplar(self.project, label, coding_id)
-        self.app.call_from_thread(self.notify, f"{'Starred' if starred else 'Unstarred'} as an exemplar of {label}", markup=False)
-        self.app.call_from_thread(self.reload, ("theme", label))
+        project = self.project
+        self.writer.submit(
+            lambda: service.toggle_exemplar(project, label, coding_id), title=self.ERROR_TITLE,
+            done=lambda starred: f"{'Starred' if starred else 'Unstarred'} as an exemplar of {label}",
+            then=lambda _: self.call_later(self.reload, ("theme", label)),
+        )  # fmt: skip
 
     @work(exit_on_error=False, group="themes-edit")
     async def action_move(self, step: int) -> None:
@@ -384,9 +386,10 @@ class ThemesScreen(WorkbenchScreen):
     # Helpers ----------------------------------------------------------------------------------
 
     async def _change(self, operation: Callable[[Project], Any], done: str | None = None) -> Any:
-        """Run a service call in a thread; a WorkbenchError becomes a notification and None."""
-        ok, result = await call_service(self, self.project, operation, done)
-        return (True if result is None else result) if ok else None
+        """Run a service call in the App's writer; a WorkbenchError becomes a notification and None."""
+        project = self.project
+        result = await self.writer.run(lambda: operation(project), title=self.ERROR_TITLE, done=done)
+        return None if result is NOT_DONE else (True if result is None else result)
 
     def _require_theme(self) -> ThemeInfo | None:
         if self.theme is None:
