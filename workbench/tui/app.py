@@ -7,6 +7,7 @@ without running it (tests call it with a temporary project);
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import cast
@@ -220,7 +221,7 @@ class WorkbenchApp(App[int]):
         if not isinstance(self.screen, ThemesScreen):
             self.push_screen(ThemesScreen())
 
-    def action_review(self) -> None:
+    async def action_review(self) -> None:
         """Pick the two coders (the consensus layer excluded), then open the Review screen."""
         from workbench.tui.screens.review import ReviewScreen
         from workbench.tui.widgets.code_picker import Picker
@@ -229,7 +230,8 @@ class WorkbenchApp(App[int]):
             return
         from workbench.services.project.coders import coders_by_codings
 
-        coders = [(c.name, f"{c.name}  ({c.codings} codings)") for c in coders_by_codings(self.context.project)]
+        counted = await asyncio.to_thread(coders_by_codings, self.context.project)  # a count over every coding
+        coders = [(c.name, f"{c.name}  ({c.codings} codings)") for c in counted]
         if len(coders) < 2:
             self.notify("A review needs two coders with codings in this project.", severity="warning")
             return
