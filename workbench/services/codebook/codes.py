@@ -24,7 +24,7 @@ from workbench.store.audit import record_bulk_creates
 from workbench.store.bulk import bind_value, insert_rows, reserve_ids
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding, utcnow
-from workbench.store.values import ValueRefused, check_rows, check_values, from_file
+from workbench.store.values import ValueRefused, check_values, from_file
 
 INDUCTIVE_ROOT = "inductive"
 
@@ -198,17 +198,15 @@ def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str
     for row in ordered:
         parent = parents.get(str(row["key"]))
         row["parent_id"] = ids[parent] if parent else None
-    columns = ["id", "key", "parent_id", *FILE_COLUMNS]
-    values = [tuple(row[c] for c in columns) for row in ordered]
-    try:
-        check_rows(table, columns, values)
-    except ValueRefused:  # the first refused value in the order the rows go in, column by column
+    columns = ["id", "key", "parent_id", *FILE_COLUMNS, "version", "created_at", "updated_at"]
+    now = bind_value(connection, table, "created_at", utcnow())
+    try:  # checked column by column before anything is written
+        insert_rows(connection, table, columns, [(*(row[c] for c in columns[:-3]), 1, now, now) for row in ordered],
+                    converted=("created_at", "updated_at"))
+    except ValueRefused:  # name the value a row-by-row check meets first: the first in the file
         for row in ordered:
             check_values(table, row)
         raise
-    now = bind_value(connection, table, "created_at", utcnow())
-    insert_rows(connection, table, [*columns, "version", "created_at", "updated_at"],
-                [(*row, 1, now, now) for row in values], converted=("created_at", "updated_at"))
     record_bulk_creates(session, Code, ordered)
     return ids
 
