@@ -92,38 +92,42 @@ if CParser is not None:
             yaml.resolver.Resolver.__init__(self)
 
     class _FastLoader(CParser, yaml.resolver.Resolver):
-        """LibYAML's composer, which calls :meth:`descend_resolver` before and :meth:`ascend_resolver` after
-        every node but an alias: the depth is counted there, and a node deeper than :data:`MAX_DEPTH` hands
-        the document to the careful composer. :meth:`resolve` gives PyYAML's tags with less work per node."""
+        """LibYAML's composer, which calls ``descend_resolver`` before and ``ascend_resolver`` after every
+        node but an alias: the depth is counted there (a stack of the open nodes), and a node deeper than
+        :data:`MAX_DEPTH` hands the document to the careful composer. ``resolve`` gives PyYAML's tags.
+        All three are closures over local names, called a million times on a large codebook."""
 
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             yaml.resolver.Resolver.__init__(self)
-            self._depth = 0
-            implicit = self.yaml_implicit_resolvers
-            self._anywhere = tuple(implicit.get(None, []))
-            self._by_first = {first: tuple(resolvers) + self._anywhere for first, resolvers in implicit.items()}
-
-        def descend_resolver(self, current_node: object, current_index: object) -> None:
-            self._depth += 1
-            if self._depth > MAX_DEPTH:
-                raise _Careful
             if self.yaml_path_resolvers:  # pragma: no cover - nobody adds path resolvers to PyYAML's Resolver
                 raise _Careful
+            open_nodes: list[object] = []
+            push = open_nodes.append
 
-        def ascend_resolver(self) -> None:
-            self._depth -= 1
+            def descend_resolver(current_node: object, current_index: object) -> None:
+                push(current_node)
+                if len(open_nodes) > MAX_DEPTH:
+                    raise _Careful
 
-        def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
-            """:meth:`yaml.resolver.BaseResolver.resolve` without path resolvers (refused above)."""
-            if kind is ScalarNode:
-                if implicit[0]:
-                    assert isinstance(value, str)
-                    for tag, regexp in self._by_first.get(value[:1], self._anywhere):
-                        if regexp.match(value):
-                            return str(tag)
-                return self.DEFAULT_SCALAR_TAG
-            return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+            implicit = self.yaml_implicit_resolvers
+            anywhere = tuple(implicit.get(None, []))
+            by_first = {first: tuple(resolvers) + anywhere for first, resolvers in implicit.items()}
+            scalar_tag, sequence_tag, mapping_tag = self.DEFAULT_SCALAR_TAG, self.DEFAULT_SEQUENCE_TAG, self.DEFAULT_MAPPING_TAG
+
+            def resolve(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+                """:meth:`yaml.resolver.BaseResolver.resolve` without path resolvers (refused above)."""
+                if kind is ScalarNode:
+                    if implicit[0]:
+                        for tag, regexp in by_first.get(value[:1], anywhere):
+                            if regexp.match(value):
+                                return str(tag)
+                    return str(scalar_tag)
+                return str(sequence_tag if kind is SequenceNode else mapping_tag)
+
+            self.descend_resolver = descend_resolver
+            self.ascend_resolver = open_nodes.pop
+            self.resolve = resolve
 
     _fast_loader = _FastLoader
 
