@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import Table, func, or_, select
@@ -60,6 +61,7 @@ class LoadReport:
 # the columns a codebook file sets on a code, compared with what the project holds
 FILE_COLUMNS = ("name", "origin", "definition", "when_to_use", "when_not_to_use", "example", "keywords", "colour",
                 "codable", "position", "codebook_id")
+_POSITION = FILE_COLUMNS.index("position")
 _CHUNK = 500  # keys per IN (...) list
 
 
@@ -93,45 +95,43 @@ def apply_codebook(
     else:
         book.description, book.loaded_from = description, origin_path
     session.flush()
-    held = {row.key: row for row in session.execute(select(Code.id, Code.key, Code.parent_id,
-                                                           *(getattr(Code, c) for c in FILE_COLUMNS)))}
-    key_of = {row.id: key for key, row in held.items()}
-    last = max((row.position for row in held.values()), default=-1) + 1 if keep_places else 0
+    held: dict[str, tuple[int, int | None, tuple[object, ...]]] = {}  # key → id, parent id, FILE_COLUMNS values
+    positions: list[int] = []
+    for code_id, key, parent_id, *stored in session.execute(
+            select(Code.id, Code.key, Code.parent_id, *(getattr(Code, c) for c in FILE_COLUMNS))):
+        held[key] = (code_id, parent_id, tuple(stored))
+        positions.append(stored[_POSITION])
+    key_of: dict[int | None, str] = {code_id: key for key, (code_id, _, _) in held.items()}
+    last = max(positions, default=-1) + 1 if keep_places else 0
     added: list[str] = []
     changed_first: list[str] = []  # in the order the report lists them: values changed, then moved
     moved_later: list[str] = []
     new_rows: dict[str, dict[str, object]] = {}
     changes: dict[str, dict[str, object]] = {}  # key → column → new value
     for position, spec in enumerate(specs, start=last):
-        values: dict[str, object] = {
-            "name": spec.name,
-            "origin": spec.origin,
-            "definition": spec.definition,
-            "when_to_use": spec.when_to_use,
-            "when_not_to_use": spec.when_not_to_use,
-            "example": spec.example,
-            "keywords": list(spec.keywords),
-            "colour": spec.colour or default_colour(position),
-            "codable": spec.codable,
-            "position": position,
-            "codebook_id": book.id,
-        }
-        row = held.get(spec.key)
-        if row is None:
-            new_rows[spec.key] = {"key": spec.key, **values}
+        values: tuple[object, ...] = (
+            spec.name, spec.origin, spec.definition, spec.when_to_use, spec.when_not_to_use, spec.example,
+            list(spec.keywords), spec.colour or default_colour(position), spec.codable, position, book.id,
+        )
+        code = held.get(spec.key)
+        if code is None:
+            new_rows[spec.key] = dict(zip(FILE_COLUMNS, values), key=spec.key)
             added.append(spec.key)
             continue
-        if keep_places:
-            del values["position"], values["codebook_id"]
-        changed = {k: v for k, v in values.items() if getattr(row, k) != v and not (k == "colour" and not spec.colour)}
+        now = code[2]
+        if values == now:
+            continue
+        changed: dict[str, object] = {column: value for column, value, was in zip(FILE_COLUMNS, values, now)
+                                      if value != was and not (column == "colour" and not spec.colour)
+                                      and not (keep_places and column in ("position", "codebook_id"))}
         if changed:
             changes[spec.key] = changed
             changed_first.append(spec.key)
     moves: dict[str, str | None] = {}  # key → its new parent, a code the project holds
     under_new: list[str] = []  # moved under a new code: set once the new code has its id
     for spec in specs:
-        row = held.get(spec.key)
-        if row is None or key_of.get(row.parent_id) == spec.parent:
+        code = held.get(spec.key)
+        if code is None or key_of.get(code[1]) == spec.parent:
             continue
         if spec.parent in new_rows:
             under_new.append(spec.key)
@@ -140,19 +140,18 @@ def apply_codebook(
         if spec.key not in changes:
             moved_later.append(spec.key)
     loaded = _codes_by_key(session, {*changes, *moves, *(p for p in moves.values() if p), *under_new})
-    for key, changed in changes.items():
-        for column, value in changed.items():
+    for key, new_values in changes.items():
+        for column, value in new_values.items():
             setattr(loaded[key], column, value)
     for key, parent in moves.items():
         loaded[key].parent = loaded[parent] if parent else None
     session.flush()
     parents = {spec.key: spec.parent for spec in specs}
-    ids = add_codes(session, list(new_rows.values()), parents, {key: row.id for key, row in held.items()})
+    ids = add_codes(session, list(new_rows.values()), parents, {key: code[0] for key, code in held.items()})
     for key in under_new:
-        code = loaded[key]
         parent = parents[key]
         assert parent is not None
-        code.parent_id = ids[parent]
+        loaded[key].parent_id = ids[parent]
         if key not in changes and key not in moves:
             moved_later.append(key)
     session.flush()
@@ -198,11 +197,12 @@ def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str
     for row in ordered:
         parent = parents.get(str(row["key"]))
         row["parent_id"] = ids[parent] if parent else None
-    columns = ["id", "key", "parent_id", *FILE_COLUMNS, "version", "created_at", "updated_at"]
+    columns = ("id", "key", "parent_id", *FILE_COLUMNS)
+    values = itemgetter(*columns)
     now = bind_value(connection, table, "created_at", utcnow())
     try:  # checked column by column before anything is written
-        insert_rows(connection, table, columns, [(*(row[c] for c in columns[:-3]), 1, now, now) for row in ordered],
-                    converted=("created_at", "updated_at"))
+        insert_rows(connection, table, (*columns, "version", "created_at", "updated_at"),
+                    [(*values(row), 1, now, now) for row in ordered], converted=("created_at", "updated_at"))
     except ValueRefused:  # name the value a row-by-row check meets first: the first in the file
         for row in ordered:
             check_values(table, row)
