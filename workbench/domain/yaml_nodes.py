@@ -44,9 +44,7 @@ MAX_DEPTH = 100
 MAX_EXPANDED_NODES = 100_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_MESSAGE = "text holds an invalid \\ud800-\\udfff escape (half of a surrogate pair); write the character itself"
-# Where an anchor could start: LibYAML scans an anchor token as "&" and a name character, never right after
-# a letter or digit (there the "&" is inside a plain scalar, as in "R&D"). Over-matching ("Q &A") only costs time.
-_POSSIBLE_ANCHOR = re.compile(r"(?<![0-9A-Za-z])&[0-9A-Za-z_-]")
+_AMPERSAND = re.compile(r"&[0-9A-Za-z_-]")  # how an anchor token starts: "&" and a name character
 
 
 class _Refused(Exception):
@@ -184,12 +182,26 @@ class _BoundedLoader(_SafeBase):
 def compose(text: str, path: str) -> yaml.Node | None:
     """The document's node tree (None for an empty document), or an InputError naming ``path:line``."""
     with paused_gc():
-        if _fast_loader is not None and not _SURROGATE.search(text) and not _POSSIBLE_ANCHOR.search(text):
+        if _fast_loader is not None and not _may_hold_surrogate(text) and not _may_hold_anchor(text):
             try:
                 return _compose_fast(text, path)
             except _Careful:
                 pass
         return _compose_carefully(text, path)
+
+
+def _may_hold_anchor(text: str) -> bool:
+    """Whether an anchor could start anywhere in ``text``. LibYAML never starts one right after a letter or
+    digit (there the "&" is inside a plain scalar, as in "R&D"); over-matching ("Q &A") only costs time."""
+    for found in _AMPERSAND.finditer(text):
+        before = text[found.start() - 1] if found.start() else " "
+        if not (before.isascii() and before.isalnum()):
+            return True
+    return False
+
+
+def _may_hold_surrogate(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None  # isascii() is a flag: no scan
 
 
 def _compose_fast(text: str, path: str) -> yaml.Node | None:
