@@ -67,10 +67,14 @@ codes:
 """
 
 
-def test_a_reload_that_renames_moves_and_adds(project, tmp_path):
-    """Issue 12: codes compared as rows and added in bulk give the report, tree, versions and audit trail
-    that changing each code through the ORM gave."""
+@pytest.mark.parametrize("bulk", [10_000, 2])
+def test_a_reload_that_renames_moves_and_adds(project, tmp_path, monkeypatch, bulk):
+    """Issue 12: codes compared as rows and added in bulk (in slices of ``bulk``) give the report, tree,
+    versions and audit trail that changing each code through the ORM gave."""
+    from workbench.services.codebook import codes
     from workbench.store.models import AuditEntry
+
+    monkeypatch.setattr(codes, "_BULK", bulk)
 
     path = tmp_path / "book.yaml"
     path.write_text(FIRST, encoding="utf-8")
@@ -113,10 +117,14 @@ def test_a_reload_that_renames_moves_and_adds(project, tmp_path):
     assert len({entry.coder_id for entry in second}) == 1 and second[0].coder_id is not None  # all under ana
 
 
-def test_of_two_refused_values_the_first_in_the_file_is_named(project, tmp_path):
+@pytest.mark.parametrize("bulk", [10_000, 1])
+def test_of_two_refused_values_the_first_in_the_file_is_named(project, tmp_path, monkeypatch, bulk):
+    from workbench.services.codebook import codes
+
+    monkeypatch.setattr(codes, "_BULK", bulk)  # 1: the first code is inserted before the second is refused
     path = tmp_path / "book.yaml"
-    path.write_text('codebook: X\ncodes:\n  - {id: a, name: A, definition: "nul \\0 here"}\n  - {id: b, name: ' + "N" * 300
-                    + "}\n", encoding="utf-8")
+    path.write_text('codebook: X\ncodes:\n  - {id: ok, name: OK}\n  - {id: a, name: A, definition: "nul \\0 here"}\n'
+                    '  - {id: b, name: ' + "N" * 300 + "}\n", encoding="utf-8")
     before = table_counts(project)
     with pytest.raises(InputError, match=r"book\.yaml: code definition holds a NUL character at position 4"):
         load_codebook(project, path)

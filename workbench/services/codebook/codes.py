@@ -63,6 +63,7 @@ FILE_COLUMNS = ("name", "origin", "definition", "when_to_use", "when_not_to_use"
                 "codable", "position", "codebook_id")
 _POSITION = FILE_COLUMNS.index("position")
 _CHUNK = 500  # keys per IN (...) list
+_BULK = 10_000  # new codes per bulk insert
 
 
 def load_yaml_codebook(project: Project, path: Path) -> LoadReport:
@@ -173,7 +174,7 @@ def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str
               known: dict[str, int]) -> dict[str, int]:
     """Many new codes at once (a codebook file): ``rows`` carry every column but ``parent_id``; ``parents``
     maps each key to its parent's key. Numbered a tree level at a time (a parent before its children),
-    inserted in one bulk statement and each audited as :func:`add_code`'s ORM path would be. Returns
+    inserted in bulk statements and each audited as :func:`add_code`'s ORM path would be. Returns
     key -> id for all codes."""
     ids = dict(known)
     pending = {str(row["key"]): row for row in rows}
@@ -200,14 +201,16 @@ def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str
     columns = ("id", "key", "parent_id", *FILE_COLUMNS)
     values = itemgetter(*columns)
     now = bind_value(connection, table, "created_at", utcnow())
-    try:  # checked column by column before anything is written
-        insert_rows(connection, table, (*columns, "version", "created_at", "updated_at"),
-                    [(*values(row), 1, now, now) for row in ordered], converted=("created_at", "updated_at"))
-    except ValueRefused:  # name the value a row-by-row check meets first: the first in the file
-        for row in ordered:
-            check_values(table, row)
-        raise
-    record_bulk_creates(session, Code, ordered)
+    for start in range(0, len(ordered), _BULK):  # in slices, so a large codebook's rows and audit are not all in memory
+        part = ordered[start:start + _BULK]
+        try:  # checked column by column before anything is written
+            insert_rows(connection, table, (*columns, "version", "created_at", "updated_at"),
+                        [(*values(row), 1, now, now) for row in part], converted=("created_at", "updated_at"))
+        except ValueRefused:  # name the value a row-by-row check meets first: the first in the file
+            for row in part:
+                check_values(table, row)
+            raise
+        record_bulk_creates(session, Code, part)
     return ids
 
 
