@@ -90,7 +90,8 @@ def test_an_anchor_goes_to_the_careful_composer(monkeypatch):
 
 @pytest.mark.parametrize(("text", "may"), [
     ("&a x", True), ("k: &a x", True), ("[&a]", True), ("\u00e9&a", True), ("- &a\n", True), ('"q"&a', True),
-    ("R&D", False), ("Q & A", False), ("a&b&c", False), ("a&&b", True), ("x9&_y", False), ("", False),
+    (" &\u00e9", True), ("[&.]", True), ("R&D", False), ("Q & A", False), ("a&b&c", False), ("a&&b", True),
+    ("x9&_y", False), ("end &", False), ("", False),
 ])
 def test_where_an_anchor_may_start(text, may):
     assert yaml_nodes._may_hold_anchor(text) is may

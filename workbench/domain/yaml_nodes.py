@@ -44,7 +44,9 @@ MAX_DEPTH = 100
 MAX_EXPANDED_NODES = 100_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_MESSAGE = "text holds an invalid \\ud800-\\udfff escape (half of a surrogate pair); write the character itself"
-_AMPERSAND = re.compile(r"&[0-9A-Za-z_-]")  # how an anchor token starts: "&" and a name character
+# How an anchor token starts: "&" and a character of its name. LibYAML takes [0-9A-Za-z_-] there; any
+# character but a blank is counted, so a LibYAML that took more could not slip an anchor past the check.
+_AMPERSAND = re.compile(r"&(?=[^ \t\r\n])")
 
 
 class _Refused(Exception):
