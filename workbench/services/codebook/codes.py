@@ -109,10 +109,11 @@ def apply_codebook(
     moved_later: list[str] = []
     new_rows: dict[str, dict[str, object]] = {}
     changes: dict[str, dict[str, object]] = {}  # key → column → new value
+    book_id = book.id
     for position, spec in enumerate(specs, start=last):
         values: tuple[object, ...] = (
             spec.name, spec.origin, spec.definition, spec.when_to_use, spec.when_not_to_use, spec.example,
-            list(spec.keywords), spec.colour or default_colour(position), spec.codable, position, book.id,
+            list(spec.keywords), spec.colour or default_colour(position), spec.codable, position, book_id,
         )
         code = held.get(spec.key)
         if code is None:
@@ -178,31 +179,30 @@ def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str
     key -> id for all codes."""
     ids = dict(known)
     pending = {str(row["key"]): row for row in rows}
-    ordered: list[dict[str, object]] = []
-    placed: set[str] = set(known)
+    ordered: list[tuple[str, dict[str, object]]] = []
     while pending:
-        level = [row for key, row in pending.items() if parents.get(key) is None or parents[key] in placed]
+        level = [(key, row) for key, row in pending.items() if (parent := parents.get(key)) is None or parent in ids]
         if not level:
             raise WorkbenchError(f"the parents of {', '.join(sorted(pending)[:3])} are not in the codebook")
-        for row in level:
-            del pending[str(row["key"])]
-            placed.add(str(row["key"]))
+        for key, _ in level:
+            del pending[key]
+            ids[key] = 0  # placed; numbered below
         ordered += level
     if not ordered:
         return ids
     table = Code.__table__
     assert isinstance(table, Table)
     connection = session.connection()
-    for row, code_id in zip(ordered, reserve_ids(connection, table, len(ordered))):
-        row["id"] = ids[str(row["key"])] = code_id
-    for row in ordered:
-        parent = parents.get(str(row["key"]))
-        row["parent_id"] = ids[parent] if parent else None
+    for (key, row), code_id in zip(ordered, reserve_ids(connection, table, len(ordered))):
+        row["id"] = ids[key] = code_id
+        parent = parents.get(key)
+        row["parent_id"] = ids[parent] if parent else None  # a parent is numbered before its children
+    rows = [row for _, row in ordered]
     columns = ("id", "key", "parent_id", *FILE_COLUMNS)
     values = itemgetter(*columns)
     now = bind_value(connection, table, "created_at", utcnow())
-    for start in range(0, len(ordered), _BULK):  # in slices, so a large codebook's rows and audit are not all in memory
-        part = ordered[start:start + _BULK]
+    for start in range(0, len(rows), _BULK):  # in slices, so a large codebook's rows and audit are not all in memory
+        part = rows[start:start + _BULK]
         try:  # checked column by column before anything is written
             insert_rows(connection, table, (*columns, "version", "created_at", "updated_at"),
                         [(*values(row), 1, now, now) for row in part], converted=("created_at", "updated_at"))
