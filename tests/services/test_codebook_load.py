@@ -30,3 +30,102 @@ def test_invalid_codebook_changes_nothing(project, codebook_file, tmp_path):
     with pytest.raises(InputError, match=r"bad.yaml:3: code 'a' names unknown parent 'ghost'"):
         load_codebook(project, bad)
     assert table_counts(project) == before
+
+
+FIRST = """codebook: Alliance
+codes:
+  - id: bond
+    name: Bond
+    colour: "#1f77b4"
+    children:
+      - {id: bond.presence, name: Presence, keywords: [present]}
+      - id: bond.x
+        name: X
+        codable: false
+        children:
+          - {id: bond.x.y, name: Y, example: eg}
+  - {id: task, name: Task, when_to_use: always}
+"""
+SECOND = """codebook: Alliance
+codes:
+  - id: task
+    name: Task renamed
+    when_to_use: always
+    children:
+      - {id: bond.presence, name: Presence, keywords: [present]}
+  - id: newtop
+    name: New top
+    colour: "#abc"
+    children:
+      - id: bond.x
+        name: X
+        children:
+          - {id: bond.x.y, name: Y, example: eg}
+      - {id: newtop.b, name: B, keywords: [k1, k2]}
+  - id: bond
+    name: Bond
+"""
+
+
+@pytest.mark.parametrize("bulk", [10_000, 2])
+def test_a_reload_that_renames_moves_and_adds(project, tmp_path, monkeypatch, bulk):
+    """Issue 12: codes compared as rows and added in bulk (in slices of ``bulk``) give the report, tree,
+    versions and audit trail that changing each code through the ORM gave."""
+    from workbench.services.codebook import codes
+    from workbench.store.models import AuditEntry
+
+    monkeypatch.setattr(codes, "_BULK", bulk)
+
+    path = tmp_path / "book.yaml"
+    path.write_text(FIRST, encoding="utf-8")
+    first = load_codebook(project, path)
+    assert first.added == ["bond", "bond.presence", "bond.x", "bond.x.y", "task"]
+    path.write_text(SECOND, encoding="utf-8")
+    project.actor = "ana"
+    report = load_codebook(project, path)
+    assert report.added == ["newtop", "newtop.b"]
+    # values changed first, in file order; then the codes that only moved
+    assert report.updated == ["task", "bond.x", "bond.x.y", "bond", "bond.presence"] and report.unchanged == []
+    with project.session() as session:
+        rows = session.execute(select(Code.id, Code.key, Code.parent_id, Code.position, Code.colour, Code.codable,
+                                      Code.version).order_by(Code.id)).all()
+        audit = session.execute(select(AuditEntry.action, AuditEntry.entity_id, AuditEntry.before, AuditEntry.after,
+                                       AuditEntry.coder_id).order_by(AuditEntry.id)).all()
+    key_of = {row.id: row.key for row in rows}
+    assert [(r.key, key_of.get(r.parent_id), r.position, r.colour, r.codable, r.version) for r in rows] == [
+        ("bond", None, 6, "#1F77B4", True, 2),
+        ("task", None, 0, "#59A14F", True, 2),
+        ("bond.presence", "task", 1, "#F28E2B", True, 2),
+        ("bond.x", "newtop", 3, "#E15759", True, 3),  # values changed, then moved under a new code
+        ("bond.x.y", "bond.x", 4, "#76B7B2", True, 2),
+        ("newtop", None, 2, "#AABBCC", True, 1),
+        ("newtop.b", "newtop", 5, "#EDC948", True, 1),
+    ]
+    ids = {key: code_id for code_id, key in key_of.items()}
+    assert ids["newtop"] < ids["newtop.b"]  # numbered a level at a time, parents first
+    created = {entity: after for action, entity, _, after, _ in audit if action == "create"}
+    assert set(created) == set(ids.values())
+    assert created[ids["newtop.b"]] == {
+        "id": ids["newtop.b"], "key": "newtop.b", "name": "B", "codebook_id": 1, "parent_id": ids["newtop"],
+        "origin": "deductive", "definition": None, "when_to_use": None, "when_not_to_use": None, "example": None,
+        "keywords": ["k1", "k2"], "colour": "#EDC948", "codable": True, "position": 5, "created_by_id": None,
+    }
+    updates = [(key_of[entity], before, after) for action, entity, before, after, coder in audit if action == "update"]
+    assert ("bond.x", {"parent_id": ids["bond"]}, {"parent_id": ids["newtop"]}) in updates
+    assert ("task", {"name": "Task", "position": 4}, {"name": "Task renamed", "position": 0}) in updates
+    second = audit[len(first.added):]
+    assert len({entry.coder_id for entry in second}) == 1 and second[0].coder_id is not None  # all under ana
+
+
+@pytest.mark.parametrize("bulk", [10_000, 1])
+def test_of_two_refused_values_the_first_in_the_file_is_named(project, tmp_path, monkeypatch, bulk):
+    from workbench.services.codebook import codes
+
+    monkeypatch.setattr(codes, "_BULK", bulk)  # 1: the first code is inserted before the second is refused
+    path = tmp_path / "book.yaml"
+    path.write_text('codebook: X\ncodes:\n  - {id: ok, name: OK}\n  - {id: a, name: A, definition: "nul \\0 here"}\n'
+                    '  - {id: b, name: ' + "N" * 300 + "}\n", encoding="utf-8")
+    before = table_counts(project)
+    with pytest.raises(InputError, match=r"book\.yaml: code definition holds a NUL character at position 4"):
+        load_codebook(project, path)
+    assert table_counts(project) == before

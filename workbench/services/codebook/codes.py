@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.codebook import (
@@ -18,12 +19,13 @@ from workbench.domain.codebook import (
     slugify,
 )
 from workbench.domain.vocabulary import CodeOrigin
-from workbench.domain.yaml_nodes import read_yaml_text
+from workbench.domain.yaml_nodes import paused_gc, read_yaml_text
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.audit import record_bulk_creates
+from workbench.store.bulk import bind_value, insert_rows, reserve_ids
 from workbench.store.engine import Project
-from workbench.store.models import Code, Codebook, Coding
-from workbench.store.values import check_values, from_file
+from workbench.store.models import Code, Codebook, Coding, utcnow
+from workbench.store.values import ValueRefused, check_values, from_file
 
 INDUCTIVE_ROOT = "inductive"
 
@@ -56,13 +58,23 @@ class LoadReport:
     unchanged: list[str]
 
 
+# the columns a codebook file sets on a code, compared with what the project holds
+FILE_COLUMNS = ("name", "origin", "definition", "when_to_use", "when_not_to_use", "example", "keywords", "colour",
+                "codable", "position", "codebook_id")
+_POSITION = FILE_COLUMNS.index("position")
+_CHUNK = 500  # keys per IN (...) list
+_BULK = 10_000  # new codes per bulk insert
+
+
 def load_yaml_codebook(project: Project, path: Path) -> LoadReport:
     """Merge a YAML codebook (one transaction); :func:`workbench.services.codebook.files.load_codebook`
     takes any codebook file."""
     text = read_yaml_text(path, "codebook")
-    spec = parse_codebook(text, str(path))
-    with from_file(path), project.session() as session:
-        return apply_codebook(session, spec.name, spec.description, spec.codes, str(path))
+    with paused_gc():  # a large codebook is millions of live objects until it is stored
+        spec = parse_codebook(text, str(path))
+        del text
+        with from_file(path), project.session() as session:
+            return apply_codebook(session, spec.name, spec.description, spec.codes, str(path))
 
 
 def apply_codebook(
@@ -72,7 +84,11 @@ def apply_codebook(
     """Merge codes into the project by id: new ones added, changed ones updated. Nothing is deleted.
 
     ``keep_places``: codes already in the project keep their codebook and position (for files that do
-    not carry the whole codebook's order, such as a codebook CSV); new ones go last."""
+    not carry the whole codebook's order, such as a codebook CSV); new ones go last.
+
+    The project's codes are compared as plain rows (one query); only the codes that change are loaded as
+    objects and changed through the ORM (so their versions and audit entries are as any edit's), and new
+    codes go in by :func:`add_codes`."""
     book = session.scalar(select(Codebook).where(Codebook.name == name))
     if book is None:
         book = Codebook(name=name, description=description, loaded_from=origin_path)
@@ -80,79 +96,121 @@ def apply_codebook(
     else:
         book.description, book.loaded_from = description, origin_path
     session.flush()
-    existing = {c.key: c for c in session.scalars(select(Code))}
-    last = max((c.position for c in existing.values()), default=-1) + 1 if keep_places else 0
-    added, updated, unchanged = [], [], []
+    held: dict[str, tuple[int, int | None, tuple[object, ...]]] = {}  # key → id, parent id, FILE_COLUMNS values
+    positions: list[int] = []
+    for code_id, key, parent_id, *stored in session.execute(
+            select(Code.id, Code.key, Code.parent_id, *(getattr(Code, c) for c in FILE_COLUMNS))):
+        held[key] = (code_id, parent_id, tuple(stored))
+        positions.append(stored[_POSITION])
+    key_of: dict[int | None, str] = {code_id: key for key, (code_id, _, _) in held.items()}
+    last = max(positions, default=-1) + 1 if keep_places else 0
+    added: list[str] = []
+    changed_first: list[str] = []  # in the order the report lists them: values changed, then moved
+    moved_later: list[str] = []
     new_rows: dict[str, dict[str, object]] = {}
+    changes: dict[str, dict[str, object]] = {}  # key → column → new value
+    book_id = book.id
     for position, spec in enumerate(specs, start=last):
-        values = {
-            "name": spec.name,
-            "origin": spec.origin,
-            "definition": spec.definition,
-            "when_to_use": spec.when_to_use,
-            "when_not_to_use": spec.when_not_to_use,
-            "example": spec.example,
-            "keywords": list(spec.keywords),
-            "colour": spec.colour or default_colour(position),
-            "codable": spec.codable,
-            "position": position,
-            "codebook_id": book.id,
-        }
-        code = existing.get(spec.key)
+        values: tuple[object, ...] = (
+            spec.name, spec.origin, spec.definition, spec.when_to_use, spec.when_not_to_use, spec.example,
+            list(spec.keywords), spec.colour or default_colour(position), spec.codable, position, book_id,
+        )
+        code = held.get(spec.key)
         if code is None:
-            new_rows[spec.key] = {"key": spec.key, **values}
+            new_rows[spec.key] = dict(zip(FILE_COLUMNS, values), key=spec.key)
             added.append(spec.key)
             continue
-        if keep_places:
-            del values["position"], values["codebook_id"]
-        changed = {k: v for k, v in values.items() if getattr(code, k) != v and not (k == "colour" and not spec.colour)}
-        for k, v in changed.items():
-            setattr(code, k, v)
-        (updated if changed else unchanged).append(spec.key)
-    parents = {spec.key: spec.parent for spec in specs}
+        now = code[2]
+        if values == now:
+            continue
+        changed: dict[str, object] = {column: value for column, value, was in zip(FILE_COLUMNS, values, now)
+                                      if value != was and not (column == "colour" and not spec.colour)
+                                      and not (keep_places and column in ("position", "codebook_id"))}
+        if changed:
+            changes[spec.key] = changed
+            changed_first.append(spec.key)
+    moves: dict[str, str | None] = {}  # key → its new parent, a code the project holds
+    under_new: list[str] = []  # moved under a new code: set once the new code has its id
     for spec in specs:
-        code = existing.get(spec.key)
-        if code is None or (code.parent.key if code.parent else None) == spec.parent:
+        code = held.get(spec.key)
+        if code is None or key_of.get(code[1]) == spec.parent:
             continue
         if spec.parent in new_rows:
-            continue  # moved under a new code: set once the new code has its id
-        code.parent = existing[spec.parent] if spec.parent else None
-        if spec.key in unchanged:
-            unchanged.remove(spec.key)
-            updated.append(spec.key)
+            under_new.append(spec.key)
+            continue
+        moves[spec.key] = spec.parent
+        if spec.key not in changes:
+            moved_later.append(spec.key)
+    loaded = _codes_by_key(session, {*changes, *moves, *(p for p in moves.values() if p), *under_new})
+    for key, new_values in changes.items():
+        for column, value in new_values.items():
+            setattr(loaded[key], column, value)
+    for key, parent in moves.items():
+        loaded[key].parent = loaded[parent] if parent else None
     session.flush()
-    ids = add_codes(session, list(new_rows.values()), parents, {key: code.id for key, code in existing.items()})
-    for spec in specs:
-        code = existing.get(spec.key)
-        if code is not None and spec.parent in new_rows and code.parent_id != ids[spec.parent]:
-            code.parent_id = ids[spec.parent]
-            if spec.key in unchanged:
-                unchanged.remove(spec.key)
-                updated.append(spec.key)
+    parents = {spec.key: spec.parent for spec in specs}
+    ids = add_codes(session, list(new_rows.values()), parents, {key: code[0] for key, code in held.items()})
+    for key in under_new:
+        parent = parents[key]
+        assert parent is not None
+        loaded[key].parent_id = ids[parent]
+        if key not in changes and key not in moves:
+            moved_later.append(key)
     session.flush()
+    updated = changed_first + moved_later
+    promoted = set(updated)
+    unchanged = [spec.key for spec in specs if spec.key in held and spec.key not in promoted]
     return LoadReport(name, added, updated, unchanged)
+
+
+def _codes_by_key(session: Session, keys: set[str]) -> dict[str, Code]:
+    wanted = sorted(keys)
+    codes: dict[str, Code] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        codes.update((c.key, c) for c in session.scalars(select(Code).where(Code.key.in_(wanted[start:start + _CHUNK]))))
+    return codes
 
 
 def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str, str | None],
               known: dict[str, int]) -> dict[str, int]:
     """Many new codes at once (a codebook file): ``rows`` carry every column but ``parent_id``; ``parents``
-    maps each key to its parent's key. Inserted a tree level at a time in bulk statements (a parent before
-    its children), each audited as :func:`add_code`'s ORM path would be. Returns key -> id for all codes."""
+    maps each key to its parent's key. Numbered a tree level at a time (a parent before its children),
+    inserted in bulk statements and each audited as :func:`add_code`'s ORM path would be. Returns
+    key -> id for all codes."""
     ids = dict(known)
     pending = {str(row["key"]): row for row in rows}
+    ordered: list[tuple[str, dict[str, object]]] = []
     while pending:
-        level = [row for key, row in pending.items() if parents.get(key) is None or parents[key] in ids]
+        level = [(key, row) for key, row in pending.items() if (parent := parents.get(key)) is None or parent in ids]
         if not level:
             raise WorkbenchError(f"the parents of {', '.join(sorted(pending)[:3])} are not in the codebook")
-        for row in level:
-            parent = parents.get(str(row["key"]))
-            row["parent_id"] = ids[parent] if parent else None
-            check_values(Code.__table__, row)  # a bulk INSERT passes no flush: the column rules are checked here
-        inserted = session.execute(insert(Code).returning(Code.id, Code.key, sort_by_parameter_order=True), level)
-        for code_id, key in inserted:
-            ids[key] = code_id
+        for key, _ in level:
             del pending[key]
-        record_bulk_creates(session, Code, [{**row, "id": ids[str(row["key"])]} for row in level])
+            ids[key] = 0  # placed; numbered below
+        ordered += level
+    if not ordered:
+        return ids
+    table = Code.__table__
+    assert isinstance(table, Table)
+    connection = session.connection()
+    for (key, row), code_id in zip(ordered, reserve_ids(connection, table, len(ordered))):
+        row["id"] = ids[key] = code_id
+        parent = parents.get(key)
+        row["parent_id"] = ids[parent] if parent else None  # a parent is numbered before its children
+    rows = [row for _, row in ordered]
+    columns = ("id", "key", "parent_id", *FILE_COLUMNS)
+    values = itemgetter(*columns)
+    now = bind_value(connection, table, "created_at", utcnow())
+    for start in range(0, len(rows), _BULK):  # in slices, so a large codebook's rows and audit are not all in memory
+        part = rows[start:start + _BULK]
+        try:  # checked column by column before anything is written
+            insert_rows(connection, table, (*columns, "version", "created_at", "updated_at"),
+                        [(*values(row), 1, now, now) for row in part], converted=("created_at", "updated_at"))
+        except ValueRefused:  # name the value a row-by-row check meets first: the first in the file
+            for row in part:
+                check_values(table, row)
+            raise
+        record_bulk_creates(session, Code, part)
     return ids
 
 
