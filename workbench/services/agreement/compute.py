@@ -35,12 +35,14 @@ in :mod:`workbench.services.agreement.report`.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 
 from workbench.agreement import bootstrap_ci as _bootstrap_ci
 from workbench.agreement import (
@@ -51,10 +53,11 @@ from workbench.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
-from workbench.agreement.bootstrap import table_bootstrap
-from workbench.agreement.characters import compare_characters
-from workbench.agreement.counts import Table2x2, table_alpha, unit_tables
-from workbench.agreement.matching import match_segments
+from workbench.agreement.bootstrap import NO_INTERVALS, BlockResamples, table_bootstrap
+from workbench.agreement.characters import BlockLayout, character_tables, means
+from workbench.agreement.codings import CodingColumns
+from workbench.agreement.counts import Table2x2, table_alpha, table_kappas, unit_tables
+from workbench.agreement.matching import MatchingRows, match_rows
 from workbench.agreement.segments import segment_values_by_code
 from workbench.errors import WorkbenchError
 from workbench.services.agreement.report import (
@@ -69,13 +72,20 @@ from workbench.store.engine import Project
 from workbench.store.integrity import require_intact_codings
 from workbench.store.models import Code, Coding, Segment, Source, Turn
 
-# Still importable from here: Interval, table_values and the report dataclasses (agreement_report).
+__all__ = ["DEFAULT_CONFIDENCE", "DEFAULT_RESAMPLES", "DEFAULT_SEED", "UNITS", "compute_agreement", "table_bootstrap"]
 
 UNITS = ("character", "segment", "turn")
 DEFAULT_RESAMPLES = 200
 DEFAULT_SEED = 0
 DEFAULT_CONFIDENCE = 0.95
 BINARY = (0, 1)
+Spans = dict[str, dict[str, list[tuple[int, int]]]]  # one coder's codings: source -> code -> spans
+
+
+class _Options(NamedTuple):
+    resamples: int
+    seed: int | None
+    confidence: float
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -84,12 +94,30 @@ BINARY = (0, 1)
 @dataclass(frozen=True)
 class _Data:
     coders: tuple[str, ...]
-    codings: tuple[dict, ...]  # per coder: source -> code -> [(start, end)]
+    columns: CodingColumns  # the coders' codings in the compared sources (in ``lengths`` order), codes sorted
     lengths: dict[str, int]
     units: dict[str, list[tuple[int, int]]]
-    blocks: dict[str, list[int]]  # block starts per source (segment starts, with 0)
+    layout: BlockLayout  # sentence blocks (the character bootstrap), else one block per source
     names: dict[str, str]  # code key -> name
     skipped: tuple[str, ...]
+
+    def codings(self) -> tuple[Spans, ...]:
+        """Per coder: source -> code -> [(start, end)], sorted (the segment and turn levels)."""
+        c = self.columns
+        sources, codes = [str(source) for source in c.sources], [str(code) for code in c.codes]
+        result: tuple[Spans, ...] = tuple({} for _ in self.coders)
+        order = np.lexsort((c.end, c.start, c.code, c.source, c.coder))
+        for coder, source, code, start, end in zip(
+            *(array[order].tolist() for array in (c.coder, c.source, c.code, c.start, c.end)), strict=True
+        ):
+            result[coder].setdefault(sources[source], {}).setdefault(codes[code], []).append((start, end))
+        return result
+
+
+def _ints(rows: Sequence[Sequence[int]], width: int) -> np.ndarray:
+    """(width, rows) int64 columns of database rows."""
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=width * len(rows))
+    return flat.reshape(len(rows), width).T
 
 
 def _load(project: Project, coder_names: Sequence[str], unit: str, blocks_needed: bool) -> _Data:
@@ -99,60 +127,69 @@ def _load(project: Project, coder_names: Sequence[str], unit: str, blocks_needed
         raise WorkbenchError(f"agreement compares two or more different coders{only}; name them with --coders A B")
     with project.session() as session:
         coders = [require_coder(session, name) for name in names]
-        require_intact_codings(session)
-        connection = session.connection()  # Core rows: no ORM bookkeeping for 100,000s of tuples
-        ids = {coder.id: i for i, coder in enumerate(coders)}
-        rows = connection.execute(
-            select(Coding.coder_id, Source.name, Code.key, Coding.start, Coding.end)
-            .join(Source, Source.id == Coding.source_id)
-            .join(Code, Code.id == Coding.code_id)
-            .where(Coding.coder_id.in_(list(ids)))
-            .order_by(Coding.start, Coding.end)
-        ).all()
-        coded_by: dict[str, set[int]] = defaultdict(set)
-        for coder_id, source, *_ in rows:
-            coded_by[source].add(ids[coder_id])
-        for coder in coders:
-            if not any(ids[coder.id] in who for who in coded_by.values()):
-                raise WorkbenchError(f"coder {coder.name!r} has no codings in this project; choose a coder who has coded")
-        all_sources = list(connection.scalars(select(Source.name).order_by(Source.name)))
-        compared = [s for s in all_sources if len(coded_by.get(s, ())) == len(coders)]
+        require_intact_codings(session)  # so every coding's source and code exist
+        connection = session.connection()  # Core rows into numpy: no ORM bookkeeping for 100,000s of tuples
+        coder_id, source_id, code_id, start, end = _ints(connection.execute(
+            select(Coding.coder_id, Coding.source_id, Coding.code_id, Coding.start, Coding.end)
+            .where(Coding.coder_id.in_([coder.id for coder in coders]))
+        ).all(), 5)  # fmt: skip
+        position = np.full(max(coder.id for coder in coders) + 1, -1, dtype=np.int64)
+        for i, found in enumerate(coders):
+            position[found.id] = i
+        coder = position[coder_id]  # index in the order the coders were named
+        for i, found in enumerate(np.bincount(coder, minlength=len(coders)).tolist()):
+            if not found:
+                raise WorkbenchError(f"coder {coders[i].name!r} has no codings in this project; choose a coder who has coded")
+        all_sources = connection.execute(select(Source.id, Source.name).order_by(Source.name)).all()
+        top = max([int(i) for i, _ in all_sources] + [int(source_id.max(initial=0))]) + 1
+        coded = np.bincount(np.unique(source_id * len(coders) + coder) // len(coders), minlength=top)
+        compared = [name for i, name in all_sources if coded[i] == len(coders)]
         if not compared:
             raise WorkbenchError(f"no source was coded by all of {', '.join(names)}; agreement needs double-coded sources")
-        lengths = dict(
+        lengths: dict[str, int] = dict(
             connection.execute(select(Source.name, func.length(Source.text)).where(Source.name.in_(compared))).all()
-        )
-        # Only what the unit asks for: units for segment/turn; sentence blocks for the character bootstrap.
-        unit_rows: list = []
-        segment_rows: list = []
-        if unit != "character":
-            table = Turn if unit == "turn" else Segment
-            unit_rows = connection.execute(
-                select(Source.name, table.start, table.end)
-                .join(Source, Source.id == table.source_id)
-                .where(Source.name.in_(compared), table.end > table.start)
-                .order_by(Source.name, table.start)
-            ).all()
-        elif blocks_needed:
-            segment_rows = connection.execute(
-                select(Source.name, Segment.start).join(Source, Source.id == Segment.source_id)
-                .where(Source.name.in_(compared)).order_by(Source.name, Segment.start)
-            ).all()  # fmt: skip
-        code_names = dict(connection.execute(select(Code.key, Code.name)).all())
-    codings: tuple[dict, ...] = tuple(defaultdict(lambda: defaultdict(list)) for _ in coders)
-    for coder_id, source, code, start, end in rows:
-        if source in lengths:
-            codings[ids[coder_id]][source][code].append((start, end))
+        )  # fmt: skip
+        ids = {name: int(i) for i, name in all_sources}
+        index = np.full(top, -1, dtype=np.int64)  # source id -> position in ``lengths``
+        index[[ids[name] for name in lengths]] = np.arange(len(lengths))
+        codebook = connection.execute(select(Code.id, Code.key, Code.name)).all()
+        code_names = {key: name for _, key, name in codebook}
+        code_keys = {int(i): key for i, key, _ in codebook}
+        units = _units(connection, unit, list(lengths)) if unit != "character" else {}
+        length_array = np.fromiter(lengths.values(), dtype=np.int64, count=len(lengths))
+        if blocks_needed:
+            segment_source, segment_start = _ints(connection.execute(
+                select(Segment.source_id, Segment.start).where(Segment.source_id.in_([ids[s] for s in lengths]))
+            ).all(), 2)  # fmt: skip
+            layout = BlockLayout.of_starts(length_array, index[segment_source], segment_start)
+        else:
+            layout = BlockLayout.of(lengths)
+    source = index[source_id]
+    keep = source >= 0
+    used = np.unique(code_id[keep])
+    keys = sorted(code_keys[i] for i in used.tolist())
+    rank = {key: i for i, key in enumerate(keys)}
+    code_index = np.zeros(int(used.max(initial=0)) + 1, dtype=np.int64)
+    code_index[used] = [rank[code_keys[i]] for i in used.tolist()]
+    columns = CodingColumns(coder[keep], source[keep], code_index[code_id[keep]], start[keep], end[keep],
+                            tuple(lengths), tuple(keys))  # fmt: skip
+    columns.check_lengths(length_array, names)
+    skipped = tuple(s for s in (name for _, name in all_sources) if s not in lengths)
+    return _Data(tuple(names), columns, lengths, units, layout, code_names, skipped)
+
+
+def _units(connection: Connection, unit: str, compared: list[str]) -> dict[str, list[tuple[int, int]]]:
+    """The segments or turns of the compared sources, in order."""
+    table = Turn if unit == "turn" else Segment
     units: dict[str, list[tuple[int, int]]] = {source: [] for source in compared}
-    for source, start, end in unit_rows:
+    for source, start, end in connection.execute(
+        select(Source.name, table.start, table.end)
+        .join(Source, Source.id == table.source_id)
+        .where(Source.name.in_(compared), table.end > table.start)
+        .order_by(Source.name, table.start)
+    ):
         units[source].append((start, end))
-    blocks: dict[str, list[int]] = {source: [0] for source in compared}
-    for source, start, *_ in segment_rows:
-        if 0 < start < lengths[source] and start > blocks[source][-1]:
-            blocks[source].append(start)
-    skipped = tuple(s for s in all_sources if s not in lengths)
-    frozen = tuple({s: {c: list(v) for c, v in per.items()} for s, per in coder.items()} for coder in codings)
-    return _Data(tuple(names), frozen, lengths, units, blocks, code_names, skipped)
+    return units
 
 
 # --- the comparison -----------------------------------------------------------------------------
@@ -182,18 +219,22 @@ def compute_agreement(
     if unit == "character" and len(set(coders)) > 2:
         raise WorkbenchError("the character level compares two coders; use --unit segment or --unit turn for three or more")
     data = _load(project, coders, unit, blocks_needed=unit == "character" and resamples > 0)
-    options = (resamples, seed, confidence)
+    options = _Options(resamples, seed, confidence)
     if unit == "character":
         codes, overall = _characters(data, options, undefined_kappa_as)
     else:
         codes, overall = _segments(data, options, min_share)
-    matching = None
     if len(data.coders) == 2:
-        matching = match_segments(data.codings[0], data.codings[1], overlap=overlap, codes=[c.code for c in codes])
-        by_code = {m.code: m for m in matching.codes}
-        codes = [_with_matching(c, by_code[c.code], data.coders) for c in codes]
-        overall = dataclasses.replace(overall, matching_percent=matching.percent_observed,
-                                      matching_kappa_n=matching.kappa_n, matching_codes=matching.codes_in_table)
+        rows = match_rows(data.columns, overlap)
+        counts = rows.counts()
+        unmatched = _unmatched(rows, data.coders)
+        at = {code: i for i, code in enumerate(counts.codes)}
+        codes = [dataclasses.replace(c, matched=counts.agreements_per_code[at[c.code]], unmatched=unmatched[at[c.code]],
+                                     matched_percent=_percent(counts.agreements_per_code[at[c.code]],
+                                                              counts.totals_per_code[at[c.code]]))
+                 for c in codes]  # fmt: skip
+        overall = dataclasses.replace(overall, matching_percent=counts.percent_observed,
+                                      matching_kappa_n=counts.kappa_n, matching_codes=counts.codes_in_table)
     codes.sort(key=lambda c: (c.kappa is None, c.kappa if c.kappa is not None else 0.0, c.code))
     return AgreementReport(
         data.coders, unit, overlap, min_share, resamples, seed, confidence, tuple(data.lengths),
@@ -201,42 +242,60 @@ def compute_agreement(
     )  # fmt: skip
 
 
-def _with_matching(code: CodeAgreement, matching, coders: tuple[str, ...]) -> CodeAgreement:  # type: ignore[no-untyped-def]
-    unmatched = tuple(
-        Unmatched(coders[row.coder], str(row.source), row.span.start, row.span.end, row.best_overlap)
-        for row in sorted(matching.unmatched, key=lambda r: (str(r.source), r.span, r.coder))
-    )
-    return dataclasses.replace(code, matched=matching.agreements, unmatched=unmatched, matched_percent=matching.percent)
+def _percent(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def _unmatched(rows: MatchingRows, coders: tuple[str, ...]) -> list[tuple[Unmatched, ...]]:
+    """Per code (index): the codings below the overlap, by source name, span and coder."""
+    names = [str(source) for source in rows.sources]
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    below = np.flatnonzero(~rows.agrees)
+    order = below[np.lexsort((rows.coder[below], rows.end[below], rows.start[below], rank[rows.source[below]],
+                              rows.code[below]))]  # fmt: skip
+    result: list[list[Unmatched]] = [[] for _ in rows.codes]
+    for code, coder, source, start, end, best in zip(
+        *(array[order].tolist() for array in (rows.code, rows.coder, rows.source, rows.start, rows.end, rows.best_overlap)),
+        strict=True,
+    ):
+        result[code].append(Unmatched(coders[coder], names[source], start, end, best))
+    return [tuple(per_code) for per_code in result]
 
 
 def _codes(data: _Data) -> list[str]:
-    return sorted({code for coder in data.codings for per in coder.values() for code in per})
+    return [str(code) for code in data.columns.codes]
 
 
-def _characters(data: _Data, options: tuple, undefined_as: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
-    first, second = data.codings
-    compared = compare_characters(first, second, data.lengths, undefined_kappa_as=undefined_as,
-                                  block_starts=data.blocks if options[0] else None)  # fmt: skip
-    results, total = [], None
-    for code, summary in compared.items():
-        blocks = summary.blocks
-        total = blocks if total is None else total + blocks
-        pooled = Table2x2(*(int(x) for x in blocks.sum(axis=0)))
-        ci = table_bootstrap(blocks, *options)
-        alpha = table_alpha(pooled)
-        sources = tuple(_source_cell(cell.source, cell.table) for cell in summary.cells)
+def _characters(data: _Data, options: _Options, undefined_as: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
+    tables = character_tables(data.columns, data.layout, blocks=options.resamples > 0)
+    draws = BlockResamples.of(data.layout.sizes, *options)
+    sources, lengths = list(data.lengths), list(data.lengths.values())
+    count = len(sources)
+    flat = tables.sources.reshape(-1, 4)
+    kappas, percents = table_kappas(flat)
+    cells = flat.tolist()
+    results, drawn = [], None
+    for c, code in enumerate(_codes(data)):
+        rows, kappa, percent = (x[c * count : (c + 1) * count] for x in (cells, kappas, percents))
+        mean_kappa, weighted_kappa, mean_percent, weighted_percent, undefined = means(lengths, kappa, percent, undefined_as)
+        pooled = Table2x2(*(int(x) for x in tables.sources[c].sum(axis=0)))
+        ci = NO_INTERVALS
+        if draws is not None:
+            blocks = tables.rows(c)
+            sums = draws.sums(tables.block[blocks], tables.block_tables[blocks, :3])
+            drawn = sums if drawn is None else drawn + sums
+            ci = draws.intervals(draws.tables(sums))
+        pooled_kappa, pooled_percent = pooled.kappa, pooled.percent
         results.append(CodeAgreement(
-            code, data.names.get(code, code), summary.pooled_kappa, "cohen", "pooled over sources (summed table)",
-            ci["kappa"], pooled.kappa_undefined, summary.pooled_percent, ci["percent"], alpha, ci["alpha"], pooled,
-            sources, kappa_mean=summary.mean_kappa, kappa_weighted=summary.weighted_kappa,
-            kappa_pooled=summary.pooled_kappa, percent_mean=summary.mean_percent,
-            percent_weighted=summary.weighted_percent, percent_pooled=summary.pooled_percent,
-            undefined_sources=summary.undefined_cells,
+            code, data.names.get(code, code), pooled_kappa, "cohen", "pooled over sources (summed table)",
+            ci["kappa"], pooled.kappa_undefined, pooled_percent, ci["percent"], table_alpha(pooled), ci["alpha"],
+            pooled, tuple(_source_cells(sources, rows, kappa, percent)), kappa_mean=mean_kappa,
+            kappa_weighted=weighted_kappa, kappa_pooled=pooled_kappa, percent_mean=mean_percent,
+            percent_weighted=weighted_percent, percent_pooled=pooled_percent, undefined_sources=undefined,
         ))  # fmt: skip
-    if total is None:
-        total = np.zeros((1, 4), dtype=np.int64)
-    table = Table2x2(*(int(x) for x in total.sum(axis=0)))
-    ci = table_bootstrap(total, *options)
+    table = Table2x2(*(int(x) for x in tables.sources.sum(axis=(0, 1)))) if len(results) else Table2x2(0, 0, 0, 0)
+    ci = draws.intervals(draws.tables(drawn, len(results))) if draws is not None and drawn is not None else NO_INTERVALS
     overall = OverallAgreement(
         table.kappa, ci["kappa"], table.percent, ci["percent"], table_alpha(table), ci["alpha"],
         "pooled over codes and sources (one summed table of characters x codes)", *_means(results),
@@ -244,11 +303,15 @@ def _characters(data: _Data, options: tuple, undefined_as: float | None) -> tupl
     return results, overall
 
 
-def _source_cell(source: object, table: Table2x2) -> SourceAgreement:
-    kappa = table.kappa  # each metric once: a report has a cell per code and source
-    undefined = table.kappa_undefined if kappa is None else None
-    return SourceAgreement(str(source), table.total, kappa, undefined, table.percent, *table.counts[:3],
-                           table.neither, table.first_only + table.second_only)  # fmt: skip
+def _source_cells(sources: list[str], rows: list[list[int]], kappas: list[float | None],
+                  percents: list[float | None]) -> list[SourceAgreement]:
+    """One code's cells: each source's table with its kappa (or why it is undefined) and percent."""
+    return [
+        SourceAgreement(source, both + first + second + neither, kappa,
+                        explain_undefined(kappa_from_counts, both, first, second, neither) if kappa is None else None,
+                        percent, both, first, second, neither, first + second)
+        for source, (both, first, second, neither), kappa, percent in zip(sources, rows, kappas, percents, strict=True)
+    ]  # fmt: skip
 
 
 def _means(results: list[CodeAgreement]) -> tuple[float | None, float | None, float | None]:
@@ -262,7 +325,7 @@ def _means(results: list[CodeAgreement]) -> tuple[float | None, float | None, fl
 def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
     resamples, seed, confidence = options
     two = len(data.coders) == 2
-    values = segment_values_by_code(data.units, data.codings, codes=_codes(data), min_share=min_share)
+    values = segment_values_by_code(data.units, data.codings(), codes=_codes(data), min_share=min_share)
     results, stacked = [], []
     for code, value in values.items():
         rows = np.asarray(value.rows)
