@@ -166,23 +166,24 @@ def _drawn_totals(draw_key: tuple[int, int, int | None], drawn: np.ndarray, tota
 
 @functools.lru_cache(maxsize=4)
 def _draws(count: int, resamples: int, seed: int | None) -> np.ndarray:
-    """(count, resamples): how often each block is drawn in each resample (small counts: uint8 or uint16).
+    """(count, resamples): how often each block is drawn in each resample (small counts: uint8 mostly).
 
     Block-major, so the rows of a code's few coded blocks are gathered cheaply. The draws are
     ``default_rng(seed).integers(0, count, size=(resamples, count))``, taken 16 resamples at a
-    time (the same numbers, in bounded memory; int32 draws are the same numbers as int64 ones
-    below 2**31, only cheaper) and counted with one ``bincount`` per 16."""
+    time: the same numbers in bounded memory (int32 draws are the same numbers as int64 ones
+    below 2**31, only cheaper), counted one resample at a time (a count vector stays in cache)."""
     rng = np.random.default_rng(seed)
-    narrow = count < 2**31 // 16
     drawn = np.empty((count, resamples), dtype=np.uint8)
     step = 16
     for first in range(0, resamples, step):
-        rows = min(step, resamples - first)
-        picks = rng.integers(0, count, size=(rows, count), dtype=np.int32 if narrow else np.int64)
-        picks += (np.arange(rows, dtype=picks.dtype) * count)[:, None]  # one count vector per resample
-        counts = np.bincount(picks.ravel(), minlength=rows * count).reshape(rows, count)
-        if counts.max() > np.iinfo(drawn.dtype).max:  # a block drawn 256 times or more: practically never
-            drawn = drawn.astype(np.min_scalar_type(counts.max()))
-        drawn[:, first : first + rows] = counts.T
+        picks = rng.integers(0, count, size=(min(step, resamples - first), count),
+                             dtype=np.int32 if count < 2**31 else np.int64)  # fmt: skip
+        counts = np.empty(picks.shape, dtype=drawn.dtype)
+        for row, pick in enumerate(picks):
+            drawn_once = np.bincount(pick, minlength=count)
+            if drawn_once.max() > np.iinfo(drawn.dtype).max:  # a block drawn 256 times or more: practically never
+                drawn, counts = drawn.astype(np.uint64), counts.astype(np.uint64)
+            counts[row] = drawn_once
+        drawn[:, first : first + len(picks)] = counts.T
     drawn.flags.writeable = False
     return drawn

@@ -38,10 +38,10 @@ import dataclasses
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection
 
 from workbench.agreement import bootstrap_ci as _bootstrap_ci
@@ -114,8 +114,14 @@ class _Data:
         return result
 
 
-def _ints(rows: Sequence[Sequence[int]], width: int) -> np.ndarray:
-    """(width, rows) int64 columns of database rows."""
+def _int_columns(connection: Connection, statement: Select[Any], width: int) -> np.ndarray:
+    """(width, rows) int64 columns of a query of ``width`` integer columns, read from the driver's cursor:
+    100,000s of plain tuples, none of SQLAlchemy's Row objects (integers need no result processing)."""
+    result = connection.execute(statement)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
     flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=width * len(rows))
     return flat.reshape(len(rows), width).T
 
@@ -129,10 +135,10 @@ def _load(project: Project, coder_names: Sequence[str], unit: str, blocks_needed
         coders = [require_coder(session, name) for name in names]
         require_intact_codings(session)  # so every coding's source and code exist
         connection = session.connection()  # Core rows into numpy: no ORM bookkeeping for 100,000s of tuples
-        coder_id, source_id, code_id, start, end = _ints(connection.execute(
+        coder_id, source_id, code_id, start, end = _int_columns(connection, (
             select(Coding.coder_id, Coding.source_id, Coding.code_id, Coding.start, Coding.end)
             .where(Coding.coder_id.in_([coder.id for coder in coders]))
-        ).all(), 5)  # fmt: skip
+        ), 5)  # fmt: skip
         position = np.full(max(coder.id for coder in coders) + 1, -1, dtype=np.int64)
         for i, found in enumerate(coders):
             position[found.id] = i
@@ -158,9 +164,9 @@ def _load(project: Project, coder_names: Sequence[str], unit: str, blocks_needed
         units = _units(connection, unit, list(lengths)) if unit != "character" else {}
         length_array = np.fromiter(lengths.values(), dtype=np.int64, count=len(lengths))
         if blocks_needed:
-            segment_source, segment_start = _ints(connection.execute(
+            segment_source, segment_start = _int_columns(connection, (
                 select(Segment.source_id, Segment.start).where(Segment.source_id.in_([ids[s] for s in lengths]))
-            ).all(), 2)  # fmt: skip
+            ), 2)  # fmt: skip
             layout = BlockLayout.of_starts(length_array, index[segment_source], segment_start)
         else:
             layout = BlockLayout.of(lengths)
