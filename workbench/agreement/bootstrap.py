@@ -153,6 +153,12 @@ def table_bootstrap(
 _TOTALS: dict[tuple[tuple[int, int, int | None], bytes], np.ndarray] = {}
 
 
+def forget_draws() -> None:
+    """Drop the cached draws (every code of a report shares them): the next report draws afresh (benchmarks)."""
+    _draws.cache_clear()
+    _TOTALS.clear()
+
+
 def _drawn_totals(draw_key: tuple[int, int, int | None], drawn: np.ndarray, totals: np.ndarray) -> np.ndarray:
     """(resamples,): the summed block sizes of each resample; cached, as every code of a report shares them."""
     key = (draw_key, hashlib.blake2b(totals.tobytes(), digest_size=16).digest())

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -42,6 +43,8 @@ from workbench.agreement.codings import (
 )
 from workbench.agreement.counts import Table2x2
 from workbench.domain.spans import intersect_all, merge
+
+_Source = TypeVar("_Source", bound=Hashable)
 
 
 def character_table(
@@ -183,7 +186,7 @@ class BlockLayout:
     first_block: np.ndarray
 
     @classmethod
-    def of(cls, text_lengths: Mapping[Hashable, int], block_starts: Mapping[Hashable, Sequence[int]] | None = None) -> BlockLayout:
+    def of(cls, text_lengths: Mapping[_Source, int], block_starts: Mapping[_Source, Sequence[int]] | None = None) -> BlockLayout:
         """Blocks starting at ``block_starts[source]`` (each list starts at 0; None: one block per source)."""
         lengths = np.fromiter(text_lengths.values(), dtype=np.int64, count=len(text_lengths))
         offsets = np.cumsum(lengths) - lengths

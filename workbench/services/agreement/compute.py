@@ -36,13 +36,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Executable
 
 from workbench.agreement import bootstrap_ci as _bootstrap_ci
 from workbench.agreement import (
@@ -53,7 +54,7 @@ from workbench.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
-from workbench.agreement.bootstrap import NO_INTERVALS, BlockResamples, table_bootstrap
+from workbench.agreement.bootstrap import NO_INTERVALS, BlockResamples, Interval, table_bootstrap
 from workbench.agreement.characters import BlockLayout, character_tables, means
 from workbench.agreement.codings import CodingColumns
 from workbench.agreement.counts import Table2x2, table_alpha, table_kappas, unit_tables
@@ -79,7 +80,8 @@ DEFAULT_RESAMPLES = 200
 DEFAULT_SEED = 0
 DEFAULT_CONFIDENCE = 0.95
 BINARY = (0, 1)
-Spans = dict[str, dict[str, list[tuple[int, int]]]]  # one coder's codings: source -> code -> spans
+Units = dict[Hashable, list[tuple[int, int]]]  # source -> units (segments or turns)
+Spans = dict[Hashable, dict[Hashable, list[tuple[int, int]]]]  # one coder's codings: source -> code -> spans
 
 
 class _Options(NamedTuple):
@@ -96,7 +98,7 @@ class _Data:
     coders: tuple[str, ...]
     columns: CodingColumns  # the coders' codings in the compared sources (in ``lengths`` order), codes sorted
     lengths: dict[str, int]
-    units: dict[str, list[tuple[int, int]]]
+    units: Units
     layout: BlockLayout  # sentence blocks (the character bootstrap), else one block per source
     names: dict[str, str]  # code key -> name
     skipped: tuple[str, ...]
@@ -114,7 +116,7 @@ class _Data:
         return result
 
 
-def _int_columns(connection: Connection, statement: Select[Any], width: int) -> np.ndarray:
+def _int_columns(connection: Connection, statement: Executable, width: int) -> np.ndarray:
     """(width, rows) int64 columns of a query of ``width`` integer columns, read from the driver's cursor:
     100,000s of plain tuples, none of SQLAlchemy's Row objects (integers need no result processing)."""
     result = connection.execute(statement)
@@ -184,10 +186,10 @@ def _load(project: Project, coder_names: Sequence[str], unit: str, blocks_needed
     return _Data(tuple(names), columns, lengths, units, layout, code_names, skipped)
 
 
-def _units(connection: Connection, unit: str, compared: list[str]) -> dict[str, list[tuple[int, int]]]:
+def _units(connection: Connection, unit: str, compared: list[str]) -> Units:
     """The segments or turns of the compared sources, in order."""
     table = Turn if unit == "turn" else Segment
-    units: dict[str, list[tuple[int, int]]] = {source: [] for source in compared}
+    units: Units = {source: [] for source in compared}
     for source, start, end in connection.execute(
         select(Source.name, table.start, table.end)
         .join(Source, Source.id == table.source_id)
@@ -283,7 +285,8 @@ def _characters(data: _Data, options: _Options, undefined_as: float | None) -> t
     cells = flat.tolist()
     results, drawn = [], None
     for c, code in enumerate(_codes(data)):
-        rows, kappa, percent = (x[c * count : (c + 1) * count] for x in (cells, kappas, percents))
+        at = slice(c * count, (c + 1) * count)
+        rows, kappa, percent = cells[at], kappas[at], percents[at]
         mean_kappa, weighted_kappa, mean_percent, weighted_percent, undefined = means(lengths, kappa, percent, undefined_as)
         pooled = Table2x2(*(int(x) for x in tables.sources[c].sum(axis=0)))
         ci = NO_INTERVALS
@@ -328,12 +331,14 @@ def _means(results: list[CodeAgreement]) -> tuple[float | None, float | None, fl
     return mean([r.kappa for r in results]), mean([r.alpha for r in results]), mean([r.percent for r in results])
 
 
-def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
+def _segments(data: _Data, options: _Options, min_share: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
     resamples, seed, confidence = options
     two = len(data.coders) == 2
     values = segment_values_by_code(data.units, data.codings(), codes=_codes(data), min_share=min_share)
-    results, stacked = [], []
-    for code, value in values.items():
+    results: list[CodeAgreement] = []
+    stacked: list[np.ndarray] = []
+    for key, value in values.items():
+        code = str(key)
         rows = np.asarray(value.rows)
         stacked.append(rows)
         kappa_metric = cohen_kappa if two else fleiss_kappa
@@ -341,6 +346,7 @@ def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[lis
         undefined = explain_undefined(kappa_metric, rows, categories=BINARY) if kappa is None else None
         percent, alpha = percent_agreement(rows, categories=BINARY), krippendorff_alpha(rows, categories=BINARY)
         table = None
+        ci: dict[str, Interval]
         if two:
             table = Table2x2(*(int(x) for x in unit_tables(rows).sum(axis=0)))
             ci = table_bootstrap(unit_tables(rows), *options)
@@ -349,7 +355,8 @@ def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[lis
                                       categories=BINARY) if resamples else None
                   for name, metric in (("kappa", fleiss_kappa), ("percent", percent_agreement),
                                        ("alpha", krippendorff_alpha))}  # fmt: skip
-        sources, position = [], 0
+        sources: list[SourceAgreement] = []
+        position = 0
         for source, count in value.sources:
             sources.append(_source_units(str(source), rows[:, position : position + count], two))
             position += count
@@ -377,7 +384,8 @@ def _source_units(source: str, rows: np.ndarray, two: bool) -> SourceAgreement:
                            rows.shape[1] - everyone - nobody)  # fmt: skip
 
 
-def _segments_overall(stacked: list[np.ndarray], two: bool, options: tuple, results: list) -> OverallAgreement:
+def _segments_overall(stacked: list[np.ndarray], two: bool, options: _Options,
+                      results: list[CodeAgreement]) -> OverallAgreement:
     basis = "pooled over codes and sources (every code x unit decision)"
     if not stacked:
         return OverallAgreement(None, None, None, None, None, None, basis, None, None, None)
@@ -388,11 +396,11 @@ def _segments_overall(stacked: list[np.ndarray], two: bool, options: tuple, resu
         units = sum((unit_tables(r) for r in stacked), np.zeros((stacked[0].shape[1], 4), dtype=np.int64))
         ci = table_bootstrap(units, *options)  # resample units, every code of a unit together
     else:
-        kappa, ci = fleiss_kappa(rows, categories=BINARY), {"kappa": None, "percent": None, "alpha": None}
+        kappa, ci = fleiss_kappa(rows, categories=BINARY), NO_INTERVALS
     return OverallAgreement(kappa, ci["kappa"], percent, ci["percent"], alpha, ci["alpha"], basis, *_means(results))
 
 
-def _notes(unit: str, coders: int, options: tuple, undefined_as: float | None) -> tuple[str, ...]:
+def _notes(unit: str, coders: int, options: _Options, undefined_as: float | None) -> tuple[str, ...]:
     resamples, seed, confidence = options
     notes = []
     if unit == "character":
