@@ -86,6 +86,7 @@ class BlockResamples:
     drawn: np.ndarray  # (blocks, resamples) draw counts, read-only
     drawn_sizes: np.ndarray  # (resamples,) float64: whole numbers
     confidence: float
+    most: int  # the most times a block was drawn in one resample
 
     @classmethod
     def of(cls, sizes: np.ndarray, resamples: int, seed: int | None, confidence: float) -> BlockResamples | None:
@@ -94,14 +95,20 @@ class BlockResamples:
         if resamples < 1 or len(sizes) == 0:
             return None
         drawn = _draws(len(sizes), resamples, seed)
-        return cls(drawn, _drawn_totals((len(sizes), resamples, seed), drawn, sizes.astype(np.float64)), confidence)
+        totals = _drawn_totals((len(sizes), resamples, seed), drawn, sizes.astype(np.float64))
+        return cls(drawn, totals, confidence, int(drawn.max()))
 
     def sums(self, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """(resamples, k): per resample, the sum of ``values`` (n, k) of blocks ``rows`` (n,) as drawn."""
-        values = np.asarray(values, dtype=np.float64)
+        """(resamples, k): per resample, the sum of ``values`` (n, k), whole numbers >= 0, of blocks ``rows`` (n,)
+        as drawn. Exact: in float32 when no sum can reach 2**24 (each is at most ``most`` times the
+        values' sum), else in float64."""
+        values = np.asarray(values)
+        exact32 = len(values) and float(values.sum(axis=0).max()) * self.most < 2**24
+        kind = np.float32 if exact32 else np.float64
+        values = values.astype(kind)
         result = np.zeros((self.drawn.shape[1], values.shape[1]))
         for i in range(0, len(rows), 8192):  # bounded memory for a table where every block is coded
-            result += self.drawn[rows[i : i + 8192]].T.astype(np.float64) @ values[i : i + 8192]
+            result += self.drawn[rows[i : i + 8192]].T.astype(kind) @ values[i : i + 8192]
         return result
 
     def tables(self, coded: np.ndarray, scale: int = 1) -> np.ndarray:

@@ -71,32 +71,34 @@ class CharacterCell:
     table: Table2x2
 
 
-def means(sizes: Sequence[int], kappas: Sequence[float | None], percents: Sequence[float | None],
+def means(sizes: Sequence[int] | np.ndarray, kappas: Sequence[float | None] | np.ndarray,
+          percents: Sequence[float | None] | np.ndarray,
           undefined_kappa_as: float | None = None) -> tuple[float | None, float | None, float | None, float | None, int]:
     """Mean and size-weighted mean of the kappas and percents of a code's sources, and the count of
-    undefined kappas: empty sources are left out; an undefined kappa counts as ``undefined_kappa_as``
-    (left out when None)."""
-    kappa_pairs: list[tuple[float, int]] = []
-    percent_pairs: list[tuple[float, int]] = []
-    undefined = 0
-    for size, kappa, percent in zip(sizes, kappas, percents, strict=True):
-        if size == 0:
-            continue
-        percent_pairs.append((percent, size))  # type: ignore[arg-type]  # defined: size > 0
-        if kappa is None:
-            undefined += 1
-            kappa = undefined_kappa_as
-        if kappa is not None:
-            kappa_pairs.append((kappa, size))
-    return (*_means(kappa_pairs), *_means(percent_pairs), undefined)
+    undefined kappas (None or NaN): empty sources are left out; an undefined kappa counts as
+    ``undefined_kappa_as`` (left out when None). The sums run in source order, as Python's ``sum``."""
+    size, kappa, percent = np.asarray(sizes, dtype=np.int64), _floats(kappas), _floats(percents)
+    keep = size > 0
+    size, kappa, percent = size[keep], kappa[keep], percent[keep]
+    undefined = np.isnan(kappa)
+    if undefined_kappa_as is not None:
+        kappa = np.where(undefined, undefined_kappa_as, kappa)
+    counted = ~np.isnan(kappa)
+    return (*_means(kappa[counted], size[counted]), *_means(percent, size), int(undefined.sum()))
 
 
-def _means(pairs: list[tuple[float, int]]) -> tuple[float | None, float | None]:
-    """Unweighted and weight-weighted mean of (value, weight) pairs."""
-    if not pairs:
+def _floats(values: Sequence[float | None] | np.ndarray) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values.astype(np.float64)
+    return np.array([np.nan if value is None else value for value in values], dtype=np.float64)
+
+
+def _means(values: np.ndarray, weights: np.ndarray) -> tuple[float | None, float | None]:
+    """Unweighted and weighted mean; cumsum adds in order, one rounding at a time, as ``sum`` does."""
+    if not len(values):
         return None, None
-    weights = sum(w for _, w in pairs)
-    return sum(v for v, _ in pairs) / len(pairs), sum(v * w for v, w in pairs) / weights
+    total, weighted = np.cumsum(values)[-1], np.cumsum(values * weights)[-1]
+    return float(total) / len(values), float(weighted) / int(weights.sum())
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,4 +316,6 @@ def character_tables(columns: CodingColumns, layout: BlockLayout, *, blocks: boo
     block, block_code = block[distinct], block_code[distinct]
     at = block_code * stride + edges[block]
     block_sizes = edges[block + 1] - edges[block]
-    return CharacterTables(per_source, layout, block_code, block, tables(at, at + block_sizes, block_sizes))
+    block_tables = tables(at, at + block_sizes, block_sizes)
+    coded = block_tables[:, 3] < block_sizes  # not the empty blocks of empty sources a merged span runs past
+    return CharacterTables(per_source, layout, block_code[coded], block[coded], block_tables[coded])

@@ -140,9 +140,9 @@ def unit_tables(rows: np.ndarray) -> np.ndarray:
     return np.column_stack([first & second, first & ~second, ~first & second, ~first & ~second]).astype(np.int64)
 
 
-def table_kappas(tables: np.ndarray) -> tuple[list[float | None], list[float | None]]:
+def table_kappas(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Kappa and percent agreement of many 2x2 tables of whole numbers, each exactly the float
-    :func:`kappa_from_counts` and :func:`percent_from_counts` give (None where undefined).
+    :func:`kappa_from_counts` and :func:`percent_from_counts` give (NaN where those give None).
 
     Vectorised where that is exact: with fewer than 2**26 units per table every product is a whole
     number below 2**53, so numpy's one rounded division equals Python's; larger tables go one by one.
@@ -153,7 +153,8 @@ def table_kappas(tables: np.ndarray) -> tuple[list[float | None], list[float | N
     total = t.sum(axis=1)
     if len(t) and total.max() >= 2**26:
         rows = t.tolist()
-        return [kappa_from_counts(*row) for row in rows], [percent_from_counts(*row) for row in rows]
+        return (np.array([_nan(kappa_from_counts(*row)) for row in rows]),
+                np.array([_nan(percent_from_counts(*row)) for row in rows]))  # fmt: skip
     a, b, c, d = t.T
     first, second = a + b, a + c
     chance = first * second + (total - first) * (total - second)
@@ -161,8 +162,13 @@ def table_kappas(tables: np.ndarray) -> tuple[list[float | None], list[float | N
     with np.errstate(divide="ignore", invalid="ignore"):
         kappa = np.where(scale != 0, (total * (a + d) - chance) / scale, np.nan)
         percent = np.where(total > 0, 100.0 * (a + d) / total, np.nan)
-    return _nones(kappa), _nones(percent)
+    return kappa, percent
 
 
-def _nones(values: np.ndarray) -> list[float | None]:
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else value
+
+
+def nones(values: np.ndarray) -> list[float | None]:
+    """The values as Python floats, None for NaN (how the metrics say undefined)."""
     return [None if value != value else value for value in values.tolist()]  # NaN != NaN

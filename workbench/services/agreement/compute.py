@@ -57,7 +57,7 @@ from workbench.agreement import (
 from workbench.agreement.bootstrap import NO_INTERVALS, BlockResamples, Interval, table_bootstrap
 from workbench.agreement.characters import BlockLayout, character_tables, means
 from workbench.agreement.codings import CodingColumns
-from workbench.agreement.counts import Table2x2, table_alpha, table_kappas, unit_tables
+from workbench.agreement.counts import Table2x2, nones, table_alpha, table_kappas, unit_tables
 from workbench.agreement.matching import MatchingRows, match_rows
 from workbench.agreement.segments import segment_values_by_code
 from workbench.errors import WorkbenchError
@@ -281,13 +281,16 @@ def _characters(data: _Data, options: _Options, undefined_as: float | None) -> t
     sources, lengths = list(data.lengths), list(data.lengths.values())
     count = len(sources)
     flat = tables.sources.reshape(-1, 4)
-    kappas, percents = table_kappas(flat)
-    cells = flat.tolist()
+    kappa_array, percent_array = table_kappas(flat)
+    cells, kappas, percents = flat.tolist(), nones(kappa_array), nones(percent_array)
+    size_array = np.asarray(lengths, dtype=np.int64)
     results, drawn = [], None
     for c, code in enumerate(_codes(data)):
         at = slice(c * count, (c + 1) * count)
         rows, kappa, percent = cells[at], kappas[at], percents[at]
-        mean_kappa, weighted_kappa, mean_percent, weighted_percent, undefined = means(lengths, kappa, percent, undefined_as)
+        mean_kappa, weighted_kappa, mean_percent, weighted_percent, undefined = means(
+            size_array, kappa_array[at], percent_array[at], undefined_as
+        )
         pooled = Table2x2(*(int(x) for x in tables.sources[c].sum(axis=0)))
         ci = NO_INTERVALS
         if draws is not None:
