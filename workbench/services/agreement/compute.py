@@ -358,11 +358,7 @@ def _segments(data: _Data, options: _Options, min_share: float | None) -> tuple[
                                       categories=BINARY) if resamples else None
                   for name, metric in (("kappa", fleiss_kappa), ("percent", percent_agreement),
                                        ("alpha", krippendorff_alpha))}  # fmt: skip
-        sources: list[SourceAgreement] = []
-        position = 0
-        for source, count in value.sources:
-            sources.append(_source_units(str(source), rows[:, position : position + count], two))
-            position += count
+        sources = _two_coder_units(value.sources, rows) if two else _units_of_sources(value.sources, rows)
         results.append(CodeAgreement(
             code, data.names.get(code, code), kappa, "cohen" if two else "fleiss", f"{len(rows[0])} units",
             ci["kappa"], undefined, percent, ci["percent"], alpha, ci["alpha"], table, tuple(sources),
@@ -372,19 +368,39 @@ def _segments(data: _Data, options: _Options, min_share: float | None) -> tuple[
     return results, overall
 
 
-def _source_units(source: str, rows: np.ndarray, two: bool) -> SourceAgreement:
-    coded = rows.sum(axis=0)
-    everyone, nobody = int((coded == len(rows)).sum()), int((coded == 0).sum())
-    if two:
-        kappa = kappa_from_counts(everyone, int((rows[0] > rows[1]).sum()), int((rows[1] > rows[0]).sum()), nobody)
-        table = Table2x2(everyone, int((rows[0] > rows[1]).sum()), int((rows[1] > rows[0]).sum()), nobody)
-        return SourceAgreement(source, rows.shape[1], kappa, table.kappa_undefined if table.total else "no units",
-                               table.percent, *table.counts[:3], nobody, table.first_only + table.second_only)
-    kappa = fleiss_kappa(rows, categories=BINARY) if rows.shape[1] else None
-    undefined = explain_undefined(fleiss_kappa, rows, categories=BINARY) if rows.shape[1] and kappa is None else None
-    percent = percent_agreement(rows, categories=BINARY) if rows.shape[1] else None
-    return SourceAgreement(source, rows.shape[1], kappa, undefined, percent, everyone, None, None, nobody,
-                           rows.shape[1] - everyone - nobody)  # fmt: skip
+def _two_coder_units(sources: tuple[tuple[Hashable, int], ...], rows: np.ndarray) -> list[SourceAgreement]:
+    """Each source's 2x2 table of units (two coders), all sources at once."""
+    counts = np.array([count for _, count in sources], dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    tables = np.zeros((len(counts), 4), dtype=np.int64)
+    if len(counts) and rows.shape[1]:
+        filled = counts > 0
+        tables[filled] = np.add.reduceat(unit_tables(rows), starts[filled], axis=0)
+    kappas, percents = table_kappas(tables)
+    cells = []
+    for (source, count), (both, first, second, neither), kappa in zip(sources, tables.tolist(), nones(kappas), strict=True):
+        undefined = None if kappa is not None else (
+            explain_undefined(kappa_from_counts, both, first, second, neither) if count else "no units")
+        cells.append((str(source), count, kappa, undefined, both, first, second, neither))
+    return [SourceAgreement(source, count, kappa, undefined, percent, both, first, second, neither, first + second)
+            for (source, count, kappa, undefined, both, first, second, neither), percent
+            in zip(cells, nones(percents), strict=True)]  # fmt: skip
+
+
+def _units_of_sources(sources: tuple[tuple[Hashable, int], ...], rows: np.ndarray) -> list[SourceAgreement]:
+    """Each source's agreement of three or more coders on its units."""
+    result, position = [], 0
+    for source, count in sources:
+        part = rows[:, position : position + count]
+        position += count
+        coded = part.sum(axis=0)
+        everyone, nobody = int((coded == len(part)).sum()), int((coded == 0).sum())
+        kappa = fleiss_kappa(part, categories=BINARY) if count else None
+        undefined = explain_undefined(fleiss_kappa, part, categories=BINARY) if count and kappa is None else None
+        percent = percent_agreement(part, categories=BINARY) if count else None
+        result.append(SourceAgreement(str(source), count, kappa, undefined, percent, everyone, None, None, nobody,
+                                      count - everyone - nobody))  # fmt: skip
+    return result
 
 
 def _segments_overall(stacked: list[np.ndarray], two: bool, options: _Options,
