@@ -66,7 +66,11 @@ class MatchingCounts:
     @property
     def percent_observed(self) -> float | None:
         """Agreeing rows / all rows, in percent (MAXQDA's P observed x 100)."""
-        return 100.0 * self.agreements / self.total if self.total else None
+        return percent_of(self.agreements, self.total)
+
+    def percent(self, code: int) -> float | None:
+        """Percent of the rows of code index ``code`` that agree."""
+        return percent_of(self.agreements_per_code[code], self.totals_per_code[code])
 
     @property
     def codes_in_table(self) -> int:
@@ -102,7 +106,12 @@ class CodeMatching:
 
     @property
     def percent(self) -> float | None:
-        return 100.0 * self.agreements / self.total if self.total else None
+        return percent_of(self.agreements, self.total)
+
+
+def percent_of(agreeing: int, rows: int) -> float | None:
+    """Agreeing rows in percent of all rows; None without rows."""
+    return 100.0 * agreeing / rows if rows else None
 
 
 @dataclass(frozen=True, slots=True)

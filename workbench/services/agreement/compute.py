@@ -27,23 +27,20 @@ CIs are seeded percentile bootstraps (``resamples``, default 200; 0: none).
 Characters are not independent, so the character level resamples *sentence
 blocks* (a segment with the text up to the next one) and gives the interval
 of the pooled value; the other units resample units. Two coders use the exact
-2x2 :func:`~workbench.agreement.bootstrap.table_bootstrap`; more use
-:func:`workbench.agreement.bootstrap_ci`. The report's frozen dataclasses are
-in :mod:`workbench.services.agreement.report`.
+2x2 tables: every code's resampled tables at once from one set of draws
+(:class:`~workbench.agreement.bootstrap.BlockResamples`); more use
+:func:`workbench.agreement.bootstrap_ci`. The codings are read by
+:mod:`workbench.services.agreement.loading`; the report's frozen dataclasses
+are in :mod:`workbench.services.agreement.report`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.sql import Executable
 
 from workbench.agreement import bootstrap_ci as _bootstrap_ci
 from workbench.agreement import (
@@ -55,12 +52,12 @@ from workbench.agreement import (
     percent_agreement,
 )
 from workbench.agreement.bootstrap import NO_INTERVALS, BlockResamples, Interval, table_bootstrap
-from workbench.agreement.characters import BlockLayout, character_tables, means
-from workbench.agreement.codings import CodingColumns
+from workbench.agreement.characters import character_tables, means
 from workbench.agreement.counts import Table2x2, nones, table_alpha, table_kappas, unit_tables
 from workbench.agreement.matching import MatchingRows, match_rows
 from workbench.agreement.segments import segment_values_by_code
 from workbench.errors import WorkbenchError
+from workbench.services.agreement.loading import Compared, load_codings
 from workbench.services.agreement.report import (
     AgreementReport,
     CodeAgreement,
@@ -68,136 +65,19 @@ from workbench.services.agreement.report import (
     SourceAgreement,
     Unmatched,
 )
-from workbench.services.project.coders import require_coder
 from workbench.store.engine import Project
-from workbench.store.integrity import require_intact_codings
-from workbench.store.models import Code, Coding, Segment, Source, Turn
-
-__all__ = ["DEFAULT_CONFIDENCE", "DEFAULT_RESAMPLES", "DEFAULT_SEED", "UNITS", "compute_agreement", "table_bootstrap"]
 
 UNITS = ("character", "segment", "turn")
 DEFAULT_RESAMPLES = 200
 DEFAULT_SEED = 0
 DEFAULT_CONFIDENCE = 0.95
 BINARY = (0, 1)
-Units = dict[Hashable, list[tuple[int, int]]]  # source -> units (segments or turns)
-Spans = dict[Hashable, dict[Hashable, list[tuple[int, int]]]]  # one coder's codings: source -> code -> spans
 
 
 class _Options(NamedTuple):
     resamples: int
     seed: int | None
     confidence: float
-
-
-# --- loading --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Data:
-    coders: tuple[str, ...]
-    columns: CodingColumns  # the coders' codings in the compared sources (in ``lengths`` order), codes sorted
-    lengths: dict[str, int]
-    units: Units
-    layout: BlockLayout  # sentence blocks (the character bootstrap), else one block per source
-    names: dict[str, str]  # code key -> name
-    skipped: tuple[str, ...]
-
-    def codings(self) -> tuple[Spans, ...]:
-        """Per coder: source -> code -> [(start, end)], sorted (the segment and turn levels)."""
-        c = self.columns
-        sources, codes = [str(source) for source in c.sources], [str(code) for code in c.codes]
-        result: tuple[Spans, ...] = tuple({} for _ in self.coders)
-        order = np.lexsort((c.end, c.start, c.code, c.source, c.coder))
-        for coder, source, code, start, end in zip(
-            *(array[order].tolist() for array in (c.coder, c.source, c.code, c.start, c.end)), strict=True
-        ):
-            result[coder].setdefault(sources[source], {}).setdefault(codes[code], []).append((start, end))
-        return result
-
-
-def _int_columns(connection: Connection, statement: Executable, width: int) -> np.ndarray:
-    """(width, rows) int64 columns of a query of ``width`` integer columns, read from the driver's cursor:
-    100,000s of plain tuples, none of SQLAlchemy's Row objects (integers need no result processing)."""
-    result = connection.execute(statement)
-    try:
-        rows = result.cursor.fetchall()
-    finally:
-        result.close()
-    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=width * len(rows))
-    return flat.reshape(len(rows), width).T
-
-
-def _load(project: Project, coder_names: Sequence[str], unit: str, blocks_needed: bool) -> _Data:
-    names = [name.strip() for name in coder_names]
-    if len(set(names)) < 2:
-        only = f" (only {names[0]!r})" if names else ""
-        raise WorkbenchError(f"agreement compares two or more different coders{only}; name them with --coders A B")
-    with project.session() as session:
-        coders = [require_coder(session, name) for name in names]
-        require_intact_codings(session)  # so every coding's source and code exist
-        connection = session.connection()  # Core rows into numpy: no ORM bookkeeping for 100,000s of tuples
-        coder_id, source_id, code_id, start, end = _int_columns(connection, (
-            select(Coding.coder_id, Coding.source_id, Coding.code_id, Coding.start, Coding.end)
-            .where(Coding.coder_id.in_([coder.id for coder in coders]))
-        ), 5)  # fmt: skip
-        position = np.full(max(coder.id for coder in coders) + 1, -1, dtype=np.int64)
-        for i, found in enumerate(coders):
-            position[found.id] = i
-        coder = position[coder_id]  # index in the order the coders were named
-        for i, found in enumerate(np.bincount(coder, minlength=len(coders)).tolist()):
-            if not found:
-                raise WorkbenchError(f"coder {coders[i].name!r} has no codings in this project; choose a coder who has coded")
-        all_sources = connection.execute(select(Source.id, Source.name).order_by(Source.name)).all()
-        top = max([int(i) for i, _ in all_sources] + [int(source_id.max(initial=0))]) + 1
-        coded = np.bincount(np.unique(source_id * len(coders) + coder) // len(coders), minlength=top)
-        compared = [name for i, name in all_sources if coded[i] == len(coders)]
-        if not compared:
-            raise WorkbenchError(f"no source was coded by all of {', '.join(names)}; agreement needs double-coded sources")
-        lengths: dict[str, int] = dict(
-            connection.execute(select(Source.name, func.length(Source.text)).where(Source.name.in_(compared))).all()
-        )  # fmt: skip
-        ids = {name: int(i) for i, name in all_sources}
-        index = np.full(top, -1, dtype=np.int64)  # source id -> position in ``lengths``
-        index[[ids[name] for name in lengths]] = np.arange(len(lengths))
-        codebook = connection.execute(select(Code.id, Code.key, Code.name)).all()
-        code_names = {key: name for _, key, name in codebook}
-        code_keys = {int(i): key for i, key, _ in codebook}
-        units = _units(connection, unit, list(lengths)) if unit != "character" else {}
-        length_array = np.fromiter(lengths.values(), dtype=np.int64, count=len(lengths))
-        if blocks_needed:
-            segment_source, segment_start = _int_columns(connection, (
-                select(Segment.source_id, Segment.start).where(Segment.source_id.in_([ids[s] for s in lengths]))
-            ), 2)  # fmt: skip
-            layout = BlockLayout.of_starts(length_array, index[segment_source], segment_start)
-        else:
-            layout = BlockLayout.of(lengths)
-    source = index[source_id]
-    keep = source >= 0
-    used = np.unique(code_id[keep])
-    keys = sorted(code_keys[i] for i in used.tolist())
-    rank = {key: i for i, key in enumerate(keys)}
-    code_index = np.zeros(int(used.max(initial=0)) + 1, dtype=np.int64)
-    code_index[used] = [rank[code_keys[i]] for i in used.tolist()]
-    columns = CodingColumns(coder[keep], source[keep], code_index[code_id[keep]], start[keep], end[keep],
-                            tuple(lengths), tuple(keys))  # fmt: skip
-    columns.check_lengths(length_array, names)
-    skipped = tuple(s for s in (name for _, name in all_sources) if s not in lengths)
-    return _Data(tuple(names), columns, lengths, units, layout, code_names, skipped)
-
-
-def _units(connection: Connection, unit: str, compared: list[str]) -> Units:
-    """The segments or turns of the compared sources, in order."""
-    table = Turn if unit == "turn" else Segment
-    units: Units = {source: [] for source in compared}
-    for source, start, end in connection.execute(
-        select(Source.name, table.start, table.end)
-        .join(Source, Source.id == table.source_id)
-        .where(Source.name.in_(compared), table.end > table.start)
-        .order_by(Source.name, table.start)
-    ):
-        units[source].append((start, end))
-    return units
 
 
 # --- the comparison -----------------------------------------------------------------------------
@@ -226,7 +106,7 @@ def compute_agreement(
         raise WorkbenchError("resamples must be 0 or more and confidence between 0 and 1")
     if unit == "character" and len(set(coders)) > 2:
         raise WorkbenchError("the character level compares two coders; use --unit segment or --unit turn for three or more")
-    data = _load(project, coders, unit, blocks_needed=unit == "character" and resamples > 0)
+    data = load_codings(project, coders, unit, blocks_needed=unit == "character" and resamples > 0)
     options = _Options(resamples, seed, confidence)
     if unit == "character":
         codes, overall = _characters(data, options, undefined_kappa_as)
@@ -238,9 +118,7 @@ def compute_agreement(
         unmatched = _unmatched(rows, data.coders)
         at = {code: i for i, code in enumerate(counts.codes)}
         codes = [dataclasses.replace(c, matched=counts.agreements_per_code[at[c.code]], unmatched=unmatched[at[c.code]],
-                                     matched_percent=_percent(counts.agreements_per_code[at[c.code]],
-                                                              counts.totals_per_code[at[c.code]]))
-                 for c in codes]  # fmt: skip
+                                     matched_percent=counts.percent(at[c.code])) for c in codes]  # fmt: skip
         overall = dataclasses.replace(overall, matching_percent=counts.percent_observed,
                                       matching_kappa_n=counts.kappa_n, matching_codes=counts.codes_in_table)
     codes.sort(key=lambda c: (c.kappa is None, c.kappa if c.kappa is not None else 0.0, c.code))
@@ -248,10 +126,6 @@ def compute_agreement(
         data.coders, unit, overlap, min_share, resamples, seed, confidence, tuple(data.lengths),
         data.skipped, tuple(codes), overall, _notes(unit, len(data.coders), options, undefined_kappa_as),
     )  # fmt: skip
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return 100.0 * part / whole if whole else None
 
 
 def _unmatched(rows: MatchingRows, coders: tuple[str, ...]) -> list[tuple[Unmatched, ...]]:
@@ -271,11 +145,11 @@ def _unmatched(rows: MatchingRows, coders: tuple[str, ...]) -> list[tuple[Unmatc
     return [tuple(per_code) for per_code in result]
 
 
-def _codes(data: _Data) -> list[str]:
+def _codes(data: Compared) -> list[str]:
     return [str(code) for code in data.columns.codes]
 
 
-def _characters(data: _Data, options: _Options, undefined_as: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
+def _characters(data: Compared, options: _Options, undefined_as: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
     tables = character_tables(data.columns, data.layout, blocks=options.resamples > 0)
     draws = BlockResamples.of(data.layout.sizes, *options)
     sources, lengths = list(data.lengths), list(data.lengths.values())
@@ -334,7 +208,7 @@ def _means(results: list[CodeAgreement]) -> tuple[float | None, float | None, fl
     return mean([r.kappa for r in results]), mean([r.alpha for r in results]), mean([r.percent for r in results])
 
 
-def _segments(data: _Data, options: _Options, min_share: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
+def _segments(data: Compared, options: _Options, min_share: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
     resamples, seed, confidence = options
     two = len(data.coders) == 2
     values = segment_values_by_code(data.units, data.codings(), codes=_codes(data), min_share=min_share)
