@@ -82,9 +82,10 @@ def load_codings(project: Project, coder_names: Sequence[str], unit: str, blocks
         for i, found in enumerate(coders):
             position[found.id] = i
         coder = position[coder_id]  # index in the order the coders were named
-        for i, found in enumerate(np.bincount(coder, minlength=len(coders)).tolist()):
-            if not found:
-                raise WorkbenchError(f"coder {coders[i].name!r} has no codings in this project; choose a coder who has coded")
+        found = np.bincount(coder, minlength=len(coders))
+        for named in coders:
+            if not found[position[named.id]]:
+                raise WorkbenchError(f"coder {named.name!r} has no codings in this project; choose a coder who has coded")
         all_sources = connection.execute(select(Source.id, Source.name).order_by(Source.name)).all()
         top = max([int(i) for i, _ in all_sources] + [int(source_id.max(initial=0))]) + 1
         coded = np.bincount(np.unique(source_id * len(coders) + coder) // len(coders), minlength=top)
