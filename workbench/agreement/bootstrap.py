@@ -169,12 +169,14 @@ def forget_draws() -> None:
 def _drawn_totals(draw_key: tuple[int, int, int | None], drawn: np.ndarray, totals: np.ndarray) -> np.ndarray:
     """(resamples,): the summed block sizes of each resample; cached, as every code of a report shares them."""
     key = (draw_key, hashlib.blake2b(totals.tobytes(), digest_size=16).digest())
-    if key not in _TOTALS:
+    found = _TOTALS.get(key)
+    if found is None:
+        found = sum((totals[i : i + 8192] @ drawn[i : i + 8192].astype(np.float64)
+                     for i in range(0, len(drawn), 8192)), np.zeros(drawn.shape[1]))  # fmt: skip
         if len(_TOTALS) > 8:
             _TOTALS.clear()
-        _TOTALS[key] = sum((totals[i : i + 8192] @ drawn[i : i + 8192].astype(np.float64)
-                            for i in range(0, len(drawn), 8192)), np.zeros(drawn.shape[1]))  # fmt: skip
-    return _TOTALS[key]
+        _TOTALS[key] = found  # a report in another thread may clear the cache: return our own value
+    return found
 
 
 @functools.lru_cache(maxsize=4)
