@@ -79,12 +79,12 @@ def load_codings(project: Project, coder_names: Sequence[str], unit: str, blocks
             .where(Coding.coder_id.in_([coder.id for coder in coders]))
         ), 5)  # fmt: skip
         position = np.full(max(coder.id for coder in coders) + 1, -1, dtype=np.int64)
-        for i, found in enumerate(coders):
-            position[found.id] = i
+        for i, named in enumerate(coders):
+            position[named.id] = i
         coder = position[coder_id]  # index in the order the coders were named
-        found = np.bincount(coder, minlength=len(coders))
+        codings_of = np.bincount(coder, minlength=len(coders))
         for named in coders:
-            if not found[position[named.id]]:
+            if not codings_of[position[named.id]]:
                 raise WorkbenchError(f"coder {named.name!r} has no codings in this project; choose a coder who has coded")
         all_sources = connection.execute(select(Source.id, Source.name).order_by(Source.name)).all()
         top = max([int(i) for i, _ in all_sources] + [int(source_id.max(initial=0))]) + 1
