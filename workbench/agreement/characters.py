@@ -8,8 +8,9 @@ overlapping or touching codings count once. :func:`compare_characters` gives
 every code in every source and, per code, three labelled summaries
 (:class:`CharacterAgreement`): the unweighted mean over sources, the mean
 weighted by source length, and the pooled kappa of the summed table; likewise
-for percent agreement. :func:`code_blocks` computes one code's tables over every source at
-once with numpy, one row per block of text (sentence blocks for the bootstrap).
+for percent agreement. :func:`character_tables` computes every code's tables over every source at
+once with numpy from :class:`~workbench.agreement.codings.CodingColumns`, and for the bootstrap the
+tables of the blocks of text (sentence blocks) anyone coded.
 
 Degenerate cells, per code and source:
 
@@ -27,12 +28,23 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
-from workbench.agreement.codings import CoderCodings, SpanLike, check_sources, checked, codes_used
+from workbench.agreement.codings import (
+    CoderCodings,
+    CodingColumns,
+    SpanLike,
+    check_sources,
+    checked,
+    codes_used,
+    merged_spans,
+)
 from workbench.agreement.counts import Table2x2
 from workbench.domain.spans import intersect_all, merge
+
+_Source = TypeVar("_Source", bound=Hashable)
 
 
 def character_table(
@@ -59,12 +71,34 @@ class CharacterCell:
     table: Table2x2
 
 
-def _means(pairs: list[tuple[float, int]]) -> tuple[float | None, float | None]:
-    """Unweighted and weight-weighted mean of (value, weight) pairs."""
-    if not pairs:
+def means(sizes: Sequence[int] | np.ndarray, kappas: Sequence[float | None] | np.ndarray,
+          percents: Sequence[float | None] | np.ndarray,
+          undefined_kappa_as: float | None = None) -> tuple[float | None, float | None, float | None, float | None, int]:
+    """Mean and size-weighted mean of the kappas and percents of a code's sources, and the count of
+    undefined kappas (None or NaN): empty sources are left out; an undefined kappa counts as
+    ``undefined_kappa_as`` (left out when None). The sums run in source order, as Python's ``sum``."""
+    size, kappa, percent = np.asarray(sizes, dtype=np.int64), _floats(kappas), _floats(percents)
+    keep = size > 0
+    size, kappa, percent = size[keep], kappa[keep], percent[keep]
+    undefined = np.isnan(kappa)
+    if undefined_kappa_as is not None:
+        kappa = np.where(undefined, undefined_kappa_as, kappa)
+    counted = ~np.isnan(kappa)
+    return (*_means(kappa[counted], size[counted]), *_means(percent, size), int(undefined.sum()))
+
+
+def _floats(values: Sequence[float | None] | np.ndarray) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values.astype(np.float64)
+    return np.array([np.nan if value is None else value for value in values], dtype=np.float64)
+
+
+def _means(values: np.ndarray, weights: np.ndarray) -> tuple[float | None, float | None]:
+    """Unweighted and weighted mean; cumsum adds in order, one rounding at a time, as ``sum`` does."""
+    if not len(values):
         return None, None
-    weights = sum(w for _, w in pairs)
-    return sum(v for v, _ in pairs) / len(pairs), sum(v * w for v, w in pairs) / weights
+    total, weighted = np.cumsum(values)[-1], np.cumsum(values * weights)[-1]
+    return float(total) / len(values), float(weighted) / int(weights.sum())
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,23 +129,13 @@ class CharacterAgreement:
         blocks: np.ndarray | None = None,
     ) -> CharacterAgreement:
         cells = tuple(cells)
-        kappas: list[tuple[float, int]] = []
-        percents: list[tuple[float, int]] = []
-        undefined = 0
-        for cell in cells:
-            size = cell.table.total
-            if size == 0:
-                continue
-            percents.append((cell.table.percent, size))  # type: ignore[arg-type]  # defined: size > 0
-            kappa = cell.table.kappa
-            if kappa is None:
-                undefined += 1
-                kappa = undefined_kappa_as
-            if kappa is not None:
-                kappas.append((kappa, size))
+        mean_kappa, weighted_kappa, mean_percent, weighted_percent, undefined = means(
+            [cell.table.total for cell in cells], [cell.table.kappa for cell in cells],
+            [cell.table.percent for cell in cells], undefined_kappa_as,
+        )  # fmt: skip
         pooled = sum((cell.table for cell in cells), Table2x2(0, 0, 0, 0))
         return cls(
-            code, cells, *_means(kappas), pooled.kappa, *_means(percents), pooled.percent,
+            code, cells, mean_kappa, weighted_kappa, pooled.kappa, mean_percent, weighted_percent, pooled.percent,
             undefined, undefined_kappa_as, blocks,
         )  # fmt: skip
 
@@ -134,100 +158,164 @@ def compare_characters(
     """
     check_sources((first, second), text_lengths)
     codes = codes_used((first, second)) if codes is None else list(codes)
+    sources = tuple(text_lengths)
+    columns = CodingColumns.of((first, second), sources, codes, text_lengths)
     layout = BlockLayout.of(text_lengths, block_starts)
+    tables = character_tables(columns, layout)
     results = {}
-    for code in codes:
-        blocks = code_blocks(first, second, code, layout, text_lengths)
-        cells = (CharacterCell(source, Table2x2(*(int(x) for x in row)))
-                 for source, row in zip(layout.sources, source_tables(blocks, layout)))
-        results[code] = CharacterAgreement.of(code, cells, undefined_kappa_as=undefined_kappa_as, blocks=blocks)
+    for c, code in enumerate(codes):
+        cells = (CharacterCell(source, Table2x2(*row)) for source, row in zip(sources, tables.sources[c].tolist()))
+        results[code] = CharacterAgreement.of(code, cells, undefined_kappa_as=undefined_kappa_as,
+                                              blocks=tables.dense(c))  # fmt: skip
     return results
 
 
-# --- blocks of text: every source of one code at once (numpy) ---------------------------------
-
-
-def _merged(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Overlapping or touching spans joined (as :func:`workbench.domain.spans.merge`), vectorised."""
-    if len(starts) == 0:
-        return starts, ends
-    order = np.lexsort((ends, starts))
-    starts, ends = starts[order], ends[order]
-    reach = np.maximum.accumulate(ends)
-    begins = np.flatnonzero(np.concatenate(([True], starts[1:] > reach[:-1])))
-    return starts[begins], reach[np.concatenate((begins[1:] - 1, [len(starts) - 1]))]
-
-
-def _covered_before(starts: np.ndarray, ends: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Characters covered by the spans before each position (exact: piecewise linear over integers)."""
-    starts, ends = _merged(starts, ends)
-    if len(starts) == 0:
-        return np.zeros(len(positions))
-    knots = np.column_stack((starts, ends)).ravel().astype(np.float64)
-    covered = np.repeat(np.concatenate(([0.0], np.cumsum(ends - starts, dtype=np.float64))), 2)[1:-1]
-    return np.interp(positions, knots, covered)
+# --- every code and source at once (numpy) ------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class BlockLayout:
     """Sources laid end to end, each cut into blocks (sentence blocks, or the whole source).
 
-    ``offsets[i]`` is where source ``sources[i]`` begins; ``edges`` the block boundaries on
-    that line (the last is the total length); ``first_block[i]`` the index of source i's first block.
+    ``lengths[i]`` is the length of source i and ``offsets[i]`` where it begins; ``edges`` the block
+    boundaries on that line (the last is the total length); ``first_block[i]`` the index of source
+    i's first block. Every source has at least one block (a source of length 0: an empty one).
     """
 
-    sources: tuple[Hashable, ...]
-    offsets: dict[Hashable, int]
+    lengths: np.ndarray
+    offsets: np.ndarray
     edges: np.ndarray
     first_block: np.ndarray
 
     @classmethod
-    def of(cls, text_lengths: Mapping[Hashable, int], block_starts: Mapping[Hashable, Sequence[int]] | None = None) -> BlockLayout:
-        sources = tuple(text_lengths)
-        offsets, edges, firsts, at = {}, [], [], 0
-        for source in sources:
-            offsets[source] = at
+    def of(cls, text_lengths: Mapping[_Source, int], block_starts: Mapping[_Source, Sequence[int]] | None = None) -> BlockLayout:
+        """Blocks starting at ``block_starts[source]`` (each list starts at 0; None: one block per source)."""
+        lengths = np.fromiter(text_lengths.values(), dtype=np.int64, count=len(text_lengths))
+        offsets = np.cumsum(lengths) - lengths
+        if block_starts is None:
+            return cls(lengths, offsets, np.append(offsets, lengths.sum()), np.arange(len(lengths)))
+        edges: list[int] = []
+        firsts = []
+        for (source, length), at in zip(text_lengths.items(), offsets.tolist(), strict=True):
             firsts.append(len(edges))
-            starts = block_starts.get(source, [0]) if block_starts is not None else [0]
-            edges.extend(at + start for start in starts if 0 <= start < max(text_lengths[source], 1))
+            starts = block_starts.get(source, [0])
+            edges.extend(at + start for start in starts if 0 <= start < max(length, 1))
             if not starts or starts[0] != 0:
                 raise ValueError(f"the blocks of source {source!r} must start at 0")
-            at += text_lengths[source]
-        edges.append(at)
-        return cls(sources, offsets, np.asarray(edges, dtype=np.float64), np.asarray(firsts, dtype=np.int64))
+        edges.append(int(lengths.sum()))
+        return cls(lengths, offsets, np.asarray(edges, dtype=np.int64), np.asarray(firsts, dtype=np.int64))
+
+    @classmethod
+    def of_starts(cls, lengths: np.ndarray, source: np.ndarray, start: np.ndarray) -> BlockLayout:
+        """Blocks from (source index, start) pairs in any order: every source's block at 0, and one at each
+        distinct start inside the source (others ignored)."""
+        lengths = np.asarray(lengths, dtype=np.int64)
+        count = len(lengths)
+        offsets = np.cumsum(lengths) - lengths
+        inside = (start > 0) & (start < lengths[source])
+        sources = np.concatenate((np.arange(count), source[inside]))
+        starts = np.concatenate((np.zeros(count, dtype=np.int64), start[inside]))
+        order = np.lexsort((starts, sources))
+        sources, starts = sources[order], starts[order]
+        distinct = np.ones(len(sources), dtype=bool)
+        distinct[1:] = (sources[1:] != sources[:-1]) | (starts[1:] != starts[:-1])
+        sources, starts = sources[distinct], starts[distinct]
+        edges = np.append(offsets[sources] + starts, lengths.sum())
+        return cls(lengths, offsets, edges, np.searchsorted(sources, np.arange(count)))
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.edges)
 
 
-def _line_spans(codings: CoderCodings, code: Hashable, layout: BlockLayout, lengths: Mapping[Hashable, int],
-                what: str) -> tuple[np.ndarray, np.ndarray]:
-    starts: list[int] = []
-    ends: list[int] = []
-    for source, per_code in codings.items():
-        spans = checked(per_code.get(code, ()), lengths[source], what)
-        at = layout.offsets[source]
-        starts.extend(at + start for start, _ in spans)
-        ends.extend(at + end for _, end in spans)
-    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+class _Coverage:
+    """The characters a set of spans covers before each position (exact whole numbers)."""
+
+    def __init__(self, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.starts, self.ends = merged_spans(starts, ends, join_touching=True)
+        self.lengths = self.ends - self.starts
+        self.before = np.concatenate(([0], np.cumsum(self.lengths))).astype(np.int64)
+
+    def at(self, positions: np.ndarray) -> np.ndarray:
+        if len(self.starts) == 0:
+            return np.zeros(len(positions), dtype=np.int64)
+        i = np.maximum(np.searchsorted(self.starts, positions, side="right") - 1, 0)
+        return self.before[i] + np.clip(positions - self.starts[i], 0, self.lengths[i])
+
+    def between(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        return self.at(ends) - self.at(starts)
 
 
-def code_blocks(
-    first: CoderCodings, second: CoderCodings, code: Hashable, layout: BlockLayout, text_lengths: Mapping[Hashable, int]
-) -> np.ndarray:
-    """(blocks, 4) 2x2 character tables of one code, one row per block of ``layout``.
+@dataclass(frozen=True)
+class CharacterTables:
+    """Two coders' 2x2 character tables (both, first only, second only, neither) of every code.
 
-    Rows: both, first only, second only, neither. The rows of one source sum to its
-    :func:`character_table`; both = first + second - union, so no intersection is built.
+    ``sources[c, s]``: code c in source s. ``block_tables``: for each block of the layout that
+    anyone coded with a code, the table of that code in that block (``block_code``, ``block``
+    sorted by code, then block); every other block of a code is all "neither".
     """
-    a_starts, a_ends = _line_spans(first, code, layout, text_lengths, "first coder")
-    b_starts, b_ends = _line_spans(second, code, layout, text_lengths, "second coder")
+
+    sources: np.ndarray  # (codes, sources, 4)
+    layout: BlockLayout
+    block_code: np.ndarray  # (coded blocks,)
+    block: np.ndarray
+    block_tables: np.ndarray  # (coded blocks, 4)
+
+    def rows(self, code: int) -> slice:
+        """The coded blocks of code index ``code`` in ``block``/``block_tables``."""
+        return slice(*np.searchsorted(self.block_code, [code, code + 1]).tolist())
+
+    def dense(self, code: int) -> np.ndarray:
+        """(blocks, 4): the code's table in every block."""
+        sizes = self.layout.sizes
+        dense = np.zeros((len(sizes), 4), dtype=np.int64)
+        dense[:, 3] = sizes
+        rows = self.rows(code)
+        dense[self.block[rows]] = self.block_tables[rows]
+        return dense
+
+
+def character_tables(columns: CodingColumns, layout: BlockLayout, *, blocks: bool = True) -> CharacterTables:
+    """Every code's character tables per source and per coded block (``blocks=False``: per source only).
+
+    ``columns`` holds the codings of two coders (0 and 1) over the sources of ``layout``, in its order.
+    Each code gets a line of its own with the sources end to end, one character apart from the next
+    code's, so each coder's codings (and both coders' together) are one set of spans for all codes;
+    a table is then the characters each set covers between two positions, a binary search away.
+    """
+    lengths, offsets = layout.lengths, layout.offsets
+    codes, count = len(columns.codes), len(lengths)
+    stride = int(lengths.sum()) + 1
+    base = columns.code * stride + offsets[columns.source]
+    starts, ends = base + columns.start, base + columns.end
+    first, second = columns.coder == 0, columns.coder == 1
+    coverage = [_Coverage(starts[mask], ends[mask]) for mask in (first, second, first | second)]
+
+    def tables(at: np.ndarray, to: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        a, b, union = (cover.between(at, to) for cover in coverage)
+        both = a + b - union
+        return np.column_stack([both, a - both, b - both, sizes - union])
+
+    at = (np.arange(codes, dtype=np.int64)[:, None] * stride + offsets[None, :]).ravel()
+    sizes = np.tile(lengths, codes)
+    per_source = tables(at, at + sizes, sizes).reshape(codes, count, 4)
+    if not blocks:
+        empty = np.zeros(0, dtype=np.int64)
+        return CharacterTables(per_source, layout, empty, empty, np.zeros((0, 4), dtype=np.int64))
+    # The blocks anyone coded: those the merged spans of both coders together reach into.
+    union = coverage[2]
+    code = union.starts // stride
     edges = layout.edges
-    a = np.diff(_covered_before(a_starts, a_ends, edges))
-    b = np.diff(_covered_before(b_starts, b_ends, edges))
-    union = np.diff(_covered_before(np.concatenate((a_starts, b_starts)), np.concatenate((a_ends, b_ends)), edges))
-    both = a + b - union
-    sizes = np.diff(edges)
-    return np.rint(np.column_stack([both, a - both, b - both, sizes - union])).astype(np.int64)
-
-
-def source_tables(blocks: np.ndarray, layout: BlockLayout) -> np.ndarray:
-    """(sources, 4): the blocks of each source summed (every source has at least one block)."""
-    return np.add.reduceat(blocks, layout.first_block, axis=0)
+    low = np.searchsorted(edges, union.starts - code * stride, side="right") - 1
+    high = np.searchsorted(edges, union.ends - code * stride, side="left") - 1
+    spans = high - low + 1
+    block = np.repeat(low - np.cumsum(spans) + spans, spans) + np.arange(int(spans.sum()))
+    block_code = np.repeat(code, spans)
+    distinct = np.ones(len(block), dtype=bool)
+    distinct[1:] = (block[1:] != block[:-1]) | (block_code[1:] != block_code[:-1])
+    block, block_code = block[distinct], block_code[distinct]
+    at = block_code * stride + edges[block]
+    block_sizes = edges[block + 1] - edges[block]
+    block_tables = tables(at, at + block_sizes, block_sizes)
+    coded = block_tables[:, 3] < block_sizes  # not the empty blocks of empty sources a merged span runs past
+    return CharacterTables(per_source, layout, block_code[coded], block[coded], block_tables[coded])

@@ -138,3 +138,37 @@ def unit_tables(rows: np.ndarray) -> np.ndarray:
     """(units, 4) one-hot 2x2 tables from two coders' 1/0 rows."""
     first, second = rows.astype(bool)
     return np.column_stack([first & second, first & ~second, ~first & second, ~first & ~second]).astype(np.int64)
+
+
+def table_kappas(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Kappa and percent agreement of many 2x2 tables of whole numbers, each exactly the float
+    :func:`kappa_from_counts` and :func:`percent_from_counts` give (NaN where those give None).
+
+    Vectorised where that is exact: with fewer than 2**26 units per table every product is a whole
+    number below 2**53, so numpy's one rounded division equals Python's; larger tables go one by one.
+    """
+    t = np.asarray(tables, dtype=np.int64).reshape(-1, 4)
+    if (t < 0).any():
+        raise ValueError("2x2 counts must be whole numbers >= 0")
+    total = t.sum(axis=1)
+    if len(t) and total.max() >= 2**26:
+        rows = t.tolist()
+        return (np.array([_nan(kappa_from_counts(*row)) for row in rows]),
+                np.array([_nan(percent_from_counts(*row)) for row in rows]))  # fmt: skip
+    a, b, c, d = t.T
+    first, second = a + b, a + c
+    chance = first * second + (total - first) * (total - second)
+    scale = total * total - chance
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.where(scale != 0, (total * (a + d) - chance) / scale, np.nan)
+        percent = np.where(total > 0, 100.0 * (a + d) / total, np.nan)
+    return kappa, percent
+
+
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else value
+
+
+def nones(values: np.ndarray) -> list[float | None]:
+    """The values as Python floats, None for NaN (how the metrics say undefined)."""
+    return [None if value != value else value for value in values.tolist()]  # NaN != NaN

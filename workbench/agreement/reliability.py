@@ -61,6 +61,10 @@ class Coded:
 
     @classmethod
     def _of_numbers(cls, data: np.ndarray, declared: tuple[Any, ...] | None) -> Coded | None:
+        if (declared is not None and data.dtype.kind in "biu" and data.size
+                and declared == tuple(range(len(declared))) and all(type(c) is int for c in declared)
+                and 0 <= data.min() and data.max() < len(declared)):  # fmt: skip
+            return cls(data.astype(np.int64), declared, True)  # values 0..k-1 are their own indices
         present = ~np.isnan(data) if data.dtype.kind == "f" else None
         if declared is None:
             cats = np.unique(data if present is None else data[present])

@@ -27,20 +27,20 @@ CIs are seeded percentile bootstraps (``resamples``, default 200; 0: none).
 Characters are not independent, so the character level resamples *sentence
 blocks* (a segment with the text up to the next one) and gives the interval
 of the pooled value; the other units resample units. Two coders use the exact
-2x2 :func:`~workbench.agreement.bootstrap.table_bootstrap`; more use
-:func:`workbench.agreement.bootstrap_ci`. The report's frozen dataclasses are
-in :mod:`workbench.services.agreement.report`.
+2x2 tables: every code's resampled tables at once from one set of draws
+(:class:`~workbench.agreement.bootstrap.BlockResamples`); more use
+:func:`workbench.agreement.bootstrap_ci`. The codings are read by
+:mod:`workbench.services.agreement.loading`; the report's frozen dataclasses
+are in :mod:`workbench.services.agreement.report`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import func, select
 
 from workbench.agreement import bootstrap_ci as _bootstrap_ci
 from workbench.agreement import (
@@ -51,12 +51,13 @@ from workbench.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
-from workbench.agreement.bootstrap import table_bootstrap
-from workbench.agreement.characters import compare_characters
-from workbench.agreement.counts import Table2x2, table_alpha, unit_tables
-from workbench.agreement.matching import match_segments
+from workbench.agreement.bootstrap import NO_INTERVALS, BlockResamples, Interval, table_bootstrap
+from workbench.agreement.characters import character_tables, means
+from workbench.agreement.counts import Table2x2, nones, table_alpha, table_kappas, unit_tables
+from workbench.agreement.matching import MatchingRows, match_rows
 from workbench.agreement.segments import segment_values_by_code
 from workbench.errors import WorkbenchError
+from workbench.services.agreement.loading import Compared, load_codings
 from workbench.services.agreement.report import (
     AgreementReport,
     CodeAgreement,
@@ -64,12 +65,7 @@ from workbench.services.agreement.report import (
     SourceAgreement,
     Unmatched,
 )
-from workbench.services.project.coders import require_coder
 from workbench.store.engine import Project
-from workbench.store.integrity import require_intact_codings
-from workbench.store.models import Code, Coding, Segment, Source, Turn
-
-# Still importable from here: Interval, table_values and the report dataclasses (agreement_report).
 
 UNITS = ("character", "segment", "turn")
 DEFAULT_RESAMPLES = 200
@@ -78,81 +74,10 @@ DEFAULT_CONFIDENCE = 0.95
 BINARY = (0, 1)
 
 
-# --- loading --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Data:
-    coders: tuple[str, ...]
-    codings: tuple[dict, ...]  # per coder: source -> code -> [(start, end)]
-    lengths: dict[str, int]
-    units: dict[str, list[tuple[int, int]]]
-    blocks: dict[str, list[int]]  # block starts per source (segment starts, with 0)
-    names: dict[str, str]  # code key -> name
-    skipped: tuple[str, ...]
-
-
-def _load(project: Project, coder_names: Sequence[str], unit: str, blocks_needed: bool) -> _Data:
-    names = [name.strip() for name in coder_names]
-    if len(set(names)) < 2:
-        only = f" (only {names[0]!r})" if names else ""
-        raise WorkbenchError(f"agreement compares two or more different coders{only}; name them with --coders A B")
-    with project.session() as session:
-        coders = [require_coder(session, name) for name in names]
-        require_intact_codings(session)
-        connection = session.connection()  # Core rows: no ORM bookkeeping for 100,000s of tuples
-        ids = {coder.id: i for i, coder in enumerate(coders)}
-        rows = connection.execute(
-            select(Coding.coder_id, Source.name, Code.key, Coding.start, Coding.end)
-            .join(Source, Source.id == Coding.source_id)
-            .join(Code, Code.id == Coding.code_id)
-            .where(Coding.coder_id.in_(list(ids)))
-            .order_by(Coding.start, Coding.end)
-        ).all()
-        coded_by: dict[str, set[int]] = defaultdict(set)
-        for coder_id, source, *_ in rows:
-            coded_by[source].add(ids[coder_id])
-        for coder in coders:
-            if not any(ids[coder.id] in who for who in coded_by.values()):
-                raise WorkbenchError(f"coder {coder.name!r} has no codings in this project; choose a coder who has coded")
-        all_sources = list(connection.scalars(select(Source.name).order_by(Source.name)))
-        compared = [s for s in all_sources if len(coded_by.get(s, ())) == len(coders)]
-        if not compared:
-            raise WorkbenchError(f"no source was coded by all of {', '.join(names)}; agreement needs double-coded sources")
-        lengths = dict(
-            connection.execute(select(Source.name, func.length(Source.text)).where(Source.name.in_(compared))).all()
-        )
-        # Only what the unit asks for: units for segment/turn; sentence blocks for the character bootstrap.
-        unit_rows: list = []
-        segment_rows: list = []
-        if unit != "character":
-            table = Turn if unit == "turn" else Segment
-            unit_rows = connection.execute(
-                select(Source.name, table.start, table.end)
-                .join(Source, Source.id == table.source_id)
-                .where(Source.name.in_(compared), table.end > table.start)
-                .order_by(Source.name, table.start)
-            ).all()
-        elif blocks_needed:
-            segment_rows = connection.execute(
-                select(Source.name, Segment.start).join(Source, Source.id == Segment.source_id)
-                .where(Source.name.in_(compared)).order_by(Source.name, Segment.start)
-            ).all()  # fmt: skip
-        code_names = dict(connection.execute(select(Code.key, Code.name)).all())
-    codings: tuple[dict, ...] = tuple(defaultdict(lambda: defaultdict(list)) for _ in coders)
-    for coder_id, source, code, start, end in rows:
-        if source in lengths:
-            codings[ids[coder_id]][source][code].append((start, end))
-    units: dict[str, list[tuple[int, int]]] = {source: [] for source in compared}
-    for source, start, end in unit_rows:
-        units[source].append((start, end))
-    blocks: dict[str, list[int]] = {source: [0] for source in compared}
-    for source, start, *_ in segment_rows:
-        if 0 < start < lengths[source] and start > blocks[source][-1]:
-            blocks[source].append(start)
-    skipped = tuple(s for s in all_sources if s not in lengths)
-    frozen = tuple({s: {c: list(v) for c, v in per.items()} for s, per in coder.items()} for coder in codings)
-    return _Data(tuple(names), frozen, lengths, units, blocks, code_names, skipped)
+class _Options(NamedTuple):
+    resamples: int
+    seed: int | None
+    confidence: float
 
 
 # --- the comparison -----------------------------------------------------------------------------
@@ -181,19 +106,21 @@ def compute_agreement(
         raise WorkbenchError("resamples must be 0 or more and confidence between 0 and 1")
     if unit == "character" and len(set(coders)) > 2:
         raise WorkbenchError("the character level compares two coders; use --unit segment or --unit turn for three or more")
-    data = _load(project, coders, unit, blocks_needed=unit == "character" and resamples > 0)
-    options = (resamples, seed, confidence)
+    data = load_codings(project, coders, unit, blocks_needed=unit == "character" and resamples > 0)
+    options = _Options(resamples, seed, confidence)
     if unit == "character":
         codes, overall = _characters(data, options, undefined_kappa_as)
     else:
         codes, overall = _segments(data, options, min_share)
-    matching = None
     if len(data.coders) == 2:
-        matching = match_segments(data.codings[0], data.codings[1], overlap=overlap, codes=[c.code for c in codes])
-        by_code = {m.code: m for m in matching.codes}
-        codes = [_with_matching(c, by_code[c.code], data.coders) for c in codes]
-        overall = dataclasses.replace(overall, matching_percent=matching.percent_observed,
-                                      matching_kappa_n=matching.kappa_n, matching_codes=matching.codes_in_table)
+        rows = match_rows(data.columns, overlap)
+        counts = rows.counts()
+        unmatched = _unmatched(rows, data.coders)
+        at = {code: i for i, code in enumerate(counts.codes)}
+        codes = [dataclasses.replace(c, matched=counts.agreements_per_code[at[c.code]], unmatched=unmatched[at[c.code]],
+                                     matched_percent=counts.percent(at[c.code])) for c in codes]  # fmt: skip
+        overall = dataclasses.replace(overall, matching_percent=counts.percent_observed,
+                                      matching_kappa_n=counts.kappa_n, matching_codes=counts.codes_in_table)
     codes.sort(key=lambda c: (c.kappa is None, c.kappa if c.kappa is not None else 0.0, c.code))
     return AgreementReport(
         data.coders, unit, overlap, min_share, resamples, seed, confidence, tuple(data.lengths),
@@ -201,42 +128,60 @@ def compute_agreement(
     )  # fmt: skip
 
 
-def _with_matching(code: CodeAgreement, matching, coders: tuple[str, ...]) -> CodeAgreement:  # type: ignore[no-untyped-def]
-    unmatched = tuple(
-        Unmatched(coders[row.coder], str(row.source), row.span.start, row.span.end, row.best_overlap)
-        for row in sorted(matching.unmatched, key=lambda r: (str(r.source), r.span, r.coder))
-    )
-    return dataclasses.replace(code, matched=matching.agreements, unmatched=unmatched, matched_percent=matching.percent)
+def _unmatched(rows: MatchingRows, coders: tuple[str, ...]) -> list[tuple[Unmatched, ...]]:
+    """Per code (index): the codings below the overlap, by source name, span and coder."""
+    names = [str(source) for source in rows.sources]
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    below = np.flatnonzero(~rows.agrees)
+    order = below[np.lexsort((rows.coder[below], rows.end[below], rows.start[below], rank[rows.source[below]],
+                              rows.code[below]))]  # fmt: skip
+    result: list[list[Unmatched]] = [[] for _ in rows.codes]
+    for code, coder, source, start, end, best in zip(
+        *(array[order].tolist() for array in (rows.code, rows.coder, rows.source, rows.start, rows.end, rows.best_overlap)),
+        strict=True,
+    ):
+        result[code].append(Unmatched(coders[coder], names[source], start, end, best))
+    return [tuple(per_code) for per_code in result]
 
 
-def _codes(data: _Data) -> list[str]:
-    return sorted({code for coder in data.codings for per in coder.values() for code in per})
+def _codes(data: Compared) -> list[str]:
+    return [str(code) for code in data.columns.codes]
 
 
-def _characters(data: _Data, options: tuple, undefined_as: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
-    first, second = data.codings
-    compared = compare_characters(first, second, data.lengths, undefined_kappa_as=undefined_as,
-                                  block_starts=data.blocks if options[0] else None)  # fmt: skip
-    results, total = [], None
-    for code, summary in compared.items():
-        blocks = summary.blocks
-        total = blocks if total is None else total + blocks
-        pooled = Table2x2(*(int(x) for x in blocks.sum(axis=0)))
-        ci = table_bootstrap(blocks, *options)
-        alpha = table_alpha(pooled)
-        sources = tuple(_source_cell(cell.source, cell.table) for cell in summary.cells)
+def _characters(data: Compared, options: _Options, undefined_as: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
+    tables = character_tables(data.columns, data.layout, blocks=options.resamples > 0)
+    draws = BlockResamples.of(data.layout.sizes, *options)
+    sources, lengths = list(data.lengths), list(data.lengths.values())
+    count = len(sources)
+    flat = tables.sources.reshape(-1, 4)
+    kappa_array, percent_array = table_kappas(flat)
+    cells, kappas, percents = flat.tolist(), nones(kappa_array), nones(percent_array)
+    size_array = np.asarray(lengths, dtype=np.int64)
+    results, drawn = [], None
+    for c, code in enumerate(_codes(data)):
+        at = slice(c * count, (c + 1) * count)
+        rows, kappa, percent = cells[at], kappas[at], percents[at]
+        mean_kappa, weighted_kappa, mean_percent, weighted_percent, undefined = means(
+            size_array, kappa_array[at], percent_array[at], undefined_as
+        )
+        pooled = Table2x2(*(int(x) for x in tables.sources[c].sum(axis=0)))
+        ci = NO_INTERVALS
+        if draws is not None:
+            blocks = tables.rows(c)
+            sums = draws.sums(tables.block[blocks], tables.block_tables[blocks, :3])
+            drawn = sums if drawn is None else drawn + sums
+            ci = draws.intervals(draws.tables(sums))
+        pooled_kappa, pooled_percent = pooled.kappa, pooled.percent
         results.append(CodeAgreement(
-            code, data.names.get(code, code), summary.pooled_kappa, "cohen", "pooled over sources (summed table)",
-            ci["kappa"], pooled.kappa_undefined, summary.pooled_percent, ci["percent"], alpha, ci["alpha"], pooled,
-            sources, kappa_mean=summary.mean_kappa, kappa_weighted=summary.weighted_kappa,
-            kappa_pooled=summary.pooled_kappa, percent_mean=summary.mean_percent,
-            percent_weighted=summary.weighted_percent, percent_pooled=summary.pooled_percent,
-            undefined_sources=summary.undefined_cells,
+            code, data.names.get(code, code), pooled_kappa, "cohen", "pooled over sources (summed table)",
+            ci["kappa"], pooled.kappa_undefined, pooled_percent, ci["percent"], table_alpha(pooled), ci["alpha"],
+            pooled, tuple(_source_cells(sources, rows, kappa, percent)), kappa_mean=mean_kappa,
+            kappa_weighted=weighted_kappa, kappa_pooled=pooled_kappa, percent_mean=mean_percent,
+            percent_weighted=weighted_percent, percent_pooled=pooled_percent, undefined_sources=undefined,
         ))  # fmt: skip
-    if total is None:
-        total = np.zeros((1, 4), dtype=np.int64)
-    table = Table2x2(*(int(x) for x in total.sum(axis=0)))
-    ci = table_bootstrap(total, *options)
+    table = Table2x2(*(int(x) for x in tables.sources.sum(axis=(0, 1)))) if len(results) else Table2x2(0, 0, 0, 0)
+    ci = draws.intervals(draws.tables(drawn, len(results))) if draws is not None and drawn is not None else NO_INTERVALS
     overall = OverallAgreement(
         table.kappa, ci["kappa"], table.percent, ci["percent"], table_alpha(table), ci["alpha"],
         "pooled over codes and sources (one summed table of characters x codes)", *_means(results),
@@ -244,11 +189,15 @@ def _characters(data: _Data, options: tuple, undefined_as: float | None) -> tupl
     return results, overall
 
 
-def _source_cell(source: object, table: Table2x2) -> SourceAgreement:
-    kappa = table.kappa  # each metric once: a report has a cell per code and source
-    undefined = table.kappa_undefined if kappa is None else None
-    return SourceAgreement(str(source), table.total, kappa, undefined, table.percent, *table.counts[:3],
-                           table.neither, table.first_only + table.second_only)  # fmt: skip
+def _source_cells(sources: list[str], rows: list[list[int]], kappas: list[float | None],
+                  percents: list[float | None]) -> list[SourceAgreement]:
+    """One code's cells: each source's table with its kappa (or why it is undefined) and percent."""
+    return [
+        SourceAgreement(source, both + first + second + neither, kappa,
+                        explain_undefined(kappa_from_counts, both, first, second, neither) if kappa is None else None,
+                        percent, both, first, second, neither, first + second)
+        for source, (both, first, second, neither), kappa, percent in zip(sources, rows, kappas, percents, strict=True)
+    ]  # fmt: skip
 
 
 def _means(results: list[CodeAgreement]) -> tuple[float | None, float | None, float | None]:
@@ -259,12 +208,14 @@ def _means(results: list[CodeAgreement]) -> tuple[float | None, float | None, fl
     return mean([r.kappa for r in results]), mean([r.alpha for r in results]), mean([r.percent for r in results])
 
 
-def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
+def _segments(data: Compared, options: _Options, min_share: float | None) -> tuple[list[CodeAgreement], OverallAgreement]:
     resamples, seed, confidence = options
     two = len(data.coders) == 2
-    values = segment_values_by_code(data.units, data.codings, codes=_codes(data), min_share=min_share)
-    results, stacked = [], []
-    for code, value in values.items():
+    values = segment_values_by_code(data.units, data.codings(), codes=_codes(data), min_share=min_share)
+    results: list[CodeAgreement] = []
+    stacked: list[np.ndarray] = []
+    for key, value in values.items():
+        code = str(key)
         rows = np.asarray(value.rows)
         stacked.append(rows)
         kappa_metric = cohen_kappa if two else fleiss_kappa
@@ -272,6 +223,7 @@ def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[lis
         undefined = explain_undefined(kappa_metric, rows, categories=BINARY) if kappa is None else None
         percent, alpha = percent_agreement(rows, categories=BINARY), krippendorff_alpha(rows, categories=BINARY)
         table = None
+        ci: dict[str, Interval]
         if two:
             table = Table2x2(*(int(x) for x in unit_tables(rows).sum(axis=0)))
             ci = table_bootstrap(unit_tables(rows), *options)
@@ -280,10 +232,7 @@ def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[lis
                                       categories=BINARY) if resamples else None
                   for name, metric in (("kappa", fleiss_kappa), ("percent", percent_agreement),
                                        ("alpha", krippendorff_alpha))}  # fmt: skip
-        sources, position = [], 0
-        for source, count in value.sources:
-            sources.append(_source_units(str(source), rows[:, position : position + count], two))
-            position += count
+        sources = _two_coder_units(value.sources, rows) if two else _units_of_sources(value.sources, rows)
         results.append(CodeAgreement(
             code, data.names.get(code, code), kappa, "cohen" if two else "fleiss", f"{len(rows[0])} units",
             ci["kappa"], undefined, percent, ci["percent"], alpha, ci["alpha"], table, tuple(sources),
@@ -293,22 +242,43 @@ def _segments(data: _Data, options: tuple, min_share: float | None) -> tuple[lis
     return results, overall
 
 
-def _source_units(source: str, rows: np.ndarray, two: bool) -> SourceAgreement:
-    coded = rows.sum(axis=0)
-    everyone, nobody = int((coded == len(rows)).sum()), int((coded == 0).sum())
-    if two:
-        kappa = kappa_from_counts(everyone, int((rows[0] > rows[1]).sum()), int((rows[1] > rows[0]).sum()), nobody)
-        table = Table2x2(everyone, int((rows[0] > rows[1]).sum()), int((rows[1] > rows[0]).sum()), nobody)
-        return SourceAgreement(source, rows.shape[1], kappa, table.kappa_undefined if table.total else "no units",
-                               table.percent, *table.counts[:3], nobody, table.first_only + table.second_only)
-    kappa = fleiss_kappa(rows, categories=BINARY) if rows.shape[1] else None
-    undefined = explain_undefined(fleiss_kappa, rows, categories=BINARY) if rows.shape[1] and kappa is None else None
-    percent = percent_agreement(rows, categories=BINARY) if rows.shape[1] else None
-    return SourceAgreement(source, rows.shape[1], kappa, undefined, percent, everyone, None, None, nobody,
-                           rows.shape[1] - everyone - nobody)  # fmt: skip
+def _two_coder_units(sources: tuple[tuple[Hashable, int], ...], rows: np.ndarray) -> list[SourceAgreement]:
+    """Each source's 2x2 table of units (two coders), all sources at once."""
+    counts = np.array([count for _, count in sources], dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    tables = np.zeros((len(counts), 4), dtype=np.int64)
+    if len(counts) and rows.shape[1]:
+        filled = counts > 0
+        tables[filled] = np.add.reduceat(unit_tables(rows), starts[filled], axis=0)
+    kappas, percents = table_kappas(tables)
+    cells = []
+    for (source, count), (both, first, second, neither), kappa in zip(sources, tables.tolist(), nones(kappas), strict=True):
+        undefined = None if kappa is not None else (
+            explain_undefined(kappa_from_counts, both, first, second, neither) if count else "no units")
+        cells.append((str(source), count, kappa, undefined, both, first, second, neither))
+    return [SourceAgreement(source, count, kappa, undefined, percent, both, first, second, neither, first + second)
+            for (source, count, kappa, undefined, both, first, second, neither), percent
+            in zip(cells, nones(percents), strict=True)]  # fmt: skip
 
 
-def _segments_overall(stacked: list[np.ndarray], two: bool, options: tuple, results: list) -> OverallAgreement:
+def _units_of_sources(sources: tuple[tuple[Hashable, int], ...], rows: np.ndarray) -> list[SourceAgreement]:
+    """Each source's agreement of three or more coders on its units."""
+    result, position = [], 0
+    for source, count in sources:
+        part = rows[:, position : position + count]
+        position += count
+        coded = part.sum(axis=0)
+        everyone, nobody = int((coded == len(part)).sum()), int((coded == 0).sum())
+        kappa = fleiss_kappa(part, categories=BINARY) if count else None
+        undefined = explain_undefined(fleiss_kappa, part, categories=BINARY) if count and kappa is None else None
+        percent = percent_agreement(part, categories=BINARY) if count else None
+        result.append(SourceAgreement(str(source), count, kappa, undefined, percent, everyone, None, None, nobody,
+                                      count - everyone - nobody))  # fmt: skip
+    return result
+
+
+def _segments_overall(stacked: list[np.ndarray], two: bool, options: _Options,
+                      results: list[CodeAgreement]) -> OverallAgreement:
     basis = "pooled over codes and sources (every code x unit decision)"
     if not stacked:
         return OverallAgreement(None, None, None, None, None, None, basis, None, None, None)
@@ -319,11 +289,11 @@ def _segments_overall(stacked: list[np.ndarray], two: bool, options: tuple, resu
         units = sum((unit_tables(r) for r in stacked), np.zeros((stacked[0].shape[1], 4), dtype=np.int64))
         ci = table_bootstrap(units, *options)  # resample units, every code of a unit together
     else:
-        kappa, ci = fleiss_kappa(rows, categories=BINARY), {"kappa": None, "percent": None, "alpha": None}
+        kappa, ci = fleiss_kappa(rows, categories=BINARY), NO_INTERVALS
     return OverallAgreement(kappa, ci["kappa"], percent, ci["percent"], alpha, ci["alpha"], basis, *_means(results))
 
 
-def _notes(unit: str, coders: int, options: tuple, undefined_as: float | None) -> tuple[str, ...]:
+def _notes(unit: str, coders: int, options: _Options, undefined_as: float | None) -> tuple[str, ...]:
     resamples, seed, confidence = options
     notes = []
     if unit == "character":

@@ -36,12 +36,12 @@ def consensus_progress(session: Session, consensus: str) -> list[PairProgress]:
     layer = session.scalar(select(Coder.id).where(Coder.name == consensus))
     if layer is not None:
         names = dict(session.execute(select(Coder.id, Coder.name)).all())
-        for first, second in session.execute(
+        for first_id, second_id in session.execute(
             select(Adjudication.first_coder_id, Adjudication.second_coder_id)
             .where(Adjudication.consensus_coder_id == layer).distinct()
         ):
-            if not any({names[first], names[second]} == set(p) for p in pairs):
-                pairs.append((names[first], names[second]))
+            if not any({names[first_id], names[second_id]} == set(p) for p in pairs):
+                pairs.append((names[first_id], names[second_id]))
     result = []
     for first, second in pairs:
         try:

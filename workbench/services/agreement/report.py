@@ -109,16 +109,19 @@ def _ci(interval: tuple[float, float] | None) -> list[float] | None:
     return list(interval) if interval is not None else None
 
 
-def _source_json(source: SourceAgreement, two: bool) -> dict[str, object]:
-    counts: dict[str, object] = {"both": source.both}
+def _sources_json(sources: tuple[SourceAgreement, ...], two: bool) -> list[dict[str, object]]:
     if two:
-        counts |= {"first_only": source.first_only, "second_only": source.second_only}
-    else:
-        counts |= {"mixed": source.mixed}
-    return {
-        "source": source.source, "kappa": source.kappa, "kappa_undefined": source.kappa_undefined,
-        "percent_agreement": source.percent, **counts, "neither": source.neither, "size": source.size,
-    }  # fmt: skip
+        return [
+            {"source": s.source, "kappa": s.kappa, "kappa_undefined": s.kappa_undefined, "percent_agreement": s.percent,
+             "both": s.both, "first_only": s.first_only, "second_only": s.second_only, "neither": s.neither,
+             "size": s.size}
+            for s in sources
+        ]  # fmt: skip
+    return [
+        {"source": s.source, "kappa": s.kappa, "kappa_undefined": s.kappa_undefined, "percent_agreement": s.percent,
+         "both": s.both, "mixed": s.mixed, "neither": s.neither, "size": s.size}
+        for s in sources
+    ]  # fmt: skip
 
 
 def _code_json(code: CodeAgreement, report: AgreementReport) -> dict[str, object]:
@@ -151,7 +154,7 @@ def _code_json(code: CodeAgreement, report: AgreementReport) -> dict[str, object
                 for u in code.unmatched
             ],
         }  # fmt: skip
-    result["sources"] = [_source_json(s, two) for s in code.sources]
+    result["sources"] = _sources_json(code.sources, two)
     return result
 
 
