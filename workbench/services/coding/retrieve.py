@@ -47,7 +47,7 @@ class RetrievedSegment:
     time_ms: int | None = None  # when the turn starts, where the transcript has times
 
 
-PAGE_SIZE = 200  # segments a screen reads at a time
+PAGE_SIZE = 100  # segments a screen reads at a time (a tall terminal shows about 50)
 
 
 @dataclass(frozen=True)
