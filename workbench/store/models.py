@@ -222,15 +222,14 @@ class Coding(Base):
     __table_args__ = (
         CheckConstraint("start >= 0 AND \"end\" > start", name="span"),
         Index("ix_coding_source_coder", "source_id", "coder_id", "start"),
-        # Retrieve's counts per source of some codes, the Sources screen's of one coder (migration 0007)
+        # Retrieve: counts of some codes per source, and where they start, from the index alone (migration 0007)
         Index("ix_coding_code_source", "code_id", "source_id", "coder_id", "start", "end"),
-        Index("ix_coding_coder_source", "coder_id", "source_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"), index=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
-    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"), index=True)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     memo: Mapped[str | None] = mapped_column(Text)

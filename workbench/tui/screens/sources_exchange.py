@@ -19,8 +19,6 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from workbench.errors import WorkbenchError
-from workbench.services.handout.create import make_handout
-from workbench.services.handout.merge import merge_file
 from workbench.services.handout.report import MergeReport
 from workbench.services.project.sources import SourceSummary
 from workbench.tui.screens.base import WorkbenchScreen
@@ -83,6 +81,8 @@ class ExchangeActions(WorkbenchScreen):
         if not path:
             return
         self._say(f"Writing the handout for {coder} …")
+        from workbench.services.handout.create import make_handout  # not at import: the Sources screen opens first
+
         ok, report = await call_service(self, context.project, lambda p: make_handout(p, Path(path).expanduser(), coder, names))
         if ok:
             self.notify("\n".join(report.lines()), title="Handout written", timeout=12, markup=False)
@@ -128,6 +128,8 @@ class ExchangeActions(WorkbenchScreen):
 
     async def _merge(self, path: Path, *, dry_run: bool, force: bool, add_sources: bool = False) -> MergeReport | str | None:
         """The report; or, for another project's file, the question to ask; or None (the error was shown)."""
+        from workbench.services.handout.merge import merge_file  # not at import: the Sources screen opens first
+
         project = self.project
         try:
             return await asyncio.to_thread(merge_file, project, path, dry_run=dry_run, force=force, add_sources=add_sources)
