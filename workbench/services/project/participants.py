@@ -190,11 +190,11 @@ def list_participants(session: Session) -> list[ParticipantInfo]:
     when the project opens)."""
     participants = session.execute(select(Participant.id, Participant.pid).order_by(Participant.pid)).all()
     attributes: dict[int, dict[str, str]] = {}
-    for participant_id, key, value in session.execute(
+    for owner, key, value in session.execute(
         select(ParticipantAttribute.participant_id, ParticipantAttribute.key, ParticipantAttribute.value)
         .order_by(ParticipantAttribute.key)
     ):
-        attributes.setdefault(participant_id, {})[key] = value
+        attributes.setdefault(owner, {})[key] = value
     where = session.execute(
         select(Turn.participant_id, Source.name)
         .join(Source, Source.id == Turn.source_id)
