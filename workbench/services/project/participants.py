@@ -204,5 +204,6 @@ def list_participants(session: Session) -> list[ParticipantInfo]:
     ).all()
     sources: dict[int, list[str]] = {}
     for participant_id, name in where:
+        assert participant_id is not None  # the query keeps only turns with a participant
         sources.setdefault(participant_id, []).append(name)
     return [ParticipantInfo(pid, attributes.get(id, {}), sources.get(id, [])) for id, pid in participants]
