@@ -74,14 +74,14 @@ async def test_a_long_retrieval_lists_its_first_page_and_reads_more_as_the_curso
         table = screen.query_one(DataTable)
         assert screen.rows == whole[:2] and table.row_count == 2 and screen.total == 4
         status = str(screen.query_one("#retrieve-status", Static).render())
-        assert status.startswith("4 segment(s) · 3 source(s) · first 2 listed, more as you scroll")
+        assert status.startswith("4 segment(s) · 3 source(s) · 2 shown, more on scroll")
         table.focus()
         await pilot.press("down")  # onto the last row loaded: the next page is read
         await settle(pilot)
         assert screen.rows == whole and table_cells(screen)[2:] == [
             [r.participant or "—", f"■ {r.code_name}", r.text, r.source, r.speaker or "—", r.coder] for r in whole[2:]
         ]
-        assert "more as you scroll" not in str(screen.query_one("#retrieve-status", Static).render())
+        assert "more on scroll" not in str(screen.query_one("#retrieve-status", Static).render())
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert pilot.app.opened == [(whole[3].source, whole[3].start, whole[3].end)]

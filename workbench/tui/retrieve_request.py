@@ -37,7 +37,7 @@ class RetrieveRequest:
             return "Pick codes on the left (space) to see their coded segments"
         parts = [f"{retrieval.total:,} segment(s) · {retrieval.source_count:,} source(s)"]
         if loaded < retrieval.total:
-            parts.append(f"reading rows {loaded + 1:,}–…" if reading else f"first {loaded:,} listed, more as you scroll")
+            parts.append(f"{loaded:,} shown, reading more…" if reading else f"{loaded:,} shown, more on scroll")
         parts.append("with sub-codes" if self.include_children else "no sub-codes")
         if self.attributes:
             parts.append(", ".join(f"{key}={value}" for key, value in self.attributes))
