@@ -61,8 +61,7 @@ ATTRIBUTES = "participant,gender,role\nP01,female,nurse\nP02,male,doctor\n"
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    project = Project.open(str(tmp_path / "p.db"))
+def project(project: Project, tmp_path: Path):  # noqa: F811 - conftest's project, on SQLite and PostgreSQL
     (tmp_path / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     load_codebook(project, tmp_path / "codebook.yaml")
     for name, text in (("P01", P01), ("P02", P02), ("group", GROUP)):
@@ -76,8 +75,7 @@ def project(tmp_path: Path):
     code("P02", "bond", "I did not trust the app", "ben", project)
     code("group", "goals", "We agreed on goals together.", "ana", project)
     code("group", "bond.trust", "I trusted the group.", "ana", project)
-    yield project
-    project.close()
+    return project
 
 
 def code(source_name: str, code_key: str, phrase: str, coder: str, project: Project) -> None:
