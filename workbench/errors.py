@@ -35,6 +35,8 @@ class InputError(WorkbenchError):
 class ProjectError(WorkbenchError):
     """The project database cannot be opened, migrated or written."""
 
+    reason: str | None = None  # when a driver refused: its words alone, for a status line
+
 
 class UnreachableError(ProjectError):
     """The database cannot be reached at all (the server is gone, the connection was lost): stop, don't retry."""

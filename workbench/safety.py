@@ -22,7 +22,8 @@ the TUI renders through the same table (``workbench.tui.safe_display``).
 from __future__ import annotations
 
 import re
-from typing import TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 CONTROL_PICTURES: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
 CONTROL_PICTURES[0x7F] = "\u2421"  # ␡
@@ -81,11 +82,11 @@ class TerminalStream:
         self.raw.write(for_terminal(text))
         return len(text)
 
-    def writelines(self, lines) -> None:  # type: ignore[no-untyped-def]
+    def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]  # flush, isatty, fileno, encoding, buffer...
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, buffer...
         return getattr(self.raw, name)
 
 

@@ -35,3 +35,6 @@ def test_counts_each_coders_own_codings_most_first_without_consensus(project, tm
             CodingSession(project, coder).apply(source_id, "task", start, end)
     CodingSession(project, "idle")  # a coder without codings is not offered
     assert coders_by_codings(project) == [CoderCodings("ben", 3), CoderCodings("ana", 1)]
+    CodingSession(project, "abe").apply(source_id, "task", 45, 57)  # as many as ana: by name
+    assert coders_by_codings(project, consensus=True) == [
+        CoderCodings(CONSENSUS_CODER, 4), CoderCodings("ben", 3), CoderCodings("abe", 1), CoderCodings("ana", 1)]

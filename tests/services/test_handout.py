@@ -42,6 +42,7 @@ from workbench.store.models import (
     Code,
     Coder,
     Coding,
+    Memo,
     Source,
     Suggestion,
     Theme,
@@ -199,6 +200,24 @@ def test_memos_edited_in_the_handout_replace_ours_unless_we_changed_them_too(stu
     report = merge_file(study, handout[0])
     assert [c.kind for c in report.conflicts] == ["memo"]
     assert ("source", "ana", "ana: changed here too") in memos(study, "ana")
+
+
+def test_several_memos_of_one_coder_on_one_target_all_arrive_and_none_is_a_conflict_with_another(study, handout):
+    """A file may hold several memos of a coder about one thing (REFI-QDA notes do): with none of ours there,
+    each arrives once; the second is not compared with the first as if that were ours."""
+    out, ho = handout
+    with ho.session() as session:
+        ana = session.scalar(select(Coder.id).where(Coder.name == "ana"))
+        group = session.scalar(select(Source.id).where(Source.name == "FG1-focus-group"))
+        session.add_all([Memo(target_kind="source", target_id=group, coder_id=ana, text="ana: first thought"),
+                         Memo(target_kind="source", target_id=group, coder_id=ana, text="ana: second thought")])
+    assert ("source", "ana", "ana: first thought") not in memos(study, "ana")
+    report = merge_file(study, out)
+    assert not report.conflicts
+    assert {("source", "ana", "ana: first thought"), ("source", "ana", "ana: second thought")} <= set(memos(study, "ana"))
+    before = table_counts(study)
+    merge_file(study, out)  # merging twice adds nothing
+    assert table_counts(study) == before
 
 
 def test_another_coder_in_the_handout_is_reported_not_merged_unless_named(study, handout):

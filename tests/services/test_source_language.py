@@ -109,3 +109,28 @@ def test_a_handout_keeps_each_sources_language_and_a_merged_new_source_keeps_its
         ny = session.scalar(select(Source).where(Source.name == "ny"))
         segments = [ny.text[s.start : s.end] for s in session.scalars(select(Segment).where(Segment.source_id == ny.id))]
     assert ny.language == "da" and segments == ["Vi skrev f.eks. dagbog.", "Det hjalp."]
+
+
+def test_a_source_deleted_while_its_text_is_split_again_is_a_conflict_not_a_crash(project, tmp_path, monkeypatch):
+    """The text is split outside the transaction (spaCy is slow); a source gone by then is said so, nothing written."""
+    from sqlalchemy import delete
+
+    from workbench.errors import ConflictError
+    from workbench.services.importing import texts
+
+    path = tmp_path / "samtale.txt"
+    path.write_text(DANISH, encoding="utf-8")
+    import_paths(project, [path])
+    split = texts.segment_bodies
+
+    def split_while_someone_deletes_the_source(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with project.session() as session:
+            session.execute(delete(Source).where(Source.name == "samtale"))
+        return split(*args, **kwargs)
+
+    monkeypatch.setattr(texts, "segment_bodies", split_while_someone_deletes_the_source)
+    with pytest.raises(ConflictError, match="source 'samtale' was deleted meanwhile"):
+        set_source_language(project, "samtale", "da")
+    with project.session() as session:
+        assert session.scalar(select(Source)) is None
+        assert session.scalar(select(Segment)) is None  # no segments written for the source that is gone

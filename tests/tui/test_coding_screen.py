@@ -131,7 +131,7 @@ async def test_numbering_follows_the_visible_tree(make_tui_app, tui_project):
     async with make_tui_app().run_test(size=SIZE) as pilot:
         screen = await open_coding(pilot)
         assert [c.key for c in screen.panel.numbered()][:4] == ["bond", "bond.trust", "bond.warmth", "goals"]
-        screen.panel.tree.root.children[0].collapse()
+        screen.panel.code_tree.root.children[0].collapse()
         await settle(pilot)
         assert [c.key for c in screen.panel.numbered()][:3] == ["bond", "goals", "task"]
         await goto(pilot, "We agreed on small goals")
@@ -206,7 +206,7 @@ async def test_m_saves_a_memo_on_the_coding_else_on_the_source(make_tui_app, tui
 async def test_m_on_the_codebook_panel_edits_the_code_memo(make_tui_app, tui_project):
     async with make_tui_app().run_test(size=SIZE) as pilot:
         screen = await open_coding(pilot)
-        screen.panel.tree.focus()
+        screen.panel.code_tree.focus()
         await pilot.press("m")
         await settle(pilot)
         await pilot.press(*"Bond memo", "escape")

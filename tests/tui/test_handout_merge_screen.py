@@ -56,7 +56,8 @@ async def test_h_writes_a_handout_with_only_that_coders_codings(make_tui_app, tu
         await settle(pilot)
         await pilot.press("H")
         await answer(pilot, "ana")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, NamePrompt) and "handout-ana.db" in pilot.app.screen.value)
+        suggested = str(Path(tui_project.db).resolve().parent / "handout-ana.db")  # beside the project, not in the cwd
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, NamePrompt) and pilot.app.screen.value == suggested)
         await answer(pilot, str(out))
         await wait_for(pilot, lambda: out.exists(), timeout=20)
         await settle(pilot)

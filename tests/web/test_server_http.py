@@ -125,6 +125,25 @@ def test_an_upload_is_imported_as_the_headers_user_with_the_usual_report(team_db
     project.close()
 
 
+def test_a_nested_multipart_upload_is_refused_in_one_line_and_imports_nothing(team_db):
+    body = (b"--outer\r\nContent-Disposition: form-data; name=\"files\"\r\n"
+            b"Content-Type: multipart/mixed; boundary=inner\r\n\r\n"
+            b"--inner\r\nContent-Disposition: file; filename=\"P01-interview.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+            b"P01: It helped.\r\n--inner--\r\n--outer--\r\n")
+
+    async def check(client, server):
+        response = await client.post("/upload", data=body, headers={
+            HEADER: "ana", "Origin": server.public_url, "Content-Type": "multipart/form-data; boundary=outer"})
+        assert response.status == 400
+        assert "nested multipart" in await response.text()
+
+    run(team_db, check)
+    project = Project.open(team_db)
+    with project.session() as session:
+        assert session.scalars(select(Source.name)).all() == []
+    project.close()
+
+
 def test_idle_sessions_are_closed(team_db):
     class Idle:
         user = "ana"

@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from workbench.errors import WorkbenchError
 
@@ -94,7 +94,7 @@ def plural(count: int, word: str, plural_form: str | None = None) -> str:
 class Parser(argparse.ArgumentParser):
     """Every parser of the CLI: a usage error is one line, no usage dump (sub-parsers inherit the class)."""
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         raise WorkbenchError(f"{message} (see 'workbench --help')")
 
 

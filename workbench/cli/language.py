@@ -7,7 +7,7 @@ import argparse
 from workbench.cli.common import open_project
 
 
-def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "language", help="show or set the project's language, or set a source's (it is segmented and its speakers read again)"
     )

@@ -66,7 +66,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from workbench.services.importing.batch import ImportOptions, import_paths
+    from workbench.services.importing.batch import FileResult, ImportOptions, import_paths
 
     speaker_map = {}
     for item in args.speaker:
@@ -83,7 +83,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         kind=args.kind, speaker_map=speaker_map, interviewer_labels=tuple(args.interviewer), language=args.language
     )
 
-    def show(result) -> None:  # type: ignore[no-untyped-def]
+    def show(result: FileResult) -> None:
         stream = sys.stderr if result.status == "failed" else sys.stdout
         print(result.message, file=stream)
 

@@ -12,7 +12,7 @@ _SPACES = re.compile(r"\s+")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction, export: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "search", help="find a word or phrase in the sources, lemma-aware and in each source's language"
     )

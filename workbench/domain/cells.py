@@ -13,6 +13,7 @@ followed by one of those characters gets one more quote, so :func:`unprotect_cel
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -36,6 +37,6 @@ def unprotect_cell(value: str) -> str:
     return value
 
 
-def protect_row(values) -> list:  # type: ignore[no-untyped-def]
+def protect_row(values: Iterable[object]) -> list[object]:
     """A CSV row with every text cell protected (numbers and None as they are)."""
     return [protect_cell(v) if isinstance(v, str) else v for v in values]

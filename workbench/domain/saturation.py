@@ -30,6 +30,10 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 EPSILON = 1e-9  # shares are compared as new ≤ threshold × B, allowing for decimal thresholds such as 0.05
 
@@ -170,7 +174,7 @@ def resample(sources: Sequence[Collection[str]], design: Design, resamples: int 
         curves[first : first + count] = np.cumsum(new, axis=1)
         for row in new:
             result = assess(row.tolist(), design)
-            at.append(result.at if result.reached else math.inf)
+            at.append(math.inf if result.at is None else result.at)  # at is None exactly when not reached
     at.sort()
     curve_sorted = np.sort(curves, axis=0)
 
@@ -188,7 +192,7 @@ def resample(sources: Sequence[Collection[str]], design: Design, resamples: int 
     )
 
 
-def random_orders(n: int, resamples: int, seed: int):  # type: ignore[no-untyped-def]
+def random_orders(n: int, resamples: int, seed: int) -> np.ndarray:
     """The orders :func:`resample` assesses: ``resamples`` permutations of ``range(n)`` (numpy array)."""
     import numpy as np
 

@@ -32,7 +32,7 @@ class Span(NamedTuple):
     def length(self) -> int:
         return self.end - self.start
 
-    def __contains__(self, position: object) -> bool:  # type: ignore[override]
+    def __contains__(self, position: object) -> bool:
         return isinstance(position, int) and self.start <= position < self.end
 
 

@@ -102,10 +102,10 @@ def parse_theme_map(text: str, path: str = "<theme map>") -> ThemeMapSpec:
         spec.typology = []
         for node in _sequence(top["typology"], path, "typology"):
             fields = _mapping(node, path, TYPE_KEYS, "a theme type")
-            spec.typology.append((_item(fields, "name", path, node), _item(fields, "prefix", path, node)))  # type: ignore[arg-type]
+            spec.typology.append((_required(fields, "name", path, node), _required(fields, "prefix", path, node)))
     for node in _sequence(top.get("categories"), path, "categories"):
         fields = _mapping(node, path, CATEGORY_KEYS, "a category")
-        spec.categories.append((_item(fields, "name", path, node), _text(fields, "description", path)))  # type: ignore[arg-type]
+        spec.categories.append((_required(fields, "name", path, node), _text(fields, "description", path)))
     if "themes" not in top:
         raise InputError(path, "missing 'themes:' list", _line(root))
     for node in _sequence(top["themes"], path, "themes"):
@@ -115,11 +115,11 @@ def parse_theme_map(text: str, path: str = "<theme map>") -> ThemeMapSpec:
             exemplars = []
             for ex in _sequence(fields["exemplars"], path, "exemplars"):
                 ex_fields = _mapping(ex, path, EXEMPLAR_KEYS, "an exemplar")
-                exemplars.append(ExemplarSpec(_item(ex_fields, "source", path, ex), _item(ex_fields, "quote", path, ex),  # type: ignore[arg-type]
+                exemplars.append(ExemplarSpec(_required(ex_fields, "source", path, ex), _required(ex_fields, "quote", path, ex),
                                               _item(ex_fields, "coder", path)))
         spec.themes.append(ThemeSpec(
-            _line(node), _item(fields, "label", path, node), _item(fields, "name", path, node),  # type: ignore[arg-type]
-            _item(fields, "type", path, node), _item(fields, "category", path), _text(fields, "description", path),  # type: ignore[arg-type]
+            _line(node), _required(fields, "label", path, node), _required(fields, "name", path, node),
+            _required(fields, "type", path, node), _item(fields, "category", path), _text(fields, "description", path),
             _items(fields, "codes", path), _items(fields, "dimensions", path) if "dimensions" in fields else None, exemplars,
         ))
     return spec
@@ -151,11 +151,17 @@ def _sequence(node: yaml.Node | None, path: str, what: str) -> list[yaml.Node]:
     return list(node.value)
 
 
-def _item(fields: dict[str, yaml.Node], key: str, path: str, required_in: yaml.Node | None = None) -> Item | None:
+def _required(fields: dict[str, yaml.Node], key: str, path: str, required_in: yaml.Node) -> Item:
+    """The scalar at ``key`` of the mapping ``required_in``, which must have it."""
+    item = _item(fields, key, path)
+    if item is None:
+        raise InputError(path, f"missing {key!r}", _line(required_in))
+    return item
+
+
+def _item(fields: dict[str, yaml.Node], key: str, path: str) -> Item | None:
     node = fields.get(key)
     if node is None:
-        if required_in is not None:
-            raise InputError(path, f"missing {key!r}", _line(required_in))
         return None
     if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
         raise InputError(path, f"{key!r} must be non-empty text", _line(node))

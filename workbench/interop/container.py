@@ -222,7 +222,8 @@ class FolderContainer(_Base):
         scheme, _ = _split_scheme(reference)
         if name is not None or scheme is None:
             internal = name is not None
-            name = name if internal else unquote(reference)
+            if name is None:
+                name = unquote(reference)
             if internal:
                 self.check_internal(name, reference)
             elif unsafe_name(name):

@@ -75,8 +75,8 @@ def merge_codes(
     by_guid = {guids.guid_for("code", c.key): c for c in existing}
     by_guid.update({g: by_key[k] for g, k in guids.by_guid["code"].items() if k in by_key})
     children: dict[int | None, dict[str, Code]] = {}
-    for code in existing:
-        children.setdefault(code.parent_id, {}).setdefault(code.name.lower(), code)
+    for known in existing:
+        children.setdefault(known.parent_id, {}).setdefault(known.name.lower(), known)
     created: set[int] = set()
     book: Codebook | None = None
     result: dict[str, int] = {}
@@ -93,7 +93,7 @@ def merge_codes(
                 report.codes_renamed.append(f"{parsed.name!r} → {name!r} (a sibling in the file has that name)")
                 code = None
         if code is None:
-            parent_book = session.get(Code, parent_id).codebook_id if keep_ours and parent_id is not None else None
+            parent_book = session.get_one(Code, parent_id).codebook_id if keep_ours and parent_id is not None else None
             if book is None and parent_book is None:
                 book = _codebook(session, codebook, loaded_from)
             code, how = _add(session, parsed, name, parent_id, by_key, children, book, keep_ours, created_by_id), "added"
@@ -149,9 +149,14 @@ def _add(
     parent = session.get(Code, parent_id) if parent_id is not None else None
     siblings = children.setdefault(parent_id, {})
     text = parsed.text
+    if keep_ours and parent is not None and parent.codebook_id:
+        codebook_id = parent.codebook_id
+    else:
+        assert book is not None  # merge_codes reads or makes the codebook unless the parent's is kept
+        codebook_id = book.id
     code = add_code(
         session, name, parent=parent, key=text.key, origin=parsed.origin if keep_ours else CodeOrigin.DEDUCTIVE,
-        codebook_id=parent.codebook_id if keep_ours and parent is not None and parent.codebook_id else book.id,
+        codebook_id=codebook_id,
         colour=parsed.colour, keywords=text.keywords, taken=by_key, created_by_id=created_by_id,
         definition=text.definition, when_to_use=text.when_to_use, when_not_to_use=text.when_not_to_use,
         example=text.example,

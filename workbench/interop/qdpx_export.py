@@ -184,6 +184,7 @@ class _Builder:
         for participant_id, source_id in self.session.execute(
             select(Turn.participant_id, Turn.source_id).where(Turn.participant_id.is_not(None)).distinct()
         ):
+            assert participant_id is not None  # the query keeps only turns with a participant
             spoken[participant_id].append(source_id)
         keys = sorted({a.key for p in participants for a in p.attributes})
         variables = {key: self.guids.guid_for("variable", key) for key in keys}

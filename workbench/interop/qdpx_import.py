@@ -334,21 +334,21 @@ class _Writer:
         if self.parsed.description and not _covered(self.parsed.description, said[("project", None)]):
             self._memo("project", None, self._coder(), f"Project description\n\n{self.parsed.description}")
         for text in self.parsed.texts:
-            target = ("source", self.sources.get(text.guid))
-            if text.description and target[1] is not None and not _covered(text.description, said[target]):
-                self._memo("source", target[1], self._coder(text.user), text.description.strip(), text.created)
+            source_id = self.sources.get(text.guid)
+            if text.description and source_id is not None and not _covered(text.description, said[("source", source_id)]):
+                self._memo("source", source_id, self._coder(text.user), text.description.strip(), text.created)
         for code in self.parsed.codes:
-            target = ("code", code_ids[code.guid])
+            code_id = code_ids[code.guid]
             for memo in code.text.memos:
-                if not _covered(memo, said[target]):
-                    self._memo("code", target[1], self._coder(), memo)
+                if not _covered(memo, said[("code", code_id)]):
+                    self._memo("code", code_id, self._coder(), memo)
         for note in self.parsed.notes:
-            text = _note_text(note)
-            if not text:
+            note_text = _note_text(note)
+            if not note_text:
                 continue
             places = attached.get(note.guid) or ([] if note.guid in self.used_notes else [("project", None)])
-            for kind, target in dict.fromkeys(places):
-                self._memo(kind, target, self._coder(note.user), text, note.created)
+            for kind, target_id in dict.fromkeys(places):
+                self._memo(kind, target_id, self._coder(note.user), note_text, note.created)
 
     def _memo(self, kind: str, target: int | None, coder_id: int, text: str, created: datetime | None = None) -> None:
         values = {"created_at": created, "updated_at": created} if created else {}

@@ -31,7 +31,7 @@ from workbench.atomic import write_text
 from workbench.domain.cells import unprotect_cell
 from workbench.domain.codebook import CodeSpec, slugify
 from workbench.errors import InputError, WorkbenchError
-from workbench.interop.model import join_code_description, split_code_description
+from workbench.interop.model import CodeText, join_code_description, split_code_description
 from workbench.services.codebook.codes import CodeInfo, LoadReport, apply_codebook, list_codes
 from workbench.services.export.sheets import csv_text
 from workbench.store.engine import Project
@@ -199,18 +199,18 @@ def codebook_specs(session: Session, tags: list[CsvTag]) -> list[CodeSpec]:
     for tag in tags:
         key, origin = resolve(tag.parts, tag.line)
         existing = by_key.get(key)
+        text: CodeText | CodeInfo  # the description fields: the file's, else the code's in the project, else none
         if tag.description.strip():
             text = split_code_description(tag.description, strict=False)
-            fields = dict(definition=text.definition, when_to_use=text.when_to_use, when_not_to_use=text.when_not_to_use,
-                          example=text.example, keywords=text.keywords)
         elif existing is not None:
-            fields = dict(definition=existing.definition, when_to_use=existing.when_to_use,
-                          when_not_to_use=existing.when_not_to_use, example=existing.example, keywords=existing.keywords)
+            text = existing
         else:
-            fields = {}
+            text = CodeText(None)
         parent = existing.parent_key if existing is not None else specs[key].parent
         specs[key] = CodeSpec(key=key, name=existing.name if existing else tag.parts[-1], parent=parent, origin=origin,
-                              colour=existing.colour if existing else None, codable=True, line=tag.line, **fields)
+                              colour=existing.colour if existing else None, codable=True, line=tag.line,
+                              definition=text.definition, when_to_use=text.when_to_use,
+                              when_not_to_use=text.when_not_to_use, example=text.example, keywords=text.keywords)
         ordered.append(key)
     folders = [k for k in specs if k not in ordered]
     return [specs[k] for k in folders + ordered]

@@ -21,10 +21,11 @@ from sqlalchemy import Date, DateTime, inspect, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.vocabulary import AuditAction
-from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Theme, utcnow
+from workbench.store.models import Adjudication, AuditEntry, Base, Code, Coder, Coding, Theme, utcnow
 
-AUDITED: dict[type, str] = {Coding: "coding", Code: "code", Theme: "theme", Adjudication: "adjudication"}
+AUDITED: dict[type[Base], str] = {Coding: "coding", Code: "code", Theme: "theme", Adjudication: "adjudication"}
 SKIPPED_COLUMNS = {"created_at", "updated_at", "version"}
+Audited = Coding | Code | Theme | Adjudication
 
 
 def _plain(value: Any) -> Any:
@@ -57,21 +58,22 @@ def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def record_changes(session: Session, _context: object, _instances: object) -> None:
     entries: list[AuditEntry] = []
+    created: list[tuple[AuditEntry, Audited]] = []  # (entry, new row): the row's id is known after the flush
     for obj in list(session.new):
         kind = AUDITED.get(type(obj))
         if kind:
             entries.append(AuditEntry(action=AuditAction.CREATE, entity_kind=kind, entity_id=None, after=_snapshot(obj)))
-            entries[-1]._pending_target = obj  # type: ignore[attr-defined]
+            created.append((entries[-1], obj))
     for obj in list(session.dirty):
         kind = AUDITED.get(type(obj))
         if kind and session.is_modified(obj, include_collections=False):
             before, after = _changes(obj)
             if after:
-                entries.append(AuditEntry(action=AuditAction.UPDATE, entity_kind=kind, entity_id=obj.id, before=before, after=after))  # type: ignore[attr-defined]
+                entries.append(AuditEntry(action=AuditAction.UPDATE, entity_kind=kind, entity_id=obj.id, before=before, after=after))
     for obj in list(session.deleted):
         kind = AUDITED.get(type(obj))
         if kind:
-            entries.append(AuditEntry(action=AuditAction.DELETE, entity_kind=kind, entity_id=obj.id, before=_snapshot(obj)))  # type: ignore[attr-defined]
+            entries.append(AuditEntry(action=AuditAction.DELETE, entity_kind=kind, entity_id=obj.id, before=_snapshot(obj)))
     if not entries:
         return
     actor = session.info.get("actor")
@@ -87,27 +89,25 @@ def record_changes(session: Session, _context: object, _instances: object) -> No
         entry.coder = coder
         entry.note = note
         session.add(entry)
-    session.info.setdefault("_audit_pending", []).extend(e for e in entries if hasattr(e, "_pending_target"))
+    session.info.setdefault("_audit_pending", []).extend(created)
 
 
 def fill_created_ids(session: Session, _context: object) -> None:
     """After the flush, created rows have ids: copy them into their audit entries."""
     pending = session.info.pop("_audit_pending", [])
-    for entry in pending:
-        target = entry._pending_target
+    for entry, target in pending:
         entry.entity_id = target.id
         if entry.after is not None:
             entry.after = {**entry.after, "id": target.id}
-        del entry._pending_target
 
 
-def record_bulk_creates(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+def record_bulk_creates(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
     """Audit rows inserted in bulk (which the ``before_flush`` listener never sees) as it would:
     one ``create`` entry per row, after = its columns with its id, under the session's actor and note."""
     if not rows:
         return
     kind = AUDITED[model]
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__
     columns = [c.key for c in table.columns if c.key not in SKIPPED_COLUMNS]
     dated = [c for c in columns if isinstance(table.c[c].type, (Date, DateTime))]
     actor = session.info.get("actor")

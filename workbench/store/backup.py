@@ -24,7 +24,9 @@ def backup(project: Project, target: Path) -> Path:
         with replacing(target, database_ok=True) as temporary:
             destination = sqlite3.connect(temporary)
             try:
-                raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+                driver = raw.driver_connection
+                assert driver is not None  # None only once the raw connection is closed
+                driver.backup(destination)
                 destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             finally:
                 destination.close()

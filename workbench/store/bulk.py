@@ -12,7 +12,8 @@ ORM would store it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Table
 
@@ -22,7 +23,8 @@ _MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 def insert_rows(
-    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple], *, converted: Sequence[str] = ()
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], *,
+    converted: Sequence[str] = (),
 ) -> None:
     """Insert ``rows`` (tuples in the order of ``columns``) with one ``executemany``.
 
@@ -49,21 +51,21 @@ def insert_rows(
     connection.exec_driver_sql(sql, list(rows))
 
 
-def _processed(rows: Sequence[tuple], processors: list) -> list[tuple]:  # type: ignore[type-arg]
+def _processed(rows: Sequence[tuple[Any, ...]], processors: Sequence[Callable[[Any], Any] | None]) -> list[tuple[Any, ...]]:
     """Rows with each value converted by its column's processor (a value repeated row after row, such as
     one timestamp for a whole batch, is converted once)."""
     last: list[tuple[object, object]] = [(None, None)] * len(processors)
-    active = [i for i, p in enumerate(processors) if p is not None]
+    active = [(i, p) for i, p in enumerate(processors) if p is not None]
     out = []
     for row in rows:
         values = list(row)
-        for i in active:
+        for i, process in active:
             value = values[i]
             if value is None:
                 continue
             seen, converted = last[i]
             if value is not seen:
-                converted = processors[i](value)
+                converted = process(value)
                 last[i] = (value, converted)
             values[i] = converted
         out.append(tuple(values))
@@ -97,7 +99,7 @@ def bind_value(connection: Connection, table: Table, column: str, value: object)
     return processor(value) if processor is not None and value is not None else value
 
 
-def insert_values(connection: Connection, table: Table, rows: Sequence[dict]) -> None:  # type: ignore[type-arg]
+def insert_values(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Rows as dicts of Python values (datetimes, lists for JSON): :func:`insert_rows`, which converts
     them as ``connection.execute(table.insert(), rows)`` would, without its per-row bookkeeping."""
     if not rows:

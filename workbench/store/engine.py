@@ -14,10 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from workbench.atomic import protect
 from workbench.errors import ProjectError, UnreachableError, WorkbenchError
@@ -41,7 +43,7 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _on_sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # Let SQLAlchemy manage transactions; see the SQLAlchemy SQLite docs,
     # "Serializable isolation / Savepoints / Transactional DDL".
     dbapi_connection.isolation_level = None
@@ -53,7 +55,7 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-un
     cursor.close()
 
 
-def _on_sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+def _on_sqlite_begin(connection: Connection) -> None:
     # BEGIN IMMEDIATE takes the write lock up front, so two processes wait
     # on the busy timeout instead of failing half-way through a transaction;
     # taking the lock is the one step that can meet "database is locked", so
@@ -181,6 +183,11 @@ class Project:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file holding the project; None for a server database (or one in memory)."""
+        return _sqlite_path(self.url)
+
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
 
@@ -189,7 +196,7 @@ def _mark_written(session: Session, _context: object) -> None:
     session.info["wrote"] = True
 
 
-def _mark_dml(state) -> None:  # type: ignore[no-untyped-def]
+def _mark_dml(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info["wrote"] = True
 
@@ -210,7 +217,7 @@ def database_error(error: DBAPIError) -> ProjectError:
     else:
         hint = "another coder kept the project busy; try again" if "locked" in reason else "nothing was changed"
         problem = ProjectError(f"the database refused the change ({reason}); {hint}")
-    problem.reason = reason  # type: ignore[attr-defined] - the driver's words alone, for a status line
+    problem.reason = reason
     return problem
 
 

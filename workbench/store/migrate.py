@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import DBAPIError
@@ -12,12 +13,15 @@ from sqlalchemy.exc import DBAPIError
 from workbench.errors import ProjectError
 from workbench.resources import bundled
 
+if TYPE_CHECKING:  # Alembic is imported only when a migration runs
+    from alembic.config import Config
+
 # The newest revision in migrations/versions. Opening a project already at it needs no Alembic
 # import (about a third of a second); tests/store check that it matches Alembic's own head.
 HEAD_REVISION = "0007"
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
+def alembic_config() -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -131,7 +135,9 @@ def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
     (a rebuild drops the old table, which rows elsewhere reference), checked before committing.
     The pragma only works outside a transaction, so it goes to the driver's connection directly
     (through SQLAlchemy it would run inside the BEGIN IMMEDIATE the engine issues)."""
-    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")  # type: ignore[union-attr]
+    driver = connection.connection.driver_connection
+    assert driver is not None  # None only once the connection is closed
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def _check_foreign_keys(connection: Connection, engine: Engine) -> None:
@@ -157,7 +163,9 @@ def _backup_sqlite(engine: Engine, path: Path, revision: str) -> Path:
 
         destination = sqlite3.connect(target)
         try:
-            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+            driver = raw.driver_connection
+            assert driver is not None  # None only once the raw connection is closed
+            driver.backup(destination)
         finally:
             destination.close()
     except Exception as error:  # noqa: BLE001 - any failure to back up stops the upgrade

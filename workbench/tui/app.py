@@ -7,8 +7,7 @@ without running it (tests call it with a temporary project);
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import cast
 
@@ -16,9 +15,12 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.filter import LineFilter
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.types import IgnoreReturnCallbackType
 from textual.worker import Worker
 
 from workbench.errors import ProjectError, WorkbenchError
@@ -45,7 +47,7 @@ class WorkbenchCommands(Provider):
         hidden = {"command_palette"} | (BLIND_CLOSED if blind else set())
         return [e for e in collect_bindings(self.screen) if e.binding.action not in hidden]
 
-    def _run(self, entry: BindingEntry):  # type: ignore[no-untyped-def]
+    def _run(self, entry: BindingEntry) -> IgnoreReturnCallbackType:
         return partial(self.app.run_action, entry.binding.action, entry.node)
 
     @staticmethod
@@ -92,10 +94,9 @@ class WorkbenchApp(App[int]):
         self.context = context
         self.coding = coding
         self.start_screen = start
-        self.coding_lock = threading.Lock()  # one coding action at a time, in order
         self.sub_title = self.coder_label
         self.unreachable: str | None = None  # why the project cannot be written, while it cannot
-        context.project.observer = lambda problem: self.post_message(self.DatabaseOutcome(problem))
+        context.project.observer = self._database_outcome
 
     @property
     def coder_label(self) -> str:
@@ -120,10 +121,13 @@ class WorkbenchApp(App[int]):
             super().__init__()
             self.problem = problem
 
+    def _database_outcome(self, problem: ProjectError | None) -> None:
+        self.post_message(self.DatabaseOutcome(problem))
+
     def on_workbench_app_database_outcome(self, message: DatabaseOutcome) -> None:
         if message.problem is not None:
             # the screen that failed says what failed; the banner says it persists
-            self.unreachable = getattr(message.problem, "reason", None) or str(message.problem)
+            self.unreachable = message.problem.reason or str(message.problem)
         elif self.unreachable is not None:
             self.unreachable = None
             self.notify("The project is reachable again: changes are saved.", timeout=6)
@@ -234,10 +238,12 @@ class WorkbenchApp(App[int]):
             if first is None:
                 return
             others = [c for c in coders if c[0] != first]
-            self.push_screen(
-                Picker(f"Review {first} against…", others),
-                lambda other: self.push_screen(ReviewScreen(first, other)) if other else None,
-            )
+
+            def review(other: str | None) -> None:
+                if other:
+                    self.push_screen(ReviewScreen(first, other))
+
+            self.push_screen(Picker(f"Review {first} against…", others), review)
 
         self.push_screen(Picker("Review: the first coder", coders), second)
 
@@ -258,16 +264,18 @@ class WorkbenchApp(App[int]):
                     severity="warning", markup=False)  # fmt: skip
         return True
 
-    def get_line_filters(self):  # type: ignore[no-untyped-def]
+    def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), self._control_filter]
 
-    def notify(self, message: str, *, title: str = "", **options) -> None:  # type: ignore[no-untyped-def, override]
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
         """Every notification (screens' too: they call the App's): no database password in it."""
-        super().notify(mask_passwords(message), title=mask_passwords(title), **options)
+        super().notify(mask_passwords(message), title=mask_passwords(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     # Messages from workers ---------------------------------------------------------------------
     def on_notice(self, message: Notice) -> None:
-        self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
+        self.notify(message.text, severity=message.severity)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         notify_worker_error(self, event)  # the App's own workers; screens' are WorkbenchScreen's

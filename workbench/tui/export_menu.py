@@ -14,16 +14,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from textual.screen import Screen
-
-from workbench.services.themes.rollups import CONSENSUS_CODER, coders_with_codings
+from workbench.domain.vocabulary import CONSENSUS_CODER
+from workbench.services.project.coders import coders_by_codings
 from workbench.store.engine import Project
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.exports import ask_target, deliver
-from workbench.tui.service_calls import call_service
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.code_picker import Picker
+from workbench.tui.writer import NOT_DONE
 
 # value → (label, default file name)
 CHOICES: dict[str, tuple[str, str]] = {
@@ -43,7 +42,7 @@ CHOICES: dict[str, tuple[str, str]] = {
 LAYERED = ("table.", "map", "methods")
 
 
-async def export_menu(screen: Screen, context: WorkbenchContext) -> None:
+async def export_menu(screen: WorkbenchScreen, context: WorkbenchContext) -> None:
     others = ("agreement", "methods", "project.qdpx")  # each carries every coder's codings (or agreement figures)
     choices = [(value, label) for value, (label, _) in CHOICES.items() if not (context.blind and value in others)]
     what = await screen.app.push_screen_wait(Picker("Export:", choices))
@@ -55,12 +54,12 @@ async def export_menu(screen: Screen, context: WorkbenchContext) -> None:
     out = await ask_target(screen, "Write it to a file:", CHOICES[what][1])
     if out is None:
         return
-    ok, message = await call_service(screen, context.project, lambda project: write(project, out))
-    if ok:
+    message = await screen.writer.run(lambda: write(context.project, out), title=screen.ERROR_TITLE)
+    if message is not NOT_DONE:
         screen.notify(f"{message} written to {deliver(screen.app, out)}", markup=False)
 
 
-async def _writer(screen: Screen, context: WorkbenchContext, what: str) -> Callable[[Project, Path], str] | None:
+async def _writer(screen: WorkbenchScreen, context: WorkbenchContext, what: str) -> Callable[[Project, Path], str] | None:
     """The export to run (asking for its layer or coders first), returning a one-line summary."""
     if what == "codebook.docx":
         from workbench.services.export.word_codebook import write_codebook_docx
@@ -86,7 +85,7 @@ async def _writer(screen: Screen, context: WorkbenchContext, what: str) -> Calla
         from workbench.services.paper.participants_export import export_participants
 
         return lambda p, out: f"Table 1 ({export_participants(p, out).participants} participants)"
-    coders = await asyncio.to_thread(_coders, context.project)
+    coders = {c.name for c in await asyncio.to_thread(coders_by_codings, context.project, consensus=True)}
     if what.startswith(LAYERED):
         layers = [(CONSENSUS_CODER, "the consensus layer (adjudicated)")] if CONSENSUS_CODER in coders and not context.blind else []
         layers += [(context.coder, f"your codings ({context.coder})")] if context.coder in coders else []
@@ -136,8 +135,3 @@ async def _writer(screen: Screen, context: WorkbenchContext, what: str) -> Calla
         return f"agreement of {', '.join(report.coders)} ({len(report.codes)} codes)"
 
     return agreement
-
-
-def _coders(project: Project) -> dict[str, Any]:
-    with project.session() as session:
-        return coders_with_codings(session)

@@ -1,7 +1,8 @@
 """Exports started from a screen: ask where (and from which layer), write in a thread, say what was written.
 
 Call these from an ``@work`` coroutine of the screen (they wait for modal
-answers). Service errors become notifications (see :func:`call_service`).
+answers). The export runs in the App's writer (:class:`~workbench.tui.writer.Writer`),
+which turns a service error into a notification.
 In a browser (``workbench serve``) the user names only the file: it is
 written to a private temporary folder and sent to the browser as a
 download (:func:`ask_target`, :func:`deliver`), never left on the server.
@@ -22,10 +23,11 @@ from workbench.services.export.segments import SegmentQuery, export_segments
 from workbench.services.export.word_themes import write_themes_docx
 from workbench.services.themes.rollups import CONSENSUS_CODER
 from workbench.tui.context import WorkbenchContext
-from workbench.tui.service_calls import call_service
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker
 from workbench.tui.widgets.confirm import ConfirmScreen
+from workbench.tui.writer import NOT_DONE
 
 
 async def ask_target(screen: Screen, prompt: str, default: str) -> Path | None:
@@ -52,7 +54,7 @@ def deliver(app: App, out: Path) -> str:
     return f"your browser's downloads ({out.name})"
 
 
-async def export_themes_docx(screen: Screen, context: WorkbenchContext) -> None:
+async def export_themes_docx(screen: WorkbenchScreen, context: WorkbenchContext) -> None:
     """The themes document, as ``workbench export themes``: counts and quotes from one layer the user picks
     (any coder's codings or the consensus layer; only your own when coding blind); asks before overwriting."""
     out = await ask_target(screen, "Write the themes to a Word file (.docx):", "themes.docx")
@@ -73,10 +75,11 @@ async def export_themes_docx(screen: Screen, context: WorkbenchContext) -> None:
     if layer is None:
         return
     consensus = layer == CONSENSUS_CODER
-    ok, summary = await call_service(
-        screen, context.project, lambda p: write_themes_docx(p, out, coder=None if consensus else layer, consensus=consensus)
+    summary = await screen.writer.run(
+        lambda: write_themes_docx(context.project, out, coder=None if consensus else layer, consensus=consensus),
+        title=screen.ERROR_TITLE,
     )
-    if ok:
+    if summary is not NOT_DONE:
         where = deliver(screen.app, out)
         screen.notify(f"{summary.themes} themes with {summary.quotes} quotes ({summary.layer}) written to {where}",
                       markup=False)
@@ -84,13 +87,13 @@ async def export_themes_docx(screen: Screen, context: WorkbenchContext) -> None:
             screen.notify(warning, severity="warning", timeout=10, markup=False)
 
 
-async def export_segments_file(screen: Screen, context: WorkbenchContext, query: SegmentQuery) -> None:
+async def export_segments_file(screen: WorkbenchScreen, context: WorkbenchContext, query: SegmentQuery) -> None:
     """The segments a query retrieves, as a Word report, CSV or Excel (as ``workbench export segments``)."""
     out = await ask_target(screen, "Write the segments shown to a file (.docx, .csv or .xlsx):", "coded-segments.docx")
     if out is None:
         return
-    ok, summary = await call_service(screen, context.project, lambda p: export_segments(p, out, query))
-    if ok:
+    summary = await screen.writer.run(lambda: export_segments(context.project, out, query), title=screen.ERROR_TITLE)
+    if summary is not NOT_DONE:
         where = deliver(screen.app, out)
         screen.notify(f"{summary.segments} coded segments of {summary.codes} codes written to {where}", markup=False)
         for warning in summary.warnings:  # an unfinished consensus layer among the codings written
@@ -102,17 +105,10 @@ def layer_choices(context: WorkbenchContext) -> list[tuple[str, str]]:
 
     Coding blind, only the coder's own codings: the others' would show their work.
     """
-    from sqlalchemy import func, select
+    from workbench.services.project.coders import coders_by_codings
 
-    from workbench.store.models import Coder, Coding
-
-    with context.project.session() as session:
-        counts = session.execute(
-            select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
-            .group_by(Coder.name).order_by(func.count(Coding.id).desc(), Coder.name)
-        ).all()  # fmt: skip
-    choices = []
-    for name, count in counts:
+    choices: list[tuple[str, str]] = []
+    for name, count in ((c.name, c.codings) for c in coders_by_codings(context.project, consensus=True)):
         if context.blind and name != context.coder:
             continue
         if name == CONSENSUS_CODER:

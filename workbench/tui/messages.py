@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding.codings import CodingInfo
@@ -75,5 +76,5 @@ class Notice(Message):
     """Something a worker wants the user to know (shown as a notification)."""
 
     text: str
-    severity: str = "information"
+    severity: SeverityLevel = "information"
 

@@ -21,6 +21,8 @@ screen column is still a stored offset).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich import text as _rich_text
 from rich.segment import Segment
 from textual import content as _content
@@ -32,14 +34,15 @@ from workbench.safety import CONTROL_PICTURES
 _DROP = {code: None for code in CONTROL_PICTURES}
 
 
-def _show_control_codes(text: str, _table: dict[int, str] = CONTROL_PICTURES) -> str:
-    return text.translate(_table)
+def _show_control_codes(text: str, _translate_table: Mapping[int, str | None] = CONTROL_PICTURES) -> str:
+    """In place of Textual's and Rich's ``strip_control_codes`` (same parameters, so any call of theirs fits)."""
+    return text.translate(_translate_table)
 
 
 def install() -> None:
     """Make every Textual ``Content`` show control characters as pictures (idempotent)."""
-    _content._strip_control_codes = _show_control_codes  # type: ignore[assignment]
-    _rich_text.strip_control_codes = _show_control_codes  # type: ignore[assignment]
+    _content._strip_control_codes = _show_control_codes
+    _rich_text.strip_control_codes = _show_control_codes
 
 
 class ControlFilter(LineFilter):

@@ -13,15 +13,19 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from workbench.errors import WorkbenchError
 from workbench.services.project.coders import check_coder_name
 
+if TYPE_CHECKING:  # aiohttp itself is imported only when the server runs
+    from aiohttp import web
+
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 
 
-def _request_key() -> object:
+def _request_key() -> web.RequestKey[str] | str:
     try:
         from aiohttp import web
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import textual_serve
 from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
@@ -106,7 +107,7 @@ class WorkbenchServer(Server):
             raise ValueError("single-user mode needs the coder")
         super().__init__(
             "workbench", host=options.host, port=options.port, title="Thematic Workbench", public_url=options.public_url,
-            statics_path=Path(__import__("textual_serve").__file__).parent / "static", templates_path=HERE / "templates",
+            statics_path=Path(textual_serve.__file__).parent / "static", templates_path=HERE / "templates",
         )
         self.options = options
         origin_of(self.public_url)  # refuses a --public-url that is not http(s)

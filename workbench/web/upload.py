@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from workbench.web.identity import USER, Refused
 
@@ -86,19 +86,22 @@ class UploadPage:
         kind: str | None = None
         total = 0
         while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):  # a multipart inside the form: no browser sends one
+                raise Refused(400, "send the files from the upload form (a nested multipart body is not read)")
             if part.name == "kind":
-                value = (await part.text()).strip()  # type: ignore[union-attr]
+                value = (await part.text()).strip()
                 kind = value if value in KINDS else None
                 continue
-            if part.name != "files" or not getattr(part, "filename", None):
+            filename = part.filename
+            if part.name != "files" or not filename:
                 continue
-            name = safe_name(part.filename)  # type: ignore[union-attr]
+            name = safe_name(filename)
             if not name.lower().endswith(SUFFIXES):
                 raise Refused(415, f"{name}: not a file the workbench imports ({', '.join(SUFFIXES)})")
             target = folder / f"{len(files)}" / name
             target.parent.mkdir()
             with target.open("wb") as out:
-                while chunk := await part.read_chunk(64 * 1024):  # type: ignore[union-attr]
+                while chunk := await part.read_chunk(64 * 1024):
                     total += len(chunk)
                     if total > limit:
                         raise Refused(413, f"the upload is larger than {self.server.options.upload_mb} MB; send fewer files")

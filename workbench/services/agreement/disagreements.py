@@ -18,9 +18,10 @@ from __future__ import annotations
 import bisect
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.spans import Span, intersect_all, merge, overlaps, subtract
@@ -133,7 +134,7 @@ class ReviewCoders:
     consensus: Coder
     swapped: bool = False
 
-    def pair(self):  # type: ignore[no-untyped-def]
+    def pair(self) -> ColumnElement[bool]:
         """The where clause of this pair's adjudications into this layer, stored either way round."""
         a, b = self.first.id, self.second.id
         return and_(
@@ -206,7 +207,12 @@ def record_review(session: Session, who: ReviewCoders) -> None:
 # --- regions and disagreements ----------------------------------------------------------------
 
 
-def _regions(session: Session, who: ReviewCoders, code_id: int | None = None, source_id: int | None = None):  # type: ignore[no-untyped-def]
+# (source id, code id, agreed, region, first coder's spans in it, second's, memos as (side, memo))
+_Region = tuple[int, int, bool, Span, list[Span], list[Span], list[tuple[int, str]]]
+
+
+def _regions(session: Session, who: ReviewCoders, code_id: int | None = None,
+             source_id: int | None = None) -> Iterator[_Region]:
     # code_id and source_id go together (re-reading one region) or not at all
     """Yield (source, code, agreed, region, first spans, second spans, memos) per stretch of the union."""
     query = select(Coding).where(Coding.coder_id.in_([who.first.id, who.second.id]))
@@ -214,7 +220,7 @@ def _regions(session: Session, who: ReviewCoders, code_id: int | None = None, so
         query = query.where(Coding.code_id == code_id)
     if source_id is not None:
         query = query.where(Coding.source_id == source_id)
-    spans: dict[tuple[int, int], tuple[list, list]] = defaultdict(lambda: ([], []))
+    spans: dict[tuple[int, int], tuple[list[tuple[int, int]], list[tuple[int, int]]]] = defaultdict(lambda: ([], []))
     memos: dict[tuple[int, int], list[tuple[int, int, int, str]]] = defaultdict(list)
     coded_by: dict[int, set[int]] = defaultdict(set)
     for coding in session.scalars(query):
@@ -260,7 +266,8 @@ def _context(text: str, region: Span) -> tuple[int, int]:
     return start, end
 
 
-def find_disagreements(session: Session, who: ReviewCoders, code_id: int | None = None, source_id: int | None = None):  # type: ignore[no-untyped-def]
+def find_disagreements(session: Session, who: ReviewCoders, code_id: int | None = None,
+                       source_id: int | None = None) -> tuple[list[Disagreement], list[tuple[int, int, Span]]]:
     """(disagreements, agreed regions as (source_id, code_id, span))."""
     require_intact_codings(session)
     codes = {c.id: c for c in session.scalars(select(Code))}
@@ -270,13 +277,15 @@ def find_disagreements(session: Session, who: ReviewCoders, code_id: int | None 
         (a.source_id, a.code_id, a.start, a.end): a
         for a in session.scalars(select(Adjudication).where(who.pair()).order_by(Adjudication.id))
     }
-    found, agreed = [], []
+    found: list[Disagreement] = []
+    agreed: list[tuple[int, int, Span]] = []
     for src, code_id_, same, region, first, second, memos in _regions(session, who, code_id, source_id):
         if same:
             agreed.append((src, code_id_, region))
             continue
         if src not in texts:
-            texts[src] = tuple(session.execute(select(Source.name, Source.text).where(Source.id == src)).one())
+            source_name, source_text = session.execute(select(Source.name, Source.text).where(Source.id == src)).one()
+            texts[src] = (source_name, source_text)
             rows = session.execute(select(Turn.label_start, Turn.speaker_label)
                                    .where(Turn.source_id == src).order_by(Turn.label_start)).all()  # fmt: skip
             turns[src] = ([r[0] for r in rows], [r[1] for r in rows])

@@ -143,7 +143,7 @@ def adjudicate(
         else:
             result = current.spans_for(decision)
         if current.adjudication_id is not None:
-            _remove(session, who, session.get(Adjudication, current.adjudication_id))
+            _remove(session, who, session.get_one(Adjudication, current.adjudication_id))
         memo = f"adjudicated ({decision})" + (f": {note}" if note else "")
         for span in result:
             session.add(Coding(source_id=current.source_id, code_id=current.code_id, coder_id=who.consensus.id,
@@ -182,9 +182,9 @@ def undo_last(project: Project, first: str, second: str, consensus: str = CONSEN
         latest = session.scalar(select(Adjudication).where(who.pair()).order_by(Adjudication.id.desc()).limit(1))
         if latest is None:
             return None
-        source = session.get(Source, latest.source_id)
-        code = session.get(Code, latest.code_id)
-        undone = Undone(source.name, code.key, latest.start, latest.end, who.as_asked(latest),  # type: ignore[union-attr]
+        source = session.get_one(Source, latest.source_id)
+        code = session.get_one(Code, latest.code_id)
+        undone = Undone(source.name, code.key, latest.start, latest.end, who.as_asked(latest),
                         tuple(Span(s, e) for s, e in latest.result), latest.note)
         _remove(session, who, latest)
         return undone
@@ -198,7 +198,7 @@ def redo(project: Project, first: str, second: str, consensus: str, undone: Undo
     if wanted is None:
         raise ConflictError(f"the codings of {undone.code} in {undone.source} at {undone.start}-{undone.end} changed; "
                             "nothing to redo")  # fmt: skip
-    spans = [tuple(s) for s in undone.result] if undone.decision == "edited" else None
+    spans = [(s.start, s.end) for s in undone.result] if undone.decision == "edited" else None
     return adjudicate(project, state, wanted, undone.decision, spans=spans, note=undone.note, actor=actor)
 
 

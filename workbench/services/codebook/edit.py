@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -136,7 +136,8 @@ def create_code(
             session, name, parent=parent, origin=origin, keywords=_check_keywords(keywords),
             colour=_check_colour(colour) if colour else None, codable=codable,
             created_by_id=get_or_create_coder(session, coder).id if coder else None,
-            **{f: _clean_text(v) for f, v in zip(TEXT_FIELDS, (definition, when_to_use, when_not_to_use, example))},
+            definition=_clean_text(definition), when_to_use=_clean_text(when_to_use),
+            when_not_to_use=_clean_text(when_not_to_use), example=_clean_text(example),
         )  # fmt: skip
         key = code.key
         return _info(session, key)
@@ -162,8 +163,9 @@ def update_code(
     Raises :class:`ConflictError` when the code's version is no longer ``expected_version``.
     """
     values: dict[str, object] = {}
+    new_name: str | None = None
     if name is not UNSET:
-        values["name"] = _check_name(name)
+        values["name"] = new_name = _check_name(name)
     for field, value in zip(TEXT_FIELDS, (definition, when_to_use, when_not_to_use, example)):
         if value is not UNSET:
             values[field] = _clean_text(value)
@@ -176,11 +178,11 @@ def update_code(
     with project.session() as session:
         code = require_code(session, key, by_name=False)
         _check_version(code, expected_version)
-        if "name" in values and values["name"] != code.name:
-            _check_sibling_name(session, code.parent_id, values["name"], code.id)  # type: ignore[arg-type]
-        for field, value in values.items():
-            if getattr(code, field) != value:
-                setattr(code, field, value)
+        if new_name is not None and new_name != code.name:
+            _check_sibling_name(session, code.parent_id, new_name, code.id)
+        for field, new_value in values.items():
+            if getattr(code, field) != new_value:
+                setattr(code, field, new_value)
         _flush(session, key)
         return _info(session, key)
 
@@ -282,7 +284,9 @@ def delete_code(
                 f"{code.name!r} has {len(ids) - 1} sub-code(s); move or merge them first, or delete the whole branch"
             )
         keys = dict(session.execute(select(Code.id, Code.key).where(Code.id.in_(ids))).all())
-        codings = session.execute(delete(Coding).where(Coding.code_id.in_(ids))).rowcount or 0
+        deleted = session.execute(delete(Coding).where(Coding.code_id.in_(ids)))
+        assert isinstance(deleted, CursorResult)  # what a DELETE gives (typed as any Result)
+        codings = deleted.rowcount or 0
         session.execute(delete(Memo).where(Memo.target_kind == "code", Memo.target_id.in_(ids)))
         for code_id in reversed(ids):  # children before their parents
             session.delete(session.get(Code, code_id))

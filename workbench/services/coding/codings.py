@@ -71,7 +71,11 @@ def codings_for_source(session: Session, source_id: int, coder: str | None = Non
     )
     if coder is not None:
         query = query.where(Coder.name == coder)
-    return [CodingInfo(*row) for row in session.execute(query)]
+    # unpacked by name: SQLAlchemy types a select of ten columns as "ten or more"
+    return [
+        CodingInfo(id_, source, key, name, colour, coder_name, start, end, memo, created_at)
+        for id_, source, key, name, colour, coder_name, start, end, memo, created_at in session.execute(query)
+    ]
 
 
 def export_codings_csv(project: Project, path: Path, coder: str | None = None) -> int:

@@ -200,7 +200,7 @@ class _Importer:
                 select(Coding.source_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
                 .where(Coding.coder_id == coder_id).execution_options(yield_per=50_000)
             )
-            self.existing.update(_pack(tuple(row)) for row in rows)  # type: ignore[arg-type]
+            self.existing.update(_pack((source, code, coder, start, end)) for source, code, coder, start, end in rows)
         return self.coders[name]
 
     def check(self, chunk: list[_Row], errors: _Errors) -> list[tuple[_Row, tuple[int, int, int, int, int]]]:

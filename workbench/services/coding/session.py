@@ -12,13 +12,13 @@ same plan the transcript view previews.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.coding_plan import Plan, plan_apply, plan_toggle, plan_uncode
+from workbench.domain.coding_plan import plan_apply, plan_toggle, plan_uncode
 from workbench.domain.spans import check_span
 from workbench.errors import WorkbenchError
 from workbench.services.codebook.codes import CodeInfo, create_inductive_code, list_codes, require_codable, require_code
@@ -86,26 +86,34 @@ class CodingSession:
     # Coding --------------------------------------------------------------------
     def apply(self, source_id: int, code_key: str, start: int, end: int, memo: str | None = None) -> int:
         """Code ``[start, end)``; merge with own overlapping codings of the same code. Returns the coding id."""
-        return self._act(source_id, code_key, (start, end), lambda mine: plan_apply(mine, (start, end), memo)).ids[0]
+        return self._act(source_id, code_key, (start, end), "apply", memo).ids[0]
 
     def uncode(self, source_id: int, code_key: str, start: int, end: int) -> int:
         """Remove ``[start, end)`` from this coder's codings of a code; returns how many codings changed."""
-        return len(self._act(source_id, code_key, (start, end), lambda mine: plan_uncode(mine, (start, end))).removed)
+        return len(self._act(source_id, code_key, (start, end), "uncode").removed)
 
     def toggle(self, source_id: int, code_key: str, start: int, end: int) -> bool:
         """Uncode the span if this coder's codings of the code already cover all of it, else code it.
 
         Returns True when the span is now coded.
         """
-        return self._act(source_id, code_key, (start, end), lambda mine: plan_toggle(mine, (start, end))).coded
+        return self._act(source_id, code_key, (start, end), "toggle").coded
 
-    def _act(self, source_id: int, code_key: str, span: tuple[int, int],
-             planner: Callable[[list[Coding]], Plan[Coding]]) -> _Done:
+    def _act(self, source_id: int, code_key: str, span: tuple[int, int], action: Literal["apply", "uncode", "toggle"],
+             memo: str | None = None) -> _Done:
         """One coding action in one transaction: plan it (:mod:`workbench.domain.coding_plan`) over this
         coder's touching codings of the code, write it, and remember it for undo."""
         with self.project.session(actor=self.coder) as session:
             source, code = self._source_code(session, source_id, code_key, *span)
-            plan = planner(self._own(session, source.id, code.id, *span))
+            mine = self._own(session, source.id, code.id, *span)
+            # plan is a Plan[Coding], inferred: mypy cannot check a spelt-out Plan[Coding] (it compares Coding
+            # with CodedSpan before it understands SQLAlchemy's Mapped attributes, and remembers the failure)
+            if action == "apply":
+                plan = plan_apply(mine, span, memo)
+            elif action == "uncode":
+                plan = plan_uncode(mine, span)
+            else:
+                plan = plan_toggle(mine, span)
             if plan.coded:
                 require_codable(code)
             change = _Change(f"{'code' if plan.coded else 'uncode'} {code.name}")
@@ -222,12 +230,12 @@ class CodingSession:
                     session.delete(coding)
             session.flush()
             for row in put_back:
-                if session.get(Coding, row.id) is None:
+                coding = session.get(Coding, row.id)
+                if coding is None:
                     session.add(Coding(id=row.id, code_id=row.code_id, source_id=row.source_id, coder_id=row.coder_id,
                                        start=row.start, end=row.end, memo=row.memo))
                 else:
-                    coding = session.get(Coding, row.id)
-                    coding.memo = row.memo  # type: ignore[union-attr]
+                    coding.memo = row.memo
 
     def _record(self, change: _Change) -> None:
         self._undo.append(change)

@@ -11,12 +11,13 @@ suggestion does not come back when suggestions are computed again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
 from workbench.domain.spans import overlaps
+from workbench.domain.vocabulary import SuggestionStatus, values
 from workbench.errors import WorkbenchError
 from workbench.services.project.coders import get_or_create_coder
 from workbench.services.text.search import PhraseIndex, tokens
@@ -51,7 +52,7 @@ def compute_suggestions(
             missing = set(source_names) - {name for _, name, _ in sources}
             raise WorkbenchError(f"no source {sorted(missing)[0]!r}")
         coder_id = get_or_create_coder(session, coder).id
-    indexes: dict[str, PhraseIndex] = {}
+    indexes: dict[str, PhraseIndex[int]] = {}
     total = 0
     for done, (source_id, _, language) in enumerate(sources, start=1):
         if language not in indexes:
@@ -62,16 +63,16 @@ def compute_suggestions(
     return total
 
 
-def _keyword_index(codes: list[tuple[int, list[str] | None]], language: str) -> PhraseIndex:
+def _keyword_index(codes: Sequence[tuple[int, list[str] | None]], language: str) -> PhraseIndex[int]:
     """Every code's keywords, lemmatised in ``language``."""
-    index = PhraseIndex()
+    index = PhraseIndex[int]()
     for code_id, keywords in codes:
         for keyword in dict.fromkeys(k.strip() for k in (keywords or []) if k.strip()):
             index.add(code_id, tokens(keyword, language))
     return index
 
 
-def _suggest_source(project: Project, index: PhraseIndex, language: str, source_id: int, coder_id: int) -> int:
+def _suggest_source(project: Project, index: PhraseIndex[int], language: str, source_id: int, coder_id: int) -> int:
     with project.session() as session:
         text = session.scalar(select(Source.text).where(Source.id == source_id)) or ""
         segments = session.execute(
@@ -81,7 +82,7 @@ def _suggest_source(project: Project, index: PhraseIndex, language: str, source_
     for seg_start, seg_end in segments if index else ():
         segment = text[seg_start:seg_end]
         for code_id, start, end in index.find(tokens(segment, language)):
-            found.setdefault((int(code_id), seg_start, seg_end), segment[start:end])  # type: ignore[call-overload]
+            found.setdefault((code_id, seg_start, seg_end), segment[start:end])
     with project.session() as session:
         decided = set(
             session.execute(
@@ -126,13 +127,13 @@ def pending_suggestions(project: Project, coder: str, source_id: int) -> list[Su
 
 def decide(project: Project, suggestion_id: int, status: str) -> SuggestionView:
     """Mark a suggestion accepted or rejected (the caller creates the coding for an accepted one)."""
-    if status not in ("accepted", "rejected", "pending"):
+    if status not in values(SuggestionStatus):
         raise WorkbenchError(f"unknown suggestion status {status!r}")
     with project.session() as session:
         suggestion = session.get(Suggestion, suggestion_id)
         if suggestion is None:
             raise WorkbenchError("that suggestion no longer exists")
-        suggestion.status = status
+        suggestion.status = SuggestionStatus(status)
         code = session.get(Code, suggestion.code_id)
         assert code is not None
         return SuggestionView(suggestion.id, suggestion.source_id, code.key, code.name, code.colour,

@@ -10,7 +10,7 @@ their confidence limits to 3 decimals (never -0.000), percentages to 1. The unma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workbench.agreement import format as fmt
@@ -137,7 +137,7 @@ def _fit(section: Any, first: float, rest: list[float]) -> list[float]:
     return [first, *(w * scale for w in rest)]
 
 
-def _row(table: Any, values: list[str | None]) -> None:
+def _row(table: Any, values: Sequence[str | None]) -> None:
     for cell, value in zip(word.add_row(table).cells, values):
         word.set_cell(cell, value)
 

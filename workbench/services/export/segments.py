@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -33,6 +34,9 @@ from workbench.services.export import word
 from workbench.services.project.coders import require_coder
 from workbench.store.engine import Project
 from workbench.store.models import Source
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SUFFIXES = (".docx", ".csv", ".xlsx")
 COLUMNS = (
@@ -62,7 +66,7 @@ class SegmentQuery:
 
 
 def export_segments(project: Project, path: Path, query: SegmentQuery | None = None, *, bom: bool = False,
-                    style: object = None, quote_marks: str | None = None) -> SegmentsExport:
+                    style: str | None = None, quote_marks: str | None = None) -> SegmentsExport:
     """Write the segments ``query`` retrieves to ``path`` (.docx, .csv or .xlsx; ``bom``: a CSV for Excel;
     ``style``: the publication style of the Word report).
 
@@ -100,8 +104,8 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
         from workbench.services.paper.styles import resolve_style, restyle, style_chosen
 
         document = build_document(segments, codes, query, languages, warnings)
-        marks = forced is None and style_chosen(project, style)  # type: ignore[arg-type]
-        restyle(document, resolve_style(project, style), marks=marks)  # type: ignore[arg-type]
+        marks = forced is None and style_chosen(project, style)
+        restyle(document, resolve_style(project, style), marks=marks)
         word.save_docx(document, path)
     else:
         from workbench.services.export.sheets import frame_sheet, write_sheets
@@ -113,7 +117,7 @@ def export_segments(project: Project, path: Path, query: SegmentQuery | None = N
     )
 
 
-def segments_frame(segments: Sequence[RetrievedSegment]):  # type: ignore[no-untyped-def]
+def segments_frame(segments: Sequence[RetrievedSegment]) -> pd.DataFrame:
     """One row per segment, the columns of :data:`COLUMNS`."""
     import pandas as pd
 
@@ -155,8 +159,8 @@ def attribution(segment: RetrievedSegment, coders: Sequence[str] = ()) -> str:
     return "(" + " · ".join(p for p in parts if p) + ")"
 
 
-def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery,  # type: ignore[no-untyped-def]
-                   languages: Mapping[str, str] | None = None, warnings: Sequence[str] = ()):
+def build_document(segments: Sequence[RetrievedSegment], codes: Sequence[CodeInfo], query: SegmentQuery,
+                   languages: Mapping[str, str] | None = None, warnings: Sequence[str] = ()) -> Any:
     document = word.new_document("Coded segments")
     word.styled_paragraph(document, "Title", "Coded segments")
     document.add_paragraph(_methods(segments, codes, query) + "".join(f" Not finished: {w}." for w in warnings))

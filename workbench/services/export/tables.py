@@ -11,12 +11,16 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.services.export.sheets import frame_sheet, write_sheets
 from workbench.services.export.word import check_output
 from workbench.services.themes import rollups
 from workbench.store.engine import Project
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLES = ("themes", "matrix", "codes")
 SHEET_NAMES = {"themes": "Themes", "matrix": "Theme x participant", "codes": "Code x theme"}
@@ -48,10 +52,10 @@ def export_table(project: Project, path: Path, what: str = "themes", coder: str 
     return TableExport(path, what, len(frame.index), len(frame.columns), data.layer.name)
 
 
-def table(what: str, data: rollups.ThemeData):  # type: ignore[no-untyped-def]
+def table(what: str, data: rollups.ThemeData) -> pd.DataFrame:
     """The DataFrame behind ``--what``."""
     if what == "themes":
-        return rollups.theme_summary(None, data=data)  # type: ignore[arg-type]
+        return rollups.theme_summary(None, data=data)
     if what == "matrix":
-        return rollups.presence_matrix(None, data=data)  # type: ignore[arg-type]
-    return rollups.code_theme_matrix(None, data=data)  # type: ignore[arg-type]
+        return rollups.presence_matrix(None, data=data)
+    return rollups.code_theme_matrix(None, data=data)

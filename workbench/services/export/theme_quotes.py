@@ -115,20 +115,20 @@ def pick_quotes(
         for c in groups.get(theme.id, []):
             if _overlaps_any(foreign.get(c.source_id, []), c.start, c.end):
                 continue  # the layer codes this passage as evidence for a theme of another type
-            key = (c.source_id, c.start, c.end)
-            spans[key] = spans.get(key, False) or c.code_key in own
-            participants[key] = c.participant
+            passage = (c.source_id, c.start, c.end)
+            spans[passage] = spans.get(passage, False) or c.code_key in own
+            participants[passage] = c.participant
         pool = sorted(
             spans,
             key=lambda k: (not spans[k], not meaningful(*k), participants[k] is None, k[2] - k[1], k[0], k[1]),
         )
         for pass_ in (1, 2):
             people = {q.participant for q in chosen}
-            for key in pool:
+            for passage in pool:
                 if len(chosen) >= quotes:
                     break
-                source_id, start, end = key
-                who = participants[key]
+                source_id, start, end = passage
+                who = participants[passage]
                 if pass_ == 1 and who in people:
                     continue
                 if any(q.source_id == source_id and overlaps((q.start, q.end), (start, end)) for q in chosen):

@@ -62,11 +62,11 @@ def _xml_safe_runs() -> None:
     if getattr(original, "xml_safe", False):
         return
 
-    def add_t(self, text: str):  # type: ignore[no-untyped-def]
+    def add_t(self: CT_R, text: str) -> Any:
         return original(self, for_xml(text))
 
-    add_t.xml_safe = True  # type: ignore[attr-defined]
-    CT_R.add_t = add_t  # type: ignore[method-assign]
+    add_t.xml_safe = True  # type: ignore[attr-defined]  # a mark on the function: python-docx is patched once
+    CT_R.add_t = add_t  # type: ignore[method-assign]  # python-docx patched on purpose (see the docstring)
 
 
 def new_document(title: str) -> Any:

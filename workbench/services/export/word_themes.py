@@ -138,7 +138,10 @@ def themes_report(project: Project, coder: str | None = None, consensus: bool = 
             )
         ]  # fmt: skip
         typology = [(t.name, t.prefix) for t in ensure_typology(session)]
-        categories = [(c.name, c.description) for c in session.scalars(select(ThemeCategory).order_by(ThemeCategory.position, ThemeCategory.id))]
+        categories: list[tuple[str | None, str | None]] = [
+            (c.name, c.description)
+            for c in session.scalars(select(ThemeCategory).order_by(ThemeCategory.position, ThemeCategory.id))
+        ]
         methods, phrase, book = _methods(session, layer, data)
         unfinished = consensus_warning(session, layer.name) if layer.consensus else None
     used = {t.type for t in data.themes}
@@ -247,8 +250,8 @@ def _summary_table(document: Any, report: ThemesReport, section: Any) -> None:
     for name, _ in report.types:
         headers += [name.capitalize(), "Dimensions", "n"]
     table = word.add_table(document, headers, [3.2] + [5.0, 3.2, 1.0] * len(report.types), section)
-    for name, _ in report.categories:
-        members = [t for t in report.themes if t.theme.category == name]
+    for category, _ in report.categories:
+        members = [t for t in report.themes if t.theme.category == category]
         by_type = [[t for t in members if t.theme.type == type_name] for type_name, _ in report.types]
         rows = max((len(group) for group in by_type), default=0)
         first = None
@@ -257,7 +260,7 @@ def _summary_table(document: Any, report: ThemesReport, section: Any) -> None:
             cells = row.cells
             if index == 0:
                 first = cells[0]
-                word.set_cell(cells[0], name or "(no category)", bold=True)
+                word.set_cell(cells[0], category or "(no category)", bold=True)
             for group_index, group in enumerate(by_type):
                 theme_cell, dims_cell, n_cell = cells[1 + 3 * group_index : 4 + 3 * group_index]
                 if index >= len(group):

@@ -21,8 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import ColumnElement, Connection, select
 from sqlalchemy.orm import Session
 
 from workbench.atomic import replacing
@@ -41,6 +42,7 @@ from workbench.store.engine import Project
 from workbench.store.models import (
     Adjudication,
     AuditEntry,
+    Base,
     Code,
     Codebook,
     Coder,
@@ -139,15 +141,15 @@ class _Copier:
         self.coder_id = session.scalar(select(Coder.id).where(Coder.name == coder))
         self.made_at = datetime.now(UTC)  # before reading: a later change in the project is newer
 
-    def rows(self, model: type, *where) -> list[dict]:  # type: ignore[no-untyped-def]
-        table: Table = model.__table__  # type: ignore[attr-defined]
+    def rows(self, model: type[Base], *where: ColumnElement[bool]) -> list[dict[str, Any]]:
+        table = model.__table__
         query = select(table)
         for condition in where:
             query = query.where(condition)
         return [dict(row._mapping) for row in self.session.execute(query.order_by(*table.primary_key.columns))]
 
-    def put(self, model: type, rows: list[dict]) -> int:
-        table: Table = model.__table__  # type: ignore[attr-defined]
+    def put(self, model: type[Base], rows: list[dict[str, Any]]) -> int:
+        table = model.__table__
         for start in range(0, len(rows), CHUNK):
             self.target.execute(table.insert(), rows[start : start + CHUNK])
         return len(rows)

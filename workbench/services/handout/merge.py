@@ -237,7 +237,7 @@ class _Merger:
         if not rows:
             return
         before = self.session.scalar(select(func.max(Coding.id))) or 0
-        insert_values(self.session.connection(), Coding.__table__, rows)  # type: ignore[arg-type]  # one executemany
+        insert_values(self.session.connection(), Coding.__table__, rows)  # one executemany
         ids = {
             (r.code_id, r.coder_id, r.source_id, r.start, r.end): r.id
             for r in self.session.execute(
@@ -255,6 +255,9 @@ class _Merger:
         ours: dict[tuple, list[Memo]] = defaultdict(list)
         for memo in self.session.scalars(select(Memo).where(Memo.coder_id.in_(list(coder_ids.values())))):
             ours[(memo.target_kind, memo.target_id, memo.coder_id)].append(memo)
+        # what this merge added: the file may hold several memos of a coder on one target (REFI-QDA notes);
+        # those are theirs, never compared with one another as if one were ours
+        arrived: dict[tuple, set[str]] = defaultdict(set)
         for kind, target, coder, text, created, updated in self.bundle.memos:
             mapped = _target(kind, target, sources, codes, pids)
             if kind != "project" and mapped is None:
@@ -263,13 +266,13 @@ class _Merger:
             key = (kind, mapped, coder_ids[coder])
             layer = self.layers[coder].counts
             here = ours[key]
-            if any(m.text.strip() == text.strip() for m in here):
+            if any(m.text.strip() == text.strip() for m in here) or text.strip() in arrived[key]:
                 layer["memos_present"] += 1
             elif not here or kind == "project":
                 memo = Memo(target_kind=kind, target_id=mapped, coder_id=key[2], text=text,
                             **({"created_at": created, "updated_at": updated} if created and updated else {}))
                 self.session.add(memo)
-                here.append(memo)
+                arrived[key].add(text.strip())
                 layer["memos_added"] += 1
             else:
                 self._memo_difference("memo", here[0].id, here[0].text, text, here[0].updated_at, updated, coder,
@@ -280,11 +283,10 @@ class _Merger:
         """The coder's own later edit replaces ours when ours is as handed out; otherwise a conflict."""
         made = self.origin.made_at if self.origin else None
         if (made and our_time and their_time and (not ours or as_utc(our_time) <= made < as_utc(their_time))) or not ours:
-            target = self.session.get(Coding if kind == "coding memo" else Memo, our_id)
             if kind == "coding memo":
-                target.memo = theirs  # type: ignore[union-attr]
+                self.session.get_one(Coding, our_id).memo = theirs
             else:
-                target.text = theirs  # type: ignore[union-attr]
+                self.session.get_one(Memo, our_id).text = theirs
             self.layers[coder].counts["memos_updated"] += 1
             return
         self.conflicts.append(Conflict(kind, subject, None, ("text",), (("text", ours),), (("text", theirs),)))
@@ -292,18 +294,19 @@ class _Merger:
 
     # --- names and the audit ---------------------------------------------------------------------
     def _code_key(self, code_id: int) -> str:
-        return self.session.get(Code, code_id).key  # type: ignore[union-attr]
+        return self.session.get_one(Code, code_id).key
 
     def _source_name(self, source_id: int) -> str:
-        return self.session.get(Source, source_id).name  # type: ignore[union-attr]
+        return self.session.get_one(Source, source_id).name
 
     def _target_name(self, kind: str, target: int | None) -> str:
-        if kind == "source":
-            return self._source_name(target)  # type: ignore[arg-type]
-        if kind == "code":
-            return self._code_key(target)  # type: ignore[arg-type]
-        if kind == "participant":
-            return self.session.get(Participant, target).pid  # type: ignore[union-attr]
+        if target is not None:  # None: a project memo (one about something not here was skipped)
+            if kind == "source":
+                return self._source_name(target)
+            if kind == "code":
+                return self._code_key(target)
+            if kind == "participant":
+                return self.session.get_one(Participant, target).pid
         return "the project"
 
     def _audit_conflicts(self) -> None:

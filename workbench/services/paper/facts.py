@@ -99,7 +99,7 @@ def collect_facts(project: Project, coder: str | None = None, consensus: bool = 
                 coded_by.setdefault(source_id, set()).add(name)
         double = [i for i, names in coded_by.items() if len(names) >= 2]
         word_of = {i: w or 0 for i, _, w in sources}
-        decisions = Counter(session.scalars(select(Adjudication.decision)))
+        decisions: Counter[str] = Counter(session.scalars(select(Adjudication.decision)))
         pairs = Counter(session.execute(select(Adjudication.first_coder_id, Adjudication.second_coder_id)).all())
         names = dict(session.execute(select(Coder.id, Coder.name)).all())
         try:
@@ -166,7 +166,8 @@ def _agreement(project: Project, pairs: Counter, names: dict[int, str], coders: 
         (first, second), _ = pairs.most_common(1)[0]
         pair = (names[first], names[second])
     elif len(coders) == 2:
-        pair = tuple(coders)  # type: ignore[assignment]
+        only, other = coders
+        pair = (only, other)
     else:
         return None, (f"{len(coders)} coder{'s' if len(coders) != 1 else ''} and no review session: "
                       "no pair of coders to compare")

@@ -13,14 +13,17 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.atomic import write_bytes
 from workbench.errors import WorkbenchError
 from workbench.services.export.word import check_output
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "text.parse_math": False,  # project text such as "$5 app" is text, never TeX
     "text.usetex": False,

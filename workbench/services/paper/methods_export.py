@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from workbench.atomic import write_text
 from workbench.services.export import word
 from workbench.services.paper.facts import collect_facts
 from workbench.services.paper.methods import BLANK, DOMAINS, Appendix, build_appendix
 from workbench.store.engine import Project
+
+if TYPE_CHECKING:
+    from workbench.services.paper.styles import Style
 
 SUFFIXES = (".docx", ".md")
 MD_BLANK_PAGE = r"\_\_\_\_"  # a blank to fill in, not emphasis
@@ -49,7 +53,7 @@ def export_methods(project: Project, path: Path, coder: str | None = None, conse
     return MethodsExport(path, sum(i.filled for i in appendix.items), len(appendix.items), appendix.missing)
 
 
-def build_document(appendix: Appendix, style):  # type: ignore[no-untyped-def]
+def build_document(appendix: Appendix, style: Style | str | None) -> Any:
     from workbench.services.paper.styles import apply_style, caption
 
     document = word.new_document(TITLE)
@@ -115,7 +119,7 @@ def markdown(appendix: Appendix) -> str:
         if item.domain != domain:
             domain = item.domain
             lines.append(f"| | **{DOMAINS[domain]}** | | | |")
-        answer = md_escape(item.answer) if item.filled else f"*{md_escape(BLANK)}*"
+        answer = md_escape(item.answer) if item.answer is not None else f"*{md_escape(BLANK)}*"
         where = md_escape(item.where) if item.filled else MD_BLANK_PAGE
         lines.append(f"| {item.number} | {md_escape(item.topic)} | {md_escape(item.question)} | {answer} | {where} |")
     lines += ["", f"*Note.* {md_escape(COREQ_NOTE)}", ""]

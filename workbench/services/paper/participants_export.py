@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbench.services.export import word
 from workbench.services.export.sheets import Sheet, write_sheets
@@ -66,7 +67,7 @@ def sheets(table: ParticipantsTable) -> list[Sheet]:
     ]
 
 
-def build_document(table: ParticipantsTable, style: Style | str | None = None):  # type: ignore[no-untyped-def]
+def build_document(table: ParticipantsTable, style: Style | str | None = None) -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 

@@ -78,16 +78,21 @@ def audit_rows(project: Project, *, code: str | None = None, source: str | None 
 
 def _summary(entry: AuditEntry, values: dict, codes: dict[int, str], sources: dict[int, str]) -> str:
     if entry.entity_kind in ("coding", "adjudication"):
-        code = codes.get(values.get("code_id"), f"code #{values.get('code_id')}")
-        where = sources.get(values.get("source_id"), f"source #{values.get('source_id')}")
+        code = _name_of(codes, values.get("code_id"), f"code #{values.get('code_id')}")
+        where = _name_of(sources, values.get("source_id"), f"source #{values.get('source_id')}")
         return f"{code} in {where} {values.get('start')}-{values.get('end')}"
     if entry.entity_kind == "code":
-        name = values.get("key") or codes.get(entry.entity_id, f"#{entry.entity_id}")
+        name = values.get("key") or _name_of(codes, entry.entity_id, f"#{entry.entity_id}")
         changed = ", ".join(sorted((entry.after or {}).keys())) if entry.action == "update" else ""
         return f"{name}{': ' + changed if changed else ''}"
     if entry.entity_kind == "coder" and entry.action in ("blind", "unblind"):
         return "blind coding on" if entry.action == "blind" else "blind coding lifted"
     return f"{entry.entity_kind} #{entry.entity_id}"
+
+
+def _name_of(names: dict[int, str], entity_id: object, fallback: str) -> str:
+    """The name of an id an entry holds (from its JSON: maybe missing); ``fallback`` for one deleted since."""
+    return names.get(entity_id, fallback) if isinstance(entity_id, int) else fallback
 
 
 def write_audit_csv(rows: list[AuditRow], path: Path) -> None:

@@ -81,11 +81,12 @@ class CoderCodings:
     codings: int
 
 
-def coders_by_codings(project: Project) -> list[CoderCodings]:
-    """Every coder with codings, the consensus layer left out, most codings first (whom a review can compare)."""
+def coders_by_codings(project: Project, *, consensus: bool = False) -> list[CoderCodings]:
+    """Every coder with codings, most codings first, then by name: without the consensus layer (whom a
+    review can compare) unless ``consensus`` (the layers an export can count)."""
+    query = select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
+    if not consensus:
+        query = query.where(Coder.name != CONSENSUS_CODER)
     with project.session() as session:
-        rows = session.execute(
-            select(Coder.name, func.count(Coding.id)).join(Coding, Coding.coder_id == Coder.id)
-            .where(Coder.name != CONSENSUS_CODER).group_by(Coder.name).order_by(func.count(Coding.id).desc())
-        ).all()  # fmt: skip
+        rows = session.execute(query.group_by(Coder.name).order_by(func.count(Coding.id).desc(), Coder.name)).all()
     return [CoderCodings(name, count) for name, count in rows]

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from workbench.domain.languages import DEFAULT_LANGUAGE, LANGUAGE_SETTING, check_language, language
+from workbench.errors import ConflictError
 from workbench.store.engine import Project
 from workbench.store.models import Setting, Source
 
@@ -100,7 +101,10 @@ def set_source_language(project: Project, name: str, code: str) -> LanguageChang
     spans = segment_bodies(text, [Span(t.start, t.end) for t in turns], None, code)  # spaCy, outside the transaction
     changed: list[tuple[str, str, str]] = []
     with project.session() as session:
-        session.get(Source, source_id).language = code  # type: ignore[union-attr]
+        changing = session.get(Source, source_id)
+        if changing is None:  # deleted by someone else while spaCy split the text
+            raise ConflictError(f"source {name!r} was deleted meanwhile; its language was not changed")
+        changing.language = code
         session.execute(delete(Segment).where(Segment.source_id == source_id))
         rows, ordinal = [], 0
         for turn, sentences in zip(turns, spans):

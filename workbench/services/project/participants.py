@@ -75,9 +75,9 @@ def resolve_speaker(
     if pid:
         return "participant", pid
     if lowered in respondents and kind == "interview":
-        ids = {normalise_participant_id(m) for m in _id_like_tokens(source_name)} - {None}
+        ids = {p for p in map(normalise_participant_id, _id_like_tokens(source_name)) if p is not None}
         if len(ids) == 1:
-            return "participant", ids.pop()  # type: ignore[return-value]
+            return "participant", ids.pop()
     if lowered in respondents or lowered.startswith("speaker"):
         return "participant", f"{key} ({source_name})"
     return "participant", key

@@ -19,7 +19,7 @@ Segments never end inside or right after one of the language's abbreviations
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -167,7 +167,7 @@ def _lookup_table(language: str) -> dict[str, str | list[str]]:
 
 
 @lru_cache(maxsize=16)
-def _lemmatiser(language: str):  # type: ignore[no-untyped-def]
+def _lemmatiser(language: str) -> Callable[[str], str]:
     """word → lowercased lemma for a blank pipeline's language (cached per word)."""
     how = language_of(language).lemmas
     if how == "lookup":

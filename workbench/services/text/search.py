@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from workbench.domain.languages import DEFAULT_LANGUAGE
 
@@ -42,13 +43,16 @@ def words_match(token: Token, wanted: Token) -> bool:
     return token[2] == wanted[2] or token[3] == wanted[3] or token[2] == wanted[3] or token[3] == wanted[2]
 
 
-class PhraseIndex:
+K = TypeVar("K")  # what a phrase stands for (a code id; nothing for a query)
+
+
+class PhraseIndex(Generic[K]):
     """Phrases (a query, codebook keywords) to find in token sequences, indexed by their first word."""
 
     def __init__(self) -> None:
-        self._first: dict[str, list[tuple[object, tuple[Token, ...]]]] = {}
+        self._first: dict[str, list[tuple[K, tuple[Token, ...]]]] = {}
 
-    def add(self, key: object, phrase: Sequence[Token]) -> None:
+    def add(self, key: K, phrase: Sequence[Token]) -> None:
         if phrase:
             entry = (key, tuple(phrase))
             for word in {phrase[0][2], phrase[0][3]}:
@@ -57,7 +61,7 @@ class PhraseIndex:
     def __bool__(self) -> bool:
         return bool(self._first)
 
-    def find(self, found: Sequence[Token]) -> Iterable[tuple[object, int, int]]:
+    def find(self, found: Sequence[Token]) -> Iterable[tuple[K, int, int]]:
         """(key, start, end) of every phrase occurrence in ``found`` (character offsets)."""
         for i, token in enumerate(found):
             seen: set[int] = set()
@@ -80,7 +84,7 @@ def search(text: str, query: str, language: str = DEFAULT_LANGUAGE, model: str |
     query = query.strip()
     if not query:
         return []
-    index = PhraseIndex()
+    index = PhraseIndex[None]()
     index.add(None, tokens(query, language, model))
     if not index:
         return _substring(text, query)

@@ -48,7 +48,7 @@ class ThemeInfo:
 
 
 def theme_infos(session: Session) -> list[ThemeInfo]:
-    categories = {c.id: c.position for c in categories_in_order(session)}
+    categories: dict[int | None, int] = {c.id: c.position for c in categories_in_order(session)}  # looked up by category_id (may be None)
     themes = session.scalars(select(Theme)).all()
     themes = sorted(themes, key=lambda t: (t.category_id is None, categories.get(t.category_id, 0), t.position, t.id))
     index = _dimension_index(session)

@@ -250,13 +250,22 @@ def collect(project: Project, coder: str | None = None, consensus: bool = False)
 
 
 # Roll-ups -------------------------------------------------------------------------
+# Each takes the project and a layer, or the ThemeData already read (``data``; the project may then be None).
 
 
-def theme_summary(project: Project, coder: str | None = None, consensus: bool = False, *, data: ThemeData | None = None) -> pd.DataFrame:
+def _data_of(project: Project | None, coder: str | None, consensus: bool, data: ThemeData | None) -> ThemeData:
+    if data is not None:
+        return data
+    if project is None:
+        raise TypeError("a roll-up needs the project or its ThemeData")
+    return collect(project, coder, consensus)
+
+
+def theme_summary(project: Project | None, coder: str | None = None, consensus: bool = False, *, data: ThemeData | None = None) -> pd.DataFrame:
     """One row per theme: what it is, and codings, sources and participants (overall and by kind)."""
     import pandas as pd
 
-    data = data or collect(project, coder, consensus)
+    data = _data_of(project, coder, consensus, data)
     names = {d.key: d.name for d in data.dimensions}
     groups = data.by_theme()
     rows = []
@@ -278,14 +287,14 @@ def theme_summary(project: Project, coder: str | None = None, consensus: bool = 
 
 
 def theme_by_kind(
-    project: Project, coder: str | None = None, consensus: bool = False, *, measure: str = "participants",
+    project: Project | None, coder: str | None = None, consensus: bool = False, *, measure: str = "participants",
     data: ThemeData | None = None,
 ) -> pd.DataFrame:
     """Themes × kinds of source: distinct ``participants`` (default), ``sources`` or ``codings``."""
     attribute = {"participants": "participant", "sources": "source_id", "codings": "coding_id"}.get(measure)
     if attribute is None:
         raise WorkbenchError(f"measure must be participants, sources or codings, not {measure!r}")
-    data = data or collect(project, coder, consensus)
+    data = _data_of(project, coder, consensus, data)
     groups = data.by_theme()
     cells = {
         (t.label, kind): len({getattr(c, attribute) for c in groups[t.id] if c.kind == kind} - {None})
@@ -295,10 +304,10 @@ def theme_by_kind(
 
 
 def theme_by_attribute(
-    project: Project, key: str, coder: str | None = None, consensus: bool = False, *, data: ThemeData | None = None
+    project: Project | None, key: str, coder: str | None = None, consensus: bool = False, *, data: ThemeData | None = None
 ) -> pd.DataFrame:
     """Themes × values of participant attribute ``key``: distinct participants per value."""
-    data = data or collect(project, coder, consensus)
+    data = _data_of(project, coder, consensus, data)
     if not any(key in attributes for attributes in data.participants.values()):
         known = sorted({k for attributes in data.participants.values() for k in attributes})
         raise NotFoundError(f"no participant attribute {key!r} (attributes: {', '.join(known) or 'none'})")
@@ -313,11 +322,11 @@ def theme_by_attribute(
 
 
 def presence_matrix(
-    project: Project, coder: str | None = None, consensus: bool = False, *, counts: bool = False,
+    project: Project | None, coder: str | None = None, consensus: bool = False, *, counts: bool = False,
     data: ThemeData | None = None,
 ) -> pd.DataFrame:
     """Themes × participants: 1 when the participant speaks in the theme, else 0 (codings with ``counts``)."""
-    data = data or collect(project, coder, consensus)
+    data = _data_of(project, coder, consensus, data)
     cells: dict[tuple[str, str], int] = {}
     labels = {t.id: t.label for t in data.themes}
     for c in data.codings:
@@ -327,11 +336,11 @@ def presence_matrix(
     return _grid(cells, list(labels.values()), list(data.participants), "theme", "participant")
 
 
-def code_theme_matrix(project: Project, coder: str | None = None, consensus: bool = False, *, data: ThemeData | None = None) -> pd.DataFrame:
+def code_theme_matrix(project: Project | None, coder: str | None = None, consensus: bool = False, *, data: ThemeData | None = None) -> pd.DataFrame:
     """Codes × themes: the layer's codings of the code where the code belongs to the theme, else <NA>."""
     import pandas as pd
 
-    data = data or collect(project, coder, consensus)
+    data = _data_of(project, coder, consensus, data)
     members = {(key, t.label) for t in data.themes for key in t.codes}
     used = [key for key in data.code_order if any(key == k for k, _ in members)]
     labels = {t.id: t.label for t in data.themes}
@@ -346,13 +355,13 @@ def code_theme_matrix(project: Project, coder: str | None = None, consensus: boo
 
 
 def dimension_theme_crosstab(
-    project: Project, coder: str | None = None, consensus: bool = False, *, by: str = "theme",
+    project: Project | None, coder: str | None = None, consensus: bool = False, *, by: str = "theme",
     data: ThemeData | None = None,
 ) -> pd.DataFrame:
     """Dimensions × themes (1 when the theme bears on the dimension), or ``by="type"``: themes per type."""
     if by not in ("theme", "type"):
         raise WorkbenchError(f"by must be 'theme' or 'type', not {by!r}")
-    data = data or collect(project, coder, consensus)
+    data = _data_of(project, coder, consensus, data)
     rows = [d.name for d in data.dimensions]
     names = {d.key: d.name for d in data.dimensions}
     cells: dict[tuple[str, str], int] = {}

@@ -235,11 +235,12 @@ def _plan_typology(session: Session, spec: ThemeMapSpec, problems: list[tuple[in
         if any(name.value.lower() == n.lower() or prefix.value == p for n, p in planned):
             problems.append((name.line, f"theme type {name.value!r} or its prefix {prefix.value!r} is given twice"))
         planned.append((name.value, prefix.value))
-    for name, prefix in existing:
-        if all(name.lower() != n.lower() for n, _ in planned):
-            if any(prefix == p for _, p in planned):
-                problems.append((spec.typology[0][0].line, f"prefix {prefix!r} is already the project's type {name!r}; list {name!r} with another prefix"))
-            planned.append((name, prefix))
+    for type_name, type_prefix in existing:
+        if all(type_name.lower() != n.lower() for n, _ in planned):
+            if any(type_prefix == p for _, p in planned):
+                problems.append((spec.typology[0][0].line, f"prefix {type_prefix!r} is already the project's type {type_name!r}; "
+                                 f"list {type_name!r} with another prefix"))
+            planned.append((type_name, type_prefix))
     return planned
 
 

@@ -6,6 +6,8 @@ Screens subclass :class:`WorkbenchScreen` instead of ``textual.screen.Screen``:
   (``self.app`` is typed as a plain ``App``), ``self.context`` its
   :class:`~workbench.tui.context.WorkbenchContext` and ``self.project`` the open
   :class:`~workbench.store.engine.Project`, so no screen needs a cast.
+* ``self.writer`` is the App's :class:`~workbench.tui.writer.Writer`: every
+  change the screen makes to the project goes through it, in order.
 * A worker of the screen that fails (an exception its own code did not turn
   into a notification) is shown as one notification, titled ``ERROR_TITLE``:
   the message of a :class:`~workbench.errors.WorkbenchError`, otherwise
@@ -25,17 +27,12 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from workbench.errors import WorkbenchError
 from workbench.store.engine import Project
 from workbench.tui.context import WorkbenchContext
+from workbench.tui.writer import Writer, failure_text
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
-
-
-def worker_error_text(error: BaseException) -> str:
-    """What a failed worker's notification says."""
-    return str(error) if isinstance(error, WorkbenchError) else f"Unexpected problem: {error!r}"
 
 
 def notify_worker_error(node: MessagePump, event: Worker.StateChanged, title: str = "") -> None:
@@ -43,7 +40,7 @@ def notify_worker_error(node: MessagePump, event: Worker.StateChanged, title: st
     error = event.worker.error
     if event.state is not WorkerState.ERROR or error is None:
         return
-    node.app.notify(worker_error_text(error), title=title, severity="error", timeout=10, markup=False)
+    node.app.notify(failure_text(error), title=title, severity="error", timeout=10, markup=False)
 
 
 class WorkbenchScreen(Screen):
@@ -62,6 +59,10 @@ class WorkbenchScreen(Screen):
     @property
     def project(self) -> Project:
         return self.workbench_app.context.project
+
+    @property
+    def writer(self) -> Writer:
+        return Writer.of(self.app)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         notify_worker_error(self, event, self.ERROR_TITLE)

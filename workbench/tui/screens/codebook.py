@@ -1,13 +1,13 @@
 """The Codebook screen: the code tree with counts, one code's details, and every edit.
 
 Reads run in a thread worker that posts :class:`CodebookScreen.Loaded`; each
-edit is an async worker that asks its questions in modals and runs the
-service call in a thread, so the event loop never waits on the database.
+edit is an async worker that asks its questions in modals and awaits the
+service call in the App's writer (:mod:`workbench.tui.writer`), so the event
+loop never waits on the database.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -21,15 +21,15 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.worker import get_current_worker
 
-from workbench.errors import ConflictError, WorkbenchError
+from workbench.errors import ConflictError
 from workbench.services.codebook import edit
 from workbench.services.codebook.codes import CodeInfo
 from workbench.store.engine import Project
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import CodeChoice, CodeFields, CodeForm, CodeTargetPicker, NamePrompt
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.key_footer import KeyFooter
+from workbench.tui.writer import NOT_DONE
 
 
 class CodebookScreen(WorkbenchScreen):
@@ -187,10 +187,10 @@ class CodebookScreen(WorkbenchScreen):
             return
         coder = self.context.coder
         values = fields.as_kwargs()
-        name = values.pop("name")
+        name = fields.name
 
         def create(project: Project) -> CodeInfo:
-            return edit.create_code(project, name, parent.key if parent else None, coder=coder, **values)  # type: ignore[arg-type]
+            return edit.create_code(project, parent_key=parent.key if parent else None, coder=coder, **values)
 
         created = await self._change(create, f"Created {name}")
         if created is not None:
@@ -207,8 +207,9 @@ class CodebookScreen(WorkbenchScreen):
             if fields is None:
                 break
             try:
-                await asyncio.to_thread(
-                    lambda: edit.update_code(self.project, code.key, expected_version=version, **fields.as_kwargs())
+                saved = await self.writer.run(
+                    lambda: edit.update_code(self.project, code.key, expected_version=version, **fields.as_kwargs()),
+                    title=self.ERROR_TITLE, expect=(ConflictError,),
                 )
             except ConflictError:
                 latest = await self._change(lambda p: edit.get_code(p, code.key))
@@ -216,10 +217,8 @@ class CodebookScreen(WorkbenchScreen):
                     break
                 draft, theirs, version = fields, _fields(latest), latest.version
                 continue
-            except WorkbenchError as error:
-                self.notify(str(error), title="Not done", severity="error", timeout=8, markup=False)
-                break
-            self.notify(f"Saved {fields.name}", markup=False)
+            if saved is not NOT_DONE:
+                self.notify(f"Saved {fields.name}", markup=False)
             break
         self.reload(code.key)
 
@@ -262,6 +261,7 @@ class CodebookScreen(WorkbenchScreen):
         picked = await self.app.push_screen_wait(CodeTargetPicker(f"Merge {code.name} into…", choices))
         if picked is None or picked.key is None:
             return
+        target = picked.key
         count = await self._change(lambda p: edit.codings_count(p, code.key))
         if count is None:
             return
@@ -273,7 +273,7 @@ class CodebookScreen(WorkbenchScreen):
         )
         if not await self.app.push_screen_wait(ConfirmScreen(f"Merge {code.name} into {picked.label}?", question, "Merge")):
             return
-        report = await self._change(lambda p: edit.merge_codes(p, code.key, picked.key))  # type: ignore[arg-type]
+        report = await self._change(lambda p: edit.merge_codes(p, code.key, target))
         if report is not None:
             self.notify(
                 f"Merged {code.name} into {picked.label}: {report.codings_moved} moved, {report.codings_collapsed} collapsed",
@@ -317,9 +317,10 @@ class CodebookScreen(WorkbenchScreen):
     # Helpers -------------------------------------------------------------------
 
     async def _change(self, operation: Callable[[Project], Any], done: str | None = None) -> Any:
-        """Run a service call in a thread; a WorkbenchError becomes a notification and None."""
-        ok, result = await call_service(self, self.project, operation, done)
-        return result if ok else None
+        """Run a service call in the App's writer; a WorkbenchError becomes a notification and None."""
+        project = self.project
+        result = await self.writer.run(lambda: operation(project), title=self.ERROR_TITLE, done=done)
+        return None if result is NOT_DONE else result
 
     def _require_selection(self) -> CodeInfo | None:
         code = self.selected

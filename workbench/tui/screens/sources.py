@@ -304,14 +304,13 @@ class SourcesScreen(ExchangeActions):
         self.query_one("#sources-status", Static).update(f"Reading {name} again in {LANGUAGES[language].name} …")
         self._set_language(name, language)
 
-    @work(thread=True, exclusive=True, group="sources-language", exit_on_error=False)
     def _set_language(self, name: str, language: str) -> None:
-        try:
-            change = set_source_language(self.project, name, language)
-            self.post_message(Notice(change.summary()))
-        except WorkbenchError as error:
-            self.post_message(Notice(str(error), "error"))
-        self.app.call_from_thread(self._load)  # workers start from the UI thread
+        project = self.project
+        self.writer.submit(  # then the table again, changed or not (workers start from the UI thread)
+            lambda: set_source_language(project, name, language), title=self.ERROR_TITLE,
+            done=lambda change: change.summary(), then=lambda _: self.call_later(self._load),
+            failed=lambda: self.call_later(self._load),
+        )  # fmt: skip
 
     # Importing ----------------------------------------------------------------------------------
     @work(exit_on_error=False, group="sources-import-ask")

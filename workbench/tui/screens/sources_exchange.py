@@ -4,30 +4,28 @@ A mixin of :class:`~workbench.tui.screens.sources.SourcesScreen`. The handout
 holds the sources shown (every source, or those the filter leaves); the merge
 first runs dry and shows what it would do, then merges on ``y`` (``a`` also
 adds sources the project lacks), then shows the result, whose conflicting
-codes open in the Codebook screen. The service calls run in threads.
+codes open in the Codebook screen. The service calls run in the App's writer.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from workbench.errors import WorkbenchError
 from workbench.services.handout.report import MergeReport
 from workbench.services.project.sources import SourceSummary
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.merge_summary import MergeSummary
+from workbench.tui.writer import NOT_DONE
 
-EXCHANGE_BINDINGS = [
+EXCHANGE_BINDINGS: list[BindingType] = [
     Binding("H", "handout", "Handout", id="sources.handout",
             tooltip="Hand out a project file to a coder: the sources shown, the codebook, only their codings (blind)"),
     Binding("M", "merge_file", "Merge", id="sources.merge",
@@ -54,10 +52,8 @@ class ExchangeActions(WorkbenchScreen):
         raise NotImplementedError
 
     def _project_folder(self) -> Path:
-        url = make_url(self.project.url)
-        if url.get_backend_name() == "sqlite" and url.database:
-            return Path(url.database).parent
-        return Path.cwd()
+        file = self.project.file
+        return file.parent if file is not None else Path.cwd()
 
     def _say(self, text: str) -> None:
         self.query_one("#sources-status", Static).update(text)
@@ -83,8 +79,9 @@ class ExchangeActions(WorkbenchScreen):
         self._say(f"Writing the handout for {coder} …")
         from workbench.services.handout.create import make_handout  # not at import: the Sources screen opens first
 
-        ok, report = await call_service(self, context.project, lambda p: make_handout(p, Path(path).expanduser(), coder, names))
-        if ok:
+        report = await self.writer.run(lambda: make_handout(context.project, Path(path).expanduser(), coder, names),
+                                       title=self.ERROR_TITLE)  # fmt: skip
+        if report is not NOT_DONE:
             self.notify("\n".join(report.lines()), title="Handout written", timeout=12, markup=False)
         self.action_reload()
 
@@ -132,7 +129,11 @@ class ExchangeActions(WorkbenchScreen):
 
         project = self.project
         try:
-            return await asyncio.to_thread(merge_file, project, path, dry_run=dry_run, force=force, add_sources=add_sources)
+            report = await self.writer.run(
+                lambda: merge_file(project, path, dry_run=dry_run, force=force, add_sources=add_sources),
+                title=self.ERROR_TITLE, expect=(WorkbenchError,),
+            )  # fmt: skip
+            return None if report is NOT_DONE else report
         except WorkbenchError as error:
             if "--force" in str(error) and not force:
                 return str(error).replace("with --force", "here")

@@ -5,7 +5,7 @@ under one category). Right, the highlighted theme (type, category,
 description, codes, dimensions) over the coded segments of its codes, where
 ``*`` stars or unstars a segment as an exemplar quote. Every read runs in a
 thread worker that posts a message; every edit asks its questions in modals
-and runs the service call in a thread, then reloads.
+and runs the service call in the App's writer, then reloads.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from workbench.store.engine import Project
 from workbench.tui.exports import export_themes_docx
 from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.service_calls import call_service
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker, TypePicker
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.widgets.text_prompt import TextPrompt
+from workbench.tui.writer import NOT_DONE
 
 TYPE_COLOURS = ("green", "red", "blue", "magenta", "yellow", "cyan")
 NEW, NONE, DERIVED = "\x00new", "\x00none", "\x00derived"
@@ -164,7 +164,7 @@ class ThemesScreen(WorkbenchScreen):
         tree = self.query_one(Tree)
         tree.clear()
         self._lines = {}
-        groups = [(c.name, c.description) for c in self.categories]
+        groups: list[tuple[str | None, str | None]] = [(c.name, c.description) for c in self.categories]
         if any(t.category is None for t in message.themes):
             groups.append((None, None))
         for name, _ in groups:
@@ -178,7 +178,7 @@ class ThemesScreen(WorkbenchScreen):
         blind = " (your codings)" if self.context.visible_coder else ""
         self.query_one("#themes-title", Static).update(
             f"Themes · {len(message.themes)} themes in {len(self.categories)} categories{blind} · * stars a segment")
-        line = self._lines.get(keep, 0) if keep else 0  # type: ignore[arg-type]
+        line = self._lines.get(keep, 0) if keep else 0
         self.call_after_refresh(self._highlight, line if self._lines else None)
 
     def _highlight(self, line: int | None) -> None:
@@ -250,8 +250,8 @@ class ThemesScreen(WorkbenchScreen):
     async def action_rename(self) -> None:
         theme, category = self.theme, self.category
         if theme is not None:
-            name = await self.app.push_screen_wait(NamePrompt(f"Rename {theme.label} {theme.name}", theme.name))
-            if name and await self._change(lambda p: service.update_theme(p, theme.label, expected_version=theme.version, name=name)):
+            renamed = await self.app.push_screen_wait(NamePrompt(f"Rename {theme.label} {theme.name}", theme.name))
+            if renamed and await self._change(lambda p: service.update_theme(p, theme.label, expected_version=theme.version, name=renamed)):
                 self.reload(("theme", theme.label))
         elif category is not None:
             name = await self.app.push_screen_wait(NamePrompt(f"Rename category {category}", category))
@@ -344,19 +344,21 @@ class ThemesScreen(WorkbenchScreen):
             return
         self._star(theme.label, self.segments[options.highlighted].coding_id)
 
-    @work(thread=True, exit_on_error=False, group="themes-star")
     def _star(self, label: str, coding_id: int) -> None:
-        starred = service.toggle_exemplar(self.project, label, coding_id)
-        self.app.call_from_thread(self.notify, f"{'Starred' if starred else 'Unstarred'} as an exemplar of {label}", markup=False)
-        self.app.call_from_thread(self.reload, ("theme", label))
+        project = self.project
+        self.writer.submit(
+            lambda: service.toggle_exemplar(project, label, coding_id), title=self.ERROR_TITLE,
+            done=lambda starred: f"{'Starred' if starred else 'Unstarred'} as an exemplar of {label}",
+            then=lambda _: self.call_later(self.reload, ("theme", label)),
+        )  # fmt: skip
 
     @work(exit_on_error=False, group="themes-edit")
     async def action_move(self, step: int) -> None:
         theme, selected = self.theme, self.selected
         if theme is not None:
             await self._change(lambda p: service.move_theme(p, theme.label, step))
-        elif selected is not None and selected[1] is not None:
-            await self._change(lambda p: theme_categories.move_category(p, selected[1], step))  # type: ignore[arg-type]
+        elif selected is not None and (category := selected[1]) is not None:
+            await self._change(lambda p: theme_categories.move_category(p, category, step))
         self.reload(selected)
 
     @work(exit_on_error=False, group="themes-edit")
@@ -367,10 +369,10 @@ class ThemesScreen(WorkbenchScreen):
             if await self.app.push_screen_wait(ConfirmScreen(f"Delete {theme.label}?", question, "Delete")):
                 await self._change(lambda p: service.delete_theme(p, theme.label), f"Deleted {theme.label}")
                 self.reload(("category", theme.category))
-        elif selected is not None and selected[1] is not None:
+        elif selected is not None and (category := selected[1]) is not None:
             question = f"Delete the category {selected[1]}? Its themes stay, without a category."
             if await self.app.push_screen_wait(ConfirmScreen(f"Delete {selected[1]}?", question, "Delete")):
-                await self._change(lambda p: theme_categories.delete_category(p, selected[1]), f"Deleted {selected[1]}")  # type: ignore[arg-type]
+                await self._change(lambda p: theme_categories.delete_category(p, category), f"Deleted {selected[1]}")
                 self.reload()
 
     @work(exit_on_error=False, group="themes-export")
@@ -384,9 +386,10 @@ class ThemesScreen(WorkbenchScreen):
     # Helpers ----------------------------------------------------------------------------------
 
     async def _change(self, operation: Callable[[Project], Any], done: str | None = None) -> Any:
-        """Run a service call in a thread; a WorkbenchError becomes a notification and None."""
-        ok, result = await call_service(self, self.project, operation, done)
-        return (True if result is None else result) if ok else None
+        """Run a service call in the App's writer; a WorkbenchError becomes a notification and None."""
+        project = self.project
+        result = await self.writer.run(lambda: operation(project), title=self.ERROR_TITLE, done=done)
+        return None if result is NOT_DONE else (True if result is None else result)
 
     def _require_theme(self) -> ThemeInfo | None:
         if self.theme is None:

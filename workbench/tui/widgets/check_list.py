@@ -6,11 +6,12 @@ from rich.segment import Segment
 from textual.strip import Strip
 from textual.widgets import SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets.selection_list import SelectionType
 
 PICKED, UNPICKED = "x", " "
 
 
-class CheckList(SelectionList):  # type: ignore[type-arg]
+class CheckList(SelectionList[SelectionType]):
     """Textual's SelectionList draws ``▐X▌`` for every option and tells picked from unpicked by colour alone."""
 
     def render_line(self, y: int) -> Strip:

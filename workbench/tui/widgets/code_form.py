@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +26,19 @@ TEXT_FIELDS = (
 )
 
 
+class CodeValues(TypedDict):
+    """A code's fields as keyword arguments of ``create_code`` and ``update_code``."""
+
+    name: str
+    definition: str | None
+    when_to_use: str | None
+    when_not_to_use: str | None
+    example: str | None
+    keywords: list[str]
+    colour: str | None
+    codable: bool
+
+
 @dataclass(frozen=True)
 class CodeFields:
     """What the form edits; blank text fields are None."""
@@ -38,7 +52,7 @@ class CodeFields:
     colour: str | None = None
     codable: bool = True
 
-    def as_kwargs(self) -> dict[str, object]:
+    def as_kwargs(self) -> CodeValues:
         return {
             "name": self.name,
             "definition": self.definition,

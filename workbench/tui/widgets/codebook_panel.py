@@ -51,7 +51,7 @@ class CodebookPanel(Vertical):
         yield Static(id="code-definition")
 
     @property
-    def tree(self) -> Tree[CodeInfo]:
+    def code_tree(self) -> Tree[CodeInfo]:
         return self.query_one(Tree)
 
     # Data -----------------------------------------------------------------------------
@@ -59,7 +59,7 @@ class CodebookPanel(Vertical):
         """(Re)build the tree, keeping which codes were collapsed and where the cursor was."""
         collapsed = {key for key, node in self._code_nodes.items() if not node.is_expanded and node.children}
         current = self.highlighted
-        tree = self.tree
+        tree = self.code_tree
         tree.clear()
         self.codes = codes
         self._code_nodes = {}
@@ -93,7 +93,7 @@ class CodebookPanel(Vertical):
                 if child.is_expanded:
                     walk(child)
 
-        walk(self.tree.root)
+        walk(self.code_tree.root)
         return found
 
     def numbered(self) -> list[CodeInfo]:
@@ -106,7 +106,7 @@ class CodebookPanel(Vertical):
     @property
     def highlighted(self) -> CodeInfo | None:
         try:
-            node = self.tree.cursor_node
+            node = self.code_tree.cursor_node
         except Exception:  # noqa: BLE001 - before the tree is mounted
             return None
         return node.data if node is not None else None

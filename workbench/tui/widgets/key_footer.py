@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -147,7 +148,7 @@ class KeyFooter(Widget, can_focus=False):
         items, help_item = self._items
         return layout_items(items, max(width, 10), help_item)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(1, len(self._layout(width)))
 
     def render(self) -> Text:

@@ -278,6 +278,9 @@ def preview_apply(codings: Iterable[CodingInfo], coder: str, code: CodeInfo, sou
 # Styles ------------------------------------------------------------------------------------------
 
 RGB = tuple[int, int, int]
+MarginKey = tuple[str, str | None]  # ("cell" | "name" | "hint", colour)
+TextKey = tuple[str, str | None, bool, str | None, bool, bool]  # ("text", coding colour, several, hint, hit, selected)
+StyleKey = str | MarginKey | TextKey
 
 
 def parse_hex(value: str) -> RGB:
@@ -305,9 +308,9 @@ class Palette:
     def __init__(self, background: RGB, foreground: RGB, accent: RGB, primary: RGB, warning: RGB, focused: bool) -> None:
         self.bg, self.fg, self.accent, self.primary, self.warning = background, foreground, accent, primary, warning
         self.focused = focused
-        self._styles: dict[object, Style] = {}
+        self._styles: dict[StyleKey, Style] = {}
 
-    def __call__(self, key: object = "base") -> Style:
+    def __call__(self, key: StyleKey = "base") -> Style:
         style = self._styles.get(key)
         if style is None:
             style = self._styles[key] = self._make(key)
@@ -317,24 +320,28 @@ class Palette:
         return parse_hex(value) if value else blend(self.fg, self.bg, 0.5)
 
     @staticmethod
-    def _style(colour: RGB, background: RGB, **flags: bool) -> Style:
-        return Style(color=Color.from_rgb(*colour), bgcolor=Color.from_rgb(*background), **flags)
+    def _style(colour: RGB, background: RGB, *, bold: bool | None = None, italic: bool | None = None,
+               underline: bool | None = None) -> Style:
+        return Style(color=Color.from_rgb(*colour), bgcolor=Color.from_rgb(*background), bold=bold, italic=italic,
+                     underline=underline)
 
-    def _make(self, key: object) -> Style:
+    def _make(self, key: StyleKey) -> Style:
         bg, fg = self.bg, self.fg
-        if key in ("base", "rule"):
-            return self._style(blend(fg, bg, 0.6) if key == "rule" else fg, bg)
-        if key == "gutter":
-            return self._style(self.accent if self.focused else blend(fg, bg, 0.55), bg)
-        if key in ("speaker", "interviewer"):
-            tint = self.primary if key == "speaker" else blend(fg, bg, 0.35)
-            return self._style(blend(fg, tint, 0.7), bg, bold=True)
-        kind, *rest = key  # type: ignore[misc]
-        if kind in ("cell", "name"):
-            return self._style(self._colour(rest[0]), bg, bold=kind == "name")
-        if kind == "hint":
-            return self._style(blend(blend(fg, self._colour(rest[0]), 0.5), bg, 0.3), bg, italic=True)
-        inner, several, hint, hit, selected = rest
+        if isinstance(key, str):
+            if key in ("base", "rule"):
+                return self._style(blend(fg, bg, 0.6) if key == "rule" else fg, bg)
+            if key == "gutter":
+                return self._style(self.accent if self.focused else blend(fg, bg, 0.55), bg)
+            if key in ("speaker", "interviewer"):
+                tint = self.primary if key == "speaker" else blend(fg, bg, 0.35)
+                return self._style(blend(fg, tint, 0.7), bg, bold=True)
+            raise KeyError(key)
+        if len(key) == 2:
+            kind, colour = key
+            if kind == "hint":
+                return self._style(blend(blend(fg, self._colour(colour), 0.5), bg, 0.3), bg, italic=True)
+            return self._style(self._colour(colour), bg, bold=kind == "name")
+        _, inner, several, hint, hit, selected = key
         back = blend(bg, fg, 0.16) if selected else bg
         text = fg
         if inner is not None:

@@ -7,18 +7,12 @@ bucketed span indexes, and rendered rows are cached until something on them
 changes. So a 40,000-word focus group costs no more to draw than a short
 interview: only the rows on screen are ever built.
 
-Row layout: a two-cell gutter (a bar on the selected rows), the wrapped text
-(codings as a background in the code's colour, underlined where codes
-overlap; suggestions dim, italic and underlined; search hits inverted), then
-a margin: one coloured cell per code on the row, and the names of the codes
-whose codings start on it (``?name`` for suggestions).
+This module holds the widget's state, its keys (cursor, selection) and the
+mouse; how a row looks is :mod:`~workbench.tui.widgets.transcript_render`'s.
 """
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from textual.binding import Binding
 from textual.color import Color
 from textual.events import MouseDown, MouseMove, MouseUp
@@ -27,13 +21,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from workbench.domain.transcript import format_timestamp
-from workbench.safety import for_terminal
 from workbench.services.coding.codings import CodingInfo
 from workbench.services.coding.suggestions import SuggestionView
 from workbench.services.text.documents import SourceDocument
 from workbench.services.text.search import Hit
-from workbench.tui.cells import display_line, has_rtl, in_display_order, paragraph_direction, terminal_text
 from workbench.tui.widgets.transcript_model import (
     Layout,
     Palette,
@@ -43,8 +34,7 @@ from workbench.tui.widgets.transcript_model import (
     extend_by_segment,
     extend_by_word,
 )
-
-GUTTER = 2
+from workbench.tui.widgets.transcript_render import GUTTER, Marks, RowPainter, geometry, offset_at
 
 
 def _b(key: str, action: str, description: str, id: str, tooltip: str, show: bool = False) -> Binding:
@@ -90,9 +80,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._segments: list[tuple[int, int]] = []
         self._layouts: dict[int, Layout] = {}
         self._rows: dict[int, Strip] = {}
-        self._coding_index: SpanIndex[CodingInfo] = SpanIndex([])
-        self._suggestion_index: SpanIndex[SuggestionView] = SpanIndex([])
-        self._hit_index: SpanIndex[Hit] = SpanIndex([])
+        self._marks = Marks()
         self._style = Palette((0, 0, 0), (255, 255, 255), (255, 166, 43), (1, 120, 212), (255, 166, 43), False)
         self._colours: tuple[object, ...] | None = None
         self._drag_from: int | None = None
@@ -110,32 +98,32 @@ class TranscriptView(ScrollView, can_focus=True):
 
     @property
     def codings(self) -> list[CodingInfo]:
-        return list(self._coding_index)
+        return list(self._marks.codings)
 
     def set_codings(self, codings: list[CodingInfo]) -> None:
         """Show these codings (all rows repainted)."""
-        self._coding_index = SpanIndex(codings)
+        self._marks.codings = SpanIndex(codings)
         self._invalidate()
 
     def change_codings(self, removed: list[CodingInfo], added: list[CodingInfo]) -> None:
         """Show a change at once: only the rows of the changed codings are repainted."""
         for coding in removed:
-            self._coding_index.remove(coding)
+            self._marks.codings.remove(coding)
         for coding in added:
-            self._coding_index.add(coding)
+            self._marks.codings.add(coding)
         changed = removed + added
         if changed:
             self._invalidate((min(c.start for c in changed), max(c.end for c in changed)))
 
     def set_suggestions(self, suggestions: list[SuggestionView], shown: bool) -> None:
         self.suggestions, self.show_suggestions = suggestions, shown
-        self._suggestion_index = SpanIndex(suggestions if shown else [])
+        self._marks.suggestions = SpanIndex(suggestions if shown else [])
         self._invalidate()
 
     def set_hits(self, hits: list[Hit]) -> None:
         """Highlight search hits and move to the first one at or after the selection."""
         self.hits = hits
-        self._hit_index = SpanIndex(hits)
+        self._marks.hits = SpanIndex(hits)
         self._invalidate()
         self.hit = next((i for i, h in enumerate(hits) if h.start >= self.selection.start), 0) if hits else -1
         self.next_hit(0)
@@ -148,11 +136,11 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def codings_at(self, span: tuple[int, int] | None = None) -> list[CodingInfo]:
         start, end = span or self.selection.span
-        return self._coding_index.overlapping(start, end)
+        return self._marks.codings.overlapping(start, end)
 
     def suggestions_at(self, span: tuple[int, int] | None = None) -> list[SuggestionView]:
         start, end = span or self.selection.span
-        return self._suggestion_index.overlapping(start, end)
+        return self._marks.suggestions.overlapping(start, end)
 
     # Cursor and selection -----------------------------------------------------------------
     def select(self, start: int, end: int) -> None:
@@ -245,19 +233,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if layout is None or self.document is None or not len(layout):
             return None
         row = max(0, min(len(layout) - 1, position.y + self.scroll_offset.y))
-        line = layout.lines[row]
-        if line.kind != "text":
-            turn = self.document.turns[line.turn]
-            return turn.start if line.kind == "header" else max(turn.start, line.start - 1)
-        column = max(0, position.x - GUTTER)
-        text = terminal_text(self.document.text[line.start : line.end])
-        # right-to-left runs are drawn reversed: map the column back
-        shown, order = display_line(text, self._direction(line.start, line.end))
-        for index, char in enumerate(shown):
-            if column < cell_len(char):
-                return line.start + order[index]
-            column -= cell_len(char)
-        return line.end - 1
+        return offset_at(self.document, layout.lines[row], max(0, position.x - GUTTER))
 
     def on_mouse_down(self, event: MouseDown) -> None:
         offset = self._offset_at(event)
@@ -282,16 +258,10 @@ class TranscriptView(ScrollView, can_focus=True):
             self.release_mouse()
 
     # Layout and rendering ----------------------------------------------------------------------
-    def _geometry(self) -> tuple[int, int]:
-        """(text width, margin width) for the current size."""
-        total = self.scrollable_content_region.width
-        margin = 0 if total < 40 else max(10, min(30, total // 4))
-        return max(10, total - GUTTER - margin - (2 if margin else 0)), margin
-
     def _layout(self) -> Layout | None:
         if self.document is None or not self.size.width:
             return None
-        width = self._geometry()[0]
+        width = geometry(self.scrollable_content_region.width)[0]
         layout = self._layouts.get(width)
         if layout is None:
             if len(self._layouts) > 2:
@@ -355,101 +325,10 @@ class TranscriptView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         layout = self._layout()
         row = self.scroll_offset.y + y
-        if layout is None or row >= len(layout):
+        if layout is None or self.document is None or row >= len(layout):
             return Strip.blank(width, self._style())
         strip = self._rows.get(row)
         if strip is None:
-            strip = self._rows[row] = self._render_row(layout, row, width)
+            painter = RowPainter(self.document, self._marks, self.selection, self._style, self.code_order)
+            strip = self._rows[row] = painter.row(layout, row, width)
         return strip
-
-    def _render_row(self, layout: Layout, row: int, width: int) -> Strip:
-        assert self.document is not None
-        line = layout.lines[row]
-        text_width, margin = self._geometry()
-        if line.kind == "header":
-            segments = self._header(line.turn)
-        elif line.kind == "text":
-            segments = self._text(line.start, line.end)
-        else:
-            segments = []
-        strip = Strip(segments).extend_cell_length(GUTTER + text_width, self._style()).crop(0, GUTTER + text_width)
-        if margin:
-            strip = Strip.join([strip, Strip([Segment(" ", self._style())]), Strip(self._margin(layout, row, margin))])
-        return strip.extend_cell_length(width, self._style()).crop(0, width)
-
-    def _header(self, turn_index: int) -> list[Segment]:
-        assert self.document is not None
-        turn = self.document.turns[turn_index]
-        parts = [turn.speaker_label or "(no speaker)"]
-        if turn.participant and turn.participant != turn.speaker_label:
-            parts.append(turn.participant)
-        if turn.time_start_ms is not None:
-            parts.append(format_timestamp(turn.time_start_ms))
-        role = "interviewer" if turn.speaker_role == "interviewer" else "speaker"
-        return [Segment(" " * GUTTER, self._style()), Segment(for_terminal(" · ".join(parts)), self._style(role))]
-
-    def _text(self, start: int, end: int) -> list[Segment]:
-        assert self.document is not None
-        text = self.document.text
-        codings = self._coding_index.overlapping(start, end)
-        suggestions = self._suggestion_index.overlapping(start, end)
-        hits = self._hit_index.overlapping(start, end)
-        sel_start, sel_end = self.selection.span
-        selected_row = sel_start < end and sel_end > start
-        points = {start, end}
-        for mark in (*codings, *suggestions, *hits):
-            points.update((max(start, mark.start), min(end, mark.end)))
-        if selected_row:
-            points.update((max(start, sel_start), min(end, sel_end)))
-        cuts = sorted(points)
-        segments = [Segment("▌ " if selected_row else "  ", self._style("gutter"))]
-        styled: list[tuple[str, Style]] = []  # (logical chunk, style), then put in display order
-        for a, b in zip(cuts, cuts[1:]):
-            here = [c for c in codings if c.start <= a < c.end]
-            inner = min(here, key=lambda c: c.end - c.start).colour if here else None
-            several = len({c.code_key for c in here}) > 1
-            hint = next((s.colour for s in suggestions if s.start <= a < s.end), None)
-            hit = any(h.start <= a < h.end for h in hits)
-            chunk = terminal_text(text[a:b].replace("\t", " "))  # one visible character per stored one
-            styled.append((chunk, self._style(("text", inner, several, hint, hit, sel_start <= a < sel_end))))
-        if not has_rtl(text[start:end]):
-            return segments + [Segment(chunk, style) for chunk, style in styled]
-        return segments + in_display_order(styled, self._direction(start, end))
-
-    def _direction(self, start: int, end: int) -> int:
-        """The writing direction of the paragraph holding ``[start, end)`` (wrapped lines share it)."""
-        assert self.document is not None
-        text = self.document.text
-        if not has_rtl(text[start:end]):
-            return 0
-        return paragraph_direction(text[text.rfind("\n", 0, start) + 1 : max(end, text.find("\n", end) % (len(text) + 1))])
-
-    def _margin(self, layout: Layout, row: int, width: int) -> list[Segment]:
-        line = layout.lines[row]
-        segments = [Segment("│", self._style("rule"))]
-        if line.kind != "text":
-            return segments
-        order = self.code_order
-        codings = sorted(self._coding_index.overlapping(line.start, line.end),
-                         key=lambda c: (order.get(c.code_key, 1_000_000), c.start))
-        suggestions = self._suggestion_index.overlapping(line.start, line.end)
-        colours = dict.fromkeys((c.code_key, c.colour) for c in codings)
-        cells = list(colours)[: max(0, width - 3)]
-        for _, colour in cells:
-            segments.append(Segment("▌", self._style(("cell", colour))))
-        for suggestion in suggestions[: max(0, width - 3 - len(cells))]:
-            segments.append(Segment("┆", self._style(("cell", suggestion.colour))))
-        text = self.document.text if self.document is not None else ""
-        names = {c.code_name: c.colour for c in codings if layout.label_row(text, c.start, c.end) == row}
-        hints = {f"?{s.code_name}": s.colour for s in suggestions if layout.label_row(text, s.start, s.end) == row}
-        room = width - 1 - len(cells) - min(len(suggestions), max(0, width - 3 - len(cells)))
-        for label, colour, kind in [*((n, c, "name") for n, c in names.items()),
-                                    *((n, c, "hint") for n, c in hints.items())]:
-            if room < 3:
-                break
-            label = for_terminal(label)
-            label = label if cell_len(label) < room else label[: room - 2] + "…"
-            segments.append(Segment(" " + label, self._style((kind, colour))))
-            room -= cell_len(label) + 1
-        return segments
-
