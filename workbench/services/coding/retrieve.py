@@ -216,12 +216,18 @@ def _filtered(session: Session, retrieval: Retrieval, allowed: set[str]) -> Retr
 
     The codings are read without joins or sorting and put in order here, by the database's own
     order of code keys and coder names (so the order is the same as a page's)."""
-    spoken = set(session.scalars(
-        select(Turn.source_id).join(Participant, Participant.id == Turn.participant_id).where(Participant.pid.in_(allowed))
-        .distinct()
-    )) if allowed else set()
+    people = set(session.scalars(select(Participant.id).where(Participant.pid.in_(allowed)))) if allowed else set()
+    spoken = set(session.scalars(select(Turn.source_id).where(Turn.participant_id.in_(people)).distinct()))
     sources = [s for s in retrieval.sources if s.id in spoken]
-    speakers = _speakers(session, {s.id for s in sources})
+    turns: dict[int, tuple[list[int], list[bool]]] = {}  # per source: turn label starts, whether one of the people speaks
+    for source_id, label_start, participant_id in session.execute(
+        select(Turn.source_id, Turn.label_start, Turn.participant_id)
+        .where(Turn.source_id.in_([s.id for s in sources]))
+        .order_by(Turn.source_id, Turn.label_start, Turn.ordinal)
+    ):
+        starts, speaks = turns.setdefault(source_id, ([], []))
+        starts.append(label_start)
+        speaks.append(participant_id in people)
     code_rank = {code_id: i for i, code_id in enumerate(session.scalars(select(Code.id).order_by(Code.key)))}
     coder_rank = {coder_id: i for i, coder_id in enumerate(session.scalars(select(Coder.id).order_by(Coder.name)))}
     query = select(Coding.id, Coding.source_id, Coding.start, Coding.end, Coding.code_id, Coding.coder_id).where(
@@ -231,7 +237,9 @@ def _filtered(session: Session, retrieval: Retrieval, allowed: set[str]) -> Retr
         query = query.where(Coding.coder_id == retrieval.coder_id)
     passed: dict[int, list[tuple[int, int, int, int, int]]] = {}
     for coding_id, source_id, start, end, code_id, coder_id in session.execute(query):
-        if _speaker_at(speakers.get(source_id), start)[1] in allowed:
+        starts, speaks = turns[source_id]
+        index = bisect_right(starts, start) - 1  # the turn the coding starts in (see _speaker_at)
+        if index >= 0 and speaks[index]:
             passed.setdefault(source_id, []).append((start, end, code_rank[code_id], coder_rank[coder_id], coding_id))
     kept = [SourceSlice(s.id, s.name, s.kind, len(passed[s.id])) for s in sources if s.id in passed]
     ids = tuple(key[-1] for s in kept for key in sorted(passed[s.id]))
