@@ -166,6 +166,15 @@ def test_pages_of_a_retrieval_add_up_to_the_whole_in_order(project: Project, fil
     assert retrieval_page(project, retrieval, retrieval.total, 5) == []
 
 
+def test_a_filtered_retrieval_reads_its_codings_in_chunks(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.services.coding import retrieve as service
+
+    _pile_up(project)
+    whole = retrieve(project, ["bond", "goals"], attribute_filter={"gender": "female"})
+    monkeypatch.setattr(service, "IDS_PER_QUERY", 2)
+    assert len(whole) > 4 and retrieve(project, ["bond", "goals"], attribute_filter={"gender": "female"}) == whole
+
+
 def test_a_retrieval_counts_only_the_coder_and_participants_asked_for(project: Project) -> None:
     _pile_up(project)
     assert open_retrieval(project, ["bond"], coder="nobody").total == 0

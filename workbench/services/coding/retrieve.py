@@ -48,6 +48,7 @@ class RetrievedSegment:
 
 
 PAGE_SIZE = 100  # segments a screen reads at a time (a tall terminal shows about 50)
+IDS_PER_QUERY = 10_000  # a statement binds a bounded number of values (SQLite 32,766 by default, PostgreSQL 65,535)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,10 @@ def retrieval_page(project: Project, retrieval: Retrieval, offset: int, limit: i
     with project.session() as session:
         if retrieval.coding_ids is not None:
             wanted = retrieval.coding_ids[offset : offset + limit]
-            found = {row[0]: row for row in session.execute(_rows(retrieval).where(Coding.id.in_(wanted)))}
+            found = {}
+            for at in range(0, len(wanted), IDS_PER_QUERY):  # a whole retrieval may list more ids than a query binds
+                chunk = wanted[at : at + IDS_PER_QUERY]
+                found.update((row[0], row) for row in session.execute(_rows(retrieval).where(Coding.id.in_(chunk))))
             rows = [found[i] for i in wanted if i in found]
         else:
             rows = _page_rows(session, retrieval, offset, limit)
