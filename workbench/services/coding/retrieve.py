@@ -143,7 +143,7 @@ def retrieval_page(project: Project, retrieval: Retrieval, offset: int, limit: i
     with project.session() as session:
         if retrieval.coding_ids is not None:
             wanted = retrieval.coding_ids[offset : offset + limit]
-            found = {}
+            found: dict[int, _Row] = {}
             for at in range(0, len(wanted), IDS_PER_QUERY):  # a whole retrieval may list more ids than a query binds
                 chunk = wanted[at : at + IDS_PER_QUERY]
                 found.update((row[0], row) for row in session.execute(_rows(retrieval).where(Coding.id.in_(chunk))))
