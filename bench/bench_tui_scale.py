@@ -30,6 +30,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,7 +74,8 @@ def build(path: Path, words: int, sources: int, codings: int, seed: int) -> None
     project = Project.open(str(path), create=True)
     with project.engine.begin() as connection:
         connection.execute(Coder.__table__.insert(), [{"id": i + 1, "name": n, "created_at": now} for i, n in enumerate(CODERS)])
-        code_rows, code_id = [], 0
+        code_rows: list[dict[str, Any]] = []
+        code_id = 0
         for p, parent in enumerate(PARENTS):
             code_id += 1
             parent_id = code_id
@@ -152,6 +154,8 @@ def build(path: Path, words: int, sources: int, codings: int, seed: int) -> None
 
 def child_open(db: str) -> None:
     """What ``workbench open`` does, under Pilot: print READY when the Sources screen lists the sources."""
+    from textual.widgets import DataTable
+
     from workbench.tui.app import make_app
     from workbench.tui.screens.sources import SourcesScreen
 
@@ -161,7 +165,7 @@ def child_open(db: str) -> None:
             while True:
                 screen = app.screen
                 if isinstance(screen, SourcesScreen) and screen.sources:
-                    table = screen.query_one("#sources-table")
+                    table = screen.query_one("#sources-table", DataTable)
                     if table.row_count == len(screen.sources) and not table.loading:
                         break
                 await asyncio.sleep(0.002)
@@ -203,7 +207,7 @@ def core_open(db: str) -> float:
 
 # Retrieve ----------------------------------------------------------------------------------------
 
-async def measure_retrieve(db: str, repeat: int) -> dict[str, float]:
+async def measure_retrieve(db: str, repeat: int) -> dict[str, Any]:
     from textual.widgets import DataTable, SelectionList
 
     from workbench.tui.app import make_app
@@ -211,7 +215,7 @@ async def measure_retrieve(db: str, repeat: int) -> dict[str, float]:
 
     app = make_app(db, coder="bench")
     shown: list[float] = []
-    result: dict[str, float] = {}
+    result: dict[str, Any] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -245,11 +249,11 @@ async def measure_retrieve(db: str, repeat: int) -> dict[str, float]:
             await _next_page(app, pilot, screen, table, result)
     app.context.project.close()
     result["shown_ms"] = statistics.median(shown)
-    result["shown_each"] = shown  # type: ignore[assignment]
+    result["shown_each"] = shown
     return result
 
 
-async def _next_page(app, pilot, screen, table, result: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
+async def _next_page(app, pilot, screen, table, result: dict[str, Any]) -> None:
     press(app, "space")
     while not (table.row_count and not table.loading):
         await asyncio.sleep(0.001)
@@ -265,7 +269,7 @@ async def _next_page(app, pilot, screen, table, result: dict[str, float]) -> Non
     await pilot.pause()
 
 
-def _total(screen) -> float:  # type: ignore[no-untyped-def]
+def _total(screen) -> float:
     total = getattr(screen, "total", None)
     return float(total if total is not None else len(screen.rows))
 
@@ -337,8 +341,8 @@ def main() -> int:
         print(f"open: fresh process until the Sources screen lists {opens[0][1]} sources: "
               f"{statistics.median(walls):7.0f} ms median (each: {', '.join(f'{w:.0f}' for w in walls)}; target < 1000); "
               f"CPU {statistics.median(cpu for _, _, cpu in opens):.0f} ms")
-        core = statistics.median(core_open(db) for _ in range(args.repeat))
-        print(f"      core list_sources:                                      {core:7.0f} ms", flush=True)
+        listing = statistics.median(core_open(db) for _ in range(args.repeat))
+        print(f"      core list_sources:                                      {listing:7.0f} ms", flush=True)
     if "retrieve" in only:
         shown = asyncio.run(measure_retrieve(db, args.repeat))
         print(f"retrieve '{RETRIEVED}' ({shown['segments']:.0f} segments): space -> first rows shown: "
