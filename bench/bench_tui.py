@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -131,10 +132,11 @@ def build_project(folder: Path, words: int, codings: int, source_codings: int, s
         for index in range(0, len(rows), 20_000):
             session.execute(insert(Coding), rows[index : index + 20_000])
     project.close()
+    assert name is not None  # imported, so named
     return db, name
 
 
-def press(app, key: str) -> None:  # type: ignore[no-untyped-def]
+def press(app, key: str) -> None:
     """Send one key as the terminal driver would."""
     from textual import events
 
@@ -143,13 +145,13 @@ def press(app, key: str) -> None:  # type: ignore[no-untyped-def]
     app._driver.send_message(event)
 
 
-async def measure(db: str, source: str, repeats: int, opens_count: int = 5) -> dict[str, float]:
+async def measure(db: str, source: str, repeats: int, opens_count: int = 5) -> dict[str, Any]:
     from workbench.tui.app import make_app
     from workbench.tui.screens.coding import CodingScreen
     from workbench.tui.widgets.transcript_view import TranscriptView
 
     app = make_app(db, coder="bench", blind=False)
-    results: dict[str, float] = {}
+    results: dict[str, Any] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()

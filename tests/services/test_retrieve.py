@@ -12,7 +12,15 @@ from sqlalchemy import select
 from workbench.errors import NotFoundError
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
-from workbench.services.coding.retrieve import ELLIPSIS, attribute_values, context_around, retrieve, source_kinds
+from workbench.services.coding.retrieve import (
+    ELLIPSIS,
+    attribute_values,
+    context_around,
+    open_retrieval,
+    retrieval_page,
+    retrieve,
+    source_kinds,
+)
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
@@ -53,8 +61,7 @@ ATTRIBUTES = "participant,gender,role\nP01,female,nurse\nP02,male,doctor\n"
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    project = Project.open(str(tmp_path / "p.db"))
+def project(project: Project, tmp_path: Path):  # noqa: F811 - conftest's project, on SQLite and PostgreSQL
     (tmp_path / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     load_codebook(project, tmp_path / "codebook.yaml")
     for name, text in (("P01", P01), ("P02", P02), ("group", GROUP)):
@@ -68,8 +75,7 @@ def project(tmp_path: Path):
     code("P02", "bond", "I did not trust the app", "ben", project)
     code("group", "goals", "We agreed on goals together.", "ana", project)
     code("group", "bond.trust", "I trusted the group.", "ana", project)
-    yield project
-    project.close()
+    return project
 
 
 def code(source_name: str, code_key: str, phrase: str, coder: str, project: Project) -> None:
@@ -129,6 +135,56 @@ def test_retrieve_with_no_codes_is_empty_and_unknown_codes_are_refused(project: 
     assert retrieve(project, []) == []
     with pytest.raises(NotFoundError, match="no code 'nope'"):
         retrieve(project, ["nope"])
+
+
+def _pile_up(project: Project) -> None:
+    """More codings: the same spans coded with other codes and by other coders (ties on position)."""
+    for coder in ("ana", "ben", "cy"):
+        for key in ("bond", "bond.trust", "goals"):
+            code("P01", key, "I trusted my therapist", coder, project)
+            code("group", key, "We agreed on goals together.", coder, project)
+        code("P02", "bond.trust", "Honestly", coder, project)
+
+
+def _reference(rows) -> list:
+    return sorted(rows, key=lambda r: (r.source.lower(), r.source, r.start, r.end, r.code_key, r.coder, r.coding_id))
+
+
+@pytest.mark.parametrize("filters", [{}, {"coder": "ben"}, {"attribute_filter": {"gender": "female"}},
+                                     {"source_kinds": ["interview"]}, {"include_children": False}])
+def test_pages_of_a_retrieval_add_up_to_the_whole_in_order(project: Project, filters: dict) -> None:
+    _pile_up(project)
+    whole = retrieve(project, ["bond", "goals"], **filters)
+    assert whole == _reference(whole) and len({r.coding_id for r in whole}) == len(whole)
+    retrieval = open_retrieval(project, ["bond", "goals"], **filters)
+    assert retrieval.total == len(whole) and retrieval.source_count == len({r.source for r in whole})
+    assert [(s.name, s.count) for s in retrieval.sources] == sorted(
+        {(r.source, sum(x.source == r.source for x in whole)) for r in whole}, key=lambda item: (item[0].lower(), item[0]))
+    for size in (1, 2, 3, 5, 7):
+        pages = [retrieval_page(project, retrieval, offset, size) for offset in range(0, retrieval.total, size)]
+        assert [row for page in pages for row in page] == whole
+    assert retrieval_page(project, retrieval, retrieval.total, 5) == []
+
+
+def test_a_filtered_retrieval_reads_its_codings_in_chunks(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.services.coding import retrieve as service
+
+    _pile_up(project)
+    whole = retrieve(project, ["bond", "goals"], attribute_filter={"gender": "female"})
+    monkeypatch.setattr(service, "IDS_PER_QUERY", 2)
+    assert len(whole) > 4 and retrieve(project, ["bond", "goals"], attribute_filter={"gender": "female"}) == whole
+
+
+def test_a_retrieval_counts_only_the_coder_and_participants_asked_for(project: Project) -> None:
+    _pile_up(project)
+    assert open_retrieval(project, ["bond"], coder="nobody").total == 0
+    assert open_retrieval(project, []).total == 0
+    female = open_retrieval(project, ["bond", "goals"], attribute_filter={"gender": "female"})
+    assert female.coding_ids is not None and len(female.coding_ids) == female.total
+    rows = retrieval_page(project, female, 0, female.total)
+    assert {r.participant for r in rows} == {"P01"}
+    everyone = retrieve(project, ["bond", "goals"])
+    assert [r.coding_id for r in rows] == [r.coding_id for r in everyone if r.participant == "P01"]
 
 
 def test_filter_pickers_list_attribute_values_and_kinds(project: Project) -> None:

@@ -59,6 +59,34 @@ async def test_given_codes_are_retrieved_with_sub_codes_and_shown_in_the_table(p
         assert texts(screen) == ["We agreed on goals together"]
 
 
+async def test_a_long_retrieval_lists_its_first_page_and_reads_more_as_the_cursor_nears_the_end(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.services.coding import retrieve as service
+    from workbench.tui.widgets import segment_table
+
+    monkeypatch.setattr(service, "PAGE_SIZE", 2)
+    monkeypatch.setattr(segment_table, "MARGIN", 0)
+    whole = service.retrieve(project, ["bond", "goals"])
+    assert len(whole) == 4
+    async with make_app(project, ["bond", "goals"]).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        table = screen.query_one(DataTable)
+        assert screen.rows == whole[:2] and table.row_count == 2 and screen.total == 4
+        status = str(screen.query_one("#retrieve-status", Static).render())
+        assert status.startswith("4 segment(s) · 3 source(s) · 2 shown, more on scroll")
+        table.focus()
+        await pilot.press("down")  # onto the last row loaded: the next page is read
+        await settle(pilot)
+        assert screen.rows == whole and table_cells(screen)[2:] == [
+            [r.participant or "—", f"■ {r.code_name}", r.text, r.source, r.speaker or "—", r.coder] for r in whole[2:]
+        ]
+        assert "more on scroll" not in str(screen.query_one("#retrieve-status", Static).render())
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert pilot.app.opened == [(whole[3].source, whole[3].start, whole[3].end)]
+
+
 async def test_context_pane_shows_the_quote_with_its_surroundings(project: Project) -> None:
     async with make_app(project, ["bond", "usability"]).run_test(size=SIZE) as pilot:
         screen = await start(pilot)

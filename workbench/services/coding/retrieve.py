@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFoundError
@@ -47,6 +47,40 @@ class RetrievedSegment:
     time_ms: int | None = None  # when the turn starts, where the transcript has times
 
 
+PAGE_SIZE = 100  # segments a screen reads at a time (a tall terminal shows about 50)
+IDS_PER_QUERY = 10_000  # a statement binds a bounded number of values (SQLite 32,766 by default, PostgreSQL 65,535)
+
+
+@dataclass(frozen=True)
+class SourceSlice:
+    """One source's share of a retrieval: its segments come as one run, in the retrieval's order."""
+
+    id: int
+    name: str
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Which codings a retrieval matches, without their text: the count, and what reading a page needs.
+
+    Sources come sorted by name (ignoring case), and each source's segments by position. The counts
+    are those of the moment :func:`open_retrieval` ran; a page read after other coders changed the
+    codings shows the codings then (open the retrieval again to count afresh).
+    """
+
+    total: int
+    code_ids: tuple[int, ...] = ()
+    coder_id: int | None = None
+    sources: tuple[SourceSlice, ...] = ()
+    coding_ids: tuple[int, ...] | None = None  # with a participant filter: the codings that pass, in order
+
+    @property
+    def source_count(self) -> int:
+        return len(self.sources)
+
+
 def retrieve(
     project: Project,
     code_keys: Iterable[str],
@@ -57,57 +91,163 @@ def retrieve(
     source_kinds: Collection[str] | None = None,
 ) -> list[RetrievedSegment]:
     """Coded segments, sorted by source name (ignoring case) then position. No codes → no segments."""
+    retrieval = open_retrieval(project, code_keys, include_children=include_children, coder=coder,
+                               attribute_filter=attribute_filter, source_kinds=source_kinds)
+    return retrieval_page(project, retrieval, 0, retrieval.total)
+
+
+def open_retrieval(
+    project: Project,
+    code_keys: Iterable[str],
+    *,
+    include_children: bool = True,
+    coder: str | None = None,
+    attribute_filter: Mapping[str, str | Collection[str]] | None = None,
+    source_kinds: Collection[str] | None = None,
+) -> Retrieval:
+    """Count what :func:`retrieve` would return, per source, from the coding indexes (no text is read).
+
+    With a participant attribute filter, the speaker of every matching coding is looked up, so the
+    codings that pass are listed (their ids, in order)."""
     keys = list(dict.fromkeys(code_keys))
     if not keys:
-        return []
+        return Retrieval(total=0)
     wanted = _attribute_filter(attribute_filter)
     with project.session() as session:
-        code_ids = code_ids_with_children(session, keys, include_children)
-        query = (
-            select(Coding, Code.key, Code.name, Code.colour, Coder.name, Source.name, Source.kind)
-            .join(Code, Code.id == Coding.code_id)
-            .join(Coder, Coder.id == Coding.coder_id)
-            .join(Source, Source.id == Coding.source_id)
-            .where(Coding.code_id.in_(code_ids))
-            .order_by(func.lower(Source.name), Source.name, Coding.start, Coding.end, Code.key, Coder.name, Coding.id)
-        )
+        code_ids = tuple(sorted(code_ids_with_children(session, keys, include_children)))
+        coder_id = None
         if coder is not None:
-            query = query.where(Coder.name == coder)
+            coder_id = session.scalar(select(Coder.id).where(Coder.name == coder))
+            if coder_id is None:
+                return Retrieval(total=0, code_ids=code_ids)
+        counts: dict[int, int] = {}
+        query = select(Coding.source_id, func.count()).where(Coding.code_id.in_(code_ids))
+        if coder_id is not None:
+            query = query.where(Coding.coder_id == coder_id)
+        # grouped as the index (code, source, coder) is ordered: no sort of the matching codings
+        for source_id, count in session.execute(query.group_by(Coding.code_id, Coding.source_id)):
+            counts[source_id] = counts.get(source_id, 0) + count
+        listed = select(Source.id, Source.name, Source.kind).order_by(func.lower(Source.name), Source.name)
         if source_kinds:
-            query = query.where(Source.kind.in_(list(source_kinds)))
-        rows = session.execute(query).all()
-        source_ids = {row[0].source_id for row in rows}
+            listed = listed.where(Source.kind.in_(list(source_kinds)))
+        sources = [SourceSlice(id, name, kind, counts[id]) for id, name, kind in session.execute(listed) if id in counts]
+        if not wanted:
+            return Retrieval(sum(s.count for s in sources), code_ids, coder_id, tuple(sources))
+        return _filtered(session, Retrieval(0, code_ids, coder_id, tuple(sources)), _participants_matching(session, wanted))
+
+
+def retrieval_page(project: Project, retrieval: Retrieval, offset: int, limit: int = PAGE_SIZE) -> list[RetrievedSegment]:
+    """The segments ``offset`` to ``offset + limit`` of a retrieval, with their text, speaker and context."""
+    if limit <= 0 or offset >= retrieval.total:
+        return []
+    with project.session() as session:
+        if retrieval.coding_ids is not None:
+            wanted = retrieval.coding_ids[offset : offset + limit]
+            found: dict[int, _Row] = {}
+            for at in range(0, len(wanted), IDS_PER_QUERY):  # a whole retrieval may list more ids than a query binds
+                chunk = wanted[at : at + IDS_PER_QUERY]
+                found.update((row[0], row) for row in session.execute(_rows(retrieval).where(Coding.id.in_(chunk))))
+            rows = [found[i] for i in wanted if i in found]
+        else:
+            rows = _page_rows(session, retrieval, offset, limit)
+        names = {s.id: (s.name, s.kind) for s in retrieval.sources}
+        source_ids = {row[1] for row in rows}
         texts = dict(session.execute(select(Source.id, Source.text).where(Source.id.in_(source_ids))).all())
         speakers = _speakers(session, source_ids)
-        allowed = _participants_matching(session, wanted) if wanted else None
-        result: list[RetrievedSegment] = []
-        for coding, key, name, colour, coder_name, source_name, kind in rows:
-            label, participant, time_ms = _speaker_at(speakers.get(coding.source_id), coding.start)
-            if allowed is not None and participant not in allowed:
-                continue
-            text = texts[coding.source_id]
-            before, after = context_around(text, coding.start, coding.end)
-            result.append(
-                RetrievedSegment(
-                    source=source_name,
-                    kind=kind,
-                    coding_id=coding.id,
-                    code_key=key,
-                    code_name=name,
-                    colour=colour,
-                    coder=coder_name,
-                    start=coding.start,
-                    end=coding.end,
-                    text=text[coding.start : coding.end],
-                    speaker=label,
-                    participant=participant,
-                    before=before,
-                    after=after,
-                    memo=coding.memo,
-                    time_ms=time_ms,
-                )
-            )
+    result = []
+    for coding_id, source_id, start, end, memo, key, name, colour, coder_name in rows:
+        label, participant, time_ms = _speaker_at(speakers.get(source_id), start)
+        text = texts[source_id]
+        before, after = context_around(text, start, end)
+        source_name, kind = names[source_id]
+        result.append(RetrievedSegment(
+            source=source_name, kind=kind, coding_id=coding_id, code_key=key, code_name=name, colour=colour,
+            coder=coder_name, start=start, end=end, text=text[start:end], speaker=label, participant=participant,
+            before=before, after=after, memo=memo, time_ms=time_ms,
+        ))
     return result
+
+
+# id, source id, start, end, memo, code key, code name, colour, coder: see _rows
+_Row = Row[int, int, int, int, str | None, str, str, str | None, str]
+
+
+def _rows(retrieval: Retrieval) -> Select[int, int, int, int, str | None, str, str, str | None, str]:
+    """The columns a page needs of the retrieval's codings, without the source's text."""
+    query = (
+        select(Coding.id, Coding.source_id, Coding.start, Coding.end, Coding.memo, Code.key, Code.name, Code.colour,
+               Coder.name)
+        .join(Code, Code.id == Coding.code_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Coding.code_id.in_(retrieval.code_ids))
+    )
+    return query if retrieval.coder_id is None else query.where(Coding.coder_id == retrieval.coder_id)
+
+
+_IN_SOURCE_ORDER = (Coding.start, Coding.end, Code.key, Coder.name, Coding.id)
+
+
+def _page_rows(session: Session, retrieval: Retrieval, offset: int, limit: int) -> list[_Row]:
+    """Rows ``offset`` to ``offset + limit``: a query for each partly read source, one for the sources between."""
+    first, last = offset, offset + limit
+    partial: list[tuple[SourceSlice, int, int]] = []  # (source, from, to) inside the source
+    whole: list[SourceSlice] = []
+    begin = 0
+    for source in retrieval.sources:
+        end = begin + source.count
+        if end > first and begin < last:
+            inner = (max(first, begin) - begin, min(last, end) - begin)
+            if inner == (0, source.count):
+                whole.append(source)
+            else:
+                partial.append((source, *inner))
+        begin = end
+    by_source: dict[int, list[_Row]] = {}
+    for source, start, stop in partial:
+        query = _rows(retrieval).where(Coding.source_id == source.id).order_by(*_IN_SOURCE_ORDER)
+        by_source[source.id] = list(session.execute(query.offset(start).limit(stop - start)))
+    if whole:
+        query = _rows(retrieval).where(Coding.source_id.in_([s.id for s in whole])).order_by(Coding.source_id, *_IN_SOURCE_ORDER)
+        for row in session.execute(query):
+            by_source.setdefault(row[1], []).append(row)
+    order = [source.id for source, _, _ in partial[:1]] + [s.id for s in whole] + [source.id for source, _, _ in partial[1:]]
+    order.sort(key={s.id: i for i, s in enumerate(retrieval.sources)}.__getitem__)
+    return [row for source_id in order for row in by_source.get(source_id, [])]
+
+
+def _filtered(session: Session, retrieval: Retrieval, allowed: set[str]) -> Retrieval:
+    """The retrieval narrowed to codings whose speaker is one of the ``allowed`` participants.
+
+    The codings are read without joins or sorting and put in order here, by the database's own
+    order of code keys and coder names (so the order is the same as a page's)."""
+    people = set(session.scalars(select(Participant.id).where(Participant.pid.in_(allowed)))) if allowed else set()
+    spoken = set(session.scalars(select(Turn.source_id).where(Turn.participant_id.in_(people)).distinct()))
+    sources = [s for s in retrieval.sources if s.id in spoken]
+    turns: dict[int, tuple[list[int], list[bool]]] = {}  # per source: turn label starts, whether one of the people speaks
+    for source_id, label_start, participant_id in session.execute(
+        select(Turn.source_id, Turn.label_start, Turn.participant_id)
+        .where(Turn.source_id.in_([s.id for s in sources]))
+        .order_by(Turn.source_id, Turn.label_start, Turn.ordinal)
+    ):
+        starts, speaks = turns.setdefault(source_id, ([], []))
+        starts.append(label_start)
+        speaks.append(participant_id in people)
+    code_rank = {code_id: i for i, code_id in enumerate(session.scalars(select(Code.id).order_by(Code.key)))}
+    coder_rank = {coder_id: i for i, coder_id in enumerate(session.scalars(select(Coder.id).order_by(Coder.name)))}
+    query = select(Coding.id, Coding.source_id, Coding.start, Coding.end, Coding.code_id, Coding.coder_id).where(
+        Coding.code_id.in_(retrieval.code_ids), Coding.source_id.in_([s.id for s in sources])
+    )
+    if retrieval.coder_id is not None:
+        query = query.where(Coding.coder_id == retrieval.coder_id)
+    passed: dict[int, list[tuple[int, int, int, int, int]]] = {}
+    for coding_id, source_id, start, end, code_id, coder_id in session.execute(query):
+        starts, speaks = turns[source_id]
+        index = bisect_right(starts, start) - 1  # the turn the coding starts in (see _speaker_at)
+        if index >= 0 and speaks[index]:
+            passed.setdefault(source_id, []).append((start, end, code_rank[code_id], coder_rank[coder_id], coding_id))
+    kept = [SourceSlice(s.id, s.name, s.kind, len(passed[s.id])) for s in sources if s.id in passed]
+    ids = tuple(key[-1] for s in kept for key in sorted(passed[s.id]))
+    return Retrieval(len(ids), retrieval.code_ids, retrieval.coder_id, tuple(kept), ids)
 
 
 def attribute_values(project: Project) -> dict[str, list[str]]:

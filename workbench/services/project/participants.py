@@ -184,7 +184,17 @@ def store_declared_types(session: Session, types: dict[str, str]) -> None:
 
 
 def list_participants(session: Session) -> list[ParticipantInfo]:
-    participants = session.scalars(select(Participant).order_by(Participant.pid)).all()
+    """Every participant with their attributes (by key) and the sources they speak in (by name).
+
+    Three queries over columns, whatever the number of participants (the Sources screen reads this
+    when the project opens)."""
+    participants = session.execute(select(Participant.id, Participant.pid).order_by(Participant.pid)).all()
+    attributes: dict[int, dict[str, str]] = {}
+    for owner, key, value in session.execute(
+        select(ParticipantAttribute.participant_id, ParticipantAttribute.key, ParticipantAttribute.value)
+        .order_by(ParticipantAttribute.key)
+    ):
+        attributes.setdefault(owner, {})[key] = value
     where = session.execute(
         select(Turn.participant_id, Source.name)
         .join(Source, Source.id == Turn.source_id)
@@ -196,6 +206,4 @@ def list_participants(session: Session) -> list[ParticipantInfo]:
     for participant_id, name in where:
         assert participant_id is not None  # the query keeps only turns with a participant
         sources.setdefault(participant_id, []).append(name)
-    return [
-        ParticipantInfo(p.pid, {a.key: a.value for a in p.attributes}, sources.get(p.id, [])) for p in participants
-    ]
+    return [ParticipantInfo(pid, attributes.get(id, {}), sources.get(id, [])) for id, pid in participants]

@@ -79,6 +79,8 @@ class Coding(Base):
     __table_args__ = (
         CheckConstraint("start >= 0 AND \"end\" > start", name="span"),
         Index("ix_coding_source_coder", "source_id", "coder_id", "start"),
+        # Retrieve: counts of some codes per source, and where they start, from the index alone (migration 0007)
+        Index("ix_coding_code_source", "code_id", "source_id", "coder_id", "start", "end"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

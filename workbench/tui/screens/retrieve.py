@@ -1,18 +1,17 @@
 """The Retrieve screen: every segment coded with the picked codes, filtered, with its context.
 
 Picking codes (space in the list, narrowed by typing in the filter box),
-participant attributes or source kinds reruns the query in a thread worker;
-results arrive as :class:`RetrieveScreen.Results`, and a result older than the
-latest request is dropped. Enter (or ``o``) on a row posts
+participant attributes or source kinds reruns the query in a thread worker: it
+counts the segments and reads the first page (:func:`open_retrieval`); results
+arrive as :class:`RetrieveScreen.Results`, and a result older than the latest
+request is dropped. The table (:class:`SegmentTable`) asks for the next page as
+the user scrolls near the last row loaded, read in a worker too. Enter (or ``o``) on a row posts
 :class:`RetrieveScreen.JumpTo` and calls ``app.open_source_at(source, start,
 end)`` when the app has it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,39 +19,22 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
 from textual.message import Message
-from textual.widgets import DataTable, Input, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from workbench.services.codebook import edit
 from workbench.services.codebook.codes import CodeInfo
 from workbench.services.coding import retrieve as service
-from workbench.services.coding.retrieve import RetrievedSegment
-from workbench.services.export.segments import SegmentQuery
+from workbench.services.coding.retrieve import Retrieval, RetrievedSegment
 from workbench.tui.exports import export_segments_file
-from workbench.tui.render import excerpt, segment_context
+from workbench.tui.render import segment_context
+from workbench.tui.retrieve_request import RetrieveRequest
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.check_list import CheckList
 from workbench.tui.widgets.code_form import fuzzy_highlight
 from workbench.tui.widgets.key_footer import KeyFooter
-
-EXCERPT_CHARS = 70
-CODE_CHARS = 18
-
-
-@dataclass(frozen=True)
-class _Request:
-    codes: tuple[str, ...]
-    include_children: bool
-    coder: str | None
-    attributes: tuple[tuple[str, str], ...]
-    kinds: tuple[str, ...]
-
-    def attribute_filter(self) -> dict[str, list[str]]:
-        wanted: dict[str, list[str]] = {}
-        for key, value in self.attributes:
-            wanted.setdefault(key, []).append(value)
-        return wanted
+from workbench.tui.widgets.segment_table import SegmentTable
 
 
 class RetrieveScreen(WorkbenchScreen):
@@ -78,12 +60,6 @@ class RetrieveScreen(WorkbenchScreen):
         border-title-color: $accent;
         border-title-style: bold;
     }
-    RetrieveScreen #retrieve-table {
-        border-left: blank;
-    }
-    RetrieveScreen #retrieve-table:focus {
-        border-left: thick $accent;
-    }
     RetrieveScreen #retrieve-codes {
         height: 1fr;
         min-height: 5;
@@ -104,9 +80,6 @@ class RetrieveScreen(WorkbenchScreen):
         padding: 0 1;
         background: $panel;
         color: $text-muted;
-    }
-    RetrieveScreen #retrieve-table {
-        height: 1fr;
     }
     RetrieveScreen #retrieve-context {
         height: 9;
@@ -143,10 +116,20 @@ class RetrieveScreen(WorkbenchScreen):
             self.kinds = kinds
 
     class Results(Message):
-        def __init__(self, serial: int, request: _Request, rows: list[RetrievedSegment]) -> None:
+        def __init__(self, serial: int, request: RetrieveRequest, retrieval: Retrieval, rows: list[RetrievedSegment]) -> None:
             super().__init__()
             self.serial = serial
             self.request = request
+            self.retrieval = retrieval
+            self.rows = rows
+
+    class Page(Message):
+        """The next page of the current retrieval, read from ``offset``."""
+
+        def __init__(self, serial: int, offset: int, rows: list[RetrievedSegment]) -> None:
+            super().__init__()
+            self.serial = serial
+            self.offset = offset
             self.rows = rows
 
     def __init__(self, code_keys: list[str] | None = None) -> None:
@@ -155,9 +138,11 @@ class RetrieveScreen(WorkbenchScreen):
         self._codes: dict[str, CodeInfo] = {}
         self._include_children = True
         self._serial = 0
-        self._last: _Request | None = None
+        self._last: RetrieveRequest | None = None
         self._ready = False
-        self.rows: list[RetrievedSegment] = []
+        self._retrieval = Retrieval(total=0)
+        self._reading = False  # a next page is being read
+        self.rows: list[RetrievedSegment] = []  # the segments loaded (the first pages of the retrieval)
         self._search = FuzzySearch()
 
     def compose(self) -> ComposeResult:
@@ -169,7 +154,7 @@ class RetrieveScreen(WorkbenchScreen):
                 yield CheckList(id="retrieve-kinds")
             with Vertical(id="retrieve-main"):
                 yield Static("Loading…", id="retrieve-status", markup=False)
-                yield DataTable(id="retrieve-table", cursor_type="row", zebra_stripes=True)
+                yield SegmentTable(id="retrieve-table")
                 with VerticalScroll(id="retrieve-context"):
                     yield Static(id="retrieve-context-text")
         yield KeyFooter()
@@ -178,14 +163,6 @@ class RetrieveScreen(WorkbenchScreen):
         self.query_one("#retrieve-codes").border_title = "Codes (space picks)"
         self.query_one("#retrieve-attributes").border_title = "Participants"
         self.query_one("#retrieve-kinds").border_title = "Sources"
-        table = self.query_one(DataTable)
-        # The quote comes third so it shows at 80 columns; the context pane has the rest.
-        table.add_column("Participant", key="participant")
-        table.add_column("Code", key="code")
-        table.add_column("Text", key="text")
-        table.add_column("Source", key="source")
-        table.add_column("Speaker", key="speaker")
-        table.add_column("Coder", key="coder")
         self.query_one("#retrieve-codes").focus()
         self._load_choices()
 
@@ -225,7 +202,7 @@ class RetrieveScreen(WorkbenchScreen):
         """Show the codes matching the filter, keeping what is picked."""
         codes = self.query_one("#retrieve-codes", SelectionList)
         codes.clear_options()
-        shown = []
+        shown: list[tuple[float, int, Selection[str]]] = []
         for code in self._codes.values():
             score, label = fuzzy_highlight(query, code.path if query else code.name, self._search)
             if score > 0:
@@ -260,7 +237,7 @@ class RetrieveScreen(WorkbenchScreen):
         if not self._ready:
             return
         context = self.context
-        request = _Request(
+        request = RetrieveRequest(
             codes=tuple(key for key in self._codes if key in self._chosen),
             include_children=self._include_children,
             coder=context.visible_coder,
@@ -272,14 +249,14 @@ class RetrieveScreen(WorkbenchScreen):
         self._last = request
         self._serial += 1
         if not request.codes:
-            self._show(request, [])
+            self._show(request, Retrieval(total=0), [])
             return
-        self.query_one(DataTable).loading = True
+        self.query_one(SegmentTable).loading = True
         self._query(self._serial, request)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="retrieve-query")
-    def _query(self, serial: int, request: _Request) -> None:
-        rows = service.retrieve(
+    def _query(self, serial: int, request: RetrieveRequest) -> None:
+        retrieval = service.open_retrieval(
             self.project,
             request.codes,
             include_children=request.include_children,
@@ -287,33 +264,55 @@ class RetrieveScreen(WorkbenchScreen):
             attribute_filter=request.attribute_filter(),
             source_kinds=request.kinds or None,
         )
+        rows = service.retrieval_page(self.project, retrieval, 0, service.PAGE_SIZE)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Results(serial, request, rows))
+            self.post_message(self.Results(serial, request, retrieval, rows))
 
     def on_retrieve_screen_results(self, message: Results) -> None:
         if message.serial == self._serial:
-            self._show(message.request, message.rows)
+            self._show(message.request, message.retrieval, message.rows)
 
-    def _show(self, request: _Request, rows: list[RetrievedSegment]) -> None:
-        self.rows = rows
-        table = self.query_one(DataTable)
+    def _show(self, request: RetrieveRequest, retrieval: Retrieval, rows: list[RetrievedSegment]) -> None:
+        self.rows, self._retrieval, self._reading = list(rows), retrieval, False
+        table = self.query_one(SegmentTable)
         table.loading = False
-        table.clear()
-        for index, row in enumerate(rows):
-            table.add_row(
-                Text(row.participant or "—"),
-                Text.assemble(("■ ", row.colour or "grey50"), excerpt(row.code_name, CODE_CHARS)),
-                Text(excerpt(row.text, EXCERPT_CHARS)),
-                Text(row.source),
-                Text(row.speaker or "—"),
-                Text(row.coder),
-                key=str(index),
-            )
-        self.query_one("#retrieve-status", Static).update(_status(request, rows))
+        table.show_segments(rows, more=len(rows) < retrieval.total)
+        self._show_status()
         self._show_context(rows[0] if rows else None)
 
-    @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @property
+    def total(self) -> int:
+        """How many segments the retrieval shown matches (the table holds the first :attr:`rows` of them)."""
+        return self._retrieval.total
+
+    def _show_status(self) -> None:
+        status = self._last.describe(self._retrieval, len(self.rows), self._reading) if self._last else ""
+        self.query_one("#retrieve-status", Static).update(status)
+
+    # The next page --------------------------------------------------------------
+
+    @on(SegmentTable.NeedMore)
+    def _need_more(self) -> None:
+        if not self._reading and len(self.rows) < self._retrieval.total:
+            self._reading = True
+            self._show_status()
+            self._read_page(self._serial, self._retrieval, len(self.rows))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="retrieve-page")
+    def _read_page(self, serial: int, retrieval: Retrieval, offset: int) -> None:
+        rows = service.retrieval_page(self.project, retrieval, offset, service.PAGE_SIZE)
+        self.post_message(self.Page(serial, offset, rows))
+
+    def on_retrieve_screen_page(self, message: Page) -> None:
+        if message.serial != self._serial or message.offset != len(self.rows):
+            return  # a page of an older retrieval
+        self._reading = False
+        self.rows.extend(message.rows)
+        self.query_one(SegmentTable).append_segments(message.rows, more=len(self.rows) < self._retrieval.total)
+        self._show_status()
+
+    @on(SegmentTable.RowHighlighted)
+    def _row_highlighted(self, event: SegmentTable.RowHighlighted) -> None:
         self._show_context(self._row_at(event.cursor_row))
 
     def _show_context(self, row: RetrievedSegment | None) -> None:
@@ -324,12 +323,12 @@ class RetrieveScreen(WorkbenchScreen):
 
     # Jumping to the source ------------------------------------------------------
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(SegmentTable.RowSelected)
+    def _row_selected(self, event: SegmentTable.RowSelected) -> None:
         self._jump(self._row_at(event.cursor_row))
 
     def action_open_segment(self) -> None:
-        self._jump(self._row_at(self.query_one(DataTable).cursor_row))
+        self._jump(self._row_at(self.query_one(SegmentTable).cursor_row))
 
     def _jump(self, row: RetrievedSegment | None) -> None:
         if row is None:
@@ -363,11 +362,7 @@ class RetrieveScreen(WorkbenchScreen):
         if request is None or not self.rows:
             self.notify("Nothing to export: pick codes with coded segments first", severity="warning")
             return
-        query = SegmentQuery(
-            codes=request.codes, include_children=request.include_children, coder=request.coder,
-            attribute_filter=request.attribute_filter() or None, source_kinds=request.kinds or None,
-        )
-        await export_segments_file(self, self.context, query)
+        await export_segments_file(self, self.context, request.segment_query())
 
     def action_back(self) -> None:
         search = self.query_one("#retrieve-filter", Input)
@@ -379,7 +374,8 @@ class RetrieveScreen(WorkbenchScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:  # the base class says what failed; the table stops waiting
-            self.query_one(DataTable).loading = False
+            self.query_one(SegmentTable).loading = False
+            self._reading = False
 
 
 def _refill(selection_list: SelectionList, options: list[tuple[Content, object]]) -> None:
@@ -388,15 +384,3 @@ def _refill(selection_list: SelectionList, options: list[tuple[Content, object]]
     selection_list.clear_options()
     selection_list.add_options(Selection(prompt, value, value in picked) for prompt, value in options)
     selection_list.highlighted = 0 if options else None
-
-
-def _status(request: _Request, rows: list[RetrievedSegment]) -> str:
-    if not request.codes:
-        return "Pick codes on the left (space) to see their coded segments"
-    sources = len({row.source for row in rows})
-    parts = [f"{len(rows)} segment(s) · {sources} source(s)", "with sub-codes" if request.include_children else "no sub-codes"]
-    if request.attributes:
-        parts.append(", ".join(f"{key}={value}" for key, value in request.attributes))
-    if request.coder:
-        parts.append(f"{request.coder}'s codings only")
-    return " · ".join(parts)

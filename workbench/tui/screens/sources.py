@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,7 +25,6 @@ from workbench.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, check_langua
 from workbench.domain.spans import covered_length
 from workbench.errors import WorkbenchError
 from workbench.services.coding.codings import codings_for_source
-from workbench.services.importing.batch import FileResult, ImportOptions, ImportReport, import_paths
 from workbench.services.project.language import project_language, set_source_language
 from workbench.services.project.participants import ParticipantInfo, list_participants
 from workbench.services.project.sources import SourceSummary, list_sources
@@ -32,6 +32,9 @@ from workbench.tui.messages import Notice, SourcesLoaded
 from workbench.tui.screens.sources_exchange import ExchangeActions
 from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:  # the importer is imported when it is used: the Sources screen is the first to open
+    from workbench.services.importing.batch import FileResult, ImportReport
 
 COVERAGE_LIMIT = 20_000  # compute "% coded" only when the coder has at most this many codings
 
@@ -338,6 +341,8 @@ class SourcesScreen(ExchangeActions):
 
     @work(thread=True, exclusive=True, group="sources-import", exit_on_error=False)
     def _import(self, path: Path, language: str) -> None:
+        from workbench.services.importing.batch import ImportOptions, import_paths
+
         done = 0
 
         def progress(result: FileResult) -> None:

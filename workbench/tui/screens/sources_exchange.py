@@ -17,8 +17,6 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from workbench.errors import WorkbenchError
-from workbench.services.handout.create import make_handout
-from workbench.services.handout.merge import merge_file
 from workbench.services.handout.report import MergeReport
 from workbench.services.project.sources import SourceSummary
 from workbench.tui.screens.base import WorkbenchScreen
@@ -79,6 +77,8 @@ class ExchangeActions(WorkbenchScreen):
         if not path:
             return
         self._say(f"Writing the handout for {coder} …")
+        from workbench.services.handout.create import make_handout  # not at import: the Sources screen opens first
+
         report = await self.writer.run(lambda: make_handout(context.project, Path(path).expanduser(), coder, names),
                                        title=self.ERROR_TITLE)  # fmt: skip
         if report is not NOT_DONE:
@@ -125,6 +125,8 @@ class ExchangeActions(WorkbenchScreen):
 
     async def _merge(self, path: Path, *, dry_run: bool, force: bool, add_sources: bool = False) -> MergeReport | str | None:
         """The report; or, for another project's file, the question to ask; or None (the error was shown)."""
+        from workbench.services.handout.merge import merge_file  # not at import: the Sources screen opens first
+
         project = self.project
         try:
             report = await self.writer.run(
