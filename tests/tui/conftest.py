@@ -3,6 +3,11 @@
 The ``tui_project`` fixture builds it in ``tmp_path`` (nothing from ``../shared``
 or the demo); ``make_tui_app`` builds a :class:`WorkbenchApp` on it with the
 app factory, as ``workbench open`` would, for the coder ``me``.
+
+Also here: ``notices`` records every notification of the test (tests/tui/harness.py,
+``record_notices``), and ``harness_project`` is the project (``harness.build_project``)
+that the single-screen tests drive — on SQLite only: these tests are about the screens;
+the services under them run on SQLite and PostgreSQL in tests/services.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.tui.harness import GROUP_NAME, INTERVIEW_NAME, Notices, build_project, record_notices
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.session import CodingSession
 from workbench.services.importing.batch import ImportOptions, import_paths
@@ -69,8 +75,6 @@ P03: Honestly the reminders. They came at odd times.
 
 ATTRIBUTES = "participant,site,gender\nP01,Eastbrook,female\nP02,Northgate,male\nP03,Eastbrook,male\n"
 
-INTERVIEW_NAME = "P01-interview"
-GROUP_NAME = "FG1-focus-group"
 
 
 @dataclass
@@ -144,3 +148,17 @@ def make_tui_app(tui_project: TuiProject) -> Callable[..., WorkbenchApp]:
         return make_app(tui_project.db, coder=coder, blind=blind)
 
     return build
+
+
+@pytest.fixture
+def notices(monkeypatch: pytest.MonkeyPatch) -> Notices:
+    """Every notification the test's Apps make, in order (``.messages`` for their text)."""
+    return record_notices(monkeypatch)
+
+
+@pytest.fixture
+def harness_project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The harness project (tests/tui/harness.py ``build_project``) in ``tmp_path``, on SQLite."""
+    project = build_project(tmp_path)
+    yield project
+    project.close()

@@ -1,22 +1,39 @@
-"""A tiny App for driving one screen in tests, and a small project to drive it with.
+"""The one home of the Pilot helpers every TUI test uses, and a tiny App for driving one screen.
 
-``HarnessApp(context, make_screen)`` holds ``context`` the way the real App
-does, pushes ``make_screen()`` on mount, records what a screen asks of the
-app (``open_source_at`` calls and ``RetrieveScreen.JumpTo`` messages) and
-never touches the user's files. Import it as ``from harness import ...``
-(pytest puts this folder on ``sys.path``).
+- ``settle`` / ``wait_for`` / ``wait_for_screen``: wait for workers and their messages,
+  or for a condition (a modal is up, a file is written) — never a sleep and hope.
+- ``answer``: fill the one-line prompt that is up (clear it, type, Enter).
+- ``open_coding``, ``transcript``, ``selected``, ``goto``: the Coding screen on a source.
+- ``record_notices``: every notification any App makes, read through the public
+  ``App.notify`` (the ``notices`` fixture in tests/tui/conftest.py calls it), not
+  Textual's private notification store.
+- ``screen_text``: what the terminal would show, from the public ``App.export_screenshot``.
+- ``HarnessApp(context, make_screen)`` holds ``context`` the way the real App
+  does, pushes ``make_screen()`` on mount, records what a screen asks of the
+  app (``open_source_at`` calls and ``RetrieveScreen.JumpTo`` messages) and
+  never touches the user's files; ``build_project`` makes a small project to drive it with.
+
+Import it as ``from harness import ...`` (pytest puts this folder on ``sys.path``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
+import pytest
+from rich.cells import cell_len
 from sqlalchemy import select
 from textual.app import App
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
@@ -25,7 +42,14 @@ from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import Code, Source
 from workbench.tui.context import WorkbenchContext
+from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.retrieve import RetrieveScreen
+from workbench.tui.widgets.code_form import NamePrompt
+from workbench.tui.widgets.transcript_view import TranscriptView
+
+INTERVIEW_NAME = "P01-interview"  # the sources of tests/tui/conftest.py's ``tui_project``
+GROUP_NAME = "FG1-focus-group"
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 CODEBOOK = """\
 codebook: Working alliance
@@ -114,22 +138,17 @@ def build_project(folder: Path) -> Project:
 
 
 class HarnessApp(App[None]):
-    """Pushes one screen over a blank one; records notifications and jumps to sources."""
+    """Pushes one screen over a blank one; records jumps to sources (notifications: ``record_notices``)."""
 
-    def __init__(self, context: WorkbenchContext, make_screen: Callable[[], Screen]) -> None:
+    def __init__(self, context: WorkbenchContext, make_screen: Callable[[], Screen[Any]]) -> None:
         super().__init__()
         self.context = context
         self.make_screen = make_screen
         self.opened: list[tuple[str, int, int]] = []
         self.jumps: list[tuple[str, int, int]] = []
-        self.notices: list[str] = []
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen())
-
-    def notify(self, message: str, **kwargs) -> None:  # type: ignore[override]
-        self.notices.append(message)
-        super().notify(message, **kwargs)
 
     def open_source_at(self, source_name: str, start: int, end: int) -> None:
         self.opened.append((source_name, start, end))
@@ -138,18 +157,138 @@ class HarnessApp(App[None]):
         self.jumps.append((message.source_name, message.start, message.end))
 
 
-async def settle(pilot: Pilot) -> None:
-    """Let background workers finish and their messages be handled."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+# Waiting ---------------------------------------------------------------------------------------------------
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
+    """Let background workers finish and their messages be handled (``rounds`` times: a handler may start another)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Pause until ``condition()`` holds (a modal is up, a worker posted), or fail after ``timeout``."""
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 5.0) -> None:
+    """Pause until ``condition()`` holds (a modal is up, a worker posted, a file is written), or fail after ``timeout``."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
             raise AssertionError("timed out waiting for the screen")
         await pilot.pause(0.02)
+
+
+async def wait_for_screen(pilot: Pilot[Any], kind: type[ScreenT], timeout: float = 5.0) -> ScreenT:
+    """Pause until the screen on top is a ``kind``; return it."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind), timeout)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
+
+
+# Typing ----------------------------------------------------------------------------------------------------
+
+
+async def answer(pilot: Pilot[Any], text: str | None = None, *, title: str = "", timeout: float = 5.0) -> NamePrompt:
+    """Wait for the one-line prompt (whose title holds ``title``), replace what it proposes with ``text``
+    typed key by key (``None`` keeps the proposal) and press Enter; returns the prompt."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NamePrompt) and title in pilot.app.screen.prompt_title,
+                   timeout)
+    prompt = pilot.app.screen
+    assert isinstance(prompt, NamePrompt)
+    if text is not None:
+        await pilot.press("ctrl+u", *text)
+        assert prompt.query_one(Input).value == text, "the prompt did not take what was typed"
+    await pilot.press("enter")
+    return prompt
+
+
+# The Coding screen -----------------------------------------------------------------------------------------
+
+
+async def open_coding(pilot: Pilot[Any], name: str = INTERVIEW_NAME) -> CodingScreen:
+    """Open ``name`` on the Coding screen (as Enter on the Sources screen does) and wait for its document."""
+    await settle(pilot)
+    pilot.app.open_source_at(name)  # type: ignore[attr-defined]
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen) and screen.document is not None
+    return screen
+
+
+def transcript(pilot: Pilot[Any]) -> TranscriptView:
+    return pilot.app.screen.query_one(TranscriptView)
+
+
+def selected(pilot: Pilot[Any]) -> str:
+    """The text of the selection on the Coding screen."""
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen) and screen.document is not None
+    start, end = transcript(pilot).selection.span
+    return screen.document.text[start:end]
+
+
+async def goto(pilot: Pilot[Any], sentence: str) -> None:
+    """Put the cursor on the segment that starts with ``sentence``."""
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen) and screen.document is not None
+    transcript(pilot).move_to_offset(screen.document.text.index(sentence))
+    await pilot.pause()
+    assert selected(pilot).startswith(sentence)
+
+
+# What the user sees ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    message: str
+    title: str
+    severity: str
+
+
+class Notices(list[Notice]):
+    """The notifications made since recording began, oldest first."""
+
+    @property
+    def messages(self) -> list[str]:
+        return [notice.message for notice in self]
+
+
+def record_notices(monkeypatch: pytest.MonkeyPatch) -> Notices:
+    """Record every notification any App makes (the real App's after it masks passwords), through the
+    public ``App.notify`` that screens, widgets and the App all end in."""
+    log = Notices()
+    original = App.notify
+
+    def notify(self: App[Any], message: str, *, title: str = "", severity: str = "information", **options: Any) -> None:
+        log.append(Notice(str(message), title, severity))
+        original(self, message, title=title, severity=severity, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "notify", notify)
+    return log
+
+
+_SVG_TEXT = re.compile(r'<text [^>]*?x="([\d.]+)"[^>]*?clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>(.*?)</text>', re.S)
+
+
+def screen_text(pilot: Pilot[Any]) -> str:
+    """What the terminal shows, line by line, from the public ``App.export_screenshot`` (the composed
+    screen with the screens below it): every character that would be sent, control characters included."""
+    svg = pilot.app.export_screenshot()
+    char_width = float(re.search(r'<rect [^>]*?width="([\d.]+)"', svg.split("<clipPath", 1)[1]).group(1)) / pilot.app.size.width  # type: ignore[union-attr]
+    lines: dict[int, dict[int, str]] = {}
+    for x, line, text in _SVG_TEXT.findall(svg):
+        lines.setdefault(int(line), {})[round(float(x) / char_width)] = html.unescape(text).replace("\xa0", " ")
+    shown = []
+    for number in range(max(lines, default=-1) + 1):
+        row = ""
+        for column, text in sorted(lines.get(number, {}).items()):
+            row += " " * (column - cell_len(row)) + text  # whitespace-only runs are not drawn as text
+        shown.append(row)
+    return "\n".join(shown)
+
+
+def text_of(node: DOMNode, selector: str) -> str:
+    """The text a widget under ``node`` (a screen, a modal) shows: a status line, a heading, a detail pane."""
+    return str(node.query_one(selector).render())

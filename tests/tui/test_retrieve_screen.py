@@ -5,23 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import HarnessApp, build_project, settle, wait_for
-from textual.widgets import DataTable, Input, SelectionList, Static
+from textual.widgets import DataTable, Input, SelectionList
 
+from tests.tui.harness import HarnessApp, Notices, answer, settle, text_of, wait_for
 from workbench.store.engine import Project
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.screens.retrieve import RetrieveScreen
-from workbench.tui.widgets.code_form import NamePrompt
 
 SIZE = (100, 30)
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def project(tmp_path: Path):
-    project = build_project(tmp_path)
-    yield project
-    project.close()
 
 
 def make_app(project: Project, codes: list[str] | None = None, blind: bool = False) -> HarnessApp:
@@ -44,15 +36,15 @@ async def start(pilot) -> RetrieveScreen:
     return screen
 
 
-async def test_given_codes_are_retrieved_with_sub_codes_and_shown_in_the_table(project: Project) -> None:
-    async with make_app(project, ["bond"]).run_test(size=SIZE) as pilot:
+async def test_given_codes_are_retrieved_with_sub_codes_and_shown_in_the_table(harness_project: Project) -> None:
+    async with make_app(harness_project, ["bond"]).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         assert texts(screen) == ["I trusted my therapist", "We agreed on goals together"]
         assert table_cells(screen) == [
             ["P01", "■ Trust", "I trusted my therapist", "P01", "P01", "ana"],
             ["P02", "■ Bond", "We agreed on goals together", "P02", "P02", "ben"],
         ]
-        status = str(screen.query_one("#retrieve-status", Static).render())
+        status = text_of(screen, "#retrieve-status")
         assert "2 segment(s) · 2 source(s) · with sub-codes" in status
         await pilot.press("c")
         await settle(pilot)
@@ -60,20 +52,20 @@ async def test_given_codes_are_retrieved_with_sub_codes_and_shown_in_the_table(p
 
 
 async def test_a_long_retrieval_lists_its_first_page_and_reads_more_as_the_cursor_nears_the_end(
-    project: Project, monkeypatch: pytest.MonkeyPatch
+    harness_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from workbench.services.coding import retrieve as service
     from workbench.tui.widgets import segment_table
 
     monkeypatch.setattr(service, "PAGE_SIZE", 2)
     monkeypatch.setattr(segment_table, "MARGIN", 0)
-    whole = service.retrieve(project, ["bond", "goals"])
+    whole = service.retrieve(harness_project, ["bond", "goals"])
     assert len(whole) == 4
-    async with make_app(project, ["bond", "goals"]).run_test(size=SIZE) as pilot:
+    async with make_app(harness_project, ["bond", "goals"]).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         table = screen.query_one(DataTable)
         assert screen.rows == whole[:2] and table.row_count == 2 and screen.total == 4
-        status = str(screen.query_one("#retrieve-status", Static).render())
+        status = text_of(screen, "#retrieve-status")
         assert status.startswith("4 segment(s) · 3 source(s) · 2 shown, more on scroll")
         table.focus()
         await pilot.press("down")  # onto the last row loaded: the next page is read
@@ -81,28 +73,28 @@ async def test_a_long_retrieval_lists_its_first_page_and_reads_more_as_the_curso
         assert screen.rows == whole and table_cells(screen)[2:] == [
             [r.participant or "—", f"■ {r.code_name}", r.text, r.source, r.speaker or "—", r.coder] for r in whole[2:]
         ]
-        assert "more on scroll" not in str(screen.query_one("#retrieve-status", Static).render())
+        assert "more on scroll" not in text_of(screen, "#retrieve-status")
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert pilot.app.opened == [(whole[3].source, whole[3].start, whole[3].end)]
 
 
-async def test_context_pane_shows_the_quote_with_its_surroundings(project: Project) -> None:
-    async with make_app(project, ["bond", "usability"]).run_test(size=SIZE) as pilot:
+async def test_context_pane_shows_the_quote_with_its_surroundings(harness_project: Project) -> None:
+    async with make_app(harness_project, ["bond", "usability"]).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         screen.query_one(DataTable).focus()
         await pilot.press("down")
-        context = str(screen.query_one("#retrieve-context-text", Static).render())
+        context = text_of(screen, "#retrieve-context-text")
         assert context.startswith("P01 · P01 · Feedback · ana")
         assert "P01: I trusted my therapist" in context  # whole lines before
         assert "The app never told me whether my entry was saved." in context
 
 
-async def test_space_picks_codes_and_the_filter_narrows_the_list(project: Project) -> None:
-    async with make_app(project).run_test(size=SIZE) as pilot:
+async def test_space_picks_codes_and_the_filter_narrows_the_list(harness_project: Project) -> None:
+    async with make_app(harness_project).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         assert screen.rows == []
-        assert "Pick codes" in str(screen.query_one("#retrieve-status", Static).render())
+        assert "Pick codes" in text_of(screen, "#retrieve-status")
         await pilot.press("slash", *"feed", "enter")
         codes = screen.query_one("#retrieve-codes", SelectionList)
         assert codes.has_focus and codes.option_count == 1
@@ -120,8 +112,8 @@ async def test_space_picks_codes_and_the_filter_narrows_the_list(project: Projec
         )
 
 
-async def test_participant_attribute_and_source_kind_filters(project: Project) -> None:
-    async with make_app(project, ["goals", "bond"]).run_test(size=SIZE) as pilot:
+async def test_participant_attribute_and_source_kind_filters(harness_project: Project) -> None:
+    async with make_app(harness_project, ["goals", "bond"]).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         assert len(screen.rows) == 4
         attributes = screen.query_one("#retrieve-attributes", SelectionList)
@@ -139,8 +131,8 @@ async def test_participant_attribute_and_source_kind_filters(project: Project) -
         assert screen.rows == [] and attributes.selected == [] and kinds.selected == []
 
 
-async def test_enter_posts_jump_to_and_calls_the_app_hook(project: Project) -> None:
-    async with make_app(project, ["task"]).run_test(size=SIZE) as pilot:
+async def test_enter_posts_jump_to_and_calls_the_app_hook(harness_project: Project) -> None:
+    async with make_app(harness_project, ["task"]).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         row = screen.rows[0]
         screen.query_one(DataTable).focus()
@@ -153,17 +145,17 @@ async def test_enter_posts_jump_to_and_calls_the_app_hook(project: Project) -> N
         assert len(pilot.app.opened) == 2
 
 
-async def test_blind_mode_shows_only_the_coders_own_segments(project: Project) -> None:
-    async with make_app(project, ["bond", "task"], blind=True).run_test(size=SIZE) as pilot:
+async def test_blind_mode_shows_only_the_coders_own_segments(harness_project: Project) -> None:
+    async with make_app(harness_project, ["bond", "task"], blind=True).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         assert {row.coder for row in screen.rows} == {"ana"}
-        assert "ana's codings only" in str(screen.query_one("#retrieve-status", Static).render())
+        assert "ana's codings only" in text_of(screen, "#retrieve-status")
 
 
-async def test_unknown_codes_are_dropped_with_a_warning_and_q_goes_back(project: Project) -> None:
-    async with make_app(project, ["gone"]).run_test(size=SIZE) as pilot:
+async def test_unknown_codes_are_dropped_with_a_warning_and_q_goes_back(harness_project: Project, notices: Notices) -> None:
+    async with make_app(harness_project, ["gone"]).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
-        assert screen.rows == [] and any("No code gone" in n for n in pilot.app.notices)
+        assert screen.rows == [] and any("No code gone" in n for n in notices.messages)
         await pilot.press("q")
         assert not isinstance(pilot.app.screen, RetrieveScreen)
 
@@ -173,33 +165,32 @@ def test_bindings_have_ids_and_tooltips() -> None:
         assert binding.id and binding.id.startswith("retrieve.") and binding.tooltip
 
 
-def test_snapshot(project: Project, snap_compare) -> None:
+def test_snapshot(harness_project: Project, snap_compare) -> None:
     async def ready(pilot) -> None:
         await settle(pilot)
         pilot.app.screen.query_one(DataTable).focus()
         await pilot.press("down")
 
-    assert snap_compare(make_app(project, ["bond", "goals"]), terminal_size=(80, 24), run_before=ready)
+    assert snap_compare(make_app(harness_project, ["bond", "goals"]), terminal_size=(80, 24), run_before=ready)
 
 
-async def test_e_writes_the_segments_shown_to_the_file_named(project: Project, tmp_path: Path) -> None:
+async def test_e_writes_the_segments_shown_to_the_file_named(harness_project: Project, tmp_path: Path) -> None:
     import docx
 
     out = tmp_path / "bond.docx"
-    async with make_app(project, ["bond"], blind=True).run_test(size=SIZE) as pilot:
+    async with make_app(harness_project, ["bond"], blind=True).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         assert texts(screen) == ["I trusted my therapist"]  # blind: ana's own only
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
-        await pilot.press("ctrl+u", *str(out), "enter")
+        await answer(pilot, str(out))
         await wait_for(pilot, out.exists)
         await settle(pilot)
     document = docx.Document(str(out))
     assert [p.text for p in document.paragraphs if p.style.name == "Quote"] == ["“I trusted my therapist” (P01 · P01)"]
 
 
-async def test_e_with_nothing_shown_writes_nothing(project: Project, tmp_path: Path) -> None:
-    async with make_app(project).run_test(size=SIZE) as pilot:
+async def test_e_with_nothing_shown_writes_nothing(harness_project: Project, tmp_path: Path) -> None:
+    async with make_app(harness_project).run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         await pilot.press("e")
         await settle(pilot)

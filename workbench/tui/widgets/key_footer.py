@@ -101,6 +101,11 @@ class KeyFooter(Widget, can_focus=False):
         self._lines: list[list[FooterItem]] = []
         self._items: tuple[list[FooterItem], FooterItem | None] = ([], None)
 
+    @property
+    def rows(self) -> tuple[tuple[FooterItem, ...], ...]:
+        """The keys as last drawn, row by row (a click is mapped onto these); read-only."""
+        return tuple(tuple(line) for line in self._lines)
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
