@@ -3,7 +3,7 @@
 - ``settle`` / ``wait_for`` / ``wait_for_screen``: wait for workers and their messages,
   or for a condition (a modal is up, a file is written) — never a sleep and hope.
 - ``answer``: fill the one-line prompt that is up (clear it, type, Enter).
-- ``open_coding``, ``transcript``, ``selected``, ``goto``: the Coding screen on a source.
+- ``open_coding``, ``transcript_view``, ``selected``, ``goto``: the Coding screen on a source.
 - ``record_notices``: every notification any App makes, read through the public
   ``App.notify`` (the ``notices`` fixture in tests/tui/conftest.py calls it), not
   Textual's private notification store.
@@ -216,7 +216,7 @@ async def open_coding(pilot: Pilot[Any], name: str = INTERVIEW_NAME) -> CodingSc
     return screen
 
 
-def transcript(pilot: Pilot[Any]) -> TranscriptView:
+def transcript_view(pilot: Pilot[Any]) -> TranscriptView:
     return pilot.app.screen.query_one(TranscriptView)
 
 
@@ -224,7 +224,7 @@ def selected(pilot: Pilot[Any]) -> str:
     """The text of the selection on the Coding screen."""
     screen = pilot.app.screen
     assert isinstance(screen, CodingScreen) and screen.document is not None
-    start, end = transcript(pilot).selection.span
+    start, end = transcript_view(pilot).selection.span
     return screen.document.text[start:end]
 
 
@@ -232,7 +232,7 @@ async def goto(pilot: Pilot[Any], sentence: str) -> None:
     """Put the cursor on the segment that starts with ``sentence``."""
     screen = pilot.app.screen
     assert isinstance(screen, CodingScreen) and screen.document is not None
-    transcript(pilot).move_to_offset(screen.document.text.index(sentence))
+    transcript_view(pilot).move_to_offset(screen.document.text.index(sentence))
     await pilot.pause()
     assert selected(pilot).startswith(sentence)
 

@@ -6,9 +6,9 @@ import inspect
 
 import pytest
 from textual.command import CommandPalette
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from tests.tui.harness import open_coding, settle
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.tui.app import WorkbenchApp, WorkbenchCommands, make_app, run_app
@@ -19,21 +19,6 @@ from workbench.tui.widgets.transcript_view import TranscriptView
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_coding(pilot: Pilot, name: str = "P01-interview") -> CodingScreen:
-    await settle(pilot)
-    pilot.app.open_source_at(name)
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, CodingScreen)
-    return pilot.app.screen
 
 
 def test_factory_and_runner(tui_project, tmp_path):

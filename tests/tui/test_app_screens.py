@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from test_app import SIZE, open_coding, settle
 from textual import events
 from textual.widgets import DataTable
 
+from tests.tui.harness import open_coding, settle
 from workbench.services.coding.session import CodingSession
 from workbench.store.models import AuditEntry, Coder
 from workbench.tui.screens.audit import AuditScreen
 from workbench.tui.screens.sources import SourcesScreen
 
 pytestmark = pytest.mark.anyio
+SIZE = (100, 30)
 
 
 async def test_f5_opens_the_themes_screen(make_tui_app):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.test_coding_screen import SIZE, open_coding, selected, settle, view
+from tests.tui.harness import open_coding, selected, settle, transcript_view
 from workbench.services.importing.batch import ImportOptions, import_paths
 
 pytestmark = pytest.mark.anyio
+SIZE = (100, 30)
 
 DANISH = (
     "Intervieweren: Hvordan gik det med appen?\n"
@@ -27,5 +28,5 @@ async def test_slash_finds_the_danish_inflections_in_a_danish_source(make_tui_ap
         ]
         await pilot.press("slash", *"tillid", "enter")
         await settle(pilot)
-        assert [h.text for h in view(pilot).hits] == ["Tilliden", "tillid"]
+        assert [h.text for h in transcript_view(pilot).hits] == ["Tilliden", "tillid"]
         assert selected(pilot).startswith("Tilliden voksede")

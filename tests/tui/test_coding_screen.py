@@ -3,60 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea, Tree
 
-from workbench.tui.screens.coding import CodingScreen
+from tests.tui.harness import GROUP_NAME, goto, open_coding, selected, settle, text_of, transcript_view
 from workbench.tui.screens.sources import SourcesScreen
 from workbench.tui.widgets.code_picker import CodePicker, Picker
 from workbench.tui.widgets.transcript_view import TranscriptView
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
-INTERVIEW_NAME = "P01-interview"  # the names of the sources in tests/tui/conftest.py
-GROUP_NAME = "FG1-focus-group"
-
-
-async def settle(pilot: Pilot) -> None:
-    """Let workers finish and the messages they posted be handled (twice: a handler may start another)."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_coding(pilot: Pilot, name: str = INTERVIEW_NAME) -> CodingScreen:
-    await settle(pilot)
-    pilot.app.open_source_at(name)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, CodingScreen) and screen.document is not None
-    return screen
-
-
-def view(pilot: Pilot) -> TranscriptView:
-    return pilot.app.screen.query_one(TranscriptView)
-
-
-def selected(pilot: Pilot) -> str:
-    screen = pilot.app.screen
-    start, end = view(pilot).selection.span
-    return screen.document.text[start:end]
-
-
-async def goto(pilot: Pilot, sentence: str) -> None:
-    """Put the cursor on the segment that starts with ``sentence``."""
-    screen = pilot.app.screen
-    view(pilot).move_to_offset(screen.document.text.index(sentence))
-    await pilot.pause()
-    assert selected(pilot).startswith(sentence)
 
 
 async def test_opens_with_turns_segments_and_everyones_codings(make_tui_app):
     async with make_tui_app().run_test(size=SIZE) as pilot:
         screen = await open_coding(pilot)
         assert [t.speaker_label for t in screen.document.turns] == ["Interviewer", "P01", "Interviewer", "P01"]
-        assert {(c.code_key, c.coder) for c in view(pilot).codings} == {
+        assert {(c.code_key, c.coder) for c in transcript_view(pilot).codings} == {
             ("bond", "ana"), ("usability", "ana"), ("bond.trust", "me")}
         assert selected(pilot) == "How did you find the programme?"
         assert "coder: me" in screen.sub_title
@@ -80,7 +42,7 @@ async def test_cursor_moves_by_segment_page_and_turn(make_tui_app):
         await pilot.press("left_square_bracket")
         assert selected(pilot) == "I trusted my therapist from the start."
         await pilot.press("pagedown")
-        assert view(pilot).cursor > 2
+        assert transcript_view(pilot).cursor > 2
         await pilot.press("G")
         assert selected(pilot) == "I did most of them on the bus."
         await pilot.press("pageup", "g")
@@ -221,19 +183,19 @@ async def test_search_is_lemma_aware_and_n_moves_between_hits(make_tui_app):
         assert isinstance(screen.focused, Input)
         await pilot.press(*"frustrate", "enter")
         await settle(pilot)
-        assert [h.text for h in view(pilot).hits] == ["frustrating"]
+        assert [h.text for h in transcript_view(pilot).hits] == ["frustrating"]
         assert selected(pilot).startswith("The app was frustrating")
         await pilot.press("slash", *"the", "enter")
         await settle(pilot)
-        hits = view(pilot).hits
+        hits = transcript_view(pilot).hits
         assert len(hits) > 2
-        first = view(pilot).hit
+        first = transcript_view(pilot).hit
         await pilot.press("n")
-        assert view(pilot).hit == (first + 1) % len(hits)
+        assert transcript_view(pilot).hit == (first + 1) % len(hits)
         await pilot.press("N", "N")
-        assert view(pilot).hit == (first - 1) % len(hits)
+        assert transcript_view(pilot).hit == (first - 1) % len(hits)
         await pilot.press("escape")
-        assert view(pilot).hits == []
+        assert transcript_view(pilot).hits == []
 
 
 async def test_suggestions_appear_and_accept_or_reject_change_the_database(make_tui_app, tui_project):
@@ -241,7 +203,7 @@ async def test_suggestions_appear_and_accept_or_reject_change_the_database(make_
         screen = await open_coding(pilot)
         await pilot.press("s")
         await settle(pilot)
-        suggested = {s.code_key for s in view(pilot).suggestions}
+        suggested = {s.code_key for s in transcript_view(pilot).suggestions}
         assert {"goals", "task", "bond.warmth"} <= suggested
         await goto(pilot, "We agreed on small goals")
         await pilot.press("a")
@@ -252,13 +214,13 @@ async def test_suggestions_appear_and_accept_or_reject_change_the_database(make_
         await settle(pilot)
         statuses = tui_project.suggestion_statuses()
         assert statuses["goals"] == "accepted" and statuses["task"] == "rejected"
-        assert "task" not in {s.code_key for s in view(pilot).suggestions}
+        assert "task" not in {s.code_key for s in transcript_view(pilot).suggestions}
         await goto(pilot, "She was warm")
         await pilot.press("enter")
         await settle(pilot)
         assert tui_project.suggestion_statuses()["bond.warmth"] == "accepted"
         await pilot.press("s")
-        assert view(pilot).suggestions == [] and not screen.suggestions_on
+        assert transcript_view(pilot).suggestions == [] and not screen.suggestions_on
 
 
 async def test_undo_and_redo(make_tui_app, tui_project):
@@ -271,7 +233,7 @@ async def test_undo_and_redo(make_tui_app, tui_project):
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert "task" not in [c[0] for c in tui_project.codings()]
-        assert "task" not in {c.code_key for c in view(pilot).codings}
+        assert "task" not in {c.code_key for c in transcript_view(pilot).codings}
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert "task" in [c[0] for c in tui_project.codings()]
@@ -284,7 +246,7 @@ async def test_tab_moves_between_panels_and_d_shows_the_definition(make_tui_app)
         await pilot.press("tab")
         assert isinstance(screen.focused, Tree)
         await pilot.press("d")
-        assert "emotional bond" in str(screen.query_one("#code-definition").render())
+        assert "emotional bond" in text_of(screen, "#code-definition")
         await pilot.press("tab")
         assert isinstance(screen.focused, TranscriptView)
 
@@ -300,7 +262,7 @@ async def test_q_goes_back_to_the_sources(make_tui_app):
 async def test_blind_mode_shows_only_my_codings(make_tui_app, tui_project):
     async with make_tui_app(blind=True).run_test(size=SIZE) as pilot:
         screen = await open_coding(pilot)
-        assert {(c.code_key, c.coder) for c in view(pilot).codings} == {("bond.trust", "me")}
+        assert {(c.code_key, c.coder) for c in transcript_view(pilot).codings} == {("bond.trust", "me")}
         assert "blind" in screen.sub_title
         await goto(pilot, "I trusted my therapist")
         await pilot.press("x")
@@ -311,7 +273,7 @@ async def test_blind_mode_shows_only_my_codings(make_tui_app, tui_project):
 async def test_mouse_click_moves_the_cursor_and_drag_selects(make_tui_app):
     async with make_tui_app().run_test(size=SIZE) as pilot:
         screen = await open_coding(pilot, GROUP_NAME)
-        transcript = view(pilot)
+        transcript = transcript_view(pilot)
         # Row 0 "Moderator", row 1 its words, row 2 blank, row 3 "P02", row 4 "Setting goals ..."
         await pilot.click(TranscriptView, offset=(10, 4))
         assert selected(pilot) == "Setting goals with my therapist helped."
@@ -338,7 +300,7 @@ async def test_a_folder_gets_no_number_and_is_not_offered_by_the_picker(make_tui
         await goto(pilot, "Tell me about the first weeks.")
         await pilot.press("1")
         await settle(pilot)
-        assert ("bond.trust", "me") in {(c.code_key, c.coder) for c in view(pilot).codings_at()}
+        assert ("bond.trust", "me") in {(c.code_key, c.coder) for c in transcript_view(pilot).codings_at()}
         await pilot.press("c")
         await settle(pilot)
         picker = pilot.app.screen

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event, text
 
 from tests.conftest import PG_URL, fresh_pg_database
-from tests.tui.conftest import CODEBOOK, INTERVIEW, INTERVIEW_NAME
-from tests.tui.test_coding_screen import SIZE, goto, open_coding, settle, view
+from tests.tui.conftest import CODEBOOK, INTERVIEW
+from tests.tui.harness import INTERVIEW_NAME, goto, open_coding, settle, text_of, transcript_view
 from workbench.services.codebook.files import load_codebook
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.store.engine import Project
@@ -18,6 +18,7 @@ from workbench.tui.app import make_app
 from workbench.tui.widgets.unreachable_banner import UnreachableBanner
 
 pytestmark = pytest.mark.anyio
+SIZE = (100, 30)
 SENTENCE = "We agreed on small goals each week."
 
 
@@ -48,13 +49,13 @@ async def test_a_failed_write_and_a_failed_reload_undo_the_preview_and_raise_a_b
     async with app.run_test(size=SIZE) as pilot:
         await open_coding(pilot)
         await goto(pilot, SENTENCE)
-        before = _mine(view(pilot).codings)
+        before = _mine(transcript_view(pilot).codings)
         down["now"] = True
         await pilot.press("4")  # goals: previewed at once, then the write and the reload both fail
         await pilot.pause()
         await settle(pilot)
-        assert _mine(view(pilot).codings) == before  # the preview is gone: the screen shows what was saved
-        assert "coded Goals (not saved)" in str(pilot.app.screen.query_one("#status").render())
+        assert _mine(transcript_view(pilot).codings) == before  # the preview is gone: the screen shows what was saved
+        assert "coded Goals (not saved)" in text_of(pilot.app.screen, "#status")
         assert "Project unreachable" in (_banner(pilot) or "") and "disk I/O error" in _banner(pilot)
         await pilot.press("f3")  # the banner follows to every screen
         await settle(pilot)
@@ -64,7 +65,7 @@ async def test_a_failed_write_and_a_failed_reload_undo_the_preview_and_raise_a_b
         down["now"] = False
         await pilot.press("4")  # the same action again, now saved: the banner goes
         await settle(pilot)
-        assert ("goals", "me") in _mine(view(pilot).codings)
+        assert ("goals", "me") in _mine(transcript_view(pilot).codings)
         assert _banner(pilot) is None
     span = tui_project.span_of(SENTENCE)
     assert ("goals", "me", *span, None) in tui_project.codings()
@@ -83,7 +84,7 @@ async def test_a_read_only_refusal_of_a_write_shows_the_banner_and_the_truth(mak
         event.listen(app.context.project.engine, "before_cursor_execute", refuse_writes)
         await pilot.press("4")
         await settle(pilot)
-        assert ("goals", "me") not in _mine(view(pilot).codings)  # reloaded from the database: not saved
+        assert ("goals", "me") not in _mine(transcript_view(pilot).codings)  # reloaded from the database: not saved
         assert "attempt to write a readonly database" in (_banner(pilot) or "")
     assert not [c for c in tui_project.codings() if c[0] == "goals"]
 
@@ -116,6 +117,6 @@ async def test_a_lost_postgresql_server_undoes_the_preview(tmp_path):
             await pilot.press("4")
             await pilot.pause()
             await settle(pilot)
-            assert _mine(view(pilot).codings) == set()
+            assert _mine(transcript_view(pilot).codings) == set()
             assert "Project unreachable" in (_banner(pilot) or "") and "connection refused" in _banner(pilot)
         app.context.project.close()
