@@ -8,12 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import settle as settle_once
-from harness import wait_for
 from sqlalchemy import select, update
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
+from tests.tui.harness import answer, settle, wait_for, wait_for_screen
 from workbench.services.handout.create import make_handout
 from workbench.store.engine import Project
 from workbench.store.models import Code, Source
@@ -29,25 +28,12 @@ pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
 
 
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):  # a worker's message may start another worker
-        await settle_once(pilot)
-
-
-async def answer(pilot: Pilot, text: str) -> None:
-    """Fill the NamePrompt that is up and press Enter."""
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
-    pilot.app.screen.query_one(Input).value = text
-    await pilot.press("enter")
-
-
 async def merge_with_keys(pilot: Pilot, path: Path) -> MergeSummary:
     """M, the path, then the preview modal (returned: nothing merged yet)."""
     await settle(pilot)
     await pilot.press("M")
     await answer(pilot, str(path))
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MergeSummary), timeout=30)
-    return pilot.app.screen  # type: ignore[return-value]
+    return await wait_for_screen(pilot, MergeSummary, timeout=30)
 
 
 async def test_h_writes_a_handout_with_only_that_coders_codings(make_tui_app, tui_project, tmp_path):
@@ -137,7 +123,7 @@ async def test_a_conflict_opens_in_the_codebook_screen(tui_project, make_tui_app
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, MergeSummary) and not pilot.app.screen.report.dry_run,
                        timeout=30)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CodebookScreen))
+        await wait_for_screen(pilot, CodebookScreen)
         await settle(pilot)
         screen = pilot.app.screen
         assert screen.selected is not None and screen.selected.key == "goals"
@@ -167,15 +153,15 @@ async def test_a_file_from_another_project_is_merged_only_when_confirmed(tui_pro
         await settle(pilot)
         await pilot.press("M")
         await answer(pilot, str(out))
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), timeout=30)
+        await wait_for_screen(pilot, ConfirmScreen, timeout=30)
         await pilot.press("n")  # no: nothing happens
         await settle(pilot)
         assert isinstance(pilot.app.screen, SourcesScreen) and len(tui_project.codings("ana")) == before
         await pilot.press("M")
         await answer(pilot, str(out))
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), timeout=30)
+        await wait_for_screen(pilot, ConfirmScreen, timeout=30)
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MergeSummary), timeout=30)
+        await wait_for_screen(pilot, MergeSummary, timeout=30)
         assert pilot.app.screen.report.codings_added == 1
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, MergeSummary) and not pilot.app.screen.report.dry_run,

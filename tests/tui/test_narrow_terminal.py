@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from workbench.tui.screens.coding import CodingScreen
+from tests.tui.harness import open_coding, settle, text_of
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.retrieve import RetrieveScreen
 from workbench.tui.screens.review import ReviewScreen
@@ -21,32 +21,9 @@ pytestmark = pytest.mark.anyio
 NARROW = (80, 24)
 
 
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def footer_labels(pilot: Pilot) -> list[str]:
     footer = pilot.app.screen.query_one(KeyFooter)
-    return [item.label for row in footer._lines for item in row]
-
-
-def notices(pilot: Pilot) -> list[str]:
-    return [n.message for n in pilot.app._notifications]
-
-
-async def open_coding(pilot: Pilot) -> CodingScreen:
-    await settle(pilot)
-    pilot.app.open_source_at("P01-interview")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, CodingScreen)
-    return pilot.app.screen
-
-
-def status(pilot: Pilot) -> str:
-    return str(pilot.app.screen.query_one("#status").render())
+    return [item.label for row in footer.rows for item in row]
 
 
 async def test_review_and_themes_keep_their_keys_at_80_columns(make_tui_app):
@@ -66,7 +43,7 @@ async def test_review_and_themes_keep_their_keys_at_80_columns(make_tui_app):
         labels = footer_labels(pilot)
         for key in ("Keep first", "Keep second", "Edit span", "Note", "Undo", "Next open", "Leave", "Help"):
             assert key in labels
-        assert len(pilot.app.screen.query_one(KeyFooter)._lines) == 2  # a second row, not keys cut off
+        assert len(pilot.app.screen.query_one(KeyFooter).rows) == 2  # a second row, not keys cut off
 
         pilot.app.pop_screen()
         await settle(pilot)
@@ -80,7 +57,7 @@ async def test_a_click_on_a_footer_key_presses_it(make_tui_app):
     async with make_tui_app().run_test(size=NARROW) as pilot:
         await settle(pilot)
         footer = pilot.app.screen.query_one(KeyFooter)
-        y, x = next((y, sum(i.width + 2 for i in row[:n])) for y, row in enumerate(footer._lines)
+        y, x = next((y, sum(i.width + 2 for i in row[:n])) for y, row in enumerate(footer.rows)
                     for n, i in enumerate(row) if i.label == "Help")
         await pilot.click(KeyFooter, offset=(1 + x, y))
         await pilot.pause()
@@ -105,7 +82,7 @@ async def test_help_wraps_details_and_fits_80_columns(make_tui_app):
         assert [str(c.label) for c in table.columns.values()] == ["Key", "Does", "Details", "Where", "Id"]
 
 
-async def test_search_status_follows_the_cursor_and_a_says_when_nothing_is_suggested(make_tui_app):
+async def test_search_status_follows_the_cursor_and_a_says_when_nothing_is_suggested(make_tui_app, notices):
     async with make_tui_app().run_test(size=NARROW) as pilot:
         screen = await open_coding(pilot)
         await pilot.press("slash")
@@ -114,14 +91,14 @@ async def test_search_status_follows_the_cursor_and_a_says_when_nothing_is_sugge
         assert footer_labels(pilot)[:3] == ["Submit", "Clear", "Next panel"]
         await pilot.press(*"frustrate", "enter")
         await settle(pilot)
-        assert "hit 1/1" in status(pilot)
+        assert "hit 1/1" in text_of(pilot.app.screen, "#status")
         view = screen.query_one(TranscriptView)
         view.move_to_offset(screen.document.text.index("I trusted my therapist"))
         await pilot.pause()
-        assert "hit 1/1" not in status(pilot) and "1 hits (n/N)" in status(pilot)
+        assert "hit 1/1" not in text_of(pilot.app.screen, "#status") and "1 hits (n/N)" in text_of(pilot.app.screen, "#status")
         await pilot.press("n")
         await pilot.pause()
-        assert "hit 1/1" in status(pilot)
+        assert "hit 1/1" in text_of(pilot.app.screen, "#status")
 
         await pilot.press("s")
         await settle(pilot)
@@ -130,9 +107,10 @@ async def test_search_status_follows_the_cursor_and_a_says_when_nothing_is_sugge
         view.move_to_offset(bare.start)
         await pilot.pause()
         pilot.app.clear_notifications()
+        notices.clear()
         await pilot.press("a")
         await pilot.pause()
-        assert any(n.startswith("No suggestion at the cursor") for n in notices(pilot))
+        assert any(n.startswith("No suggestion at the cursor") for n in notices.messages)
 
 
 async def test_retrieve_boxes_show_their_state_by_shape_and_focus_is_marked(make_tui_app):
