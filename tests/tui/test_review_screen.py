@@ -11,16 +11,13 @@ Agreed regions (copied to consensus on opening): trust s2 31-68, contact s2 69-1
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from textual.app import App
-from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets import DataTable, Input, TextArea
 
+from tests.tui.harness import HarnessApp, Notices, settle, text_of, wait_for, wait_for_screen
 from workbench.services.agreement import review
 from workbench.services.codebook.edit import get_code
 from workbench.services.codebook.files import load_codebook
@@ -37,23 +34,6 @@ SIZE = (120, 40)
 pytestmark = pytest.mark.anyio
 
 
-class ReviewHarness(App[None]):
-    """Holds ``context`` as the real App does and pushes the screen under test on mount."""
-
-    def __init__(self, context: WorkbenchContext, make_screen: Callable[[], Screen]) -> None:
-        super().__init__()
-        self.context = context
-        self.make_screen = make_screen
-        self.notices: list[str] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make_screen())
-
-    def notify(self, message: str, **kwargs) -> None:  # type: ignore[override]
-        self.notices.append(message)
-        super().notify(message, **kwargs)
-
-
 @pytest.fixture
 def project(tmp_path: Path):
     opened = Project.open(str(tmp_path / "p.db"))
@@ -64,22 +44,8 @@ def project(tmp_path: Path):
     opened.close()
 
 
-def harness(project: Project) -> ReviewHarness:
-    return ReviewHarness(WorkbenchContext(project, "lead"), lambda: ReviewScreen("ana", "ben"))
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the screen"
-        await pilot.pause(0.02)
+def harness(project: Project) -> HarnessApp:
+    return HarnessApp(WorkbenchContext(project, "lead"), lambda: ReviewScreen("ana", "ben"))
 
 
 async def opened(pilot) -> ReviewScreen:
@@ -107,14 +73,14 @@ def consensus(project: Project) -> list[tuple[str, str, int, int]]:
 
 
 def status(screen: ReviewScreen) -> str:
-    return str(screen.query_one("#review-status", Static).render())
+    return text_of(screen, "#review-status")
 
 
-async def test_a_whole_review_session(project: Project) -> None:
+async def test_a_whole_review_session(project: Project, notices: Notices) -> None:
     app = harness(project)
     async with app.run_test(size=SIZE) as pilot:
         screen = await opened(pilot)
-        assert any("2 region(s) both coders coded alike were copied" in n for n in app.notices)
+        assert any("2 region(s) both coders coded alike were copied" in n for n in notices.messages)
         codes = screen.query_one("#review-codes", DataTable)
         assert [str(codes.get_row_at(i)[0]) for i in range(codes.row_count)] == [
             "Contact (contact)", "Trust (trust)", "Usability (usability)"]  # fmt: skip
@@ -130,7 +96,7 @@ async def test_a_whole_review_session(project: Project) -> None:
         assert where(screen) == ("s2", "contact", 174, 219)  # the cursor moved on to the next open one
         await pilot.press("2")  # keep ben's
         await settle(pilot)
-        assert any("all 2 disagreements of Contact resolved" in n for n in app.notices)
+        assert any("all 2 disagreements of Contact resolved" in n for n in notices.messages)
 
         await pilot.press("escape", "down", "enter")  # trust
         await settle(pilot)
@@ -162,7 +128,7 @@ async def test_a_whole_review_session(project: Project) -> None:
         await settle(pilot)
         assert ("usability", "s2", 107, 141) not in consensus(project)
         assert where(screen) == ("s2", "usability", 107, 173) and "4 of 5" in status(screen)
-        assert any("undid 'edited'" in n for n in app.notices)
+        assert any("undid 'edited'" in n for n in notices.messages)
         await pilot.press("1")  # keep ana's instead
         await settle(pilot)
         assert "5 of 5 disagreements resolved" in status(screen)
@@ -182,14 +148,14 @@ async def test_a_whole_review_session(project: Project) -> None:
     ])  # fmt: skip
 
 
-async def test_resuming_starts_at_the_first_open_disagreement(project: Project) -> None:
+async def test_resuming_starts_at_the_first_open_disagreement(project: Project, notices: Notices) -> None:
     state = review.start_review(project, "ana", "ben")
     review.adjudicate(project, state, state.disagreements[3], "union")  # usability s1
     app = harness(project)
     async with app.run_test(size=SIZE) as pilot:
         screen = await opened(pilot)
         assert "1 of 5 disagreements resolved" in status(screen)
-        assert not any("copied" in n for n in app.notices)  # nothing new to copy
+        assert not any("copied" in n for n in notices.messages)  # nothing new to copy
         codes = screen.query_one("#review-codes", DataTable)
         assert str(codes.get_row_at(2)[5]) == "1 of 2"
         await pilot.press("down", "down", "enter")
@@ -201,19 +167,18 @@ async def test_resuming_starts_at_the_first_open_disagreement(project: Project) 
         assert "resolved: union → 131–181" in str(screen.view.render())
 
 
-async def test_refining_the_definition_from_a_disagreement(project: Project) -> None:
+async def test_refining_the_definition_from_a_disagreement(project: Project, notices: Notices) -> None:
     app = harness(project)
     async with app.run_test(size=SIZE) as pilot:
         screen = await opened(pilot)
         await pilot.press("down", "enter", "d")  # trust
-        await wait_for(pilot, lambda: isinstance(app.screen, RefineDefinitionScreen))
-        modal = app.screen
+        modal = await wait_for_screen(pilot, RefineDefinitionScreen)
         modal.query_one(TextArea).load_text("The client trusts the therapist's judgement.")
         modal.query_one("#refine-note", Input).value = "diaries are not trust"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
-        assert any("definition of Trust updated" in n for n in app.notices)
+        assert any("definition of Trust updated" in n for n in notices.messages)
     with project.session() as session:
         code = session.scalar(select(Code).where(Code.key == "trust"))
         assert code.definition == "The client trusts the therapist's judgement."
@@ -227,7 +192,7 @@ async def test_a_stale_definition_is_refused(project: Project) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot)
         await pilot.press("down", "enter", "d")
-        await wait_for(pilot, lambda: isinstance(app.screen, RefineDefinitionScreen))
+        await wait_for_screen(pilot, RefineDefinitionScreen)
         review.refine_code(project, "trust", expected_version=1, definition="changed elsewhere")
         app.screen.query_one(TextArea).load_text("mine")
         app.screen.query_one("#refine-note", Input).value = "my reason"
@@ -236,7 +201,7 @@ async def test_a_stale_definition_is_refused(project: Project) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, RefineDefinitionScreen) and app.screen.theirs is not None)
         modal = app.screen  # open again with the user's text and note, the other version beside it
         assert modal.query_one(TextArea).text == "mine" and modal.query_one("#refine-note", Input).value == "my reason"
-        assert str(modal.query_one("#refine-theirs").render()) == "changed elsewhere"
+        assert text_of(modal, "#refine-theirs") == "changed elsewhere"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert get_code(project, "trust").definition == "mine"
@@ -248,7 +213,7 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
             assert binding.id and binding.tooltip, (owner.__name__, binding.key)
 
 
-async def test_a_note_survives_undo_and_redo(project: Project) -> None:
+async def test_a_note_survives_undo_and_redo(project: Project, notices: Notices) -> None:
     """Issue 10: z takes a decision back but keeps its note in the box; y decides again with the note."""
     app = harness(project)
     async with app.run_test(size=SIZE) as pilot:
@@ -277,4 +242,4 @@ async def test_a_note_survives_undo_and_redo(project: Project) -> None:
             assert (row.decision, row.note) == ("second", "reads the diary, not trust")
         await pilot.press("y")
         await settle(pilot)
-        assert any("nothing to redo" in n for n in app.notices)
+        assert any("nothing to redo" in n for n in notices.messages)
