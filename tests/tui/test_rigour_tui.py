@@ -4,20 +4,18 @@ audit trail names a coder who has not coded yet."""
 
 from __future__ import annotations
 
-import asyncio
-
 import docx
 import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
 
+from tests.tui.harness import answer, settle, wait_for, wait_for_screen
 from workbench.services.project.blind import set_blind
 from workbench.services.themes.edit import create_theme
 from workbench.store.models import AuditEntry, Coder
 from workbench.tui.app import WorkbenchCommands, make_app
 from workbench.tui.screens.sources import SourcesScreen
 from workbench.tui.screens.themes import ThemesScreen
-from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker, TypePicker
 from workbench.tui.widgets.confirm import ConfirmScreen
 
@@ -25,25 +23,7 @@ pytestmark = pytest.mark.anyio
 SIZE = (110, 36)
 
 
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def until(pilot: Pilot, condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the screen"
-        await pilot.pause(0.02)
-
-
-def notices(app) -> list[str]:  # type: ignore[no-untyped-def]
-    return [str(n.message) for n in app._notifications]
-
-
-async def test_blind_mode_closes_review_and_audit(make_tui_app):
+async def test_blind_mode_closes_review_and_audit(make_tui_app, notices):
     from workbench.tui.screens.audit import AuditScreen
     from workbench.tui.screens.review import ReviewScreen
 
@@ -54,7 +34,7 @@ async def test_blind_mode_closes_review_and_audit(make_tui_app):
             await settle(pilot)
             assert isinstance(pilot.app.screen, SourcesScreen), key  # no picker of coders, no audit trail
             assert not isinstance(pilot.app.screen, (ReviewScreen, AuditScreen, Picker))
-        shown = notices(pilot.app)
+        shown = notices.messages
         assert any("Closed while you code blind: the Review screen" in n for n in shown)
         assert any("Closed while you code blind: the audit trail" in n for n in shown)
         titles = {hit.text for hit in [h async for h in WorkbenchCommands(pilot.app.screen).discover()]}
@@ -78,8 +58,7 @@ async def test_blind_mode_is_remembered_per_coder(tui_project):
 
 async def write_with_w(pilot: Pilot, path: str) -> None:
     await pilot.press("w")
-    await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
-    await pilot.press("ctrl+u", *path, "enter")
+    await answer(pilot, path)
 
 
 async def test_w_offers_every_layer_and_asks_before_overwriting(tui_project, tmp_path):
@@ -88,31 +67,30 @@ async def test_w_offers_every_layer_and_asks_before_overwriting(tui_project, tmp
     async with make_app(tui_project.db, coder="me").run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f5")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
+        await wait_for_screen(pilot, ThemesScreen)
         await settle(pilot)
         await write_with_w(pilot, str(out))
-        await until(pilot, lambda: isinstance(pilot.app.screen, Picker))
-        picker = pilot.app.screen
+        picker = await wait_for_screen(pilot, Picker)
         assert [value for value, _ in picker.choices] == ["ana", "me"]  # every coder, not only the one logged in
         await pilot.press(*"ana", "enter")
-        await until(pilot, out.exists)
+        await wait_for(pilot, out.exists)
         await settle(pilot)
         text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
         assert "coded by ana" in text and "I trusted my therapist from the start. She was warm" in text
         written = out.read_bytes()
 
         await write_with_w(pilot, str(out))
-        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("n")
         await settle(pilot)
         assert out.read_bytes() == written and isinstance(pilot.app.screen, ThemesScreen)
 
         await write_with_w(pilot, str(out))
-        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(pilot.app.screen, Picker))
+        await wait_for_screen(pilot, Picker)
         await pilot.press(*"me", "enter")
-        await until(pilot, lambda: out.read_bytes() != written)
+        await wait_for(pilot, lambda: out.read_bytes() != written)
         await settle(pilot)
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "coded by me" in text and "She was warm" not in text  # me coded only the first sentence
@@ -122,13 +100,12 @@ async def test_the_audit_names_a_coder_who_has_not_coded_yet(tui_project):
     async with make_app(tui_project.db, coder="newbie").run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f5")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
+        await wait_for_screen(pilot, ThemesScreen)
         await settle(pilot)
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
-        await pilot.press(*"Held", "enter")
+        await answer(pilot, "Held")
         await settle(pilot)
-        await until(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
+        await wait_for_screen(pilot, ThemesScreen)
         await settle(pilot)
     with tui_project.project.session() as session:
         rows = session.execute(
@@ -146,15 +123,14 @@ async def test_y_adds_a_new_type_such_as_neutral(tui_project):
     async with make_app(tui_project.db, coder="me").run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f5")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
-        screen = pilot.app.screen
+        screen = await wait_for_screen(pilot, ThemesScreen)
         await settle(pilot)
         assert screen.select("theme", "F1")
         await settle(pilot)
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(pilot.app.screen, TypePicker))
+        await wait_for_screen(pilot, TypePicker)
         await pilot.press(*"neutral", "enter")  # a type that is not in the list: typed, it is created
-        await until(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen))
+        await wait_for_screen(pilot, ThemesScreen)
         await settle(pilot)
     assert [(t.name, t.prefix) for t in list_types(tui_project.project)][-1] == ("neutral", "N")
     assert get_theme(tui_project.project, "N1").name == "Mixed feelings"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from textual.app import App
 from textual.widgets import OptionList, Tree
 
+from tests.tui.harness import HarnessApp, answer, settle, wait_for, wait_for_screen
 from workbench.services.codebook.files import load_codebook
 from workbench.services.coding.codings import add_coding
 from workbench.services.importing.batch import ImportOptions, import_paths
@@ -47,17 +46,6 @@ P01: The log-in failed every single morning.
 """
 
 
-class Harness(App[None]):
-    """Holds a context like the real App and shows the Themes screen."""
-
-    def __init__(self, context: WorkbenchContext) -> None:
-        super().__init__()
-        self.context = context
-
-    def on_mount(self) -> None:
-        self.push_screen(ThemesScreen())
-
-
 @pytest.fixture
 def project(tmp_path: Path):
     project = Project.open(str(tmp_path / "p.db"))
@@ -77,20 +65,6 @@ def project(tmp_path: Path):
     project.close()
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the screen"
-        await pilot.pause(0.02)
-
-
 def theme_rows(project: Project) -> list[tuple[str, str, str | None]]:
     return [(t.label, t.name, t.category) for t in themes.list_themes(project)]
 
@@ -99,25 +73,25 @@ async def open_screen(pilot) -> ThemesScreen:  # type: ignore[no-untyped-def]
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ThemesScreen)
-    await until(pilot, lambda: screen.selected == ("category", "Contact"))  # the first node, once the tree is built
+    await wait_for(pilot, lambda: screen.selected == ("category", "Contact"))  # the first node, once the tree is built
     await settle(pilot)
     return screen
 
 
 async def test_the_tree_shows_categories_themes_and_segments(project):
-    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ana"), ThemesScreen).run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot)
         tree = screen.query_one(Tree)
         assert [str(node.label).split("  ")[0] for node in tree.root.children] == ["Contact"]
         assert screen.select("theme", "F1")
         await settle(pilot)
         assert screen.theme.label == "F1"
-        await until(pilot, lambda: len(screen.segments) == 1)
+        await wait_for(pilot, lambda: len(screen.segments) == 1)
         assert screen.segments[0].text == "I trusted my therapist" and screen.segments[0].participant == "P01"
 
 
 async def test_create_type_codes_and_category_with_the_keyboard(project):
-    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ana"), ThemesScreen).run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot)
         screen.select("theme", "F1")
         await pilot.press("n")
@@ -125,14 +99,14 @@ async def test_create_type_codes_and_category_with_the_keyboard(project):
         await pilot.press(*"Locked out", "enter")
         await settle(pilot)
         assert theme_rows(project) == [("F1", "Feeling held", "Contact"), ("F2", "Locked out", "Contact")]
-        await until(pilot, lambda: screen.theme is not None and screen.theme.label == "F2")
+        await wait_for(pilot, lambda: screen.theme is not None and screen.theme.label == "F2")
 
         await pilot.press("y")
         await pilot.pause()
         await pilot.press(*"barrier", "enter")
         await settle(pilot)
         assert [row[0] for row in theme_rows(project)] == ["F1", "B1"]
-        await until(pilot, lambda: screen.theme is not None and screen.theme.label == "B1")
+        await wait_for(pilot, lambda: screen.theme is not None and screen.theme.label == "B1")
 
         await pilot.press("c")
         await pilot.pause()
@@ -150,7 +124,7 @@ async def test_create_type_codes_and_category_with_the_keyboard(project):
 
 async def test_describe_a_theme_over_several_lines_and_clear_a_category_description(project):
     theme_categories.update_category(project, "Contact", description="Old words")
-    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ana"), ThemesScreen).run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot)
         screen.select("theme", "F1")
         await settle(pilot)
@@ -178,7 +152,7 @@ async def test_describe_a_theme_over_several_lines_and_clear_a_category_descript
 
 async def test_new_category_dimensions_and_move_down(project):
     themes.create_theme(project, "Second", category="Contact")
-    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ana"), ThemesScreen).run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot)
         await pilot.press("N")
         await pilot.pause()
@@ -194,7 +168,7 @@ async def test_new_category_dimensions_and_move_down(project):
         await settle(pilot)
         theme = themes.get_theme(project, "F1")
         assert theme.overridden and theme.dimensions == ("bond", "usability")
-        await until(pilot, lambda: screen.theme is not None and screen.theme.overridden)
+        await wait_for(pilot, lambda: screen.theme is not None and screen.theme.overridden)
         await pilot.press("v")
         await pilot.pause()
         await pilot.press(*"derived", "enter")
@@ -208,16 +182,16 @@ async def test_new_category_dimensions_and_move_down(project):
 
 
 async def test_star_picks_an_exemplar_and_unstars_it(project):
-    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ana"), ThemesScreen).run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot)
         screen.select("theme", "F1")
         await settle(pilot)
-        await until(pilot, lambda: len(screen.segments) == 1)
+        await wait_for(pilot, lambda: len(screen.segments) == 1)
         await pilot.press("asterisk")
         await settle(pilot)
         with project.session() as session:
             assert len(session.scalars(select(Exemplar)).all()) == 1
-        await until(pilot, lambda: screen.segments and screen.segments[0].starred)
+        await wait_for(pilot, lambda: screen.segments and screen.segments[0].starred)
         await pilot.press("asterisk")
         await settle(pilot)
         with project.session() as session:
@@ -226,7 +200,7 @@ async def test_star_picks_an_exemplar_and_unstars_it(project):
 
 async def test_reorder_rename_and_delete(project):
     themes.create_theme(project, "Second", category="Contact")
-    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ana"), ThemesScreen).run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot)
         screen.select("theme", "F2")
         await settle(pilot)
@@ -258,11 +232,11 @@ async def test_the_segment_list_shows_only_your_codings_when_blind(project):
         start = source.text.index("trusted")
         add_coding(session, source=source, code=session.scalar(select(Code).where(Code.key == "bond.trust")),
                    coder=get_or_create_coder(session, "ben"), start=start, end=start + 7)
-    async with Harness(WorkbenchContext(project, "ben", blind=True)).run_test(size=SIZE) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ben", blind=True), ThemesScreen).run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot)
         screen.select("theme", "F1")
         await settle(pilot)
-        await until(pilot, lambda: len(screen.segments) == 1)
+        await wait_for(pilot, lambda: len(screen.segments) == 1)
         assert screen.segments[0].coder == "ben"
         assert screen.query_one("#themes-segments", OptionList).option_count == 1
 
@@ -270,7 +244,6 @@ async def test_the_segment_list_shows_only_your_codings_when_blind(project):
 async def test_w_writes_the_word_document_from_the_layer_chosen(project, tmp_path):
     import docx
 
-    from workbench.tui.widgets.code_form import NamePrompt
     from workbench.tui.widgets.code_picker import Picker
 
     with project.session() as session:  # a consensus layer: the export asks which codings to count
@@ -279,14 +252,13 @@ async def test_w_writes_the_word_document_from_the_layer_chosen(project, tmp_pat
         add_coding(session, source=source, code=session.scalar(select(Code).where(Code.key == "bond.trust")),
                    coder=get_or_create_coder(session, "consensus"), start=start, end=start + 9)
     out = tmp_path / "themes.docx"
-    async with Harness(WorkbenchContext(project, "ana")).run_test(size=SIZE) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ana"), ThemesScreen).run_test(size=SIZE) as pilot:
         await open_screen(pilot)
         await pilot.press("w")
-        await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
-        await pilot.press("ctrl+u", *str(out), "enter")
-        await until(pilot, lambda: isinstance(pilot.app.screen, Picker))
+        await answer(pilot, str(out))
+        await wait_for_screen(pilot, Picker)
         await pilot.press(*"consensus", "enter")
-        await until(pilot, out.exists)
+        await wait_for(pilot, out.exists)
         await settle(pilot)
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "Feeling held" in text and "“I trusted”" in text  # the consensus coding's span, not ana's
@@ -295,22 +267,20 @@ async def test_w_writes_the_word_document_from_the_layer_chosen(project, tmp_pat
 async def test_w_in_blind_mode_counts_only_the_coders_own_codings(project, tmp_path):
     import docx
 
-    from workbench.tui.widgets.code_form import NamePrompt
 
     out = tmp_path / "mine.docx"
-    async with Harness(WorkbenchContext(project, "ana", blind=True)).run_test(size=SIZE) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ana", blind=True), ThemesScreen).run_test(size=SIZE) as pilot:
         await open_screen(pilot)
         await pilot.press("w")
-        await until(pilot, lambda: isinstance(pilot.app.screen, NamePrompt))
-        await pilot.press("ctrl+u", *str(out), "enter")  # one layer: no question
-        await until(pilot, out.exists)
+        await answer(pilot, str(out))  # one layer: no question
+        await wait_for(pilot, out.exists)
         await settle(pilot)
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "“I trusted my therapist”" in text and "coded by ana" in text
 
 
 async def test_the_type_picker_creates_a_typed_new_type(project):
-    async with Harness(WorkbenchContext(project, "ana")).run_test(size=(80, 24)) as pilot:
+    async with HarnessApp(WorkbenchContext(project, "ana"), ThemesScreen).run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
         screen.select("theme", "F1")
         await settle(pilot)
@@ -321,7 +291,7 @@ async def test_the_type_picker_creates_a_typed_new_type(project):
         assert [(t.name, t.prefix) for t in theme_categories.list_types(project)][-1] == ("neutral", "N")
         assert [row[0] for row in theme_rows(project)] == ["N1"]
         assert themes.get_theme(project, "N1").type == "neutral"
-        await until(pilot, lambda: screen.theme is not None and screen.theme.label == "N1")
+        await wait_for(pilot, lambda: screen.theme is not None and screen.theme.label == "N1")
         await settle(pilot)
         tree = screen.query_one("#themes-tree")
         assert str(tree.tooltip).startswith("N1 Feeling held")
