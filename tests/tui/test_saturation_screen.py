@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from harness import HarnessApp
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from tests.paper.builders import SourceSpec, build
+from tests.tui.harness import HarnessApp, settle, text_of
 from workbench.store.engine import Project
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.screens.saturation import SaturationScreen
@@ -35,78 +35,67 @@ def study(tmp_path):
     project.close()
 
 
-async def settle(pilot: Pilot) -> None:
-    for _ in range(4):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def table(pilot: Pilot) -> list[list[str]]:
     grid = pilot.app.screen.query_one(DataTable)
     return [[str(c) for c in grid.get_row(key)] for key in grid.rows]
 
 
-def text(pilot: Pilot, selector: str) -> str:
-    return str(pilot.app.screen.query_one(selector, Static).render())
-
-
 async def test_shows_the_consensus_then_each_coder(study):
     app = HarnessApp(WorkbenchContext(study, "me"), SaturationScreen)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         assert [row[2:4] for row in table(pilot)] == [["2", "2"], ["1", "3"], ["0", "3"], ["0", "3"], ["0", "3"], ["0", "3"]]
-        assert "Layer: consensus" in text(pilot, "#saturation-heading")
-        assert "saturation at n = 4" in text(pilot, "#saturation-heading")
-        plot = text(pilot, "#saturation-plot").splitlines()
+        assert "Layer: consensus" in text_of(pilot.app.screen, "#saturation-heading")
+        assert "saturation at n = 4" in text_of(pilot.app.screen, "#saturation-heading")
+        plot = text_of(pilot.app.screen, "#saturation-plot").splitlines()
         assert plot[1].startswith("  1 S1 B ▓") and plot[5].split()[2] == "R"  # base, then the qualifying run
         await pilot.press("l")
-        await settle(pilot)
-        assert "Layer: me" in text(pilot, "#saturation-heading")
+        await settle(pilot, rounds=4)
+        assert "Layer: me" in text_of(pilot.app.screen, "#saturation-heading")
         assert [row[2] for row in table(pilot)] == ["1", "0", "1", "1", "1", "0"]
-        assert "saturation not reached" in text(pilot, "#saturation-summary")
-        assert "run 5–6: 1 new (33.3%)" in text(pilot, "#saturation-summary")
+        assert "saturation not reached" in text_of(pilot.app.screen, "#saturation-summary")
+        assert "run 5–6: 1 new (33.3%)" in text_of(pilot.app.screen, "#saturation-summary")
 
 
 async def test_blind_mode_shows_only_my_own_codings(study):
     app = HarnessApp(WorkbenchContext(study, "me", blind=True), SaturationScreen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert "Layer: me" in text(pilot, "#saturation-heading")
+        await settle(pilot, rounds=4)
+        assert "Layer: me" in text_of(pilot.app.screen, "#saturation-heading")
         await pilot.press("l")
-        await settle(pilot)
-        assert "Layer: me" in text(pilot, "#saturation-heading")
+        await settle(pilot, rounds=4)
+        assert "Layer: me" in text_of(pilot.app.screen, "#saturation-heading")
 
 
 async def test_s_on_the_sources_screen_opens_it(study):
     app = HarnessApp(WorkbenchContext(study, "me"), SourcesScreen)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         await pilot.press("s")
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         assert isinstance(pilot.app.screen, SaturationScreen)
         await pilot.press("q")
         assert isinstance(pilot.app.screen, SourcesScreen)
 
 
-async def test_d_sets_the_design_and_o_the_order(study, tmp_path):
+async def test_d_sets_the_design_and_o_the_order(study, tmp_path, notices):
     app = HarnessApp(WorkbenchContext(study, "me"), SaturationScreen)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         await pilot.press("l")  # me: S1 {a} S2 {a} S3 {b} S4 {c} S5 {d} S6 {}
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         await pilot.press("d", "ctrl+u", *"2 1 0.05", "enter")
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         # base 2 (B = 1): run 3 adds b (100%), 4 adds c, 5 adds d, 6 adds nothing → n = 5
-        assert "saturation at n = 5 (base 2, run 1" in text(pilot, "#saturation-heading")
+        assert "saturation at n = 5 (base 2, run 1" in text_of(pilot.app.screen, "#saturation-heading")
         (tmp_path / "order.txt").write_text("S6\nS5\nS4\nS3\nS2\nS1\n", encoding="utf-8")
         await pilot.press("o", "ctrl+u", *str(tmp_path / "order.txt"), "enter")
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         assert [row[1] for row in table(pilot)] == ["S6", "S5", "S4", "S3", "S2", "S1"]
-        assert "order: file order.txt" in text(pilot, "#saturation-heading")
+        assert "order: file order.txt" in text_of(pilot.app.screen, "#saturation-heading")
         await pilot.press("d", "ctrl+u", *"0 1", "enter")
-        await settle(pilot)
-        assert any("the base must be 1 source or more" in n for n in app.notices)
+        await settle(pilot, rounds=4)
+        assert any("the base must be 1 source or more" in n for n in notices.messages)
 
 
 async def test_k_narrows_the_kind_and_i_to_inductive_codes(project, tmp_path):
@@ -117,15 +106,15 @@ async def test_k_narrows_the_kind_and_i_to_inductive_codes(project, tmp_path):
     ], inductive=["x", "y"])
     app = HarnessApp(WorkbenchContext(project, "me"), SaturationScreen)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         assert [row[1] for row in table(pilot)] == ["I1", "G1", "I2"]
         await pilot.press("k")
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         assert [row[1:3] for row in table(pilot)] == [["I1", "2"], ["I2", "1"]]
-        assert "interviews only" in text(pilot, "#saturation-heading")
+        assert "interviews only" in text_of(pilot.app.screen, "#saturation-heading")
         await pilot.press("i")
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         assert [row[4] for row in table(pilot)] == ["x", "y"]  # only inductive codes counted
         await pilot.press("k", "k")
-        await settle(pilot)
+        await settle(pilot, rounds=4)
         assert [row[1] for row in table(pilot)] == ["I1", "G1", "I2"]
