@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.tui.harness import open_coding, settle
 
 
 async def coding_with_suggestions(pilot: Pilot) -> None:
     """The interview, suggestions on, the cursor on a sentence two coders coded (Bond and Trust)."""
-    await settle(pilot)
-    pilot.app.open_source_at("P01-interview")
-    await settle(pilot)
+    await open_coding(pilot)
     await pilot.press("s")
     await settle(pilot)
     await pilot.press("j", "j")
