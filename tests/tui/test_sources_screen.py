@@ -6,19 +6,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
+from tests.tui.harness import answer, settle, wait_for, wait_for_screen
 from workbench.services.project.sources import SourceSummary
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.sources import SourcesScreen, matches
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def rows(pilot: Pilot) -> dict[str, list[str]]:
@@ -104,11 +98,7 @@ async def test_blind_mode_hides_everyone_elses_counts(make_tui_app):
         assert rows(pilot)["P01-interview"][6:8] == ["—", "1"]
 
 
-async def test_i_imports_a_folder_in_a_worker_and_the_table_shows_the_new_sources(make_tui_app, tmp_path):
-    import asyncio
-
-    from workbench.tui.widgets.code_form import NamePrompt
-
+async def test_i_imports_a_folder_in_a_worker_and_the_table_shows_the_new_sources(make_tui_app, tmp_path, notices):
     folder = tmp_path / "new batch"
     folder.mkdir()
     (folder / "P07-interview.txt").write_text("Interviewer: How was it?\nP07: The app kept me going.\n", encoding="utf-8")
@@ -117,74 +107,37 @@ async def test_i_imports_a_folder_in_a_worker_and_the_table_shows_the_new_source
     async with make_tui_app().run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("i")
-        for _ in range(100):
-            if isinstance(pilot.app.screen, NamePrompt):
-                break
-            await asyncio.sleep(0.02)
-        await pilot.press(*str(folder), "enter")
-        await answer_language(pilot, "")  # Enter keeps the project's language
-        for _ in range(250):
-            if {"P07-interview", "P08-interview"} <= set(rows(pilot)):
-                break
-            await asyncio.sleep(0.02)
+        await answer(pilot, str(folder))
+        await answer(pilot, title="Language")  # Enter keeps the project's language
+        await wait_for(pilot, lambda: {"P07-interview", "P08-interview"} <= set(rows(pilot)), timeout=30)
         await settle(pilot)
         table = rows(pilot)
         assert table["P07-interview"][1:4] == ["interview", "en", "P07"]
         assert "broken" not in table
-        messages = [n.message for n in pilot.app._notifications]
+        messages = notices.messages
         assert "2 imported, 0 skipped, 1 failed" in messages
         assert any(m.startswith(str(folder / "broken.txt")) and "binary" in m for m in messages)
 
 
-async def answer_language(pilot: Pilot, keys: str, clear: bool = False) -> None:
-    """Wait for the language prompt that follows the path, type ``keys`` (after clearing it) and press Enter."""
-    import asyncio
-
-    from workbench.tui.widgets.code_form import NamePrompt
-
-    for _ in range(100):
-        if isinstance(pilot.app.screen, NamePrompt) and "Language" in pilot.app.screen.prompt_title:
-            break
-        await asyncio.sleep(0.02)
-    assert "Language" in pilot.app.screen.prompt_title
-    if clear:
-        await pilot.press("ctrl+u")
-    await pilot.press(*keys, "enter")
-
-
-async def test_i_asks_the_language_and_imports_a_danish_transcript_in_it(make_tui_app, tmp_path):
-    import asyncio
-
+async def test_i_asks_the_language_and_imports_a_danish_transcript_in_it(make_tui_app, tmp_path, notices):
     from sqlalchemy import select
 
     from workbench.store.models import Source, Turn
-    from workbench.tui.widgets.code_form import NamePrompt
 
     path = tmp_path / "samtale-7.txt"
     path.write_text("Intervieweren: Hvordan gik det?\nDeltager 7: Jeg skrev f.eks. dagbog. Det hjalp.\n", encoding="utf-8")
     async with make_tui_app().run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("i")
-        for _ in range(100):
-            if isinstance(pilot.app.screen, NamePrompt):
-                break
-            await asyncio.sleep(0.02)
-        await pilot.press(*str(path), "enter")
-        await answer_language(pilot, "xx", clear=True)  # unknown: nothing is imported, the supported ones are listed
+        await answer(pilot, str(path))
+        await answer(pilot, "xx", title="Language")  # unknown: nothing is imported, the supported ones are listed
         await settle(pilot)
-        assert any("unknown language 'xx'" in n.message and "da (Danish)" in n.message for n in pilot.app._notifications)
+        assert any("unknown language 'xx'" in n and "da (Danish)" in n for n in notices.messages)
         assert "samtale-7" not in rows(pilot)
         await pilot.press("i")
-        for _ in range(100):
-            if isinstance(pilot.app.screen, NamePrompt):
-                break
-            await asyncio.sleep(0.02)
-        await pilot.press(*str(path), "enter")
-        await answer_language(pilot, "da", clear=True)
-        for _ in range(250):
-            if "samtale-7" in rows(pilot):
-                break
-            await asyncio.sleep(0.02)
+        await answer(pilot, str(path))
+        await answer(pilot, "da", title="Language")
+        await wait_for(pilot, lambda: "samtale-7" in rows(pilot), timeout=30)
         await settle(pilot)
         assert rows(pilot)["samtale-7"][1:4] == ["interview", "da", "P07"]
         project = pilot.app.context.project
@@ -195,9 +148,7 @@ async def test_i_asks_the_language_and_imports_a_danish_transcript_in_it(make_tu
         assert roles == [("Intervieweren", "interviewer"), ("Deltager 7", "participant")]
 
 
-async def test_L_sets_the_highlighted_sources_language_and_reads_it_again(make_tui_app, tmp_path):
-    import asyncio
-
+async def test_L_sets_the_highlighted_sources_language_and_reads_it_again(make_tui_app, tmp_path, notices):
     from sqlalchemy import select
 
     from workbench.services.importing.batch import import_paths
@@ -213,16 +164,10 @@ async def test_L_sets_the_highlighted_sources_language_and_reads_it_again(make_t
         table = pilot.app.screen.query_one(DataTable)
         table.move_cursor(row=table.get_row_index("samtale-8"))
         await pilot.press("L")
-        for _ in range(100):
-            if isinstance(pilot.app.screen, NamePrompt):
-                break
-            await asyncio.sleep(0.02)
-        assert pilot.app.screen.query_one(Input).value == "en"
-        await pilot.press("ctrl+u", *"da", "enter")
-        for _ in range(250):
-            if rows(pilot).get("samtale-8", [""] * 4)[2] == "da":
-                break
-            await asyncio.sleep(0.02)
+        prompt = await wait_for_screen(pilot, NamePrompt)
+        assert prompt.query_one(Input).value == "en"
+        await answer(pilot, "da")
+        await wait_for(pilot, lambda: rows(pilot).get("samtale-8", [""] * 4)[2] == "da", timeout=30)
         await settle(pilot)
         assert rows(pilot)["samtale-8"][1:4] == ["interview", "da", "P08"]
         with app.context.project.session() as session:
@@ -232,7 +177,7 @@ async def test_L_sets_the_highlighted_sources_language_and_reads_it_again(make_t
                 .where(Turn.source_id == source.id).order_by(Turn.ordinal)
             ).all()
         assert source.language == "da" and roles == [("interviewer", None), ("participant", "P08")]
-        assert any(n.message.startswith("samtale-8: en → da") for n in pilot.app._notifications)
+        assert any(n.startswith("samtale-8: en → da") for n in notices.messages)
 
 
 async def test_enter_in_a_burst_opens_the_row_the_keys_reached(make_tui_app):
