@@ -270,21 +270,25 @@ def record_notices(monkeypatch: pytest.MonkeyPatch) -> Notices:
 
 
 _SVG_TEXT = re.compile(r'<text [^>]*?x="([\d.]+)"[^>]*?clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>(.*?)</text>', re.S)
+_SVG_ROW = re.compile(r'<clipPath id="[\w-]+-line-0">\s*<rect [^>]*?width="([\d.]+)"')
 
 
 def screen_text(pilot: Pilot[Any]) -> str:
-    """What the terminal shows, line by line, from the public ``App.export_screenshot`` (the composed
+    """What the terminal shows, row by row, from the public ``App.export_screenshot`` (the composed
     screen with the screens below it): every character that would be sent, control characters included."""
     svg = pilot.app.export_screenshot()
-    char_width = float(re.search(r'<rect [^>]*?width="([\d.]+)"', svg.split("<clipPath", 1)[1]).group(1)) / pilot.app.size.width  # type: ignore[union-attr]
-    lines: dict[int, dict[int, str]] = {}
-    for x, line, text in _SVG_TEXT.findall(svg):
-        lines.setdefault(int(line), {})[round(float(x) / char_width)] = html.unescape(text).replace("\xa0", " ")
+    row_width = _SVG_ROW.search(svg)
+    assert row_width is not None, "the screenshot has no rows"
+    cell = float(row_width.group(1)) / pilot.app.size.width
+    rows: dict[int, dict[int, str]] = {}
+    for x, y, text in _SVG_TEXT.findall(svg):
+        if text != "\n":  # the end of each row
+            rows.setdefault(int(y), {})[round(float(x) / cell)] = html.unescape(text).replace("\xa0", " ")
     shown = []
-    for number in range(max(lines, default=-1) + 1):
+    for y in range(pilot.app.size.height):
         row = ""
-        for column, text in sorted(lines.get(number, {}).items()):
-            row += " " * (column - cell_len(row)) + text  # whitespace-only runs are not drawn as text
+        for column, text in sorted(rows.get(y, {}).items()):
+            row += " " * (column - cell_len(row)) + text  # runs of spaces are not drawn as text
         shown.append(row)
     return "\n".join(shown)
 

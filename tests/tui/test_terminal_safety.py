@@ -11,8 +11,8 @@ import pytest
 from rich.text import Text
 from sqlalchemy import select
 from textual.content import Content
-from textual.pilot import Pilot
 
+from tests.tui.harness import screen_text, settle
 from workbench.services.codebook.files import load_codebook
 from workbench.services.importing.batch import import_paths
 from workbench.services.project.sources import require_source
@@ -44,21 +44,8 @@ def hostile_project(folder: Path) -> Project:
     return project
 
 
-def screen_text(pilot: Pilot) -> str:
-    """What the terminal would be sent: the text of every segment of the composed screen."""
-    update = pilot.app.screen._compositor.render_full_update()
-    return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
-
-
 def raw_controls(text: str) -> list[str]:
     return sorted({repr(ch) for ch in text if ord(ch) in CONTROL and ch != "\n"})
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_sources_coding_and_notifications_show_escapes_visibly(tmp_path: Path) -> None:
