@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual import work
 
-from tests.tui.harness import settle, wait_for
+from tests.tui.harness import Notice, settle, wait_for
 from workbench.errors import InputError
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.saturation import SaturationScreen
@@ -29,10 +29,6 @@ class Failing(WorkbenchScreen):
         raise self.error
 
 
-def notifications(app) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
-    return [(str(n.message), n.title, n.severity) for n in app._notifications]
-
-
 async def test_the_context_is_the_apps(make_tui_app) -> None:
     async with make_tui_app(coder="cleo").run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -50,14 +46,14 @@ async def test_the_context_is_the_apps(make_tui_app) -> None:
         (ValueError("[b]boom[/b]"), "Unexpected problem: ValueError('[b]boom[/b]')"),
     ],
 )
-async def test_a_failed_worker_is_one_notification_titled_by_the_screen(make_tui_app, error, text) -> None:
+async def test_a_failed_worker_is_one_notification_titled_by_the_screen(make_tui_app, notices, error, text) -> None:
     async with make_tui_app().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        before = len(notifications(pilot.app))
+        before = len(notices)
         await pilot.app.push_screen(Failing(error))
-        await wait_for(pilot, lambda: len(notifications(pilot.app)) > before)
+        await wait_for(pilot, lambda: len(notices) > before)
         await settle(pilot)
-        assert notifications(pilot.app)[before:] == [(text, "Failing", "error")]  # once; markup shown as typed
+        assert notices[before:] == [Notice(text, "Failing", "error")]  # once; markup shown as typed
         assert isinstance(pilot.app.screen, Failing)  # the App keeps running
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from tests.paper.builders import SourceSpec, build
+from tests.tui.harness import answer, wait_for, wait_for_screen
 from workbench.services.themes.edit import create_theme, toggle_theme_code
 from workbench.store.engine import Project
 from workbench.tui.app import make_app
-from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker
 
 pytestmark = pytest.mark.anyio
@@ -29,24 +27,12 @@ def db(tmp_path):
     return str(tmp_path / "p.db")
 
 
-async def wait_for(pilot, kind, tries: int = 150) -> None:
-    for _ in range(tries):
-        if isinstance(pilot.app.screen, kind):
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"no {kind.__name__}")
-
-
 async def export(pilot, what: str, out) -> None:
     await pilot.press("x")
-    await wait_for(pilot, Picker)
+    await wait_for_screen(pilot, Picker)
     await pilot.press(*what, "enter")
-    await wait_for(pilot, NamePrompt)
-    await pilot.press("ctrl+u", *str(out), "enter")
-    for _ in range(300):
-        if out.exists():
-            break
-        await asyncio.sleep(0.02)
+    await answer(pilot, str(out))
+    await wait_for(pilot, out.exists, timeout=30)
     await pilot.app.workers.wait_for_complete()
 
 
@@ -66,7 +52,7 @@ async def test_blind_coders_are_not_offered_the_appendix_or_the_whole_project(db
     async with make_app(db, coder="me", blind=True).run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("x")
-        await wait_for(pilot, Picker)
+        await wait_for_screen(pilot, Picker)
         labels = " ".join(str(option.prompt) for option in pilot.app.screen.query("OptionList").first().options)
         assert "Thematic map" in labels and "Methods appendix" not in labels and "Agreement" not in labels
         assert "Whole project" not in labels  # every coder's codings would go out

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import pytest
 from textual.app import App
 
+from tests.tui.harness import answer, wait_for, wait_for_screen
 from workbench.tui.app import make_app
 from workbench.tui.exports import deliver
 
@@ -45,7 +45,7 @@ def test_in_a_terminal_the_export_stays_where_it_was_written(tmp_path):
 
 
 @pytest.mark.anyio
-async def test_import_in_a_browser_opens_the_upload_page_instead_of_asking_for_a_server_path(tui_project, monkeypatch):
+async def test_import_in_a_browser_opens_the_upload_page_instead_of_asking_for_a_server_path(tui_project, monkeypatch, notices):
     app = make_app(tui_project.db, coder="me", upload_url="https://wb.example.org/upload")
     opened: list[tuple[str, bool]] = []
     monkeypatch.setattr(App, "is_web", property(lambda self: True))
@@ -53,18 +53,14 @@ async def test_import_in_a_browser_opens_the_upload_page_instead_of_asking_for_a
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("i")
-        for _ in range(100):
-            if opened:
-                break
-            await asyncio.sleep(0.02)
+        await wait_for(pilot, lambda: opened)
         assert opened == [("https://wb.example.org/upload", True)]
-        assert any("Upload the files" in n.message for n in pilot.app._notifications)
+        assert any("Upload the files" in n for n in notices.messages)
         assert pilot.app.screen.__class__.__name__ == "SourcesScreen"  # no path prompt
 
 
 @pytest.mark.anyio
 async def test_x_exports_the_codebook_as_taguette_csv_and_in_a_browser_it_downloads(tui_project, monkeypatch):
-    from workbench.tui.widgets.code_form import NamePrompt
     from workbench.tui.widgets.code_picker import Picker
 
     app = make_app(tui_project.db, coder="me")
@@ -74,19 +70,9 @@ async def test_x_exports_the_codebook_as_taguette_csv_and_in_a_browser_it_downlo
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("x")
-        for _ in range(100):
-            if isinstance(pilot.app.screen, Picker):
-                break
-            await asyncio.sleep(0.02)
+        await wait_for_screen(pilot, Picker)
         await pilot.press(*"taguette", "enter")
-        for _ in range(100):
-            if isinstance(pilot.app.screen, NamePrompt):
-                break
-            await asyncio.sleep(0.02)
-        await pilot.press("enter")  # codebook.csv
-        for _ in range(200):
-            if sent:
-                break
-            await asyncio.sleep(0.02)
+        await answer(pilot)  # Enter: codebook.csv
+        await wait_for(pilot, lambda: sent)
     assert sent and sent[0][1] == "codebook.csv"
     assert sent[0][0].decode("utf-8").startswith("tag,description\nBond,")
