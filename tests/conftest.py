@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,17 +52,30 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 
 @pytest.fixture(params=BACKENDS)
-def project(request, tmp_path: Path) -> Project:
-    """A new, migrated project: SQLite always, and PostgreSQL when ``$WORKBENCH_TEST_PG_URL`` names a server."""
-    if request.param == "sqlite":
-        opened = Project.open(str(tmp_path / "project.db"))
-        yield opened
-        opened.close()
-        return
-    with fresh_pg_database() as url:
-        opened = Project.open(url)
-        yield opened
-        opened.close()
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database the test runs on: SQLite always, and PostgreSQL when ``$WORKBENCH_TEST_PG_URL`` names a server."""
+    return request.param
+
+
+@pytest.fixture
+def open_project(backend: str, tmp_path: Path) -> Iterator[Callable[[str], Project]]:
+    """Opens new, migrated projects on the test's backend (``open_project("fresh")`` for a round trip's
+    target); each is closed, and its PostgreSQL database dropped, after the test."""
+    with ExitStack() as stack:
+
+        def open_new(name: str = "project") -> Project:
+            location = str(tmp_path / f"{name}.db") if backend == "sqlite" else stack.enter_context(fresh_pg_database())
+            opened = Project.open(location)
+            stack.callback(opened.close)  # closed before its database is dropped
+            return opened
+
+        yield open_new
+
+
+@pytest.fixture
+def project(open_project: Callable[[str], Project]) -> Project:
+    """A new, migrated project on each backend (a test module may override it to fill the project)."""
+    return open_project("project")
 
 
 @contextmanager

@@ -30,12 +30,11 @@ from workbench.store.models import Code, Source
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    project = make_project(tmp_path)
+def project(open_project, tmp_path: Path) -> Project:
+    project = make_project(open_project(), tmp_path)
     (tmp_path / "themes.yaml").write_text(THEME_MAP, encoding="utf-8")
     load_theme_map(project, tmp_path / "themes.yaml")
-    yield project
-    project.close()
+    return project
 
 
 def texts(row) -> list[str]:  # type: ignore[no-untyped-def]
@@ -125,8 +124,8 @@ def test_the_number_of_quotes_and_the_layer_are_chosen(project, tmp_path):
         [p.text for p in document.paragraphs if p.text.startswith("No coded segments")]
 
 
-def test_long_quotes_with_curly_quotes_and_non_ascii_names_run_across_pages(tmp_path):
-    project = make_project(tmp_path)
+def test_long_quotes_with_curly_quotes_and_non_ascii_names_run_across_pages(open_project, tmp_path):
+    project = make_project(open_project(), tmp_path)
     people = ["Zoë", "Mikołaj", "Renée", "José", "Siobhán", "Ærin"]  # (a label starting with Ł is not yet read as a speaker)
     turns = []
     for n in range(36):
@@ -206,15 +205,15 @@ def test_bad_input_writes_nothing(project, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
-def test_a_project_without_themes_says_what_to_do(tmp_path):
-    project = make_project(tmp_path)
+def test_a_project_without_themes_says_what_to_do(open_project, tmp_path):
+    project = make_project(open_project(), tmp_path)
     with pytest.raises(WorkbenchError, match="no themes in this project yet"):
         write_themes_docx(project, tmp_path / "t.docx", coder="ana")
     assert not (tmp_path / "t.docx").exists()
 
 
 def test_the_cli_exports_and_reports_errors_in_one_line(project, tmp_path, capsys):
-    db = project.url.removeprefix("sqlite:///")
+    db = project.url
     assert main(["--db", db, "export", "themes", str(tmp_path / "t.docx"), "--coder", "ben", "--quotes", "2"]) == 0
     assert "3 themes with" in capsys.readouterr().out
     assert main(["--db", db, "export", "codebook", str(tmp_path / "c.docx")]) == 0
@@ -229,10 +228,10 @@ def test_the_cli_exports_and_reports_errors_in_one_line(project, tmp_path, capsy
     assert main(["--db", db, "export", "themes", str(tmp_path / "x.docx"), "--coder", "ana", "--consensus"]) == 2
 
 
-def test_the_demo_project_exports_its_theme_map(tmp_path):
+def test_the_demo_project_exports_its_theme_map(open_project, tmp_path):
     from workbench.services.project.demo import build_demo
 
-    project = Project.open(str(tmp_path / "demo.db"))
+    project = open_project("demo")
     build_demo(project)
     out = tmp_path / "demo.docx"
     summary = write_themes_docx(project, out, coder="ana", quotes=2)
@@ -249,13 +248,13 @@ def test_the_demo_project_exports_its_theme_map(tmp_path):
     write_codebook_docx(project, tmp_path / "codebook.docx")
 
 
-def test_demo_quotes_come_from_the_layer_named_and_fit_their_theme(tmp_path):
+def test_demo_quotes_come_from_the_layer_named_and_fit_their_theme(open_project, tmp_path):
     """Issue 10: on the demo, --coder ana --quotes 10 prints only ana's passages, none under a facilitator and a barrier."""
     from workbench.services.export.word_themes import themes_report
     from workbench.services.project.demo import build_demo
     from workbench.store.models import Coder, Coding, ThemeCode
 
-    project = Project.open(str(tmp_path / "demo.db"))
+    project = open_project("demo")
     build_demo(project)
     report = themes_report(project, coder="ana", quotes=10)
     with project.session() as session:

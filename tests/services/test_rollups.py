@@ -12,15 +12,15 @@ from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services.export.tables import export_table
 from workbench.services.themes import rollups
 from workbench.services.themes.theme_map import load_theme_map
+from workbench.store.engine import Project
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    project = make_project(tmp_path)
+def project(open_project, tmp_path: Path) -> Project:
+    project = make_project(open_project(), tmp_path)
     (tmp_path / "themes.yaml").write_text(THEME_MAP, encoding="utf-8")
     load_theme_map(project, tmp_path / "themes.yaml")
-    yield project
-    project.close()
+    return project
 
 
 def test_summary_counts_codings_sources_and_distinct_participants(project):

@@ -1,6 +1,7 @@
 """Themes: typology, labels, codes, dimensions, exemplars, and the YAML theme map (load, errors, round trip).
 
-:func:`make_project` builds the small project the roll-up and Word export tests use too.
+:func:`make_project` fills the small project the roll-up and Word export tests use too
+(on SQLite, and on PostgreSQL with ``$WORKBENCH_TEST_PG_URL``: tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -102,9 +103,8 @@ CODINGS = [
 ]
 
 
-def make_project(folder: Path) -> Project:
+def make_project(project: Project, folder: Path) -> Project:
     """Three sources (two interviews, one focus group), three participants, codings of ana, ben and consensus."""
-    project = Project.open(str(folder / "p.db"))
     (folder / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     load_codebook(project, folder / "codebook.yaml")
     for name, text in (("P01-interview", P01), ("Zoë-interview", ZOE), ("group", GROUP)):
@@ -158,10 +158,8 @@ themes:
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    project = make_project(tmp_path)
-    yield project
-    project.close()
+def project(open_project, tmp_path: Path) -> Project:
+    return make_project(open_project(), tmp_path)
 
 
 def counts(project: Project) -> dict[str, int]:
@@ -305,7 +303,7 @@ def test_load_applies_typology_categories_themes_codes_and_exemplars(project, tm
     assert text[start:end] == "I trust them too." and end == coding_end  # trimmed at the start only
 
 
-def test_export_round_trips_into_a_fresh_project(project, tmp_path):
+def test_export_round_trips_into_a_fresh_project(project, open_project, tmp_path):
     load_theme_map(project, write(tmp_path, THEME_MAP))
     themes.toggle_exemplar(project, "B1", theme_segments(project, "B1", coder="ben")[0].coding_id)
     out = tmp_path / "out" / "map.yaml"
@@ -313,7 +311,7 @@ def test_export_round_trips_into_a_fresh_project(project, tmp_path):
     assert export_theme_map(project, out) == 3
     fresh_folder = tmp_path / "fresh"
     fresh_folder.mkdir()
-    fresh = make_project(fresh_folder)
+    fresh = make_project(open_project("fresh"), fresh_folder)
     report = load_theme_map(fresh, out)
     assert report.added == ["F1", "B1", "N1"] and report.exemplars == 3
 
@@ -379,9 +377,9 @@ def test_replace_removes_what_the_file_does_not_have(project, tmp_path):
         assert session.scalar(select(func.count()).select_from(Theme)) == 3
 
 
-def test_a_flat_codebook_gives_no_dimensions(tmp_path):
+def test_a_flat_codebook_gives_no_dimensions(open_project, tmp_path):
     """Issue 10: a code with no parent contributes no dimension (it used to be its own)."""
-    flat = Project.open(str(tmp_path / "flat.db"))
+    flat = open_project("flat")
     (tmp_path / "flat.yaml").write_text(
         "codebook: Flat\ncodes:\n  - id: time\n    name: Time\n  - id: contact\n    name: Contact\n"
         "  - id: bond\n    name: Bond\n    children:\n      - id: bond.trust\n        name: Trust\n",
