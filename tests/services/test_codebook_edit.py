@@ -47,14 +47,13 @@ P01: The goals were clear to me.
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    project = Project.open(str(tmp_path / "p.db"))
+def project(open_project, tmp_path: Path) -> Project:
+    project = open_project()
     (tmp_path / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     load_codebook(project, tmp_path / "codebook.yaml")
     (tmp_path / "P01.txt").write_text(TRANSCRIPT, encoding="utf-8")
     assert not import_paths(project, [tmp_path / "P01.txt"]).failed
-    yield project
-    project.close()
+    return project
 
 
 def code_at(project: Project, code_key: str, phrase: str, coder: str = "ana", memo: str | None = None) -> int:

@@ -59,9 +59,7 @@ def test_preview_and_stored_result_agree(coded_project, actions) -> None:  # typ
 
 
 @pytest.fixture
-def coded_project(tmp_path: Path, interview_file: Path, codebook_file: Path):  # type: ignore[no-untyped-def]
-    project = Project.open(str(tmp_path / "plan.db"))
+def coded_project(project: Project, interview_file: Path, codebook_file: Path):  # type: ignore[no-untyped-def]
     load_codebook(project, codebook_file)
     import_paths(project, [interview_file])
-    yield project, load_document(project, "P01-interview")
-    project.close()
+    return project, load_document(project, "P01-interview")

@@ -106,7 +106,7 @@ def test_bad_requests_are_refused_and_write_nothing(project, tmp_path: Path, nam
 
 
 def test_cli_export_segments(project, tmp_path: Path, capsys) -> None:  # noqa: F811
-    db = project.url.removeprefix("sqlite:///")
+    db = project.url
     out = tmp_path / "nurses.csv"
     code_ = main(["--db", db, "export", "segments", str(out), "--code", "goals", "--where", "role=nurse", "--kind", "interview"])
     assert code_ == 0

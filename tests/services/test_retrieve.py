@@ -61,7 +61,8 @@ ATTRIBUTES = "participant,gender,role\nP01,female,nurse\nP02,male,doctor\n"
 
 
 @pytest.fixture
-def project(project: Project, tmp_path: Path):  # noqa: F811 - conftest's project, on SQLite and PostgreSQL
+def project(open_project, tmp_path: Path) -> Project:
+    project = open_project()
     (tmp_path / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     load_codebook(project, tmp_path / "codebook.yaml")
     for name, text in (("P01", P01), ("P02", P02), ("group", GROUP)):
