@@ -43,8 +43,7 @@ from workbench.store.engine import Project
 DATA = Path(__file__).resolve().parents[1] / "data" / "agreement"
 
 
-def build(folder: Path, codings: str | None = None) -> Project:
-    project = Project.open(str(folder / "p.db"))
+def build(project: Project, folder: Path, codings: str | None = None) -> Project:
     load_codebook(project, DATA / "codebook.yaml")
     import_paths(project, [DATA / "s1.txt", DATA / "s2.txt"])
     csv = DATA / "codings.csv"
@@ -56,10 +55,8 @@ def build(folder: Path, codings: str | None = None) -> Project:
 
 
 @pytest.fixture
-def fixture_project(tmp_path: Path) -> Project:
-    project = build(tmp_path)
-    yield project
-    project.close()
+def fixture_project(project: Project, tmp_path: Path) -> Project:
+    return build(project, tmp_path)
 
 
 def by_code(report):  # type: ignore[no-untyped-def]
@@ -114,11 +111,11 @@ def test_character_cells_agree_with_the_per_character_reference(fixture_project:
             assert source.kappa == pytest.approx(cohen_kappa(rows, categories=(0, 1)))
 
 
-def test_neither_coder_used_the_code_in_a_source(tmp_path: Path) -> None:
+def test_neither_coder_used_the_code_in_a_source(project: Project, tmp_path: Path) -> None:
     # without ben's s1 contact coding neither coder used contact in s1:
     # kappa None ("neither coder applied the code"), percent 100, left out of the means
     rows = [line for line in (DATA / "codings.csv").read_text().splitlines() if "s1,contact" not in line]
-    project = build(tmp_path, "\n".join(rows) + "\n")
+    build(project, tmp_path, "\n".join(rows) + "\n")
     contact = by_code(compute_agreement(project, ["ana", "ben"], resamples=0))["contact"]
     s1 = contact.sources[0]
     assert (s1.kappa, s1.percent, s1.kappa_undefined) == (None, 100.0, "neither coder applied the code")
@@ -290,12 +287,11 @@ def qualcoder_kappa(both: int, first: int, second: int) -> float:
     return (both / union - p_yes * p_no) / (1 - p_yes * p_no)
 
 
-def test_nvivo_worked_example_gives_the_standard_kappa_not_qualcoders(tmp_path: Path) -> None:
+def test_nvivo_worked_example_gives_the_standard_kappa_not_qualcoders(project: Project, tmp_path: Path) -> None:
     # NVivo's help: a 1,000-character source, coder A coded 120 characters, B 130, 50 of them both.
     # Cohen: TA = 50 + 800 = 850, chance = 120*130 + 880*870 = 781200 -> (1000*850 - 781200) / (1000^2 - 781200)
     #        = 68800 / 218800 = 0.314 (NVivo's value); percent 85.
     # QualCoder's formula on the same codings gives 0.207.
-    project = Project.open(str(tmp_path / "p.db"))
     load_codebook(project, DATA / "codebook.yaml")
     words = ("the client said the app helped a lot " * 40)[:999] + "."
     (tmp_path / "long.txt").write_text(words, encoding="utf-8")
