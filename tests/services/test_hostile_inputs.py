@@ -12,7 +12,6 @@ from workbench.domain.codebook import parse_codebook
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.importing.batch import import_paths
 from workbench.services.importing.readers import read_transcript
-from workbench.store.engine import Project
 from workbench.store.models import Segment, Source
 
 SUFFIXES = [".txt", ".md", ".docx", ".vtt", ".srt"]
@@ -42,17 +41,15 @@ def test_random_yaml_never_crashes_the_codebook_loader(text):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.text(alphabet="ab,1-9\"x ", max_size=8), max_size=7), max_size=6))
-def test_random_csv_never_crashes_the_codings_import(tmp_path, rows):
+def test_random_csv_never_crashes_the_codings_import(project, tmp_path, rows):
     from workbench.services.coding.codings import import_codings_csv
 
-    project = Project.open(str(tmp_path / "fuzz.db"))
     path = tmp_path / "c.csv"
     path.write_text("source,code,start,end,coder,memo\n" + "\n".join(",".join(r) for r in rows), encoding="utf-8")
     try:
         import_codings_csv(project, path, "ana")
     except WorkbenchError as error:
         assert "\n" not in str(error)
-    project.close()
 
 
 def test_a_huge_single_line_file_imports_in_bounded_pieces(project, tmp_path):

@@ -17,7 +17,6 @@ from workbench.services.importing import batch as importing
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.services.project.participants import list_participants
 from workbench.services.project.sources import list_sources
-from workbench.store.engine import Project
 from workbench.store.models import Segment, Source, Turn
 
 
@@ -252,7 +251,7 @@ def _stored(project):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked: Linux only")
-def test_segmenting_in_a_second_process_stores_exactly_what_one_process_does(project, tmp_path):
+def test_segmenting_in_a_second_process_stores_exactly_what_one_process_does(project, open_project, tmp_path):
     folder = tmp_path / "batch"
     folder.mkdir()
     for number in range(1, 6):
@@ -271,7 +270,7 @@ def test_segmenting_in_a_second_process_stores_exactly_what_one_process_does(pro
     (folder / "empty.txt").write_bytes(b"")
 
     two = import_paths(project, [folder], ImportOptions(processes=2))
-    reference = Project.open(str(tmp_path / "one-process.db"))
+    reference = open_project("one-process")
     one = import_paths(reference, [folder], ImportOptions(processes=1))
 
     assert [(r.status, r.message.replace(str(folder), "")) for r in two.results] == [
@@ -280,7 +279,6 @@ def test_segmenting_in_a_second_process_stores_exactly_what_one_process_does(pro
     assert [r.status for r in two.results].count("failed") == 2
     assert [r.status for r in two.results].count("skipped") == 1
     assert _stored(project) == _stored(reference)
-    reference.close()
 
 
 def test_a_second_process_only_for_a_large_batch_on_a_machine_that_can_fork(tmp_path, monkeypatch):
