@@ -29,7 +29,7 @@ def _coded_texts(project: Project) -> list[tuple[str, str]]:
     return sorted((key, text[start:end]) for text, start, end, key in rows)
 
 
-def test_a_doubled_bom_is_stripped_and_coded_text_survives_export_and_import(project, tmp_path, codebook_file):
+def test_a_doubled_bom_is_stripped_and_coded_text_survives_export_and_import(open_project, project, tmp_path, codebook_file):
     path = tmp_path / "P01-interview.txt"
     path.write_bytes(b"\xef\xbb\xbf" + ("\ufeff" + TEXT).encode("utf-8"))  # a BOM, then U+FEFF as the first character
     import_paths(project, [path], ImportOptions(processes=1))
@@ -43,7 +43,7 @@ def test_a_doubled_bom_is_stripped_and_coded_text_survives_export_and_import(pro
     assert _coded_texts(project) == [("bond", "Trust matters")]
     out = tmp_path / "out.qdpx"
     export_project(project, out)
-    fresh = Project.open(str(tmp_path / "fresh.db"))
+    fresh = open_project("fresh")
     import_refi(fresh, out)
     assert _coded_texts(fresh) == [("bond", "Trust matters")]
     fresh.close()

@@ -100,7 +100,7 @@ def test_not_a_codebook(project, tmp_path):
         import_refi(project, wrong)
 
 
-def test_export_is_strict_and_round_trips_our_fields(project, codebook_file, tmp_path):
+def test_export_is_strict_and_round_trips_our_fields(open_project, project, codebook_file, tmp_path):
     load_codebook(project, codebook_file)
     import_refi(project, DATA / "codebook_variants.qdc")  # adds a folder
     out = tmp_path / "book.qdc"
@@ -110,9 +110,8 @@ def test_export_is_strict_and_round_trips_our_fields(project, codebook_file, tmp
     text = out.read_text(encoding="utf-8")
     assert 'isCodable="false"' in text and "urn:QDA-XML:codebook:1.0" in text
     assert export_codebook(project, tmp_path / "again.qdc") and (tmp_path / "again.qdc").read_bytes() == out.read_bytes()
-    from workbench.store.engine import Project
 
-    fresh = Project.open(str(tmp_path / "fresh.db"))
+    fresh = open_project("fresh")
     import_refi(fresh, out)
     mine, theirs = _codes(project), _codes(fresh)
     fields = ("key", "name", "parent_key", "definition", "when_to_use", "when_not_to_use", "example", "keywords", "colour")

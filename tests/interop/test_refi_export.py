@@ -132,10 +132,10 @@ def test_the_same_project_exports_the_same_guids_and_bytes_twice(rich_project, t
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_round_trip_into_an_empty_project(rich_project, tmp_path):
+def test_round_trip_into_an_empty_project(open_project, rich_project, tmp_path):
     out = tmp_path / "study.qdpx"
     export_project(rich_project, out)
-    fresh = Project.open(str(tmp_path / "fresh.db"))
+    fresh = open_project("fresh")
     report = import_refi(fresh, out)
     assert all("names match" in line for line in report.positions)
     mine, theirs = snapshot(rich_project), snapshot(fresh)
@@ -173,10 +173,10 @@ needs_schemas = pytest.mark.skipif(not (SCHEMAS / "Project.xsd").exists(), reaso
 
 
 @needs_schemas
-def test_exports_validate_against_the_official_schemas(rich_project, tmp_path):
+def test_exports_validate_against_the_official_schemas(open_project, rich_project, tmp_path):
     project_schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "Project.xsd")))
     codebook_schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "Codebook.xsd")))
-    for project in (rich_project, Project.open(str(tmp_path / "empty.db"))):
+    for project in (rich_project, open_project("empty")):
         out = tmp_path / "study.qdpx"
         export_project(project, out)
         with zipfile.ZipFile(out) as package:

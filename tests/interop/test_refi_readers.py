@@ -120,12 +120,12 @@ def test_the_two_coder_export_is_schema_valid(two_coders, tmp_path):
     assert schema.validate(document), schema.error_log
 
 
-def test_import_export_import_keeps_every_coding_with_its_coder_and_memo(two_coders, tmp_path):
+def test_import_export_import_keeps_every_coding_with_its_coder_and_memo(open_project, two_coders, tmp_path):
     export_project(two_coders, tmp_path / "first.qdpx")
-    middle = Project.open(str(tmp_path / "middle.db"))
+    middle = open_project("middle")
     import_refi(middle, tmp_path / "first.qdpx")
     export_project(middle, tmp_path / "second.qdpx")
-    last = Project.open(str(tmp_path / "last.db"))
+    last = open_project("last")
     report = import_refi(last, tmp_path / "second.qdpx")
     assert report.skipped == ()
     assert codings(middle) == codings(last) == codings(two_coders)

@@ -113,12 +113,12 @@ def test_hand_authored_sample_keeps_participants_and_overlaps(project):
         assert (participant.pid, {a.key: a.value for a in participant.attributes}) == ("P01", {"Age": "34", "Consented": "true"})
 
 
-def test_nvivo_sample_round_trips_through_our_export(project, tmp_path):
+def test_nvivo_sample_round_trips_through_our_export(open_project, project, tmp_path):
     import_refi(project, NVIVO)
     out = tmp_path / "nvivo-again.qdpx"
     export_project(project, out)
     assert check_qdpx(out) == []
-    fresh = Project.open(str(tmp_path / "fresh.db"))
+    fresh = open_project("fresh")
     report = import_refi(fresh, out)
     assert _coded_texts(fresh) == _coded_texts(project)
     assert all("UTF-16" not in line for line in report.positions)  # our files count code points

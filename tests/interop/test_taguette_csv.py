@@ -61,7 +61,7 @@ def test_taguettes_own_export_loads_with_its_hierarchy(project, tmp_path):
     assert loaded["logistics"][3] == "Scheduling, reminders"
 
 
-def test_round_trip_through_the_csv_and_back_onto_the_same_codes(project, codebook_file, tmp_path):
+def test_round_trip_through_the_csv_and_back_onto_the_same_codes(open_project, project, codebook_file, tmp_path):
     load_codebook(project, codebook_file)
     before = codes(project)
     for flat in (False, True):
@@ -69,7 +69,7 @@ def test_round_trip_through_the_csv_and_back_onto_the_same_codes(project, codebo
         export_codebook_csv(project, out, flat=flat)
         report = load_codebook_csv(project, out)
         assert (report.added, report.updated) == ([], []) and codes(project) == before, flat
-    fresh = Project.open(str(tmp_path / "fresh.db"))
+    fresh = open_project("fresh")
     load_codebook(fresh, tmp_path / "book-False.csv")
     export_codebook_csv(fresh, tmp_path / "again.csv")
     assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "book-False.csv").read_bytes()
