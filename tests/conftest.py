@@ -79,15 +79,17 @@ def project(open_project: Callable[[str], Project]) -> Project:
 
 
 @contextmanager
-def fresh_pg_database():
-    """A throwaway database on the test server, dropped afterwards."""
+def fresh_pg_database(template: str | None = None) -> Iterator[str]:
+    """A throwaway database on the test server (a copy of the database ``template`` names, if given;
+    nobody may be connected to it), dropped afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
+    assert PG_URL is not None
     name = f"wb_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
