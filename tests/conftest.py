@@ -78,6 +78,13 @@ def project(open_project: Callable[[str], Project]) -> Project:
     return open_project("project")
 
 
+@pytest.fixture
+def db_location(backend: str, open_project: Callable[[str], Project], tmp_path: Path) -> str:
+    """What a CLI test passes as ``--db``: a new SQLite file's path (not created yet), or the URL of a new
+    PostgreSQL database (migrated, as ``workbench init`` would)."""
+    return str(tmp_path / "p.db") if backend == "sqlite" else open_project("p").url
+
+
 @contextmanager
 def fresh_pg_database(template: str | None = None) -> Iterator[str]:
     """A throwaway database on the test server (a copy of the database ``template`` names, if given;
@@ -110,6 +117,29 @@ def interview_file(tmp_path: Path) -> Path:
     path = tmp_path / "P01-interview.txt"
     path.write_text(INTERVIEW_TXT, encoding="utf-8")
     return path
+
+
+READING = ("SELECT", "WITH", "PRAGMA", "SAVEPOINT", "RELEASE", "BEGIN", "SHOW", "SET")
+
+
+@contextmanager
+def writes_sent() -> Iterator[list[str]]:
+    """The statements that write (anything but reading and transaction bookkeeping) any engine sends
+    while the block runs: a read-only check that works on SQLite and PostgreSQL alike."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().split(None, 1)[0].upper() not in READING:
+            sent.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 def table_counts(project: Project) -> dict[str, int]:

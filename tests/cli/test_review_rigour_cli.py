@@ -17,11 +17,11 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "agreement"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch, capsys):
+def db(db_location, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WORKBENCH_CODER", "lead")
     monkeypatch.delenv("WORKBENCH_DB", raising=False)
-    path = str(tmp_path / "p.db")
+    path = db_location
     assert main(["--db", path, "codebook", "load", str(DATA / "codebook.yaml")]) == 0
     assert main(["--db", path, "import", str(DATA / "s1.txt"), str(DATA / "s2.txt")]) == 0
     assert main(["--db", path, "codings", "import", str(DATA / "codings.csv")]) == 0
@@ -159,7 +159,7 @@ def test_global_options_after_the_command(db, capsys, tmp_path):
     assert {line.split(",")[4] for line in (tmp_path / "c.csv").read_text().splitlines()[1:]} == {"ana"}
 
 
-def test_a_folder_import_names_the_files_it_left_out(tmp_path, capsys, monkeypatch):
+def test_a_folder_import_names_the_files_it_left_out(db_location, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "batch"
     (folder / "scans").mkdir(parents=True)
@@ -167,20 +167,20 @@ def test_a_folder_import_names_the_files_it_left_out(tmp_path, capsys, monkeypat
     (folder / "consent.pdf").write_bytes(b"%PDF-1.4 not a transcript")
     (folder / "scans" / "page1.png").write_bytes(b"\x89PNG")
     (folder / ".DS_Store").write_bytes(b"\x00")
-    code, out, _ = run(capsys, "--db", str(tmp_path / "p.db"), "import", str(folder))
+    code, out, _ = run(capsys, "--db", db_location, "import", str(folder))
     assert code == 0
     summary = out.strip().splitlines()[-1]
     assert summary.startswith("1 imported, 0 skipped, 0 failed; 2 file(s) of a type that is not imported")
     assert "left out: consent.pdf, scans/page1.png" in summary and "DS_Store" not in summary
     (folder / "P07-interview.txt").unlink()
-    code, _, err = run(capsys, "--db", str(tmp_path / "p.db"), "import", str(folder))
+    code, _, err = run(capsys, "--db", db_location, "import", str(folder))
     assert code == 2 and err.count("\n") == 1 and "no transcripts found" in err and "consent.pdf, scans/page1.png" in err
 
 
-def test_building_the_demo_is_audited_under_who_built_it(tmp_path, monkeypatch, capsys):
+def test_building_the_demo_is_audited_under_who_built_it(db_location, monkeypatch, capsys):
     """The demo's codebook, transcripts' codings and theme map are changes like any other: they name their author."""
     monkeypatch.setenv("WORKBENCH_CODER", "newcomer")
-    path = str(tmp_path / "demo.db")
+    path = db_location
     assert main(["demo", "--db", path, "--no-tui"]) == 0
     capsys.readouterr()
     entries = audit(path)

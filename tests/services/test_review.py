@@ -16,8 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
+from tests.conftest import writes_sent
 from workbench.domain import spans
 from workbench.domain.spans import Span
 from workbench.errors import ConflictError, WorkbenchError
@@ -193,17 +194,10 @@ def test_the_reverse_order_is_the_same_session(project: Project) -> None:
 
 def test_status_reads_only(project: Project, backend: str) -> None:
     db = Path(project.url.removeprefix("sqlite:///")) if backend == "sqlite" else None  # a file to compare: SQLite's
-    writes: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().split(None, 1)[0].upper() not in ("SELECT", "WITH", "PRAGMA", "SAVEPOINT", "RELEASE", "BEGIN"):
-            writes.append(statement)
-
     project.engine.dispose()
     before = db.read_bytes() if db else None
-    event.listen(project.engine, "before_cursor_execute", record)
-    state = review.list_disagreements(project, "ana", "ben")
-    event.remove(project.engine, "before_cursor_execute", record)
+    with writes_sent() as writes:
+        state = review.list_disagreements(project, "ana", "ben")
     project.engine.dispose()
     if db is not None:
         assert db.read_bytes() == before
