@@ -21,7 +21,7 @@ def fingerprint(db: Path) -> tuple:
 
 
 @pytest.fixture
-def ready(tmp_path, monkeypatch, interview_file, capsys):
+def ready(tmp_path, monkeypatch, interview_file, capsys):  # SQLite: the fingerprint reads the file (integrity_check)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WORKBENCH_CODER", "ana")
     db = tmp_path / "p.db"

@@ -12,11 +12,16 @@ from workbench.cli import main
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
+def cli_env(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WORKBENCH_CODER", "tester")
     monkeypatch.delenv("WORKBENCH_DB", raising=False)
-    return str(tmp_path / "p.db")
+
+
+@pytest.fixture
+def db(cli_env, db_location):
+    """--db for the test: a SQLite file, and a PostgreSQL database when $WORKBENCH_TEST_PG_URL is set."""
+    return db_location
 
 
 def run(capsys, *argv):
@@ -51,7 +56,7 @@ def test_full_cli_flow(db, capsys, interview_file, codebook_file, tmp_path):
     assert json.loads(out) == [{"id": "P01", "attributes": {}, "sources": ["P01-interview"]}]
 
 
-def test_db_defaults_to_env_then_workbench_db(db, capsys, monkeypatch, tmp_path):
+def test_db_defaults_to_env_then_workbench_db(cli_env, capsys, monkeypatch, tmp_path):  # where the file goes
     monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "env.db"))
     assert run(capsys, "init")[0] == 0
     assert (tmp_path / "env.db").exists()

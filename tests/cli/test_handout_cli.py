@@ -23,7 +23,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def study(tmp_path, monkeypatch, capsys) -> Path:
+def study(tmp_path, monkeypatch, capsys) -> Path:  # SQLite: these tests hand out, swap and refuse files by their content
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("WORKBENCH_CODER", raising=False)
     (tmp_path / "book.yaml").write_text(CODEBOOK_YAML, encoding="utf-8")

@@ -20,7 +20,7 @@ ENGLISH = "Interviewer: How was it?\nP01: I trusted the app. Trust matters.\n"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
+def db(tmp_path, monkeypatch):  # SQLite: these tests look at the file (none made by a bad init) and count rows with sqlite3
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WORKBENCH_CODER", "tester")
     monkeypatch.delenv("WORKBENCH_DB", raising=False)

@@ -153,10 +153,10 @@ def test_import_paths_routes_refi_files_and_folders_stay_transcripts_only(projec
         assert session.scalar(select(Coder).where(Coder.name == "Alice")) is not None
 
 
-def test_cli_import_and_export(tmp_path):
+def test_cli_import_and_export(db_location, tmp_path):
     from workbench.cli import main
 
-    db = str(tmp_path / "cli.db")
+    db = db_location
     assert main(["--db", db, "import", str(DATA / "full_project.qde")]) == 0
     assert main(["--db", db, "export", "qdpx", str(tmp_path / "out.qdpx")]) == 0
     assert main(["--db", db, "export", "codebook", str(tmp_path / "out.qdc")]) == 0
