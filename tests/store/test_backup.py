@@ -1,3 +1,5 @@
+"""The backup command: a complete, consistent copy of a SQLite project file (file-level, so SQLite only)."""
+
 import sqlite3
 
 import pytest

@@ -1,4 +1,4 @@
-"""Migration 0006 (issue 15): sources imported before languages existed are English."""
+"""Migration 0006 (issue 15): sources imported before languages existed are English (an old SQLite file, built here)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Migrations on open: empty → head, no drift, backups, refusals."""
+"""Migrations on open: empty → head, no drift, backups, refusals.
+
+The drift check runs on both backends; the rest build, back up and refuse SQLite files (file-level by nature)."""
 
 from __future__ import annotations
 
@@ -39,8 +41,7 @@ def test_a_new_project_is_created_at_head_with_sqlite_settings(tmp_path):
     assert project.backup_path is None
 
 
-def test_models_and_migrations_do_not_drift(tmp_path):
-    project = Project.open(str(tmp_path / "p.db"))
+def test_models_and_migrations_do_not_drift(project):
     with project.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
     assert diff == []
