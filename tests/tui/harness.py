@@ -13,7 +13,7 @@
   app (``open_source_at`` calls and ``RetrieveScreen.JumpTo`` messages) and
   never touches the user's files; ``build_project`` makes a small project to drive it with.
 
-Import it as ``from harness import ...`` (pytest puts this folder on ``sys.path``).
+Import it as ``from tests.tui.harness import ...`` (every TUI test does, so there is one module).
 """
 
 from __future__ import annotations
