@@ -11,19 +11,6 @@ import pytest
 from workbench.cli import main
 
 
-@pytest.fixture
-def cli_env(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WORKBENCH_CODER", "tester")
-    monkeypatch.delenv("WORKBENCH_DB", raising=False)
-
-
-@pytest.fixture
-def db(cli_env, db_location):
-    """--db for the test: a SQLite file, and a PostgreSQL database when $WORKBENCH_TEST_PG_URL is set."""
-    return db_location
-
-
 def run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()

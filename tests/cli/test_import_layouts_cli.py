@@ -7,14 +7,14 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cli.test_cli import db, run  # noqa: F401 - the fixture and helper of the CLI tests
+from tests.cli.test_cli import run
 from workbench.errors import InputError
 from workbench.services.importing.readers import read_transcript
 
 OTTER = "Interviewer  0:00\nHow have the modules been?\n\nP05  0:09\nThey helped a lot.\n"
 
 
-def test_import_reports_the_layout_and_forces_one(db, capsys, tmp_path):  # noqa: F811
+def test_import_reports_the_layout_and_forces_one(db, capsys, tmp_path):
     path = tmp_path / "otter.txt"
     path.write_text(OTTER, encoding="utf-8")
     code, out, _ = run(capsys, "--db", db, "import", str(path))
@@ -28,7 +28,7 @@ def test_import_reports_the_layout_and_forces_one(db, capsys, tmp_path):  # noqa
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_an_unknown_layout_is_refused_by_the_parser(db, capsys, tmp_path):  # noqa: F811
+def test_an_unknown_layout_is_refused_by_the_parser(db, capsys, tmp_path):
     code, _, err = run(capsys, "--db", db, "import", str(tmp_path), "--layout", "otr")
     assert code == 2 and "invalid choice: 'otr'" in err and "otter" in err and len(err.strip().splitlines()) == 1
 
