@@ -11,7 +11,7 @@ from sqlalchemy import select
 from textual.app import App
 from textual.screen import Screen
 
-from tests.tui.test_coding_screen import SIZE, goto, open_coding, settle
+from tests.tui.harness import Notice, Notices, goto, open_coding, settle, text_of
 from tests.tui.test_review_screen import harness, opened
 from tests.tui.test_review_screen import project as project  # noqa: F401 - the Review screen's fixture
 from workbench.errors import ConflictError, InputError
@@ -19,21 +19,14 @@ from workbench.store.models import Adjudication, AuditEntry
 from workbench.tui.writer import NOT_DONE, Writer
 
 pytestmark = pytest.mark.anyio
+SIZE = (100, 30)
 
 
 class Plain(App[None]):
-    """An App with nothing but a blank screen (the writer works for any App); records what it was told."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.told: list[tuple[str, str, str]] = []
+    """An App with nothing but a blank screen (the writer works for any App)."""
 
     def on_mount(self) -> None:
         self.push_screen(Screen())
-
-    def notify(self, message: str, *, title: str = "", severity: str = "information", **options) -> None:
-        self.told.append((message, title, severity))
-        super().notify(message, title=title, severity=severity, **options)  # type: ignore[arg-type]
 
 
 async def test_calls_run_in_order_in_one_thread_and_the_drained_hook_once_per_batch() -> None:
@@ -63,7 +56,7 @@ async def test_calls_run_in_order_in_one_thread_and_the_drained_hook_once_per_ba
         assert drained[-1] == [0, 1, 2, 3, 4, 9]  # a new batch, a new reload
 
 
-async def test_failures_are_told_once_and_the_calls_behind_them_still_run() -> None:
+async def test_failures_are_told_once_and_the_calls_behind_them_still_run(notices: Notices) -> None:
     app = Plain()
     async with app.run_test() as pilot:
         writer = Writer.of(app)
@@ -79,14 +72,14 @@ async def test_failures_are_told_once_and_the_calls_behind_them_still_run() -> N
         writer.submit(lambda: ran.append("after"))
         await settle(pilot)
         assert ran == ["after"] and failed == ["conflict", "input"]
-        assert app.told == [
-            ("code bond changed since you opened it", "Changed elsewhere", "warning"),
-            ("book.yaml: no codes; add one", "Not done", "error"),
-            ("Unexpected problem: ValueError('[b]boom[/b]')", "Themes", "error"),  # markup shown as typed
+        assert notices == [
+            Notice("code bond changed since you opened it", "Changed elsewhere", "warning"),
+            Notice("book.yaml: no codes; add one", "Not done", "error"),
+            Notice("Unexpected problem: ValueError('[b]boom[/b]')", "Themes", "error"),  # markup shown as typed
         ]
 
 
-async def test_run_awaits_the_answer_and_expected_errors_are_the_callers() -> None:
+async def test_run_awaits_the_answer_and_expected_errors_are_the_callers(notices: Notices) -> None:
     app = Plain()
     async with app.run_test() as pilot:
         writer = Writer.of(app)
@@ -99,7 +92,7 @@ async def test_run_awaits_the_answer_and_expected_errors_are_the_callers() -> No
         with pytest.raises(ConflictError):
             await writer.run(lambda: fail(ConflictError("stale")), expect=(ConflictError,))
         await settle(pilot)
-        assert [t[0] for t in app.told] == ["Saved it", "x.csv: bad"]  # the expected conflict is not told
+        assert notices.messages == ["Saved it", "x.csv: bad"]  # the expected conflict is not told
         with pytest.raises(RuntimeError):
             writer.wait(lambda: 1)  # on the event loop it would wait for itself
         answers: list[object] = []
@@ -130,7 +123,7 @@ async def test_fast_coding_keys_reach_the_database_in_order(make_tui_app, tui_pr
         assert [c[:4] for c in tui_project.codings() if c[2:4] == span] == []  # every action, in the order pressed
         assert not [c for c in screen.view.codings if c.coder == "me" and (c.start, c.end) == span]
         assert 1 <= len(reloads) < 6  # reloaded per batch, not per key
-        assert "uncoded Task" in str(screen.query_one("#status").render())
+        assert "uncoded Task" in text_of(screen, "#status")
 
 
 async def test_fast_review_keys_reach_the_consensus_layer_in_order(project) -> None:  # noqa: F811
