@@ -34,7 +34,7 @@ def run(db: str, check, **options) -> None:
 
     async def go() -> None:
         server = WorkbenchServer(ServeOptions(db=db, user_header=HEADER, **options), log_line=lambda line: None)
-        client = TestClient(TestServer(await server._make_app()))
+        client = TestClient(TestServer(await server.web_application()))
         await client.start_server()
         try:
             await check(client, server)

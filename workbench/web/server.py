@@ -119,7 +119,12 @@ class WorkbenchServer(Server):
 
     # --- the aiohttp application ---------------------------------------------------------------
 
-    async def _make_app(self) -> web.Application:
+    async def _make_app(self) -> web.Application:  # textual-serve's hook, called by Server.serve
+        return await self.web_application()
+
+    async def web_application(self) -> web.Application:
+        """The aiohttp application ``serve`` runs: textual-serve's routes behind the guard, plus the uploads
+        (public, so tests can drive it with aiohttp's test client)."""
         app = await super()._make_app()
         app.middlewares.append(self._guard)
         self.uploads.add_routes(app)
