@@ -22,12 +22,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
 from workbench.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, check_language, supported_languages
-from workbench.domain.spans import covered_length
 from workbench.errors import WorkbenchError
-from workbench.services.coding.codings import codings_for_source
-from workbench.services.project.language import project_language, set_source_language
-from workbench.services.project.participants import ParticipantInfo, list_participants
-from workbench.services.project.sources import SourceSummary, list_sources
+from workbench.services.project.language import set_source_language
+from workbench.services.project.overview import coverage_by_source, sources_overview
+from workbench.services.project.participants import ParticipantInfo
+from workbench.services.project.sources import SourceSummary
 from workbench.tui.messages import Notice, SourcesLoaded
 from workbench.tui.screens.sources_exchange import ExchangeActions
 from workbench.tui.widgets.code_form import NamePrompt
@@ -162,19 +161,11 @@ class SourcesScreen(ExchangeActions):
     def _load(self) -> None:
         context = self.context
         try:
-            with context.project.session() as session:
-                sources = list_sources(session, context.coder)
-                participants = list_participants(session)
-                language = project_language(session)
-            self.post_message(self.LanguageLoaded(language))
-            self.post_message(SourcesLoaded(sources, participants))
-            if sum(s.coded_by_coder for s in sources) <= COVERAGE_LIMIT:
-                coverage = {}
-                with context.project.session() as session:
-                    for source in sources:
-                        spans = [(c.start, c.end) for c in codings_for_source(session, source.id, context.coder)]
-                        coverage[source.name] = 100 * covered_length(spans) / max(1, source.characters)
-                self.post_message(self.CoverageLoaded(coverage))
+            overview = sources_overview(context.project, context.coder)
+            self.post_message(self.LanguageLoaded(overview.language))
+            self.post_message(SourcesLoaded(overview.sources, overview.participants))
+            if sum(s.coded_by_coder for s in overview.sources) <= COVERAGE_LIMIT:
+                self.post_message(self.CoverageLoaded(coverage_by_source(context.project, context.coder, overview.sources)))
         except WorkbenchError as error:
             self.post_message(Notice(str(error), "error"))
 
