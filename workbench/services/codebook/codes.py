@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from workbench.domain.vocabulary import CodeOrigin
 from workbench.domain.yaml_nodes import paused_gc, read_yaml_text
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.audit import record_bulk_creates
-from workbench.store.bulk import bind_value, insert_rows, reserve_ids
+from workbench.store.bulk import bind_value, insert_rows, json_strings, reserve_ids
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding, utcnow
 from workbench.store.values import ValueRefused, check_values, from_file
@@ -107,7 +107,7 @@ def apply_codebook(
     added: list[str] = []
     changed_first: list[str] = []  # in the order the report lists them: values changed, then moved
     moved_later: list[str] = []
-    new_rows: dict[str, dict[str, object]] = {}
+    new_rows: dict[str, tuple[object, ...]] = {}  # key → (key, *FILE_COLUMNS values)
     changes: dict[str, dict[str, object]] = {}  # key → column → new value
     book_id = book.id
     for position, spec in enumerate(specs, start=last):
@@ -117,7 +117,7 @@ def apply_codebook(
         )
         code = held.get(spec.key)
         if code is None:
-            new_rows[spec.key] = dict(zip(FILE_COLUMNS, values), key=spec.key)
+            new_rows[spec.key] = (spec.key, *values)
             added.append(spec.key)
             continue
         now = code[2]
@@ -171,15 +171,15 @@ def _codes_by_key(session: Session, keys: set[str]) -> dict[str, Code]:
     return codes
 
 
-def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str, str | None],
+def add_codes(session: Session, rows: list[tuple[object, ...]], parents: dict[str, str | None],
               known: dict[str, int]) -> dict[str, int]:
-    """Many new codes at once (a codebook file): ``rows`` carry every column but ``parent_id``; ``parents``
+    """Many new codes at once (a codebook file): ``rows`` are ``(key, *FILE_COLUMNS values)``; ``parents``
     maps each key to its parent's key. Numbered a tree level at a time (a parent before its children),
     inserted in bulk statements and each audited as :func:`add_code`'s ORM path would be. Returns
     key -> id for all codes."""
     ids = dict(known)
-    pending = {str(row["key"]): row for row in rows}
-    ordered: list[tuple[str, dict[str, object]]] = []
+    pending = {str(row[0]): row for row in rows}
+    ordered: list[tuple[str, tuple[object, ...]]] = []
     while pending:
         level = [(key, row) for key, row in pending.items() if (parent := parents.get(key)) is None or parent in ids]
         if not level:
@@ -193,24 +193,26 @@ def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str
     table = Code.__table__
     assert isinstance(table, Table)
     connection = session.connection()
+    keywords = 1 + FILE_COLUMNS.index("keywords")
+    complete = []  # (id, key, parent_id, *FILE_COLUMNS values with the keywords as JSON text)
     for (key, row), code_id in zip(ordered, reserve_ids(connection, table, len(ordered))):
-        row["id"] = ids[key] = code_id
+        ids[key] = code_id
         parent = parents.get(key)
-        row["parent_id"] = ids[parent] if parent else None  # a parent is numbered before its children
-    rows = [row for _, row in ordered]
+        words = cast("list[str]", row[keywords])
+        complete.append((code_id, key, ids[parent] if parent else None, *row[1:keywords], json_strings(words),
+                         *row[keywords + 1:]))  # a parent is numbered before its children
     columns = ("id", "key", "parent_id", *FILE_COLUMNS)
-    values = itemgetter(*columns)
     now = bind_value(connection, table, "created_at", utcnow())
-    for start in range(0, len(rows), _BULK):  # in slices, so a large codebook's rows and audit are not all in memory
-        part = rows[start:start + _BULK]
+    for start in range(0, len(complete), _BULK):  # in slices, so a large codebook's rows and audit are not all in memory
+        part = complete[start:start + _BULK]
         try:  # checked column by column before anything is written
             insert_rows(connection, table, (*columns, "version", "created_at", "updated_at"),
-                        [(*values(row), 1, now, now) for row in part], converted=("created_at", "updated_at"))
+                        [(*row, 1, now, now) for row in part], converted=("keywords", "created_at", "updated_at"))
         except ValueRefused:  # name the value a row-by-row check meets first: the first in the file
             for row in part:
-                check_values(table, row)
+                check_values(table, dict(zip(columns, row)))
             raise
-        record_bulk_creates(session, Code, part)
+        record_bulk_creates(session, Code, part, columns, json_text=("keywords",))
     return ids
 
 
