@@ -207,16 +207,22 @@ def _codes(node: yaml.Node, parent: str | None, parent_origin: str | None, path:
 
 
 def _validate(codes: list[CodeSpec], path: str) -> None:
-    seen: dict[str, CodeSpec] = {}
-    for code in codes:
-        if code.key in seen:
-            raise InputError(path, f"duplicate code id {code.key!r} (first defined on line {seen[code.key].line})", code.line)
-        seen[code.key] = code
-    for code in codes:
-        if code.parent is not None and code.parent not in seen:
-            raise InputError(path, f"code {code.key!r} names unknown parent {code.parent!r}", code.line)
+    seen = {code.key: code for code in codes}
+    if len(seen) < len(codes):  # name the first repeat, with where the id was first defined
+        seen = {}
+        for code in codes:
+            if code.key in seen:
+                raise InputError(path, f"duplicate code id {code.key!r} (first defined on line {seen[code.key].line})", code.line)
+            seen[code.key] = code
+    if not {code.parent for code in codes} <= seen.keys() | {None}:
+        for code in codes:
+            if code.parent is not None and code.parent not in seen:
+                raise InputError(path, f"code {code.key!r} names unknown parent {code.parent!r}", code.line)
     rooted: set[str] = set()  # codes whose ancestors are known to end at the top level
     for code in codes:
+        if code.parent is None or code.parent in rooted:  # most codes: nested under one already seen
+            rooted.add(code.key)
+            continue
         visited = {code.key}
         parent = code.parent
         while parent is not None and parent not in rooted:
@@ -225,9 +231,10 @@ def _validate(codes: list[CodeSpec], path: str) -> None:
             visited.add(parent)
             parent = seen[parent].parent
         rooted |= visited
-    siblings: dict[tuple[str | None, str], CodeSpec] = {}
-    for code in codes:
-        slot = (code.parent, code.name.lower())
-        if slot in siblings:
-            raise InputError(path, f"two codes named {code.name!r} under the same parent", code.line)
-        siblings[slot] = code
+    if len({(code.parent, code.name.lower()) for code in codes}) < len(codes):
+        siblings: set[tuple[str | None, str]] = set()
+        for code in codes:
+            slot = (code.parent, code.name.lower())
+            if slot in siblings:
+                raise InputError(path, f"two codes named {code.name!r} under the same parent", code.line)
+            siblings.add(slot)
