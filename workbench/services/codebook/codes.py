@@ -145,8 +145,8 @@ def apply_codebook(
     for key, new_values in changes.items():
         for column, value in new_values.items():
             setattr(loaded[key], column, value)
-    for key, parent in moves.items():
-        loaded[key].parent = loaded[parent] if parent else None
+    for key, parent in moves.items():  # the column itself, so the move is audited (before/after parent_id)
+        loaded[key].parent_id = loaded[parent].id if parent else None
     session.flush()
     parents = {spec.key: spec.parent for spec in specs}
     ids = add_codes(session, list(new_rows.values()), parents, {key: code[0] for key, code in held.items()})
