@@ -224,7 +224,7 @@ def _validate(codes: list[CodeSpec], path: str) -> None:
             rooted.add(code.key)
             continue
         visited = {code.key}
-        parent = code.parent
+        parent: str | None = code.parent
         while parent is not None and parent not in rooted:
             if parent in visited:
                 raise InputError(path, f"code {code.key!r} is its own ancestor (parent cycle through {parent!r})", code.line)
