@@ -31,6 +31,8 @@ from workbench.store.values import check_values
 AUDITED: dict[type[Base], str] = {Coding: "coding", Code: "code", Theme: "theme", Adjudication: "adjudication"}
 SKIPPED_COLUMNS = {"created_at", "updated_at", "version"}
 Audited = Coding | Code | Theme | Adjudication
+_NONE = type(None)
+_FLAGS = {True: "true", False: "false"}
 
 
 def _plain(value: Any) -> Any:
@@ -177,10 +179,19 @@ def _json_value(value: Any) -> str:
 
 
 def _json_column(values: Sequence[Any]) -> list[str]:
-    """Every value of a column as JSON text: all text or all integers (most columns) in one C-level pass."""
+    """Every value of a column as JSON text, the common kinds of column (text, integers, flags, each with
+    or without nulls) without a function call per value."""
     kinds = set(map(type, values))
     if kinds == {str}:
         return list(map(encode_basestring_ascii, values))
     if kinds == {int}:
         return list(map(int.__repr__, values))
+    if kinds == {_NONE}:
+        return ["null"] * len(values)
+    if kinds == {bool}:
+        return list(map(_FLAGS.__getitem__, values))
+    if kinds == {str, _NONE}:
+        return ["null" if v is None else encode_basestring_ascii(v) for v in values]
+    if kinds == {int, _NONE}:
+        return ["null" if v is None else int.__repr__(v) for v in values]
     return [_json_value(v) for v in values]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
@@ -107,19 +106,22 @@ def apply_codebook(
     added: list[str] = []
     changed_first: list[str] = []  # in the order the report lists them: values changed, then moved
     moved_later: list[str] = []
-    new_rows: dict[str, tuple[object, ...]] = {}  # key → (key, *FILE_COLUMNS values)
+    new_rows: dict[str, tuple[object, ...]] = {}  # key → (key, *FILE_COLUMNS values, keywords as JSON text)
     changes: dict[str, dict[str, object]] = {}  # key → column → new value
     book_id = book.id
     for position, spec in enumerate(specs, start=last):
+        code = held.get(spec.key)
+        if code is None:
+            new_rows[spec.key] = (
+                spec.key, spec.name, spec.origin, spec.definition, spec.when_to_use, spec.when_not_to_use, spec.example,
+                json_strings(spec.keywords), spec.colour or default_colour(position), spec.codable, position, book_id,
+            )
+            added.append(spec.key)
+            continue
         values: tuple[object, ...] = (
             spec.name, spec.origin, spec.definition, spec.when_to_use, spec.when_not_to_use, spec.example,
             list(spec.keywords), spec.colour or default_colour(position), spec.codable, position, book_id,
         )
-        code = held.get(spec.key)
-        if code is None:
-            new_rows[spec.key] = (spec.key, *values)
-            added.append(spec.key)
-            continue
         now = code[2]
         if values == now:
             continue
@@ -173,7 +175,8 @@ def _codes_by_key(session: Session, keys: set[str]) -> dict[str, Code]:
 
 def add_codes(session: Session, rows: list[tuple[object, ...]], parents: dict[str, str | None],
               known: dict[str, int]) -> dict[str, int]:
-    """Many new codes at once (a codebook file): ``rows`` are ``(key, *FILE_COLUMNS values)``; ``parents``
+    """Many new codes at once (a codebook file): ``rows`` are ``(key, *FILE_COLUMNS values)``, the keywords as
+    JSON text (:func:`~workbench.store.bulk.json_strings`); ``parents``
     maps each key to its parent's key. Numbered a tree level at a time (a parent before its children),
     inserted in bulk statements and each audited as :func:`add_code`'s ORM path would be. Returns
     key -> id for all codes."""
@@ -186,28 +189,22 @@ def add_codes(session: Session, rows: list[tuple[object, ...]], parents: dict[st
             raise WorkbenchError(f"the parents of {', '.join(sorted(pending)[:3])} are not in the codebook")
         for key, _ in level:
             del pending[key]
-            ids[key] = 0  # placed; numbered below
+            ids[key] = 0  # placed (a parent before its children); numbered below, in that order
         ordered += level
     if not ordered:
         return ids
     table = Code.__table__
     assert isinstance(table, Table)
     connection = session.connection()
-    keywords = 1 + FILE_COLUMNS.index("keywords")
-    complete = []  # (id, key, parent_id, *FILE_COLUMNS values with the keywords as JSON text)
-    for (key, row), code_id in zip(ordered, reserve_ids(connection, table, len(ordered))):
-        ids[key] = code_id
-        parent = parents.get(key)
-        words = cast("list[str]", row[keywords])
-        complete.append((code_id, key, ids[parent] if parent else None, *row[1:keywords], json_strings(words),
-                         *row[keywords + 1:]))  # a parent is numbered before its children
-    columns = ("id", "key", "parent_id", *FILE_COLUMNS)
+    columns = ("id", "key", "parent_id", *FILE_COLUMNS, "version", "created_at", "updated_at")
     now = bind_value(connection, table, "created_at", utcnow())
+    ids.update(zip((key for key, _ in ordered), reserve_ids(connection, table, len(ordered))))
+    complete = [(ids[key], key, ids[parent] if (parent := parents.get(key)) else None, *row[1:], 1, now, now)
+                for key, row in ordered]
     for start in range(0, len(complete), _BULK):  # in slices, so a large codebook's rows and audit are not all in memory
         part = complete[start:start + _BULK]
         try:  # checked column by column before anything is written
-            insert_rows(connection, table, (*columns, "version", "created_at", "updated_at"),
-                        [(*row, 1, now, now) for row in part], converted=("keywords", "created_at", "updated_at"))
+            insert_rows(connection, table, columns, part, converted=("keywords", "created_at", "updated_at"))
         except ValueRefused:  # name the value a row-by-row check meets first: the first in the file
             for row in part:
                 check_values(table, dict(zip(columns, row)))
