@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.conftest import table_counts
@@ -166,3 +168,27 @@ def test_of_two_refused_values_the_first_in_the_file_is_named(project, tmp_path,
     with pytest.raises(InputError, match=r"book\.yaml: code definition holds a NUL character at position 4"):
         load_codebook(project, path)
     assert table_counts(project) == before
+
+
+@given(st.lists(st.integers(min_value=-1, max_value=30), min_size=1, max_size=30), st.randoms(use_true_random=False))
+def test_new_codes_are_numbered_a_level_at_a_time_in_file_order(parent_picks, rng):
+    """Issue 12: add_codes numbers new codes parents first, level by level, in file order within a level,
+    whether every parent comes before its children in the file (depths in one pass) or not."""
+    from workbench.services.codebook.codes import _parents_first
+
+    keys = [f"c{i}" for i in range(len(parent_picks))]
+    known = {"held"}
+    parents: dict[str, str | None] = {}
+    for i, pick in enumerate(parent_picks):  # a forest: each code's parent is an earlier code, a held one or none
+        parents[keys[i]] = None if pick < 0 or i == 0 else ("held" if pick == 0 else keys[pick % i])
+    order = list(keys)
+    rng.shuffle(order)  # some parents now come after their children
+    for rows in ([(k,) for k in keys], [(k,) for k in order]):
+        got = [key for key, _ in _parents_first(rows, parents, known)]
+        expected, placed, pending = [], set(known), [row[0] for row in rows]
+        while pending:  # the level-by-level rule, spelled out
+            level = [k for k in pending if parents[k] is None or parents[k] in placed]
+            expected += level
+            placed |= set(level)
+            pending = [k for k in pending if k not in placed]
+        assert got == expected

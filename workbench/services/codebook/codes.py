@@ -133,7 +133,7 @@ def apply_codebook(
             changed_first.append(spec.key)
     moves: dict[str, str | None] = {}  # key → its new parent, a code the project holds
     under_new: list[str] = []  # moved under a new code: set once the new code has its id
-    for spec in specs:
+    for spec in specs if held else ():
         code = held.get(spec.key)
         if code is None or key_of.get(code[1]) == spec.parent:
             continue
@@ -161,7 +161,7 @@ def apply_codebook(
     session.flush()
     updated = changed_first + moved_later
     promoted = set(updated)
-    unchanged = [spec.key for spec in specs if spec.key in held and spec.key not in promoted]
+    unchanged = [spec.key for spec in specs if spec.key in held and spec.key not in promoted] if held else []
     return LoadReport(name, added, updated, unchanged)
 
 
@@ -181,16 +181,7 @@ def add_codes(session: Session, rows: list[tuple[object, ...]], parents: dict[st
     inserted in bulk statements and each audited as :func:`add_code`'s ORM path would be. Returns
     key -> id for all codes."""
     ids = dict(known)
-    pending = {str(row[0]): row for row in rows}
-    ordered: list[tuple[str, tuple[object, ...]]] = []
-    while pending:
-        level = [(key, row) for key, row in pending.items() if (parent := parents.get(key)) is None or parent in ids]
-        if not level:
-            raise WorkbenchError(f"the parents of {', '.join(sorted(pending)[:3])} are not in the codebook")
-        for key, _ in level:
-            del pending[key]
-            ids[key] = 0  # placed (a parent before its children); numbered below, in that order
-        ordered += level
+    ordered = _parents_first(rows, parents, ids)
     if not ordered:
         return ids
     table = Code.__table__
@@ -211,6 +202,38 @@ def add_codes(session: Session, rows: list[tuple[object, ...]], parents: dict[st
             raise
         record_bulk_creates(session, Code, part, columns, json_text=("keywords",))
     return ids
+
+
+def _parents_first(rows: list[tuple[object, ...]], parents: dict[str, str | None],
+                   known: Container[str]) -> list[tuple[str, tuple[object, ...]]]:
+    """``(key, row)`` a tree level at a time: first the codes whose parent is ``known`` (or none), then
+    their children, …; in file order within a level. Computed as each code's depth below ``known`` when
+    every parent comes before its children in ``rows`` (nested codes always do), else level by level."""
+    depth: dict[str, int] = {}
+    for row in rows:
+        key = str(row[0])
+        parent = parents.get(key)
+        if parent is None or parent in known:
+            depth[key] = 0
+        elif parent in depth:
+            depth[key] = depth[parent] + 1
+        else:  # a `parent:` named further down the file (or not at all)
+            break
+    else:
+        return sorted(((str(row[0]), row) for row in rows), key=lambda item: depth[item[0]])  # stable
+    placed = set()
+    pending = {str(row[0]): row for row in rows}
+    ordered: list[tuple[str, tuple[object, ...]]] = []
+    while pending:
+        level = [(key, row) for key, row in pending.items()
+                 if (parent := parents.get(key)) is None or parent in known or parent in placed]
+        if not level:
+            raise WorkbenchError(f"the parents of {', '.join(sorted(pending)[:3])} are not in the codebook")
+        for key, _ in level:
+            del pending[key]
+            placed.add(key)
+        ordered += level
+    return ordered
 
 
 def list_codes(session: Session) -> list[CodeInfo]:
