@@ -130,19 +130,8 @@ def record_bulk_creates(
         by_name: dict[str, Sequence[Any]] = {c: [row.get(c) for row in dicts] for c in audited}
     else:
         by_name = dict(zip(columns, zip(*cast("Sequence[tuple[Any, ...]]", rows))))
-    encoded = []
-    for column in audited:
-        values = by_name.get(column)
-        if values is None:
-            encoded.append(["null"] * count)
-        elif column in json_text:
-            encoded.append(["null" if v is None else v for v in values])
-        elif isinstance(table.c[column].type, (Date, DateTime)):
-            encoded.append([_json_value(_plain(v)) for v in values])
-        else:
-            encoded.append(_json_column(values))
-    template = "{" + ", ".join(f"{encode_basestring_ascii(c)}: %s" for c in audited) + "}"
-    after = [template % parts for parts in zip(*encoded)]
+    dated = [c for c in audited if isinstance(table.c[c].type, (Date, DateTime))]
+    after = json_objects({c: by_name.get(c) for c in audited}, count, json_text=json_text, dated=dated)
     coder_id = _actor_id(session)
     connection = session.connection()
     entries = AuditEntry.__table__
@@ -154,6 +143,25 @@ def record_bulk_creates(
     insert_rows(connection, entries, ("at", "coder_id", "action", "entity_kind", "entity_id", "before", "after", "note"),
                 [(at, coder, action, entity_kind, entity_id, None, text, note) for entity_id, text in zip(by_name["id"], after)],
                 converted=("at", "coder_id", "action", "entity_kind", "before", "after", "note"))  # one executemany
+
+
+def json_objects(columns: Mapping[str, Sequence[Any] | None], count: int, *, json_text: Collection[str] = (),
+                 dated: Collection[str] = ()) -> list[str]:
+    """``count`` rows given column by column (``None``: a column all null) as JSON object texts, each
+    exactly what ``json.dumps`` writes for the row's dict, keys in the order of ``columns``. Values of
+    ``json_text`` columns are JSON text already; ``dated`` columns hold dates (written as ISO text)."""
+    encoded = []
+    for column, values in columns.items():
+        if values is None:
+            encoded.append(["null"] * count)
+        elif column in json_text:
+            encoded.append(["null" if v is None else v for v in values])
+        elif column in dated:
+            encoded.append([_json_value(_plain(v)) for v in values])
+        else:
+            encoded.append(_json_column(values))
+    template = "{" + ", ".join(f"{encode_basestring_ascii(c)}: %s" for c in columns) + "}"
+    return [template % parts for parts in zip(*encoded)]
 
 
 def _actor_id(session: Session) -> int | None:
