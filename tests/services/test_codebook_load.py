@@ -1,5 +1,7 @@
 import pytest
-from sqlalchemy import select
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from tests.conftest import table_counts
 from workbench.errors import InputError
@@ -113,8 +115,45 @@ def test_a_reload_that_renames_moves_and_adds(project, tmp_path, monkeypatch, bu
     updates = [(key_of[entity], before, after) for action, entity, before, after, coder in audit if action == "update"]
     assert ("bond.x", {"parent_id": ids["bond"]}, {"parent_id": ids["newtop"]}) in updates
     assert ("task", {"name": "Task", "position": 4}, {"name": "Task renamed", "position": 0}) in updates
+    # a move under a code the project already held is audited too, though nothing else of it changed
+    assert ("bond.presence", {"parent_id": ids["bond"]}, {"parent_id": ids["task"]}) in updates
     second = audit[len(first.added):]
     assert len({entry.coder_id for entry in second}) == 1 and second[0].coder_id is not None  # all under ana
+
+
+def test_every_move_of_a_reload_is_audited_under_its_author(project, tmp_path):
+    """A reload that moves codes (under another existing parent, to the top level, under a new code)
+    writes one update per moved code with its parent before and after, under the acting coder, and
+    raises each moved code's version once."""
+    from workbench.store.models import AuditEntry, Coder
+
+    path = tmp_path / "book.yaml"
+    path.write_text("codebook: B\ncodes:\n  - id: a\n    name: A\n    children:\n      - {id: a.one, name: One}\n"
+                    "      - {id: a.two, name: Two}\n  - id: b\n    name: B\n    children:\n"
+                    "      - {id: b.three, name: Three}\n", encoding="utf-8")
+    load_codebook(project, path)
+    with project.session() as session:
+        ids = dict(session.execute(select(Code.key, Code.id)).all())
+        first = session.scalar(select(func.max(AuditEntry.id)))
+    path.write_text("codebook: B\ncodes:\n  - id: a\n    name: A\n  - id: b\n    name: B\n    children:\n"
+                    "      - {id: a.one, name: One}\n  - {id: a.two, name: Two}\n  - id: c\n    name: C\n    children:\n"
+                    "      - id: b.three\n        name: Three\n        children:\n          - {id: b.three.x, name: X}\n",
+                    encoding="utf-8")
+    project.actor = "ben"
+    report = load_codebook(project, path)
+    assert report.added == ["c", "b.three.x"] and set(report.updated) == {"a.one", "a.two", "b", "b.three"}
+    with project.session() as session:
+        ben = session.scalar(select(Coder.id).where(Coder.name == "ben"))
+        updates = session.execute(select(AuditEntry.entity_id, AuditEntry.before, AuditEntry.after, AuditEntry.coder_id)
+                                  .where(AuditEntry.id > first, AuditEntry.action == "update")).all()
+        versions = dict(session.execute(select(Code.key, Code.version)).all())
+        ids["c"] = session.scalar(select(Code.id).where(Code.key == "c"))
+    parents = {entity: (before["parent_id"], after["parent_id"]) for entity, before, after, _ in updates
+               if "parent_id" in after}
+    assert parents == {ids["a.one"]: (ids["a"], ids["b"]), ids["a.two"]: (ids["a"], None),
+                       ids["b.three"]: (ids["b"], ids["c"])}
+    assert {coder for *_, coder in updates} == {ben}
+    assert versions["a.one"] == versions["a.two"] == 2 and versions["a"] == 1
 
 
 @pytest.mark.parametrize("bulk", [10_000, 1])
@@ -129,3 +168,27 @@ def test_of_two_refused_values_the_first_in_the_file_is_named(project, tmp_path,
     with pytest.raises(InputError, match=r"book\.yaml: code definition holds a NUL character at position 4"):
         load_codebook(project, path)
     assert table_counts(project) == before
+
+
+@given(st.lists(st.integers(min_value=-1, max_value=30), min_size=1, max_size=30), st.randoms(use_true_random=False))
+def test_new_codes_are_numbered_a_level_at_a_time_in_file_order(parent_picks, rng):
+    """Issue 12: add_codes numbers new codes parents first, level by level, in file order within a level,
+    whether every parent comes before its children in the file (depths in one pass) or not."""
+    from workbench.services.codebook.codes import _parents_first
+
+    keys = [f"c{i}" for i in range(len(parent_picks))]
+    known = {"held"}
+    parents: dict[str, str | None] = {}
+    for i, pick in enumerate(parent_picks):  # a forest: each code's parent is an earlier code, a held one or none
+        parents[keys[i]] = None if pick < 0 or i == 0 else ("held" if pick == 0 else keys[pick % i])
+    order = list(keys)
+    rng.shuffle(order)  # some parents now come after their children
+    for rows in ([(k,) for k in keys], [(k,) for k in order]):
+        got = [key for key, _ in _parents_first(rows, parents, known)]
+        expected, placed, pending = [], set(known), [row[0] for row in rows]
+        while pending:  # the level-by-level rule, spelled out
+            level = [k for k in pending if parents[k] is None or parents[k] in placed]
+            expected += level
+            placed |= set(level)
+            pending = [k for k in pending if k not in placed]
+        assert got == expected

@@ -1,5 +1,7 @@
 """The audit trail records who created, changed and deleted codings and codes, with before/after."""
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from workbench.services.codebook.files import load_codebook
@@ -63,3 +65,34 @@ def test_blind_mode_is_stored_per_coder_and_audited(project):
         ("blind", "coder", {"blind": False}, {"blind": True}, "ben"),
         ("unblind", "coder", {"blind": True}, {"blind": False}, "ben"),
     ]
+
+
+
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(), st.text(),
+                   st.lists(st.text(), max_size=3))
+ROWS = st.lists(st.fixed_dictionaries({
+    "id": st.integers(), "a": VALUES, "b": VALUES, "same": st.sampled_from([st.text(), st.integers(), st.booleans()]),
+    "when": st.one_of(st.none(), st.datetimes()), "words": st.lists(st.text(), max_size=3),
+}), min_size=1, max_size=6)
+
+
+@given(ROWS, st.data())
+def test_bulk_audit_json_is_the_text_json_dumps_writes(rows, data):
+    """Issue 12: a bulk-audited row's ``after`` is built column by column, yet is the very text
+    ``json.dumps`` writes for the row's dict (which the ORM path stores): any text (quotes, non-ASCII,
+    lone surrogates), numbers, flags, nulls, lists, dates; a column already JSON text; a column absent."""
+    import json
+
+    from workbench.store.audit import json_objects
+    from workbench.store.bulk import json_strings
+
+    kind = rows[0]["same"]
+    for row in rows:  # a column of one kind throughout (text, integers or flags: the fast paths)
+        row["same"] = data.draw(kind)
+    columns = {name: [row[name] for row in rows] for name in ("id", "a", "b", "same", "when")}
+    got = json_objects({**columns, "words": [json_strings(row["words"]) for row in rows], "gone": None}, len(rows),
+                       json_text=("words",), dated=("when",))
+    expected = [json.dumps({**{name: row[name] for name in ("id", "a", "b", "same")},
+                            "when": row["when"] and row["when"].isoformat(), "words": row["words"], "gone": None})
+                for row in rows]
+    assert got == expected

@@ -14,18 +14,25 @@ in the same form.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from json.encoder import encode_basestring_ascii
+from typing import Any, cast
 
-from sqlalchemy import Date, DateTime, inspect, select
+from sqlalchemy import Date, DateTime, Table, inspect, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.vocabulary import AuditAction
+from workbench.store.bulk import bind_value, insert_rows
 from workbench.store.models import Adjudication, AuditEntry, Base, Code, Coder, Coding, Theme, utcnow
+from workbench.store.values import check_values
 
 AUDITED: dict[type[Base], str] = {Coding: "coding", Code: "code", Theme: "theme", Adjudication: "adjudication"}
 SKIPPED_COLUMNS = {"created_at", "updated_at", "version"}
 Audited = Coding | Code | Theme | Adjudication
+_NONE = type(None)
+_FLAGS = {True: "true", False: "false"}
 
 
 def _plain(value: Any) -> Any:
@@ -101,32 +108,98 @@ def fill_created_ids(session: Session, _context: object) -> None:
             entry.after = {**entry.after, "id": target.id}
 
 
-def record_bulk_creates(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+def record_bulk_creates(
+    session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]] | Sequence[tuple[Any, ...]],
+    columns: Sequence[str] | None = None, *, json_text: Collection[str] = (),
+) -> None:
     """Audit rows inserted in bulk (which the ``before_flush`` listener never sees) as it would:
-    one ``create`` entry per row, after = its columns with its id, under the session's actor and note."""
+    one ``create`` entry per row, after = its columns with its id, under the session's actor and note.
+
+    ``rows`` are dicts, or tuples in the order of ``columns``; ``json_text`` names columns whose values
+    are already JSON text (as stored). Each entry's ``after`` is the JSON text ``json.dumps`` would
+    make of the row's columns, built column by column (each value encoded once, no dict per row)."""
     if not rows:
         return
     kind = AUDITED[model]
     table = model.__table__
-    columns = [c.key for c in table.columns if c.key not in SKIPPED_COLUMNS]
-    dated = [c for c in columns if isinstance(table.c[c].type, (Date, DateTime))]
-    actor = session.info.get("actor")
-    coder_id = None
-    if actor:  # named even when the actor has not coded before, as record_changes does
-        coder = session.scalar(select(Coder).where(Coder.name == actor))
-        if coder is None:
-            coder = Coder(name=actor)
-            session.add(coder)
-            session.flush()
-        coder_id = coder.id
-    note, at = session.info.get("audit_note"), utcnow()
-    entries = [
-        {"at": at, "coder_id": coder_id, "action": "create", "entity_kind": kind, "entity_id": row["id"],
-         "before": None, "after": {c: row.get(c) for c in columns}, "note": note}
-        for row in rows
-    ]
-    for entry in entries if dated else ():
-        entry["after"].update({c: _plain(entry["after"][c]) for c in dated})
-    from workbench.store.bulk import insert_values
+    assert isinstance(table, Table)
+    audited = [c.key for c in table.columns if c.key not in SKIPPED_COLUMNS]
+    count = len(rows)
+    if columns is None:
+        dicts = cast("Sequence[Mapping[str, Any]]", rows)
+        by_name: dict[str, Sequence[Any]] = {c: [row.get(c) for row in dicts] for c in audited}
+    else:
+        by_name = dict(zip(columns, zip(*cast("Sequence[tuple[Any, ...]]", rows))))
+    dated = [c for c in audited if isinstance(table.c[c].type, (Date, DateTime))]
+    after = json_objects({c: by_name.get(c) for c in audited}, count, json_text=json_text, dated=dated)
+    coder_id = _actor_id(session)
+    connection = session.connection()
+    entries = AuditEntry.__table__
+    assert isinstance(entries, Table)
+    constants = {"at": utcnow(), "coder_id": coder_id, "action": AuditAction.CREATE.value, "entity_kind": kind,
+                 "note": session.info.get("audit_note")}
+    check_values(entries, constants)  # the same for every entry: checked and converted once
+    at, coder, action, entity_kind, note = (bind_value(connection, entries, c, v) for c, v in constants.items())
+    insert_rows(connection, entries, ("at", "coder_id", "action", "entity_kind", "entity_id", "before", "after", "note"),
+                [(at, coder, action, entity_kind, entity_id, None, text, note) for entity_id, text in zip(by_name["id"], after)],
+                converted=("at", "coder_id", "action", "entity_kind", "before", "after", "note"))  # one executemany
 
-    insert_values(session.connection(), AuditEntry.__table__, entries)  # one executemany
+
+def json_objects(columns: Mapping[str, Sequence[Any] | None], count: int, *, json_text: Collection[str] = (),
+                 dated: Collection[str] = ()) -> list[str]:
+    """``count`` rows given column by column (``None``: a column all null) as JSON object texts, each
+    exactly what ``json.dumps`` writes for the row's dict, keys in the order of ``columns``. Values of
+    ``json_text`` columns are JSON text already; ``dated`` columns hold dates (written as ISO text)."""
+    encoded = []
+    for column, values in columns.items():
+        if values is None:
+            encoded.append(["null"] * count)
+        elif column in json_text:
+            encoded.append(["null" if v is None else v for v in values])
+        elif column in dated:
+            encoded.append([_json_value(_plain(v)) for v in values])
+        else:
+            encoded.append(_json_column(values))
+    template = "{" + ", ".join(f"{encode_basestring_ascii(c)}: %s" for c in columns) + "}"
+    return [template % parts for parts in zip(*encoded)]
+
+
+def _actor_id(session: Session) -> int | None:
+    """The id of the session's actor, named even when it has not coded before (as record_changes does)."""
+    actor = session.info.get("actor")
+    if not actor:
+        return None
+    coder = session.scalar(select(Coder).where(Coder.name == actor))
+    if coder is None:
+        coder = Coder(name=actor)
+        session.add(coder)
+        session.flush()
+    return coder.id
+
+
+def _json_value(value: Any) -> str:
+    """``value`` as ``json.dumps`` writes it inside an object."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    return json.dumps(value)
+
+
+def _json_column(values: Sequence[Any]) -> list[str]:
+    """Every value of a column as JSON text, the common kinds of column (text, integers, flags, each with
+    or without nulls) without a function call per value."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return list(map(encode_basestring_ascii, values))
+    if kinds == {int}:
+        return list(map(int.__repr__, values))
+    if kinds == {_NONE}:
+        return ["null"] * len(values)
+    if kinds == {bool}:
+        return list(map(_FLAGS.__getitem__, values))
+    if kinds == {str, _NONE}:
+        return ["null" if v is None else encode_basestring_ascii(v) for v in values]
+    if kinds == {int, _NONE}:
+        return ["null" if v is None else int.__repr__(v) for v in values]
+    return [_json_value(v) for v in values]

@@ -12,7 +12,8 @@ ORM would store it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -34,7 +35,8 @@ def insert_rows(
     """
     if not rows:
         return
-    check_rows(table, [c for c in columns if c not in converted], rows, positions=[i for i, c in enumerate(columns) if c not in converted])
+    checked = [(i, c) for i, c in enumerate(columns) if c not in converted]
+    check_rows(table, [c for _, c in checked], rows, positions=[i for i, _ in checked])
     dialect = connection.dialect
     marker = _MARKERS.get(dialect.paramstyle)
     if marker is None:  # numeric/named styles: let SQLAlchemy do it
@@ -48,27 +50,27 @@ def insert_rows(
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(marker for _ in columns)})"
     )
-    connection.exec_driver_sql(sql, list(rows))
+    connection.exec_driver_sql(sql, rows if isinstance(rows, list) else list(rows))
 
 
 def _processed(rows: Sequence[tuple[Any, ...]], processors: Sequence[Callable[[Any], Any] | None]) -> list[tuple[Any, ...]]:
-    """Rows with each value converted by its column's processor (a value repeated row after row, such as
-    one timestamp for a whole batch, is converted once)."""
-    last: list[tuple[object, object]] = [(None, None)] * len(processors)
-    active = [(i, p) for i, p in enumerate(processors) if p is not None]
+    """Rows with each value converted by its column's processor, column by column (a value repeated row
+    after row, such as one timestamp for a whole batch, is converted once)."""
+    columns: list[Sequence[Any]] = list(zip(*rows))
+    for index, process in enumerate(processors):
+        if process is not None:
+            columns[index] = _converted(columns[index], process)
+    return list(zip(*columns))
+
+
+def _converted(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
     out = []
-    for row in rows:
-        values = list(row)
-        for i, process in active:
-            value = values[i]
-            if value is None:
-                continue
-            seen, converted = last[i]
-            if value is not seen:
-                converted = process(value)
-                last[i] = (value, converted)
-            values[i] = converted
-        out.append(tuple(values))
+    seen: object = None
+    converted: object = None
+    for value in values:
+        if value is not None and value is not seen:
+            seen, converted = value, process(value)
+        out.append(None if value is None else converted)
     return out
 
 
@@ -97,6 +99,11 @@ def bind_value(connection: Connection, table: Table, column: str, value: object)
     """``value`` in the form the driver takes for ``table.column`` (for a value repeated in many bulk rows)."""
     processor = table.c[column].type._cached_bind_processor(connection.dialect)
     return processor(value) if processor is not None and value is not None else value
+
+
+def json_strings(values: Iterable[str]) -> str:
+    """A list of text as JSON, exactly as ``json.dumps`` writes it (the form a JSON column stores)."""
+    return "[" + ", ".join(map(encode_basestring_ascii, values)) + "]"
 
 
 def insert_values(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

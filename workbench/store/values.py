@@ -17,6 +17,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_not
+from typing import cast
 
 from sqlalchemy import BigInteger, Integer, SmallInteger, String, Table
 from sqlalchemy.orm import Session
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Session
 from workbench.errors import InputError, WorkbenchError
 
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+_NONE = type(None)
 _RANGES = ((SmallInteger, 15), (BigInteger, 63), (Integer, 31))  # most specific first: both subclass Integer
 
 
@@ -89,22 +93,32 @@ def check_values(table: Table, values: Mapping[str, object]) -> None:
 
 
 def check_rows(table: Table, columns: Sequence[str], rows: Sequence[tuple], positions: Sequence[int] | None = None) -> None:
-    """Check bulk rows column by column: one range, length and character check per column, then
-    value by value only where that finds something. ``positions`` are the columns' places in the rows."""
+    """Check bulk rows column by column: one range, length and character check per column (C-level passes
+    over the column), then value by value only where that finds something. ``positions`` are the
+    columns' places in the rows."""
     by_name = {column: (kind, limit) for column, kind, limit in _checks(table)}
-    for index, column in zip(positions if positions is not None else range(len(columns)), columns):
-        if column not in by_name:
-            continue
+    wanted = [(index, column) for index, column in zip(positions if positions is not None else range(len(columns)), columns)
+              if column in by_name]
+    if not wanted or not rows:
+        return
+    transposed = list(zip(*rows))
+    for index, column in wanted:
         kind, limit = by_name[column]
-        values = [row[index] for row in rows if row[index] is not None]
-        if not values:
+        values: Sequence[object] = transposed[index]
+        kinds = set(map(type, values))
+        if _NONE in kinds:
+            kinds.discard(_NONE)
+            values = list(compress(values, map(is_not, values, repeat(None))))
+        if not kinds:
             continue
         if kind == "int":
             assert limit is not None
-            if all(isinstance(v, int) for v in values) and -(2**limit) <= min(values) and max(values) < 2**limit:
+            if kinds <= {int, bool} and -(2**limit) <= min(cast("Sequence[int]", values)) \
+                    and max(cast("Sequence[int]", values)) < 2**limit:
                 continue
-        elif all(isinstance(v, str) for v in values):
-            if (limit is None or max(map(len, values)) <= limit) and not _BAD_TEXT.search("\n".join(values)):
+        elif kinds == {str}:
+            texts = cast("Sequence[str]", values)
+            if (limit is None or max(map(len, texts)) <= limit) and not _BAD_TEXT.search("\n".join(texts)):
                 continue
         for value in values:
             _check(table, column, kind, limit, value)

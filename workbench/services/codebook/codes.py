@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import Table, func, or_, select
@@ -22,7 +21,7 @@ from workbench.domain.vocabulary import CodeOrigin
 from workbench.domain.yaml_nodes import paused_gc, read_yaml_text
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.audit import record_bulk_creates
-from workbench.store.bulk import bind_value, insert_rows, reserve_ids
+from workbench.store.bulk import bind_value, insert_rows, json_strings, reserve_ids
 from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding, utcnow
 from workbench.store.values import ValueRefused, check_values, from_file
@@ -107,19 +106,22 @@ def apply_codebook(
     added: list[str] = []
     changed_first: list[str] = []  # in the order the report lists them: values changed, then moved
     moved_later: list[str] = []
-    new_rows: dict[str, dict[str, object]] = {}
+    new_rows: dict[str, tuple[object, ...]] = {}  # key → (key, *FILE_COLUMNS values, keywords as JSON text)
     changes: dict[str, dict[str, object]] = {}  # key → column → new value
     book_id = book.id
     for position, spec in enumerate(specs, start=last):
+        code = held.get(spec.key)
+        if code is None:
+            new_rows[spec.key] = (
+                spec.key, spec.name, spec.origin, spec.definition, spec.when_to_use, spec.when_not_to_use, spec.example,
+                json_strings(spec.keywords), spec.colour or default_colour(position), spec.codable, position, book_id,
+            )
+            added.append(spec.key)
+            continue
         values: tuple[object, ...] = (
             spec.name, spec.origin, spec.definition, spec.when_to_use, spec.when_not_to_use, spec.example,
             list(spec.keywords), spec.colour or default_colour(position), spec.codable, position, book_id,
         )
-        code = held.get(spec.key)
-        if code is None:
-            new_rows[spec.key] = dict(zip(FILE_COLUMNS, values), key=spec.key)
-            added.append(spec.key)
-            continue
         now = code[2]
         if values == now:
             continue
@@ -131,7 +133,7 @@ def apply_codebook(
             changed_first.append(spec.key)
     moves: dict[str, str | None] = {}  # key → its new parent, a code the project holds
     under_new: list[str] = []  # moved under a new code: set once the new code has its id
-    for spec in specs:
+    for spec in specs if held else ():
         code = held.get(spec.key)
         if code is None or key_of.get(code[1]) == spec.parent:
             continue
@@ -145,8 +147,8 @@ def apply_codebook(
     for key, new_values in changes.items():
         for column, value in new_values.items():
             setattr(loaded[key], column, value)
-    for key, parent in moves.items():
-        loaded[key].parent = loaded[parent] if parent else None
+    for key, parent in moves.items():  # the column itself, so the move is audited (before/after parent_id)
+        loaded[key].parent_id = loaded[parent].id if parent else None
     session.flush()
     parents = {spec.key: spec.parent for spec in specs}
     ids = add_codes(session, list(new_rows.values()), parents, {key: code[0] for key, code in held.items()})
@@ -159,7 +161,7 @@ def apply_codebook(
     session.flush()
     updated = changed_first + moved_later
     promoted = set(updated)
-    unchanged = [spec.key for spec in specs if spec.key in held and spec.key not in promoted]
+    unchanged = [spec.key for spec in specs if spec.key in held and spec.key not in promoted] if held else []
     return LoadReport(name, added, updated, unchanged)
 
 
@@ -171,47 +173,67 @@ def _codes_by_key(session: Session, keys: set[str]) -> dict[str, Code]:
     return codes
 
 
-def add_codes(session: Session, rows: list[dict[str, object]], parents: dict[str, str | None],
+def add_codes(session: Session, rows: list[tuple[object, ...]], parents: dict[str, str | None],
               known: dict[str, int]) -> dict[str, int]:
-    """Many new codes at once (a codebook file): ``rows`` carry every column but ``parent_id``; ``parents``
+    """Many new codes at once (a codebook file): ``rows`` are ``(key, *FILE_COLUMNS values)``, the keywords as
+    JSON text (:func:`~workbench.store.bulk.json_strings`); ``parents``
     maps each key to its parent's key. Numbered a tree level at a time (a parent before its children),
     inserted in bulk statements and each audited as :func:`add_code`'s ORM path would be. Returns
     key -> id for all codes."""
     ids = dict(known)
-    pending = {str(row["key"]): row for row in rows}
-    ordered: list[tuple[str, dict[str, object]]] = []
-    while pending:
-        level = [(key, row) for key, row in pending.items() if (parent := parents.get(key)) is None or parent in ids]
-        if not level:
-            raise WorkbenchError(f"the parents of {', '.join(sorted(pending)[:3])} are not in the codebook")
-        for key, _ in level:
-            del pending[key]
-            ids[key] = 0  # placed; numbered below
-        ordered += level
+    ordered = _parents_first(rows, parents, ids)
     if not ordered:
         return ids
     table = Code.__table__
     assert isinstance(table, Table)
     connection = session.connection()
-    for (key, row), code_id in zip(ordered, reserve_ids(connection, table, len(ordered))):
-        row["id"] = ids[key] = code_id
-        parent = parents.get(key)
-        row["parent_id"] = ids[parent] if parent else None  # a parent is numbered before its children
-    rows = [row for _, row in ordered]
-    columns = ("id", "key", "parent_id", *FILE_COLUMNS)
-    values = itemgetter(*columns)
+    columns = ("id", "key", "parent_id", *FILE_COLUMNS, "version", "created_at", "updated_at")
     now = bind_value(connection, table, "created_at", utcnow())
-    for start in range(0, len(rows), _BULK):  # in slices, so a large codebook's rows and audit are not all in memory
-        part = rows[start:start + _BULK]
+    ids.update(zip((key for key, _ in ordered), reserve_ids(connection, table, len(ordered))))
+    complete = [(ids[key], key, ids[parent] if (parent := parents.get(key)) else None, *row[1:], 1, now, now)
+                for key, row in ordered]
+    for start in range(0, len(complete), _BULK):  # in slices, so a large codebook's rows and audit are not all in memory
+        part = complete[start:start + _BULK]
         try:  # checked column by column before anything is written
-            insert_rows(connection, table, (*columns, "version", "created_at", "updated_at"),
-                        [(*values(row), 1, now, now) for row in part], converted=("created_at", "updated_at"))
+            insert_rows(connection, table, columns, part, converted=("keywords", "created_at", "updated_at"))
         except ValueRefused:  # name the value a row-by-row check meets first: the first in the file
             for row in part:
-                check_values(table, row)
+                check_values(table, dict(zip(columns, row)))
             raise
-        record_bulk_creates(session, Code, part)
+        record_bulk_creates(session, Code, part, columns, json_text=("keywords",))
     return ids
+
+
+def _parents_first(rows: list[tuple[object, ...]], parents: dict[str, str | None],
+                   known: Container[str]) -> list[tuple[str, tuple[object, ...]]]:
+    """``(key, row)`` a tree level at a time: first the codes whose parent is ``known`` (or none), then
+    their children, …; in file order within a level. Computed as each code's depth below ``known`` when
+    every parent comes before its children in ``rows`` (nested codes always do), else level by level."""
+    depth: dict[str, int] = {}
+    for row in rows:
+        key = str(row[0])
+        parent = parents.get(key)
+        if parent is None or parent in known:
+            depth[key] = 0
+        elif parent in depth:
+            depth[key] = depth[parent] + 1
+        else:  # a `parent:` named further down the file (or not at all)
+            break
+    else:
+        return sorted(((str(row[0]), row) for row in rows), key=lambda item: depth[item[0]])  # stable
+    placed = set()
+    pending = {str(row[0]): row for row in rows}
+    ordered: list[tuple[str, tuple[object, ...]]] = []
+    while pending:
+        level = [(key, row) for key, row in pending.items()
+                 if (parent := parents.get(key)) is None or parent in known or parent in placed]
+        if not level:
+            raise WorkbenchError(f"the parents of {', '.join(sorted(pending)[:3])} are not in the codebook")
+        for key, _ in level:
+            del pending[key]
+            placed.add(key)
+        ordered += level
+    return ordered
 
 
 def list_codes(session: Session) -> list[CodeInfo]:
