@@ -41,29 +41,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.harness import run
 from tests.conftest import writes_sent
-from workbench.cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "agreement"
 
 
 @pytest.fixture
-def db(db_location, tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WORKBENCH_CODER", "lead")
-    monkeypatch.delenv("WORKBENCH_DB", raising=False)
-    path = db_location
-    assert main(["--db", path, "codebook", "load", str(DATA / "codebook.yaml")]) == 0
-    assert main(["--db", path, "import", str(DATA / "s1.txt"), str(DATA / "s2.txt")]) == 0
-    assert main(["--db", path, "codings", "import", str(DATA / "codings.csv")]) == 0
-    capsys.readouterr()
-    return path
+def db(agreement_db: str) -> str:
+    return agreement_db
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_agreement_json_matches_the_hand_computation(db, capsys):

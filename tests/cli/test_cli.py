@@ -8,13 +8,7 @@ import sys
 
 import pytest
 
-from workbench.cli import main
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.harness import run
 
 
 def test_full_cli_flow(db, capsys, interview_file, codebook_file, tmp_path):

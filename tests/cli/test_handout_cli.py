@@ -3,23 +3,15 @@
 
 from __future__ import annotations
 
-import gc
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.cli.harness import run
 from tests.cli.test_bad_input import fingerprint
 from tests.conftest import CODEBOOK_YAML, INTERVIEW_TXT
-from workbench.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    gc.collect()  # in-process commands leave their engines to the collector: closing them checkpoints the WAL
-    return code, out, err
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from workbench.cli import main
+from tests.cli.harness import run
 
 DANISH = (
     "Intervieweren: Hvordan har modulerne været?\n"
@@ -27,10 +27,6 @@ def db(tmp_path, monkeypatch):  # SQLite: these tests look at the file (none mad
     return str(tmp_path / "p.db")
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_project_language_is_the_default_and_a_source_can_have_its_own(db, capsys, tmp_path):

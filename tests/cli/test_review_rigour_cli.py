@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.cli.harness import run
 from workbench.cli import main
 from workbench.store.engine import Project
 from workbench.store.models import AuditEntry, Coder
@@ -17,22 +18,10 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "agreement"
 
 
 @pytest.fixture
-def db(db_location, tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WORKBENCH_CODER", "lead")
-    monkeypatch.delenv("WORKBENCH_DB", raising=False)
-    path = db_location
-    assert main(["--db", path, "codebook", "load", str(DATA / "codebook.yaml")]) == 0
-    assert main(["--db", path, "import", str(DATA / "s1.txt"), str(DATA / "s2.txt")]) == 0
-    assert main(["--db", path, "codings", "import", str(DATA / "codings.csv")]) == 0
-    capsys.readouterr()
-    return path
+def db(agreement_db: str) -> str:
+    return agreement_db
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def audit(db: str) -> list[tuple[str | None, str, str]]:
