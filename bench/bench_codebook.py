@@ -85,8 +85,8 @@ def main() -> None:
         report("workbench codebook load (fresh process, new project)", fresh)
         report("... the same codebook again (all unchanged)", again)
 
+        from workbench.collector import paused_gc
         from workbench.domain.codebook import parse_codebook
-        from workbench.domain.yaml_nodes import paused_gc
         from workbench.services.codebook.files import load_codebook
         from workbench.store.engine import Project
 

@@ -7,11 +7,8 @@ and :mod:`workbench.services.agreement.review`.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +22,7 @@ from workbench.cli.common import (
     refuse_if_blind,
     warn,
 )
+from workbench.collector import paused_gc
 from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import WorkbenchError
 
@@ -103,21 +101,8 @@ def _report(args: argparse.Namespace) -> AgreementReport:
     return dataclasses.replace(report, notes=(*report.notes, *(f"not finished: {line}" for line in unfinished)))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile: a report is 100,000s of small objects (cells, unmatched codings,
-    their JSON) without cycles, which the collector would otherwise walk again and again (0.2 s of CPU)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def cmd_agreement(args: argparse.Namespace) -> int:
-    with _collector_paused():
+    with paused_gc():
         report = _report(args)
         if args.json:
             print_json(report.as_json(), compact=True)
@@ -130,7 +115,7 @@ def cmd_export_agreement(args: argparse.Namespace) -> int:
     from workbench.services.export.agreement import check_format, export_agreement, source_texts
 
     check_format(args.file)
-    with _collector_paused():
+    with paused_gc():
         report = _report(args)
     texts = style = None
     if args.file.suffix.lower() == ".docx":

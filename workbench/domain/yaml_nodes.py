@@ -25,10 +25,7 @@ the careful composer's.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -38,6 +35,7 @@ import yaml.resolver
 from yaml.events import AliasEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from workbench.collector import paused_gc
 from workbench.errors import InputError
 
 MAX_DEPTH = 100
@@ -57,19 +55,6 @@ class _Refused(Exception):
 
 class _Careful(Exception):
     """The fast composer cannot vouch for this document: compose it again with the careful one."""
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile: a large file is a million nodes that all stay alive while
-    it is read, and each collection would walk them all again (several seconds on a 100,000-code codebook)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 try:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
 
+from workbench.collector import paused_gc
 from workbench.domain.codebook import (
     MAX_KEY,
     CodeSpec,
@@ -18,7 +19,7 @@ from workbench.domain.codebook import (
     slugify,
 )
 from workbench.domain.vocabulary import CodeOrigin
-from workbench.domain.yaml_nodes import paused_gc, read_yaml_text
+from workbench.domain.yaml_nodes import read_yaml_text
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.audit import record_bulk_creates
 from workbench.store.bulk import bind_value, insert_rows, json_strings, reserve_ids
