@@ -192,10 +192,12 @@ def _page_rows(session: Session, retrieval: Retrieval, offset: int, limit: int) 
     first, last = offset, offset + limit
     partial: list[tuple[SourceSlice, int, int]] = []  # (source, from, to) inside the source
     whole: list[SourceSlice] = []
+    order: list[int] = []  # the sources the page touches, in the retrieval's order
     begin = 0
     for source in retrieval.sources:
         end = begin + source.count
         if end > first and begin < last:
+            order.append(source.id)
             inner = (max(first, begin) - begin, min(last, end) - begin)
             if inner == (0, source.count):
                 whole.append(source)
@@ -210,8 +212,6 @@ def _page_rows(session: Session, retrieval: Retrieval, offset: int, limit: int) 
         query = _rows(retrieval).where(Coding.source_id.in_([s.id for s in whole])).order_by(Coding.source_id, *_IN_SOURCE_ORDER)
         for row in session.execute(query):
             by_source.setdefault(row[1], []).append(row)
-    order = [source.id for source, _, _ in partial[:1]] + [s.id for s in whole] + [source.id for source, _, _ in partial[1:]]
-    order.sort(key={s.id: i for i, s in enumerate(retrieval.sources)}.__getitem__)
     return [row for source_id in order for row in by_source.get(source_id, [])]
 
 
