@@ -179,7 +179,9 @@ def _drawn_totals(draw_key: tuple[int, int, int | None], drawn: np.ndarray, tota
     return found
 
 
-@functools.lru_cache(maxsize=4)
+# Two kept: a report needs one (every code shares it); each is blocks x resamples bytes (40 MB for 200,000
+# sentence blocks), and the TUI process lives long after its Review screen computed one.
+@functools.lru_cache(maxsize=2)
 def _draws(count: int, resamples: int, seed: int | None) -> np.ndarray:
     """(count, resamples): how often each block is drawn in each resample (small counts: uint8 mostly).
 
