@@ -11,6 +11,9 @@ One home for the rules every YAML file meets before anything is built from it:
 * **text** may not hold a lone surrogate (``"\\ud800"``), which no file can
   store and no database can take.
 
+Scalars are text: a node without a tag of its own is tagged ``str``, ``seq`` or
+``map`` (no implicit booleans, numbers or nulls; each format checks its text).
+
 Every refusal is an :class:`~workbench.errors.InputError` naming ``file:line``.
 
 Two composers keep these rules. LibYAML's own (C) composer takes a file that
@@ -47,6 +50,17 @@ _SURROGATE_MESSAGE = "text holds an invalid \\ud800-\\udfff escape (half of a su
 _AMPERSAND = re.compile(r"&(?=[^ \t\r\n])")
 
 
+_PLAIN_TAGS = {ScalarNode: "tag:yaml.org,2002:str", SequenceNode: "tag:yaml.org,2002:seq",
+               MappingNode: "tag:yaml.org,2002:map"}
+
+
+def _plain_tag(kind: type, value: object, implicit: object) -> str:
+    """The tag of a node that names none (both composers' ``resolve``). Our formats read every scalar as
+    text ("yes", "1.0" and "~" are the texts they say, checked as such), so implicit tags ("true" a bool,
+    "1" an int) are not resolved: a million regular-expression matches saved on a large codebook."""
+    return _PLAIN_TAGS[kind]
+
+
 class _Refused(Exception):
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
@@ -76,17 +90,14 @@ if CParser is not None:
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
-    class _FastLoader(CParser, yaml.resolver.Resolver):
+    class _FastLoader(CParser):
         """LibYAML's composer, which calls ``descend_resolver`` before and ``ascend_resolver`` after every
         node but an alias: the depth is counted there (a stack of the open nodes), and a node deeper than
-        :data:`MAX_DEPTH` hands the document to the careful composer. ``resolve`` gives PyYAML's tags.
-        All three are closures over local names, called a million times on a large codebook."""
+        :data:`MAX_DEPTH` hands the document to the careful composer; ``resolve`` is :func:`_plain_tag`.
+        These hooks are called a million times on a large codebook: closures over local names."""
 
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
-            yaml.resolver.Resolver.__init__(self)
-            if self.yaml_path_resolvers:  # pragma: no cover - nobody adds path resolvers to PyYAML's Resolver
-                raise _Careful
             open_nodes: list[object] = []
             push = open_nodes.append
 
@@ -95,24 +106,9 @@ if CParser is not None:
                 if len(open_nodes) > MAX_DEPTH:
                     raise _Careful
 
-            implicit = self.yaml_implicit_resolvers
-            anywhere = tuple(implicit.get(None, []))
-            by_first = {first: tuple(resolvers) + anywhere for first, resolvers in implicit.items()}
-            scalar_tag, sequence_tag, mapping_tag = self.DEFAULT_SCALAR_TAG, self.DEFAULT_SEQUENCE_TAG, self.DEFAULT_MAPPING_TAG
-
-            def resolve(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-                """:meth:`yaml.resolver.BaseResolver.resolve` without path resolvers (refused above)."""
-                if kind is ScalarNode:
-                    if implicit[0]:
-                        for tag, regexp in by_first.get(value[:1], anywhere):
-                            if regexp.match(value):
-                                return str(tag)
-                    return str(scalar_tag)
-                return str(sequence_tag if kind is SequenceNode else mapping_tag)
-
+            self.resolve = _plain_tag
             self.descend_resolver = descend_resolver
             self.ascend_resolver = open_nodes.pop
-            self.resolve = resolve
 
     _fast_loader = _FastLoader
 
@@ -122,6 +118,9 @@ else:  # pragma: no cover - PyYAML built without LibYAML
 
 class _BoundedLoader(_SafeBase):
     """The careful composer: PyYAML's, counting depth and alias expansion as it goes."""
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return _plain_tag(kind, value, implicit)
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
