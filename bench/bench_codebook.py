@@ -86,7 +86,7 @@ def main() -> None:
         report("... the same codebook again (all unchanged)", again)
 
         from workbench.collector import paused_gc
-        from workbench.domain.codebook import parse_codebook
+        from workbench.domain.codebook_yaml import parse_codebook
         from workbench.services.codebook.files import load_codebook
         from workbench.store.engine import Project
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from workbench.domain.codebook import parse_codebook
+from workbench.domain.codebook_yaml import parse_codebook
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.importing.batch import import_paths
 from workbench.services.importing.readers import read_transcript
@@ -42,7 +42,7 @@ def test_random_yaml_never_crashes_the_codebook_loader(text):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.text(alphabet="ab,1-9\"x ", max_size=8), max_size=7), max_size=6))
 def test_random_csv_never_crashes_the_codings_import(project, tmp_path, rows):
-    from workbench.services.coding.codings import import_codings_csv
+    from workbench.services.coding.codings_csv import import_codings_csv
 
     path = tmp_path / "c.csv"
     path.write_text("source,code,start,end,coder,memo\n" + "\n".join(",".join(r) for r in rows), encoding="utf-8")

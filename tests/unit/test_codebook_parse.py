@@ -1,6 +1,7 @@
 import pytest
 
-from workbench.domain.codebook import parse_codebook, slugify
+from workbench.domain.codebook import slugify
+from workbench.domain.codebook_yaml import parse_codebook
 from workbench.errors import InputError
 
 

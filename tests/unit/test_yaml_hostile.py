@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.cli import main
-from workbench.domain.codebook import parse_codebook
+from workbench.domain.codebook_yaml import parse_codebook
 from workbench.domain.theme_map import parse_theme_map
 from workbench.errors import InputError
 

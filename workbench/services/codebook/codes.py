@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
 
-from workbench.collector import paused_gc
-from workbench.domain.codebook import (
-    MAX_KEY,
-    CodeSpec,
-    default_colour,
-    new_code_key,
-    parse_codebook,
-    slugify,
-)
+from workbench.domain.codebook import MAX_KEY, CodeSpec, default_colour, new_code_key, slugify
 from workbench.domain.vocabulary import CodeOrigin
-from workbench.domain.yaml_nodes import read_yaml_text
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.store.audit import record_bulk_creates
 from workbench.store.bulk import bind_value, insert_rows, json_strings, reserve_ids
-from workbench.store.engine import Project
 from workbench.store.models import Code, Codebook, Coding, utcnow
-from workbench.store.values import ValueRefused, check_values, from_file
+from workbench.store.values import ValueRefused, check_values
 
 INDUCTIVE_ROOT = "inductive"
 
@@ -64,17 +53,6 @@ FILE_COLUMNS = ("name", "origin", "definition", "when_to_use", "when_not_to_use"
 _POSITION = FILE_COLUMNS.index("position")
 _CHUNK = 500  # keys per IN (...) list
 _BULK = 10_000  # new codes per bulk insert
-
-
-def load_yaml_codebook(project: Project, path: Path) -> LoadReport:
-    """Merge a YAML codebook (one transaction); :func:`workbench.services.codebook.files.load_codebook`
-    takes any codebook file."""
-    text = read_yaml_text(path, "codebook")
-    with paused_gc():  # a large codebook is millions of live objects until it is stored
-        spec = parse_codebook(text, str(path))
-        del text
-        with from_file(path), project.session() as session:
-            return apply_codebook(session, spec.name, spec.description, spec.codes, str(path))
 
 
 def apply_codebook(

@@ -39,14 +39,13 @@ from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.domain.codebook import COLOUR, normalise_colour
+from workbench.domain.codebook import COLOUR, TEXT_FIELDS, normalise_colour
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.codebook.codes import CodeInfo, add_code, list_codes, require_code
 from workbench.services.project.coders import get_or_create_coder
 from workbench.store.engine import Project
 from workbench.store.models import CODE_ORIGINS, Code, Coder, Coding, Memo
 
-TEXT_FIELDS = ("definition", "when_to_use", "when_not_to_use", "example")
 MAX_NAME = 255
 
 
