@@ -105,7 +105,7 @@ def main() -> None:
         seconds, cpu, peak, line = fresh_process(db, csv)
         print(f"fresh process, all duplicates: {seconds:6.1f} s wall  {cpu:6.1f} s CPU  peak RSS {peak:5.0f} MB  ({line})")
 
-        from workbench.services.coding.codings import import_codings_csv
+        from workbench.services.coding.codings_csv import import_codings_csv
         from workbench.store.engine import Project
 
         project = Project.open(str(pristine))

@@ -30,7 +30,7 @@ from workbench.services.agreement.compute import (
     table_bootstrap,
 )
 from workbench.services.codebook.files import load_codebook
-from workbench.services.coding.codings import import_codings_csv
+from workbench.services.coding.codings_csv import import_codings_csv
 from workbench.services.export.agreement import (
     agreement_csv,
     agreement_docx,

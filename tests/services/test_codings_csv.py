@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.conftest import table_counts
 from workbench.errors import InputError, NotFoundError
 from workbench.services.codebook.files import load_codebook
-from workbench.services.coding.codings import export_codings_csv, import_codings_csv
+from workbench.services.coding.codings_csv import export_codings_csv, import_codings_csv
 from workbench.services.importing.batch import import_paths
 from workbench.store.models import Code, Coding
 
@@ -101,9 +101,9 @@ def test_export_for_unknown_coder_is_refused(coded_project, tmp_path):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    from workbench.services.coding import csv_import
+    from workbench.services.coding import codings_csv
 
-    monkeypatch.setattr(csv_import, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(codings_csv, "CHUNK_ROWS", 3)
 
 
 def _spans(count):

@@ -16,7 +16,7 @@ from workbench.errors import InputError, WorkbenchError
 from workbench.services.codebook import edit
 from workbench.services.codebook.codes import list_codes
 from workbench.services.codebook.files import load_codebook
-from workbench.services.coding.codings import import_codings_csv
+from workbench.services.coding.codings_csv import import_codings_csv
 from workbench.services.coding.session import CodingSession
 from workbench.services.coding.suggestions import compute_suggestions, pending_suggestions
 from workbench.services.importing.batch import import_paths

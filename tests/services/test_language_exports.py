@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.conftest import CODEBOOK_YAML
 from workbench.errors import WorkbenchError
 from workbench.services.codebook.files import load_codebook
-from workbench.services.coding.codings import import_codings_csv
+from workbench.services.coding.codings_csv import import_codings_csv
 from workbench.services.export.segments import export_segments
 from workbench.services.export.word_themes import write_themes_docx
 from workbench.services.importing.batch import ImportOptions, import_paths

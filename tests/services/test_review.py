@@ -25,7 +25,7 @@ from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.agreement import disagreements, review
 from workbench.services.codebook.edit import get_code
 from workbench.services.codebook.files import load_codebook
-from workbench.services.coding.codings import import_codings_csv
+from workbench.services.coding.codings_csv import import_codings_csv
 from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Source

@@ -15,7 +15,7 @@ from workbench.interop.qdpx_export import export_project
 from workbench.services.agreement.compute import compute_agreement
 from workbench.services.agreement.review import start_review
 from workbench.services.codebook.files import load_codebook
-from workbench.services.coding.codings import export_codings_csv, import_codings_csv
+from workbench.services.coding.codings_csv import export_codings_csv, import_codings_csv
 from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project
 

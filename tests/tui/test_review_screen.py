@@ -21,7 +21,7 @@ from tests.tui.harness import HarnessApp, Notices, settle, text_of, wait_for, wa
 from workbench.services.agreement import review
 from workbench.services.codebook.edit import get_code
 from workbench.services.codebook.files import load_codebook
-from workbench.services.coding.codings import import_codings_csv
+from workbench.services.coding.codings_csv import import_codings_csv
 from workbench.services.importing.batch import import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Adjudication, AuditEntry, Code, Coder, Coding, Source

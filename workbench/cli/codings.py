@@ -24,7 +24,7 @@ def register(commands: argparse._SubParsersAction, export: argparse._SubParsersA
 
 
 def cmd_codings(args: argparse.Namespace) -> int:
-    from workbench.services.coding.codings import export_codings_csv, import_codings_csv
+    from workbench.services.coding.codings_csv import export_codings_csv, import_codings_csv
 
     project = open_project(args)
     if args.action == "import":

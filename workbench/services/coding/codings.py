@@ -1,29 +1,16 @@
-"""Codings: applying and removing codes, and the CSV exchange format.
-
-CSV columns (see :mod:`workbench.services.coding.csv_import` for the import): ``source,code,start,end,coder,memo`` — offsets are 0-based,
-end-exclusive code points into the source's stored plain text (what
-``workbench text SOURCE`` prints). ``code`` is a code id or name. A text cell
-that a spreadsheet would run as a formula is exported with a leading ``'``
-(:mod:`workbench.domain.cells`), which the import takes off again.
-"""
+"""Codings: adding one, and reading a source's codings (the codings CSV is :mod:`workbench.services.coding.codings_csv`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.atomic import write_text
 from workbench.domain.spans import check_span
-from workbench.errors import NotFoundError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.services.codebook.codes import require_codable
-from workbench.services.coding.csv_import import CSV_COLUMNS, CsvImportReport, import_codings_csv  # noqa: F401 - streamed there
-from workbench.services.export.sheets import csv_text
-from workbench.store.engine import Project
-from workbench.store.integrity import require_intact_codings
 from workbench.store.models import Code, Coder, Coding, Source
 
 
@@ -76,22 +63,3 @@ def codings_for_source(session: Session, source_id: int, coder: str | None = Non
         CodingInfo(id_, source, key, name, colour, coder_name, start, end, memo, created_at)
         for id_, source, key, name, colour, coder_name, start, end, memo, created_at in session.execute(query)
     ]
-
-
-def export_codings_csv(project: Project, path: Path, coder: str | None = None) -> int:
-    with project.session() as session:
-        require_intact_codings(session)
-        query = (
-            select(Source.name, Code.key, Coding.start, Coding.end, Coder.name, Coding.memo)
-            .join(Source, Source.id == Coding.source_id)
-            .join(Code, Code.id == Coding.code_id)
-            .join(Coder, Coder.id == Coding.coder_id)
-            .order_by(Source.name, Coding.start, Coding.end, Code.key, Coder.name)
-        )
-        if coder is not None:
-            if session.scalar(select(func.count()).select_from(Coder).where(Coder.name == coder)) == 0:
-                raise NotFoundError(f"no coder {coder!r} in this project")
-            query = query.where(Coder.name == coder)
-        rows = session.execute(query).all()
-    write_text(path, csv_text(CSV_COLUMNS, ([*row[:5], row[5] or ""] for row in rows)))
-    return len(rows)

@@ -1,4 +1,10 @@
-"""Importing a codings CSV, streamed: any size in bounded memory, still all-or-nothing.
+"""The codings CSV: exporting a layer's codings, and importing them streamed (any size in bounded memory,
+still all-or-nothing).
+
+Columns: ``source,code,start,end,coder,memo``. Offsets are 0-based, end-exclusive code points into the
+source's stored plain text (what ``workbench text SOURCE`` prints); ``code`` is a code id or name. A text
+cell that a spreadsheet would run as a formula is exported with a leading ``'``
+(:mod:`workbench.domain.cells`), which the import takes off again.
 
 The file is read in chunks of :data:`CHUNK_ROWS` rows inside one
 transaction. Each chunk is checked (shape, source, code, span), checked
@@ -24,16 +30,19 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workbench.atomic import write_text
 from workbench.domain.cells import unprotect_cell
 from workbench.domain.spans import check_span
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.services.codebook.codes import create_inductive_code, find_code
+from workbench.services.export.sheets import csv_text
 from workbench.services.importing.readers import stream_encoding
 from workbench.services.project.coders import check_coder_name, get_or_create_coder
 from workbench.store.audit import record_bulk_creates
 from workbench.store.bulk import bind_value, insert_rows, reserve_ids
 from workbench.store.engine import Project
-from workbench.store.models import Coding, Source, utcnow
+from workbench.store.integrity import require_intact_codings
+from workbench.store.models import Code, Coder, Coding, Source, utcnow
 from workbench.store.values import from_file
 
 CSV_COLUMNS = ("source", "code", "start", "end", "coder", "memo")
@@ -263,3 +272,22 @@ def import_codings_csv(project: Project, path: Path, default_coder: str, create_
         if errors.count:
             raise errors.error(path)
     return CsvImportReport(importer.imported, importer.duplicates, importer.created, sorted(importer.coders))
+
+
+def export_codings_csv(project: Project, path: Path, coder: str | None = None) -> int:
+    with project.session() as session:
+        require_intact_codings(session)
+        query = (
+            select(Source.name, Code.key, Coding.start, Coding.end, Coder.name, Coding.memo)
+            .join(Source, Source.id == Coding.source_id)
+            .join(Code, Code.id == Coding.code_id)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .order_by(Source.name, Coding.start, Coding.end, Code.key, Coder.name)
+        )
+        if coder is not None:
+            if session.scalar(select(func.count()).select_from(Coder).where(Coder.name == coder)) == 0:
+                raise NotFoundError(f"no coder {coder!r} in this project")
+            query = query.where(Coder.name == coder)
+        rows = session.execute(query).all()
+    write_text(path, csv_text(CSV_COLUMNS, ([*row[:5], row[5] or ""] for row in rows)))
+    return len(rows)

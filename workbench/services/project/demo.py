@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from workbench.errors import WorkbenchError
 from workbench.resources import bundled
 from workbench.services.codebook.files import load_codebook
-from workbench.services.coding.codings import import_codings_csv
+from workbench.services.coding.codings_csv import import_codings_csv
 from workbench.services.importing.batch import ImportOptions, import_paths
 from workbench.store.engine import Project
 from workbench.store.models import Source
