@@ -24,7 +24,7 @@ from sqlalchemy import Date, DateTime, Table, inspect, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.vocabulary import AuditAction
-from workbench.store.bulk import bind_value, insert_rows
+from workbench.store.bulk import bind_value, insert_columns
 from workbench.store.models import Adjudication, AuditEntry, Base, Code, Coder, Coding, Theme, utcnow
 from workbench.store.values import check_values
 
@@ -139,10 +139,9 @@ def record_bulk_creates(
     constants = {"at": utcnow(), "coder_id": coder_id, "action": AuditAction.CREATE.value, "entity_kind": kind,
                  "note": session.info.get("audit_note")}
     check_values(entries, constants)  # the same for every entry: checked and converted once
-    at, coder, action, entity_kind, note = (bind_value(connection, entries, c, v) for c, v in constants.items())
-    insert_rows(connection, entries, ("at", "coder_id", "action", "entity_kind", "entity_id", "before", "after", "note"),
-                [(at, coder, action, entity_kind, entity_id, None, text, note) for entity_id, text in zip(by_name["id"], after)],
-                converted=("at", "coder_id", "action", "entity_kind", "before", "after", "note"))  # one executemany
+    same = {c: [bind_value(connection, entries, c, v)] * count for c, v in constants.items()}
+    insert_columns(connection, entries, {**same, "entity_id": by_name["id"], "before": [None] * count, "after": after},
+                   converted=(*constants, "before", "after"))  # one executemany
 
 
 def json_objects(columns: Mapping[str, Sequence[Any] | None], count: int, *, json_text: Collection[str] = (),

@@ -12,13 +12,13 @@ ORM would store it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from json.encoder import encode_basestring_ascii
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table
 
-from workbench.store.values import check_rows
+from workbench.store.values import check_columns
 
 _MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -33,39 +33,43 @@ def insert_rows(
     database's form (with :func:`bind_value`, or JSON text): they skip the
     column type's conversion.
     """
-    if not rows:
+    if rows:
+        insert_columns(connection, table, dict(zip(columns, zip(*rows))), converted=converted)
+
+
+def insert_columns(
+    connection: Connection, table: Table, values: Mapping[str, Sequence[Any]], *, converted: Sequence[str] = (),
+) -> None:
+    """Insert rows given column by column (``values``: column → its value in each row, all as long), with
+    one ``executemany``; ``converted`` as for :func:`insert_rows`."""
+    names = list(values)
+    by_column = list(values.values())
+    count = len(by_column[0]) if by_column else 0
+    if not count:
         return
-    checked = [(i, c) for i, c in enumerate(columns) if c not in converted]
-    check_rows(table, [c for _, c in checked], rows, positions=[i for i, _ in checked])
+    check_columns(table, {column: values[column] for column in names if column not in converted})
     dialect = connection.dialect
     marker = _MARKERS.get(dialect.paramstyle)
     if marker is None:  # numeric/named styles: let SQLAlchemy do it
-        connection.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
+        connection.execute(table.insert(), [dict(zip(names, row)) for row in zip(*by_column)])
         return
-    processors = [None if column in converted else table.c[column].type._cached_bind_processor(dialect) for column in columns]
-    by_column = _converted_columns(rows, processors)
-    fixed = _same_in_every_row(by_column, marker) if len(rows) > 1 else {}
+    for index, column in enumerate(names):  # dates, JSON: converted as SQLAlchemy would
+        process = None if column in converted else table.c[column].type._cached_bind_processor(dialect)
+        if process is not None:
+            by_column[index] = _converted(by_column[index], process)
+    fixed = _same_in_every_row(by_column, marker) if count > 1 else {}
     quote = dialect.identifier_preparer.quote
     sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(fixed.get(index, marker) for index in range(len(columns)))})"
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in names)}) "
+        f"VALUES ({', '.join(fixed.get(index, marker) for index in range(len(names)))})"
     )
-    bound = [values for index, values in enumerate(by_column) if index not in fixed]
+    bound = [column for index, column in enumerate(by_column) if index not in fixed]
     connection.exec_driver_sql(sql, list(zip(*bound)))
 
 
-def _converted_columns(rows: Sequence[tuple[Any, ...]], processors: Sequence[Callable[[Any], Any] | None]) -> list[Sequence[Any]]:
-    """The rows' values column by column, each converted by its column's processor (dates, JSON: as
-    SQLAlchemy would). A value repeated row after row, such as one timestamp for a whole batch, is
-    converted once."""
-    columns: list[Sequence[Any]] = list(zip(*rows))
-    for index, process in enumerate(processors):
-        if process is not None:
-            columns[index] = _converted(columns[index], process)
-    return columns
-
-
 def _converted(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
+    """``values`` converted by ``process``; a value repeated row after row (one timestamp for a whole
+    batch) is converted once."""
     out = []
     seen: object = None
     converted: object = None

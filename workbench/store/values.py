@@ -8,7 +8,7 @@ column here, by the column's type: text length against ``String(n)``, no NUL
 and no lone surrogate in any text, integers within the column's range
 (``Integer`` is 32-bit on PostgreSQL). Two ways in, one rule: ORM flushes
 (:func:`check_session`, a ``before_flush`` listener) and bulk inserts
-(:func:`check_rows`, called by :func:`workbench.store.bulk.insert_rows`).
+(:func:`check_columns`, called by :func:`workbench.store.bulk.insert_columns`).
 """
 
 from __future__ import annotations
@@ -92,35 +92,31 @@ def check_values(table: Table, values: Mapping[str, object]) -> None:
             _check(table, column, kind, limit, values[column])
 
 
-def check_rows(table: Table, columns: Sequence[str], rows: Sequence[tuple], positions: Sequence[int] | None = None) -> None:
-    """Check bulk rows column by column: one range, length and character check per column (C-level passes
-    over the column), then value by value only where that finds something. ``positions`` are the
-    columns' places in the rows."""
+def check_columns(table: Table, values: Mapping[str, Sequence[object]]) -> None:
+    """Check bulk rows given column by column (``values``: column → its value in each row): one range,
+    length and character check per column (C-level passes over the column), then value by value only
+    where that finds something."""
     by_name = {column: (kind, limit) for column, kind, limit in _checks(table)}
-    wanted = [(index, column) for index, column in zip(positions if positions is not None else range(len(columns)), columns)
-              if column in by_name]
-    if not wanted or not rows:
-        return
-    transposed = list(zip(*rows))
-    for index, column in wanted:
+    for column, column_values in values.items():
+        if column not in by_name:
+            continue
         kind, limit = by_name[column]
-        values: Sequence[object] = transposed[index]
-        kinds = set(map(type, values))
+        kinds = set(map(type, column_values))
         if _NONE in kinds:
             kinds.discard(_NONE)
-            values = list(compress(values, map(is_not, values, repeat(None))))
+            column_values = list(compress(column_values, map(is_not, column_values, repeat(None))))
         if not kinds:
             continue
         if kind == "int":
             assert limit is not None
-            if kinds <= {int, bool} and -(2**limit) <= min(cast("Sequence[int]", values)) \
-                    and max(cast("Sequence[int]", values)) < 2**limit:
+            if kinds <= {int, bool} and -(2**limit) <= min(cast("Sequence[int]", column_values)) \
+                    and max(cast("Sequence[int]", column_values)) < 2**limit:
                 continue
         elif kinds == {str}:
-            texts = cast("Sequence[str]", values)
+            texts = cast("Sequence[str]", column_values)
             if (limit is None or max(map(len, texts)) <= limit) and not _BAD_TEXT.search("\n".join(texts)):
                 continue
-        for value in values:
+        for value in column_values:
             _check(table, column, kind, limit, value)
 
 
