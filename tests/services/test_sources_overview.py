@@ -25,8 +25,8 @@ def test_coverage_counts_overlapping_codings_once_and_only_the_coders_own(projec
     ben.apply(doc.id, "bond", 100, 250)
     overview = sources_overview(project, "ana")
     [source] = overview.sources
-    assert (source.name, source.coded_by_coder) == ("P01-interview", 2)
+    assert (source.name, source.coded_by_coder, source.codings) == ("P01-interview", 2, 3)
     coverage = coverage_by_source(project, "ana", overview.sources)
-    assert coverage == {"P01-interview": pytest.approx(100 * 60 / source.characters)}
-    assert coverage_by_source(project, "ben", overview.sources)["P01-interview"] == pytest.approx(100 * 150 / source.characters)
+    assert coverage == {"P01-interview": pytest.approx(100 * 60 / len(doc.text))}
+    assert coverage_by_source(project, "ben", overview.sources)["P01-interview"] == pytest.approx(100 * 150 / len(doc.text))
     assert overview.language == "en"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFoundError
@@ -18,9 +18,9 @@ class SourceSummary:
     kind: str
     participants: list[str]
     turns: int
-    segments: int
+    segments: int | None  # None: not counted (``list_sources(sizes=False)``)
     words: int
-    characters: int
+    characters: int | None  # likewise
     codings: int
     coded_by_coder: int  # codings of the coder asked about (0 when none asked)
     original_format: str
@@ -41,11 +41,14 @@ class SourceSummary:
         }
 
 
-def list_sources(session: Session, coder: str | None = None) -> list[SourceSummary]:
+def list_sources(session: Session, coder: str | None = None, *, sizes: bool = True) -> list[SourceSummary]:
     """Every source with its counts, by name. Each count is one grouped query over an index, so opening
-    a project of a million codings reads each coding's index entry once."""
+    a project of a million codings reads each coding's index entry once. ``sizes=False`` leaves out the
+    segments and characters of each source (which read every segment and every text), for the Sources
+    screen, which shows neither."""
     turns = dict(session.execute(select(Turn.source_id, func.count()).group_by(Turn.source_id)).all())
-    segments = dict(session.execute(select(Segment.source_id, func.count()).group_by(Segment.source_id)).all())
+    segments = dict(session.execute(select(Segment.source_id, func.count()).group_by(Segment.source_id)).all()) \
+        if sizes else None
     coder_id = session.scalar(select(Coder.id).where(Coder.name == coder)) if coder else None
     codings: dict[int, int] = {}
     mine: dict[int, int] = {}
@@ -61,9 +64,9 @@ def list_sources(session: Session, coder: str | None = None) -> list[SourceSumma
         select(Turn.source_id, Participant.pid).join(Participant, Participant.id == Turn.participant_id).distinct()
     ):
         speakers.setdefault(source_id, []).append(pid)
+    characters = func.length(Source.text) if sizes else null()
     rows = session.execute(
-        select(Source.id, Source.name, Source.kind, Source.word_count, func.length(Source.text), Source.original_format,
-               Source.language)
+        select(Source.id, Source.name, Source.kind, Source.word_count, characters, Source.original_format, Source.language)
         .order_by(Source.name)
     ).all()
     return [
@@ -73,9 +76,9 @@ def list_sources(session: Session, coder: str | None = None) -> list[SourceSumma
             kind=row[2],
             participants=sorted(speakers.get(row[0], [])),
             turns=turns.get(row[0], 0),
-            segments=segments.get(row[0], 0),
+            segments=segments.get(row[0], 0) if segments is not None else None,
             words=row[3],
-            characters=row[4] or 0,
+            characters=(row[4] or 0) if sizes else None,
             codings=codings.get(row[0], 0),
             coded_by_coder=mine.get(row[0], 0),
             original_format=row[5],
