@@ -44,7 +44,7 @@ from workbench.store.models import Code, Source
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.retrieve import RetrieveScreen
-from workbench.tui.widgets.code_form import NamePrompt
+from workbench.tui.widgets.name_prompt import NamePrompt
 from workbench.tui.widgets.transcript_view import TranscriptView
 
 INTERVIEW_NAME = "P01-interview"  # the sources of tests/tui/conftest.py's ``tui_project``

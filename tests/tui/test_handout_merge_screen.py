@@ -21,8 +21,8 @@ from workbench.tui.screens.codebook import CodebookScreen
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.review import ReviewScreen
 from workbench.tui.screens.sources import SourcesScreen
-from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.merge_summary import MergeSummary
+from workbench.tui.widgets.name_prompt import NamePrompt
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)

@@ -153,7 +153,7 @@ async def test_L_sets_the_highlighted_sources_language_and_reads_it_again(make_t
 
     from workbench.services.importing.batch import import_paths
     from workbench.store.models import Participant, Source, Turn
-    from workbench.tui.widgets.code_form import NamePrompt
+    from workbench.tui.widgets.name_prompt import NamePrompt
 
     path = tmp_path / "samtale-8.txt"
     path.write_text("Intervieweren: Hvordan gik det?\nDeltager 8: Vi talte bl.a. om søvn.\n", encoding="utf-8")

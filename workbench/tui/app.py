@@ -33,7 +33,6 @@ from workbench.tui import safe_display
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.messages import Notice
 from workbench.tui.screens.base import notify_worker_error
-from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.help import BindingEntry, HelpScreen, collect_bindings
 from workbench.tui.screens.sources import SourcesScreen
 
@@ -111,6 +110,8 @@ class WorkbenchApp(App[int]):
 
     def on_app_focus(self) -> None:
         """Back in the terminal window: show what other coders did meanwhile (new codes, codings)."""
+        from workbench.tui.screens.coding import CodingScreen  # imported when the first source opens
+
         if isinstance(self.screen, CodingScreen):
             self.screen.action_refresh()
 
@@ -158,6 +159,8 @@ class WorkbenchApp(App[int]):
         screen paints once, with the text (reading and mounting at the same
         time only compete for the GIL); a slow read shows a loading indicator.
         """
+        from workbench.tui.screens.coding import CodingScreen
+
         span = (start, end) if start is not None and end is not None else None
         stack = self.screen_stack
         below = stack[-2] if len(stack) >= 2 else None
@@ -186,6 +189,8 @@ class WorkbenchApp(App[int]):
             self.document, self.span, self.origin, self.timer = document, span, origin, timer
 
     def on_workbench_app_source_read(self, message: SourceRead) -> None:
+        from workbench.tui.screens.coding import CodingScreen
+
         message.timer.stop()
         message.origin.set_loading(False)
         if message.document is not None:
@@ -206,6 +211,7 @@ class WorkbenchApp(App[int]):
             self.push_screen(CodebookScreen())
 
     def action_retrieve(self) -> None:
+        from workbench.tui.screens.coding import CodingScreen
         from workbench.tui.screens.retrieve import RetrieveScreen
 
         if isinstance(self.screen, RetrieveScreen):
@@ -251,6 +257,7 @@ class WorkbenchApp(App[int]):
 
     def action_audit(self) -> None:
         from workbench.tui.screens.audit import AuditScreen
+        from workbench.tui.screens.coding import CodingScreen
 
         if isinstance(self.screen, AuditScreen) or self._closed_when_blind("the audit trail"):
             return

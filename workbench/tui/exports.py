@@ -24,9 +24,9 @@ from workbench.services.export.word_themes import write_themes_docx
 from workbench.services.themes.rollups import CONSENSUS_CODER
 from workbench.tui.context import WorkbenchContext
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker
 from workbench.tui.widgets.confirm import ConfirmScreen
+from workbench.tui.widgets.name_prompt import NamePrompt
 from workbench.tui.writer import NOT_DONE
 
 

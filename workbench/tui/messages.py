@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.notifications import SeverityLevel
 
-from workbench.services.codebook.codes import CodeInfo
-from workbench.services.coding.codings import CodingInfo
-from workbench.services.coding.suggestions import SuggestionView
-from workbench.services.project.participants import ParticipantInfo
-from workbench.services.project.sources import SourceSummary
-from workbench.services.text.documents import SourceDocument
-from workbench.services.text.search import Hit
+if TYPE_CHECKING:  # what the messages carry; imported by the screens that send them
+    from workbench.services.codebook.codes import CodeInfo
+    from workbench.services.coding.codings import CodingInfo
+    from workbench.services.coding.suggestions import SuggestionView
+    from workbench.services.project.participants import ParticipantInfo
+    from workbench.services.project.sources import SourceSummary
+    from workbench.services.text.documents import SourceDocument
+    from workbench.services.text.search import Hit
 
 
 @dataclass

@@ -26,9 +26,10 @@ from workbench.services.codebook import edit
 from workbench.services.codebook.codes import CodeInfo
 from workbench.store.engine import Project
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.widgets.code_form import CodeChoice, CodeFields, CodeForm, CodeTargetPicker, NamePrompt
+from workbench.tui.widgets.code_form import CodeChoice, CodeFields, CodeForm, CodeTargetPicker
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.key_footer import KeyFooter
+from workbench.tui.widgets.name_prompt import NamePrompt
 from workbench.tui.writer import NOT_DONE
 
 

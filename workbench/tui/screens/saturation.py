@@ -34,7 +34,7 @@ from workbench.services.paper.saturation import (
 )
 from workbench.tui.messages import Notice
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.widgets.code_form import NamePrompt
+from workbench.tui.widgets.name_prompt import NamePrompt
 
 BAR = "█"
 NEW = "▓"

@@ -29,8 +29,8 @@ from workbench.services.project.participants import ParticipantInfo
 from workbench.services.project.sources import SourceSummary
 from workbench.tui.messages import Notice, SourcesLoaded
 from workbench.tui.screens.sources_exchange import ExchangeActions
-from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.key_footer import KeyFooter
+from workbench.tui.widgets.name_prompt import NamePrompt
 
 if TYPE_CHECKING:  # the importer is imported when it is used: the Sources screen is the first to open
     from workbench.services.importing.batch import FileResult, ImportReport

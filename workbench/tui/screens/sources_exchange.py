@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from workbench.errors import WorkbenchError
-from workbench.services.handout.report import MergeReport
 from workbench.services.project.sources import SourceSummary
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.widgets.code_form import NamePrompt
-from workbench.tui.widgets.confirm import ConfirmScreen
-from workbench.tui.widgets.merge_summary import MergeSummary
+from workbench.tui.widgets.name_prompt import NamePrompt
 from workbench.tui.writer import NOT_DONE
+
+if TYPE_CHECKING:
+    from workbench.services.handout.report import MergeReport
 
 EXCHANGE_BINDINGS: list[BindingType] = [
     Binding("H", "handout", "Handout", id="sources.handout",
@@ -87,6 +88,9 @@ class ExchangeActions(WorkbenchScreen):
 
     @work(exit_on_error=False, group="sources-merge")
     async def action_merge_file(self) -> None:
+        from workbench.tui.widgets.confirm import ConfirmScreen
+        from workbench.tui.widgets.merge_summary import MergeSummary
+
         path_text = await self.app.push_screen_wait(
             NamePrompt("Merge which file? (a handout .db, a copy of the project, or a .qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder)")
         )
@@ -105,7 +109,7 @@ class ExchangeActions(WorkbenchScreen):
                 return
             options["force"] = True
             preview = await self._merge(path, dry_run=True, **options)
-            if not isinstance(preview, MergeReport):
+            if preview is None or isinstance(preview, str):
                 return
         choice = await self.app.push_screen_wait(MergeSummary(preview))
         if choice not in ("merge", "merge+sources"):
@@ -114,7 +118,7 @@ class ExchangeActions(WorkbenchScreen):
         self._say(f"Merging {path.name} …")
         report = await self._merge(path, dry_run=False, add_sources=choice == "merge+sources", **options)
         self.action_reload()
-        if not isinstance(report, MergeReport):
+        if report is None or isinstance(report, str):
             return
         self.notify(f"{path.name}: {report.codings_added} codings merged", title="Merged", markup=False)
         choice = await self.app.push_screen_wait(MergeSummary(report))

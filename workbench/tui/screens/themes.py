@@ -33,10 +33,10 @@ from workbench.store.engine import Project
 from workbench.tui.exports import export_themes_docx
 from workbench.tui.render import category_detail, theme_detail, theme_segment_prompt
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.widgets.code_form import NamePrompt
 from workbench.tui.widgets.code_picker import Picker, TypePicker
 from workbench.tui.widgets.confirm import ConfirmScreen
 from workbench.tui.widgets.key_footer import KeyFooter
+from workbench.tui.widgets.name_prompt import NamePrompt
 from workbench.tui.widgets.text_prompt import TextPrompt
 from workbench.tui.writer import NOT_DONE
 
