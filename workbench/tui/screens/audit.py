@@ -23,6 +23,7 @@ from workbench.tui.exports import ask_target, deliver
 from workbench.tui.messages import Notice
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.key_footer import KeyFooter
+from workbench.tui.widgets.plain_table import PlainTable
 
 ROW_LIMIT = 5_000
 
@@ -60,7 +61,7 @@ class AuditScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="audit-scope")
-        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="audit-detail", markup=False)
         yield KeyFooter()
 

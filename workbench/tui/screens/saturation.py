@@ -35,6 +35,7 @@ from workbench.services.paper.saturation import (
 from workbench.tui.messages import Notice
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.name_prompt import NamePrompt
+from workbench.tui.widgets.plain_table import PlainTable
 
 BAR = "█"
 NEW = "▓"
@@ -102,7 +103,7 @@ class SaturationScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Computing saturation…", id="saturation-heading", markup=False)
-        yield DataTable(id="saturation-table", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="saturation-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="saturation-lower"):
             yield Static(id="saturation-plot", markup=False)
             yield Static(id="saturation-summary", markup=False)

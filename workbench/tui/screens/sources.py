@@ -31,6 +31,7 @@ from workbench.tui.messages import Notice, SourcesLoaded
 from workbench.tui.screens.sources_exchange import ExchangeActions
 from workbench.tui.widgets.key_footer import KeyFooter
 from workbench.tui.widgets.name_prompt import NamePrompt
+from workbench.tui.widgets.plain_table import PlainTable
 
 if TYPE_CHECKING:  # the importer is imported when it is used: the Sources screen is the first to open
     from workbench.services.importing.batch import FileResult, ImportReport
@@ -64,7 +65,7 @@ def matches(source: SourceSummary, query: str, attributes: dict[str, dict[str, s
     return True
 
 
-class SourceTable(DataTable):
+class SourceTable(PlainTable):
     """The sources table: rows move with ↓ ↑ j k and Home/End as well (a plain DataTable's Home/End scroll sideways)."""
 
     BINDINGS = [
