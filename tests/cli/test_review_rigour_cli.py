@@ -112,11 +112,19 @@ def test_blind_mode_is_remembered_per_coder_and_audited(db, capsys):
 
 def test_open_blind_flags(db, capsys, monkeypatch):
     import workbench.cli.project as project_commands
-    import workbench.tui.app as tui_app
+    import workbench.tui.launch as launch
 
     opened = []
+
+    def record(db, coder):
+        app = launch.prepare_app(db, coder)
+        opened.append(app.context.blind)
+        app.context.project.close()
+        app.context.discard_first_read()
+        return 0
+
     monkeypatch.setattr(project_commands, "tui_available", lambda: True)
-    monkeypatch.setattr(tui_app, "run_app", lambda db, coder: opened.append(tui_app.make_app(db, coder).context.blind) or 0)
+    monkeypatch.setattr(launch, "run_workbench", record)
     assert main(["--db", db, "--coder", "ben", "open", "--blind"]) == 0
     assert main(["--db", db, "--coder", "ben", "open"]) == 0  # remembered
     assert main(["--db", db, "--coder", "ana", "open"]) == 0  # per coder

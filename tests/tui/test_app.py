@@ -11,7 +11,8 @@ from textual.widgets import DataTable
 from tests.tui.harness import open_coding, settle
 from workbench.cli import main
 from workbench.errors import WorkbenchError
-from workbench.tui.app import WorkbenchApp, WorkbenchCommands, make_app, run_app
+from workbench.tui.app import WorkbenchApp, WorkbenchCommands, make_app
+from workbench.tui.launch import run_workbench
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.help import HelpScreen, collect_bindings
 from workbench.tui.screens.sources import SourcesScreen
@@ -25,7 +26,7 @@ def test_factory_and_runner(tui_project, tmp_path):
     app = make_app(tui_project.db, coder="me", blind=True)
     assert isinstance(app, WorkbenchApp)
     assert (app.context.coder, app.context.blind, app.coding.coder) == ("me", True, "me")
-    assert list(inspect.signature(run_app).parameters) == ["db", "coder", "blind", "start", "upload_url"]
+    assert list(inspect.signature(run_workbench).parameters) == ["db", "coder", "blind", "start", "upload_url"]
     with pytest.raises(WorkbenchError, match="no project here"):
         make_app(str(tmp_path / "missing.db"), coder="me")
 

@@ -27,6 +27,8 @@ from workbench.domain.vocabulary import CONSENSUS_CODER
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:  # the services load numpy and SQLAlchemy: only when a command runs
+    from textual.screen import Screen
+
     from workbench.services.agreement.disagreements import ReviewState
     from workbench.services.agreement.report import AgreementReport
 
@@ -185,10 +187,14 @@ def _two(coders: list[str]) -> tuple[str, str]:
 
 
 def _run_review_tui(args: argparse.Namespace, first: str, second: str) -> int:
-    from workbench.tui.app import run_app
-    from workbench.tui.screens.review import ReviewScreen
+    from workbench.tui.launch import run_workbench
 
-    return run_app(db_location(args), coder=acting_coder(args), start=lambda: ReviewScreen(first, second, args.consensus))
+    def review() -> Screen:
+        from workbench.tui.screens.review import ReviewScreen
+
+        return ReviewScreen(first, second, args.consensus)
+
+    return run_workbench(db_location(args), coder=acting_coder(args), start=review)
 
 
 # --- text output ----------------------------------------------------------------------------------

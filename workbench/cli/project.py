@@ -151,7 +151,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     if not tui_available():
         raise WorkbenchError("the terminal UI needs an interactive terminal; use the other commands in scripts")
     from workbench.services.project.blind import set_blind
-    from workbench.tui.app import run_app
+    from workbench.tui.launch import run_workbench
 
     blind = getattr(args, "blind", None)  # None: as remembered for this coder
     if blind is not None:
@@ -160,7 +160,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             set_blind(project, acting_coder(args), blind)
         finally:
             project.close()
-    return run_app(db_location(args), coder=acting_coder(args))
+    return run_workbench(db_location(args), coder=acting_coder(args))
 
 
 def tui_available() -> bool:

@@ -96,8 +96,10 @@ class Project:
     observer: Callable[[ProjectError | None], None] | None = None
 
     @classmethod
-    def open(cls, path_or_url: str, *, create: bool = True) -> Project:
-        """Open (and migrate) a project. ``create=False`` refuses a missing SQLite file."""
+    def open(cls, path_or_url: str, *, create: bool = True, migrate: bool = True) -> Project:
+        """Open (and migrate) a project. ``create=False`` refuses a missing SQLite file; ``migrate=False``
+        refuses a project that is not at this version's schema instead of migrating it (a reader beside
+        another process that may be migrating it)."""
         url = database_url(path_or_url)
         sqlite_path = _sqlite_path(url)
         if sqlite_path is not None:
@@ -116,10 +118,14 @@ class Project:
                 _refuse_non_sqlite(sqlite_path)
             protect(sqlite_path)
         engine = make_engine(url)
-        from workbench.store.migrate import upgrade_to_head
+        from workbench.store.migrate import require_head, upgrade_to_head
 
         try:
-            backup = upgrade_to_head(engine, sqlite_path)
+            if migrate:
+                backup = upgrade_to_head(engine, sqlite_path)
+            else:
+                require_head(engine)
+                backup = None
         except WorkbenchError:
             engine.dispose()
             raise

@@ -107,6 +107,12 @@ def upgrade_to_head(engine: Engine, sqlite_path: Path | None) -> Path | None:
     return backup
 
 
+def require_head(engine: Engine) -> None:
+    """Refuse, untouched, a database that is not at the head revision (for a reader that must not migrate)."""
+    if _recorded_revision(engine) != HEAD_REVISION:
+        raise ProjectError(f"{_where(engine)}: is not at this version's schema; open it normally first")
+
+
 def _recorded_revision(engine: Engine) -> str | None:
     """The revision in ``alembic_version`` read with plain SQL, or None (no table, no row, several rows)."""
     from sqlalchemy import text

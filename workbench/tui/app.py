@@ -2,7 +2,7 @@
 
 ``make_app(db, coder, blind)`` builds the App around an opened project
 without running it (tests call it with a temporary project);
-``run_app(...)`` is what ``workbench open`` runs.
+:mod:`workbench.tui.launch` runs it for ``workbench open``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.app import App
@@ -35,6 +35,9 @@ from workbench.tui.messages import Notice
 from workbench.tui.screens.base import notify_worker_error
 from workbench.tui.screens.help import BindingEntry, HelpScreen, collect_bindings
 from workbench.tui.screens.sources import SourcesScreen
+
+if TYPE_CHECKING:
+    from workbench.tui.launch import SourcesRead
 
 BLIND_CLOSED = {"review", "audit"}  # actions that would show another coder's work
 
@@ -291,13 +294,16 @@ class WorkbenchApp(App[int]):
 
 
 def make_app(
-    db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None, upload_url: str | None = None
+    db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None, upload_url: str | None = None,
+    first_read: SourcesRead | None = None,
 ) -> WorkbenchApp:
     """Open the project (migrating it) and build the App, without running it.
 
     The coder codes blind when ``blind`` or when blind mode is remembered for
     them (``workbench open --blind``). ``start`` builds a screen to show above
-    the Sources screen (e.g. ``workbench review``).
+    the Sources screen (e.g. ``workbench review``). ``first_read``: the Sources
+    screen's first read, already under way (:mod:`workbench.tui.launch`, which
+    runs the App).
     """
     from workbench.services.project.blind import remembered_blind
 
@@ -306,17 +312,5 @@ def make_app(
     from workbench.services.handout.identity import handout_opens_blind
 
     blind = blind or remembered_blind(project, coder) or handout_opens_blind(project, coder)  # a handout opens blind
-    context = WorkbenchContext(project, coder, blind, upload_url)
+    context = WorkbenchContext(project, coder, blind, upload_url, first_read)
     return WorkbenchApp(context, CodingSession(project, coder, blind), start)
-
-
-def run_app(
-    db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None, upload_url: str | None = None
-) -> int:
-    """Run the terminal UI on a project (in a terminal, or for a browser under ``workbench serve``); the exit code."""
-    app = make_app(db, coder, blind, start, upload_url)
-    try:
-        app.run()
-    finally:
-        app.context.project.close()
-    return app.return_code or 0

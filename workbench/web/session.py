@@ -13,10 +13,10 @@ import sys
 
 def main() -> int:
     from workbench.errors import WorkbenchError
-    from workbench.tui.app import run_app
+    from workbench.tui.launch import run_workbench
 
     try:
-        return run_app(
+        return run_workbench(
             os.environ["WORKBENCH_WEB_DB"], os.environ["WORKBENCH_CODER"], blind=bool(os.environ.get("WORKBENCH_WEB_BLIND")),
             upload_url=os.environ.get("WORKBENCH_WEB_UPLOAD_URL"),
         )

@@ -162,7 +162,7 @@ class SourcesScreen(ExchangeActions):
     def _load(self) -> None:
         context = self.context
         try:
-            overview = sources_overview(context.project, context.coder)
+            overview = context.take_first_read() or sources_overview(context.project, context.coder)
             self.post_message(self.LanguageLoaded(overview.language))
             self.post_message(SourcesLoaded(overview.sources, overview.participants))
             if sum(s.coded_by_coder for s in overview.sources) <= COVERAGE_LIMIT:
