@@ -26,7 +26,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
     project = Project.open(target, create=True)
     project.actor = acting_coder(args)  # the demo's codebook, imports and themes are audited under who built it
-    result = build_demo(project)
+    try:
+        result = build_demo(project)
+    finally:
+        project.close()  # the UI opens the project itself
     for message in result.messages:
         print(message)
     print(f"demo project: {mask_passwords(target)}")
