@@ -61,8 +61,12 @@ async def test_a_long_retrieval_lists_its_first_page_and_reads_more_as_the_curso
     monkeypatch.setattr(segment_table, "MARGIN", 0)
     whole = service.retrieve(harness_project, ["bond", "goals"])
     assert len(whole) == 4
-    async with make_app(harness_project, ["bond", "goals"]).run_test(size=SIZE) as pilot:
-        screen = await start(pilot)
+    async with make_app(harness_project).run_test(size=(100, 13)) as pilot:  # the table shows one row
+        screen = await start(pilot)  # laid out before anything is retrieved: the first page meets its final size
+        codes = screen.query_one("#retrieve-codes", SelectionList)
+        codes.select("bond")
+        codes.select("goals")
+        await settle(pilot)
         table = screen.query_one(DataTable)
         assert screen.rows == whole[:2] and table.row_count == 2 and screen.total == 4
         status = text_of(screen, "#retrieve-status")
@@ -77,6 +81,21 @@ async def test_a_long_retrieval_lists_its_first_page_and_reads_more_as_the_curso
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert pilot.app.opened == [(whole[3].source, whole[3].start, whole[3].end)]
+
+
+async def test_a_view_taller_than_the_first_page_reads_the_next_at_once(
+    harness_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However the first page and the layout race (a loaded machine), a table with room left asks for more."""
+    from workbench.services.coding import retrieve as service
+    from workbench.tui.widgets import segment_table
+
+    monkeypatch.setattr(service, "PAGE_SIZE", 2)
+    monkeypatch.setattr(segment_table, "MARGIN", 0)
+    async with make_app(harness_project, ["bond", "goals"]).run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await settle(pilot)
+        assert len(screen.rows) == 4 and screen.query_one(DataTable).row_count == 4
 
 
 async def test_context_pane_shows_the_quote_with_its_surroundings(harness_project: Project) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual import events
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
@@ -66,11 +67,14 @@ class SegmentTable(DataTable[Text]):
         finally:
             self._appending = False
         self.more = more and bool(rows)
-        self._check_end()  # the cursor may already be within the margin of the new last row
+        self.call_after_refresh(self._check_end)  # the cursor may already be near the new last row (laid out first)
 
     def watch_cursor_coordinate(self, old_coordinate: Coordinate, new_coordinate: Coordinate) -> None:
         super().watch_cursor_coordinate(old_coordinate, new_coordinate)
         self._check_end()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_end()  # laid out (or resized) taller than the rows loaded: the next page, whenever that happens
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
