@@ -87,67 +87,89 @@ def _scalar(mapping: dict, key: str, path: str, line: int, required: bool = Fals
         if required:
             raise InputError(path, f"missing {key!r}", line)
         return None
-    node = mapping[key][1]
+    return _text(mapping[key][1], key, path, required)
+
+
+def _text(node: yaml.Node, key: str, path: str, required: bool = False) -> str | None:
+    """A field's text, stripped (None when empty), or one line why it is not text."""
     if not isinstance(node, yaml.ScalarNode):
         raise InputError(path, f"{key!r} must be text", _line(node))
-    value = str(node.value).strip()
+    value = node.value.strip()
     if required and not value:
         raise InputError(path, f"{key!r} is empty", _line(node))
     return value or None
 
 
+def _code_fields(item: yaml.Node, path: str) -> dict[str, yaml.Node]:
+    """A code's fields, key → value node: a mapping with each key once, all of them :data:`CODE_KEYS`."""
+    if not isinstance(item, yaml.MappingNode):
+        raise InputError(path, "expected a mapping of key: value", _line(item))
+    pairs = item.value
+    try:
+        fields = {key_node.value: value_node for key_node, value_node in pairs}
+    except TypeError:  # a list or a mapping as a key: refused below, as an unknown key
+        fields = {}
+    if len(fields) == len(pairs) and fields.keys() <= CODE_KEYS:
+        return fields
+    for key, (key_node, _) in _mapping(item, path).items():  # a key given twice is named there
+        if key not in CODE_KEYS:
+            raise InputError(path, f"unknown key {key!r} in a code; expected one of {', '.join(sorted(CODE_KEYS))}", _line(key_node))
+    raise AssertionError("unreachable: the keys were unique and known")
+
+
 def _codes(node: yaml.Node, parent: str | None, parent_origin: str | None, path: str, out: list[CodeSpec]) -> None:
+    """The codes of a ``codes:`` or ``children:`` list, depth first, into ``out``. Run once per code of a
+    file (100,000 of them in a large one): a field is read only when the code has it."""
     if isinstance(node, yaml.ScalarNode) and node.value in ("", "null", "~"):
         return
     if not isinstance(node, yaml.SequenceNode):
         raise InputError(path, "expected a list of codes (each starting with '- id:')", _line(node))
     for item in node.value:
-        fields = _mapping(item, path)
-        line = _line(item)
-        if not fields.keys() <= CODE_KEYS:
-            for key, (key_node, _) in fields.items():
-                if key not in CODE_KEYS:
-                    raise InputError(path, f"unknown key {key!r} in a code; expected one of {', '.join(sorted(CODE_KEYS))}", _line(key_node))
-        # optional fields are read only when present (most codes carry few of them)
-        key = _scalar(fields, "id", path, line, required=True) or ""
+        fields = _code_fields(item, path)
+        line = item.start_mark.line + 1
+        if "id" not in fields:
+            raise InputError(path, "missing 'id'", line)
+        key = _text(fields["id"], "id", path, required=True) or ""
         if not CODE_ID.match(key):
-            raise InputError(path, f"code id {key!r} may hold only a-z, 0-9, '_', '.', '-'", _line(fields["id"][1]))
-        name = _scalar(fields, "name", path, line, required=True) or ""
-        own_parent = _scalar(fields, "parent", path, line) if "parent" in fields else None
+            raise InputError(path, f"code id {key!r} may hold only a-z, 0-9, '_', '.', '-'", _line(fields["id"]))
+        if "name" not in fields:
+            raise InputError(path, "missing 'name'", line)
+        name = _text(fields["name"], "name", path, required=True) or ""
+        own_parent = _text(fields["parent"], "parent", path) if "parent" in fields else None
         if own_parent and parent and own_parent != parent:
             raise InputError(path, f"code {key!r} is nested under {parent!r} but names parent {own_parent!r}", line)
-        origin = (_scalar(fields, "origin", path, line) if "origin" in fields else None) or parent_origin or "deductive"
+        origin = (_text(fields["origin"], "origin", path) if "origin" in fields else None) or parent_origin or "deductive"
         if origin not in ("deductive", "inductive"):
             raise InputError(path, f"origin must be 'deductive' or 'inductive', not {origin!r}", line)
         colour = None
         if "colour" in fields or "color" in fields:
             colour_key = "colour" if "colour" in fields else "color"
-            colour = _scalar(fields, colour_key, path, line)
+            colour = _text(fields[colour_key], colour_key, path)
             if colour is not None:
                 if not COLOUR.match(colour):
-                    raise InputError(path, f"colour {colour!r} must look like #RRGGBB or #RGB", _line(fields[colour_key][1]))
+                    raise InputError(path, f"colour {colour!r} must look like #RRGGBB or #RGB", _line(fields[colour_key]))
                 colour = normalise_colour(colour)
         keywords: tuple[str, ...] = ()
         if "keywords" in fields:
-            kw_node = fields["keywords"][1]
+            kw_node = fields["keywords"]
             if not isinstance(kw_node, yaml.SequenceNode) or not all(isinstance(k, yaml.ScalarNode) for k in kw_node.value):
                 raise InputError(path, "keywords must be a list of words or phrases", _line(kw_node))
-            keywords = tuple(filter(None, [str(k.value).strip() for k in kw_node.value]))
+            keywords = tuple(filter(None, [k.value.strip() for k in kw_node.value]))
         codable = True
         if "codable" in fields:
-            said = _scalar(fields, "codable", path, line)
+            said = _text(fields["codable"], "codable", path)
             if said is not None:
                 if said.lower() not in BOOLEANS:
-                    raise InputError(path, f"codable must be true or false, not {said!r}", _line(fields["codable"][1]))
+                    raise InputError(path, f"codable must be true or false, not {said!r}", _line(fields["codable"]))
                 codable = BOOLEANS[said.lower()]
-        definition = _scalar(fields, "definition", path, line) if "definition" in fields else None
-        when_to_use = _scalar(fields, "when_to_use", path, line) if "when_to_use" in fields else None
-        when_not_to_use = _scalar(fields, "when_not_to_use", path, line) if "when_not_to_use" in fields else None
-        example = _scalar(fields, "example", path, line) if "example" in fields else None
+        definition = _text(fields["definition"], "definition", path) if "definition" in fields else None
+        when_to_use = _text(fields["when_to_use"], "when_to_use", path) if "when_to_use" in fields else None
+        when_not_to_use = _text(fields["when_not_to_use"], "when_not_to_use", path) if "when_not_to_use" in fields else None
+        example = _text(fields["example"], "example", path) if "example" in fields else None
         out.append(CodeSpec(key, name, own_parent or parent, origin, definition, when_to_use, when_not_to_use, example,
                             keywords, colour, codable, line))
         if "children" in fields:
-            _codes(fields["children"][1], key, origin, path, out)
+            _codes(fields["children"], key, origin, path, out)
 
 
 def _validate(codes: list[CodeSpec], path: str) -> None:
