@@ -83,6 +83,14 @@ async def test_the_sources_screen_shows_the_forked_read(tui_project, monkeypatch
     app.context.project.close()
 
 
+def test_a_screen_opened_on_top_leaves_the_sources_to_be_read_when_shown(tui_project):
+    """``workbench review`` opens the Review screen over Sources: a read made now would be old by the time
+    the coder goes back to Sources, so none is made."""
+    app = prepare_app(tui_project.db, "me", start=lambda: SourcesScreen())
+    assert app.context.first_read is None
+    app.context.project.close()
+
+
 def test_no_fork_where_threads_already_run(tui_project, monkeypatch):
     monkeypatch.setattr(launch.threading, "active_count", lambda: 2)
     assert SourcesRead.start(tui_project.db, "me") is None

@@ -99,8 +99,9 @@ def _read_and_exit(db: str, coder: str, pipe: int) -> None:
 
 def prepare_app(db: str, coder: str, blind: bool = False, start: Callable[[], Screen] | None = None,
                 upload_url: str | None = None) -> WorkbenchApp:
-    """The App for a project, its Sources screen's first read started before the UI's modules load."""
-    read = SourcesRead.start(db, coder)
+    """The App for a project, its Sources screen's first read started before the UI's modules load (unless
+    another screen opens on top, ``start``: the Sources screen then reads when it is shown, not earlier)."""
+    read = SourcesRead.start(db, coder) if start is None else None
     try:
         from workbench.tui.app import make_app
 
