@@ -281,9 +281,10 @@ class WorkbenchApp(App[int]):
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
-        """Every notification (screens' too: they call the App's): no database password in it."""
+        """Every notification (screens' too: they call the App's): no database password in it, and shown as
+        written, never read as markup (``markup`` is ignored): messages carry project names and file paths."""
         super().notify(mask_passwords(message), title=mask_passwords(title), severity=severity, timeout=timeout,
-                       markup=markup)
+                       markup=False)
 
     # Messages from workers ---------------------------------------------------------------------
     def on_notice(self, message: Notice) -> None:

@@ -60,7 +60,7 @@ class AuditScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="audit-scope")
+        yield Static(id="audit-scope", markup=False)
         yield PlainTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="audit-detail", markup=False)
         yield KeyFooter()

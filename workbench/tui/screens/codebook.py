@@ -94,7 +94,7 @@ class CodebookScreen(WorkbenchScreen):
             tree.guide_depth = 2
             yield tree
             with VerticalScroll(id="codebook-detail"):
-                yield Static(id="codebook-detail-text")
+                yield Static(id="codebook-detail-text", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -84,7 +84,7 @@ class CodingScreen(CodingActions, CodingSuggestions, CodingMemos):
                 yield MemoEditor(id="memo-editor")
             yield CodebookPanel(id="codebook-panel")
         with Horizontal(id="status-bar"):
-            yield Static(id="status")
+            yield Static(id="status", markup=False)
             yield LoadingIndicator(id="busy")
         yield KeyFooter()
 

@@ -156,7 +156,7 @@ class RetrieveScreen(WorkbenchScreen):
                 yield Static("Loading…", id="retrieve-status", markup=False)
                 yield SegmentTable(id="retrieve-table")
                 with VerticalScroll(id="retrieve-context"):
-                    yield Static(id="retrieve-context-text")
+                    yield Static(id="retrieve-context-text", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -135,7 +135,7 @@ class SourcesScreen(ExchangeActions):
         yield Header()
         yield Input(placeholder="Filter: name, kind:focus, lang:da, attribute=value (Esc clears)", id="sources-filter")
         yield SourceTable(id="sources-table", cursor_type="row", zebra_stripes=True)
-        yield Static(id="sources-status")
+        yield Static(id="sources-status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:

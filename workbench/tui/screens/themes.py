@@ -109,7 +109,7 @@ class ThemesScreen(WorkbenchScreen):
             yield tree
             with Vertical(id="themes-right"):
                 with VerticalScroll(id="themes-detail"):
-                    yield Static(id="themes-detail-text")
+                    yield Static(id="themes-detail-text", markup=False)
                 yield OptionList(id="themes-segments")
         yield KeyFooter()
 

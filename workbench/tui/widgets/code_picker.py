@@ -47,9 +47,9 @@ class Picker(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(self.title_text, id="picker-title")
+            yield Label(self.title_text, id="picker-title", markup=False)
             yield Input(placeholder=self.placeholder, id="picker-filter")
-            yield OptionList(id="picker-options")
+            yield OptionList(id="picker-options", markup=False)
 
     def on_mount(self) -> None:
         self._fill("")

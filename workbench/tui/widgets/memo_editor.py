@@ -43,7 +43,7 @@ class MemoEditor(Vertical):
         self._saved_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Label(id="memo-title")
+        yield Label(id="memo-title", markup=False)
         yield TextArea(id="memo-text", soft_wrap=True, show_line_numbers=False)
 
     @property
