@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -70,7 +71,7 @@ class SourcesRead:
             self._done = True
             os.close(self._pipe)
             try:
-                os.kill(self._pid, 9)
+                os.kill(self._pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             os.waitpid(self._pid, 0)
